@@ -1,0 +1,28 @@
+/**
+ * Every error the API can answer, with its HTTP status. A code cannot exist without a status:
+ * the `satisfies` check below makes the compiler refuse it.
+ * Error bodies are always `{ "error": { "code": "...", "message": "..." } }`.
+ */
+export const ERROR_CODES = {
+  invalid_json: { status: 400, description: 'The body is not valid JSON.' },
+  invalid_request: { status: 400, description: 'A field is missing, of the wrong type or out of range.' },
+  unsupported_media_type: { status: 415, description: 'Send application/json or text/plain.' },
+  payload_too_large: { status: 413, description: 'The body is larger than 64 KB.' },
+  missing_site_key: { status: 401, description: 'The request names no site public key.' },
+  unknown_site: { status: 401, description: 'No site has this public key.' },
+  secret_key_in_browser_call: { status: 401, description: 'A secret key was sent where a public key belongs.' },
+  missing_api_key: { status: 401, description: 'The admin API needs "Authorization: Bearer sk_...".' },
+  invalid_api_key: { status: 401, description: 'The secret key is not valid for any site.' },
+  public_key_not_allowed: { status: 403, description: 'Admin routes need the secret key, not the public one.' },
+  origin_not_allowed: { status: 403, description: "The request's Origin is not allowed for this site." },
+  not_found: { status: 404, description: 'No such route.' },
+  method_not_allowed: { status: 405, description: 'The route exists but not for this method.' },
+  publish_conflict: { status: 409, description: 'Another publish happened at the same time; retry.' },
+  internal_error: { status: 500, description: 'Something went wrong on our side; it was logged.' },
+} as const satisfies Record<string, { status: number; description: string }>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+export type ErrorBody = {
+  error: { code: ErrorCode; message: string; issues?: { path: string; message: string }[] }
+}

@@ -1,0 +1,6 @@
+export * from './ids'
+export * from './events'
+export * from './profile'
+export * from './rules'
+export * from './decide'
+export * from './errors'

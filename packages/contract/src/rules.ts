@@ -1,0 +1,116 @@
+import { z } from 'zod'
+import { DateTimeSchema, SlotNameSchema } from './ids'
+import { SegmentSchema } from './profile'
+
+/**
+ * An incentive attached to a rule.
+ * @example { kind: 'percent', value: 10, code: 'THANKS10' }
+ */
+export const OfferSchema = z
+  .strictObject({
+    kind: z.enum(['percent', 'amount', 'free_shipping']),
+    /** Percent off (0-100], an amount off in the site's currency, or 0 for free shipping. */
+    value: z.number().finite().nonnegative(),
+    code: z.string().min(1).max(64).optional(),
+    expiresAt: DateTimeSchema.optional(),
+  })
+  .superRefine((offer, ctx) => {
+    if (offer.kind === 'percent' && (offer.value <= 0 || offer.value > 100)) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'a percent offer must be above 0 and at most 100' })
+    }
+    if (offer.kind === 'amount' && offer.value <= 0) {
+      ctx.addIssue({ code: 'custom', path: ['value'], message: 'an amount offer must be above 0' })
+    }
+  })
+
+export const ContentSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('text'), value: z.string().max(10_000) }),
+  z.strictObject({ type: z.literal('html'), value: z.string().max(50_000) }),
+  z.strictObject({ type: z.literal('json'), value: z.json() }),
+])
+
+/**
+ * Conditions a visitor must meet; every field is optional and all present ones must hold (AND).
+ * Patterns use `*` as "any characters"; a pattern starting with `/` is matched against the path
+ * and query of the URL, any other pattern against the whole URL.
+ */
+export const RuleWhenSchema = z
+  .strictObject({
+    segments: z.array(SegmentSchema).min(1).optional(),
+    lapsed: z.boolean().optional(),
+    minOrders: z.number().int().nonnegative().optional(),
+    maxOrders: z.number().int().nonnegative().optional(),
+    minRevenue: z.number().finite().nonnegative().optional(),
+    maxRevenue: z.number().finite().nonnegative().optional(),
+    minVisits: z.number().int().nonnegative().optional(),
+    urlPattern: z.string().min(1).max(512).optional(),
+    referrerPattern: z.string().min(1).max(512).optional(),
+  })
+  .superRefine((when, ctx) => {
+    if (when.minOrders !== undefined && when.maxOrders !== undefined && when.minOrders > when.maxOrders) {
+      ctx.addIssue({ code: 'custom', path: ['maxOrders'], message: 'maxOrders must be at least minOrders' })
+    }
+    if (when.minRevenue !== undefined && when.maxRevenue !== undefined && when.minRevenue > when.maxRevenue) {
+      ctx.addIssue({ code: 'custom', path: ['maxRevenue'], message: 'maxRevenue must be at least minRevenue' })
+    }
+  })
+
+export const RuleIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'may only contain letters, digits, "_" and "-"')
+
+/**
+ * What one segment sees in one slot. The highest-priority live, in-schedule rule whose `when`
+ * matches wins the slot.
+ * @example { id: 'welcome-back', slot: 'hero', priority: 10, status: 'live',
+ *   when: { segments: ['returning'] }, content: { type: 'text', value: 'Welcome back!' } }
+ */
+export const RuleSchema = z
+  .strictObject({
+    id: RuleIdSchema,
+    slot: SlotNameSchema,
+    priority: z.number().int().min(-1_000_000).max(1_000_000).default(0),
+    status: z.enum(['live', 'draft']),
+    when: RuleWhenSchema.default({}),
+    content: ContentSchema.nullable().optional(),
+    offer: OfferSchema.optional(),
+    /** Share of matching visitors (0-50) kept as a control group: they see the page's default. */
+    holdoutPercent: z.number().min(0).max(50).default(0),
+    startsAt: DateTimeSchema.optional(),
+    endsAt: DateTimeSchema.optional(),
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.startsAt && rule.endsAt && Date.parse(rule.endsAt) <= Date.parse(rule.startsAt)) {
+      ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'endsAt must be after startsAt' })
+    }
+    if (!rule.content && !rule.offer) {
+      ctx.addIssue({ code: 'custom', path: ['content'], message: 'a rule needs content, an offer, or both' })
+    }
+  })
+
+export const MAX_RULES = 500
+
+/** Body of `PUT /v1/admin/rules`: the whole set, published atomically. */
+export const RulesetInputSchema = z
+  .strictObject({ rules: z.array(RuleSchema).max(MAX_RULES) })
+  .superRefine((set, ctx) => {
+    const seen = new Set<string>()
+    set.rules.forEach((rule, index) => {
+      if (seen.has(rule.id)) {
+        ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `duplicate rule id "${rule.id}"` })
+      }
+      seen.add(rule.id)
+    })
+  })
+
+export type Offer = z.infer<typeof OfferSchema>
+export type Content = z.infer<typeof ContentSchema>
+export type RuleWhen = z.infer<typeof RuleWhenSchema>
+export type Rule = z.infer<typeof RuleSchema>
+export type RuleInput = z.input<typeof RuleSchema>
+export type RulesetInput = z.infer<typeof RulesetInputSchema>
+
+/** A published set of rules, as `GET /v1/admin/rules` returns it. */
+export type Ruleset = { version: number; publishedAt: string | null; rules: Rule[] }
