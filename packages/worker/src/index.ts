@@ -1,1 +1,3 @@
-export default { fetch: () => new Response('ok') }
+import { createApp } from './app'
+
+export default createApp()

@@ -1,0 +1,74 @@
+import type { Decision, Profile, Segment, StammisEvent } from '@stammis/contract'
+
+export type { Content, Decision, Offer, Profile, Segment } from '@stammis/contract'
+
+/** Options for `init()` (ESM) or the `data-*` attributes of the script tag. */
+export interface Options {
+  /** The site's public key. Script tag: `data-site`. @example 'pk_demo' */
+  site: string
+  /** Base URL of the Stammis worker. Script tag: `data-endpoint`, default the script's own origin. */
+  endpoint: string
+  /** `'required'`: store and send nothing until `consent(true)`. Script tag: `data-consent`. */
+  consent?: 'required' | 'implied'
+  /** Treat `navigator.globalPrivacyControl` as a refusal until `consent(true)`. Script tag: `data-respect-gpc`. */
+  respectGpc?: boolean
+  /** Hide slots until their decision arrives, at most this many ms (`true` = 300). Script tag: `data-anti-flicker[="300"]`. */
+  antiFlicker?: number | boolean
+  /** Give up on `/v1/decide` after this many ms and keep defaults (default 1000). Script tag: `data-timeout`. */
+  timeout?: number
+  /** Send a page view and refresh slots on History API navigation (default true). Script tag: `data-spa="off"` disables. */
+  spa?: boolean
+  /** Fill `[data-stammis-slot]` elements automatically (default true). Script tag: `data-slots="off"` disables. */
+  slots?: boolean
+}
+
+/** Detail of the `stammis:segment` event. */
+export interface SegmentChange {
+  segment: Segment
+  /** The segment last seen in this browser, or null the first time. */
+  previous: Segment | null
+  profile: Profile
+}
+
+/** Detail of the `stammis:slot` event, dispatched (bubbling) on every filled slot element. */
+export interface SlotFill {
+  slot: string
+  decision: Decision | null
+}
+
+export interface PurchaseInput {
+  orderId: string
+  revenue: number
+  /** ISO 4217, e.g. 'USD'. */
+  currency: string
+}
+
+/** Event names accepted by `on()`: `segment` (detail SegmentChange) and `slot` (detail SlotFill). */
+export interface EventMap {
+  segment: SegmentChange
+  slot: SlotFill
+}
+
+/** The API of `init()` and of `window.stammis`. */
+export interface Stammis {
+  getOffer(slot: string): Promise<Decision | null>
+  getDecisions(slots: string[]): Promise<Record<string, Decision | null>>
+  purchase(order: PurchaseInput): Promise<void>
+  identify(customerId: string): Promise<void>
+  track(name: string, props?: Record<string, unknown>): Promise<void>
+  consent(granted: boolean): void
+  profile(): Promise<Profile | null>
+  on<K extends keyof EventMap>(name: K, cb: (detail: EventMap[K]) => void): () => void
+  /** Re-scan the page and fill `[data-stammis-slot]` elements. */
+  refresh(): Promise<void>
+}
+
+/** One event as sent, minus its id. */
+export type EventInput = StammisEvent extends infer E ? (E extends { id: string } ? Omit<E, 'id'> : never) : never
+
+export interface Batch {
+  site: string
+  visitorId: string
+  visitId: string
+  events: StammisEvent[]
+}

@@ -1,0 +1,35 @@
+/** Small helpers shared by every piece. None of them throws. */
+
+export const W = window
+export const D = document
+export const L = 'localStorage'
+export const SS = 'sessionStorage'
+type Store = typeof L | typeof SS
+
+/** A random id of 21 base-36 characters (about 108 bits), valid for the contract's IdSchema. */
+export const rid = (): string =>
+  Array.from(crypto.getRandomValues(new Uint8Array(21)), (b) => (b % 36).toString(36)).join('')
+
+/** True for strings the worker accepts as ids: /^[A-Za-z0-9_-]{1,64}$/. */
+export const isId = (s: unknown): s is string => /^[\w-]{1,64}$/.test(s as string)
+
+/** The contract caps URLs at 2048 characters; a longer one would get the whole batch refused. */
+export const clip = (u: string): string => u.slice(0, 2048)
+
+export const here = (): string => clip(location.href)
+
+/** Storage can throw (Safari private mode, sandboxed iframes, quota): treat that as empty. */
+export const read = (s: Store, k: string): string | null => {
+  try {
+    return W[s].getItem(k)
+  } catch {
+    return null
+  }
+}
+
+/** Writes `v`, or removes the key when `v` is undefined. */
+export const write = (s: Store, k: string, v?: string): void => {
+  try {
+    v == null ? W[s].removeItem(k) : W[s].setItem(k, v)
+  } catch {}
+}

@@ -1,0 +1,38 @@
+import { Hono } from 'hono'
+import { benchRoutes } from './bench/routes'
+import { decideRoutes } from './decide/routes'
+import type { AppEnv } from './env'
+import { eventRoutes } from './events/routes'
+import { handleError, handleNotFound } from './errors'
+import { browserCors } from './http/cors'
+import { ruleRoutes } from './rules/routes'
+import { requireSecretKey } from './sites/auth'
+
+/**
+ * The Stammis worker: browser routes under /v1 (public key), admin routes under /v1/admin
+ * (secret key).
+ * @example export default { fetch: createApp().fetch }
+ */
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>()
+  app.onError(handleError)
+  app.notFound(handleNotFound)
+
+  app.get('/', (c) => c.json({ name: 'stammis', routes: ['POST /v1/events', 'POST /v1/decide', 'GET /s.js', '/v1/admin/*'] }))
+  app.get('/health', (c) => c.json({ ok: true }))
+
+  app.use('/v1/events', browserCors())
+  app.use('/v1/decide', browserCors())
+  app.route('/v1/events', eventRoutes)
+  app.route('/v1/decide', decideRoutes)
+
+  app.use('/v1/admin/*', requireSecretKey())
+  app.route('/v1/admin/rules', ruleRoutes)
+
+  app.use('/__bench/*', async function benchGate(c, next) {
+    if (c.env.BENCH_ROUTES !== 'on') return handleNotFound(c)
+    await next()
+  })
+  app.route('/__bench', benchRoutes)
+  return app
+}

@@ -1,0 +1,15 @@
+import { Hono } from 'hono'
+import type { AppEnv } from '../env'
+
+/**
+ * Reference routes for `pnpm bench`, mounted only when BENCH_ROUTES is "on": the runtime's
+ * ceiling (no work at all) and the floor for any answer that reads storage (one D1 row by key).
+ */
+export const benchRoutes = new Hono<AppEnv>()
+  .post('/noop', (c) => c.json({ ok: true }))
+  .post('/read', async (c) => {
+    const row = await c.env.DB.prepare('SELECT visitor_id, visits FROM visitors WHERE site_id = ?1 AND visitor_id = ?2')
+      .bind('site_demo', 'bench-visitor')
+      .first()
+    return c.json({ row })
+  })

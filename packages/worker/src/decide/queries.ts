@@ -1,0 +1,32 @@
+import { VISITOR_STATE_COLUMNS, toVisitorState, type VisitorStateRow } from '../segments/queries'
+import type { VisitorState } from '../segments/classify'
+import { SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
+import type { Site } from '../sites/site'
+
+export type DecideContext = { site: Site; state: VisitorState; rulesVersion: number }
+
+/**
+ * Everything decide needs from storage in a single D1 round trip: the site (by public key), the
+ * visitor's counters, whether the request's visit has a purchase, and the live rule-set version
+ * (the rules themselves come from memory or KV). Null when no site has the key.
+ */
+export async function loadDecideContext(
+  db: D1Database,
+  publicKey: string,
+  visitorId: string,
+  visitId: string,
+): Promise<DecideContext | null> {
+  const row = await db
+    .prepare(
+      `SELECT ${SITE_COLUMNS}, ${VISITOR_STATE_COLUMNS},
+         (SELECT max(version) FROM rulesets WHERE site_id = s.id) AS rules_version
+       FROM sites s
+       LEFT JOIN visitors v ON v.site_id = s.id AND v.visitor_id = ?2
+       LEFT JOIN visits cv ON cv.site_id = s.id AND cv.visitor_id = ?2 AND cv.visit_id = ?3
+       WHERE s.public_key = ?1`,
+    )
+    .bind(publicKey, visitorId, visitId)
+    .first<SiteRow & VisitorStateRow & { rules_version: number | null }>()
+  if (!row) return null
+  return { site: toSite(row), state: toVisitorState(row), rulesVersion: row.rules_version ?? 0 }
+}

@@ -1,0 +1,15 @@
+import type { Site } from './sites/site'
+
+/** Bindings declared in wrangler.jsonc. */
+export type Env = {
+  DB: D1Database
+  /** Published rule sets, one immutable key per version: `ruleset:<siteId>:<version>`. */
+  RULES: KVNamespace
+  /** "on" only in `pnpm bench`: exposes the reference routes the benchmark compares against. */
+  BENCH_ROUTES?: string
+}
+
+export type AppEnv = {
+  Bindings: Env
+  Variables: { site: Site }
+}

@@ -1,0 +1,128 @@
+import type { EventsRequest, StammisEvent } from '@stammis/contract'
+import { toMicros, type VisitorState } from '../segments/classify'
+import {
+  recomputeVisitorStatement,
+  selectVisitorStateStatement,
+  toVisitorState,
+  type VisitorStateRow,
+} from '../segments/queries'
+import type { Site } from '../sites/site'
+
+export type RecordResult = { accepted: number; duplicates: number; state: VisitorState }
+
+// The visit's segment is fixed when it starts, from the purchase visits before it.
+const SEGMENT_AT_START = `CASE (SELECT count(*) FROM visits WHERE site_id = ?1 AND visitor_id = ?2 AND has_purchase = 1)
+  WHEN 0 THEN 'shopper' WHEN 1 THEN 'returning' ELSE 'repeat' END`
+
+/**
+ * Stores a validated batch in one D1 transaction (`db.batch`): the visitor, the visit (started by
+ * the first event seen with its id), every event not seen before, every order not seen before,
+ * then the visitor's counters recomputed from those facts. Dedupe is done by primary keys
+ * (`INSERT OR IGNORE`), so a retry or a concurrent duplicate can never count twice.
+ * @example await recordEvents(env.DB, site, request, Date.now())
+ */
+export async function recordEvents(db: D1Database, site: Site, request: EventsRequest, now: number): Promise<RecordResult> {
+  const { visitorId, visitId, events } = request
+  const landing = landingPage(events)
+
+  const statements: D1PreparedStatement[] = [
+    db
+      .prepare(
+        `INSERT INTO visitors (site_id, visitor_id, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)
+         ON CONFLICT (site_id, visitor_id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
+      )
+      .bind(site.id, visitorId, now),
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO visits (site_id, visitor_id, visit_id, started_at, segment, url, referrer)
+         VALUES (?1, ?2, ?3, ?4, ${SEGMENT_AT_START}, ?5, ?6)`,
+      )
+      .bind(site.id, visitorId, visitId, now, landing.url, landing.referrer),
+  ]
+
+  // Index of the statement whose RETURNING row says the event was new.
+  const eventStatementIndexes: number[] = []
+  let hasPurchase = false
+  for (const event of events) {
+    if (event.type === 'purchase') {
+      hasPurchase = true
+      statements.push(insertOrderStatement(db, site.id, visitorId, visitId, event, now))
+    }
+    eventStatementIndexes.push(statements.length)
+    statements.push(insertEventStatement(db, site.id, visitorId, visitId, event, now))
+  }
+
+  if (hasPurchase) {
+    statements.push(
+      db
+        .prepare(
+          `UPDATE visits SET has_purchase = 1
+           WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3 AND has_purchase = 0
+             AND EXISTS (SELECT 1 FROM orders WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3)`,
+        )
+        .bind(site.id, visitorId, visitId),
+    )
+  }
+  statements.push(recomputeVisitorStatement(db, site.id, visitorId, site.currency))
+  statements.push(selectVisitorStateStatement(db, site.id, visitorId, visitId))
+
+  const results = await db.batch(statements)
+  const accepted = eventStatementIndexes.filter((index) => (results[index]?.results.length ?? 0) > 0).length
+  const stateRow = results[results.length - 1]!.results[0] as VisitorStateRow
+  return { accepted, duplicates: events.length - accepted, state: toVisitorState(stateRow) }
+}
+
+/**
+ * An order is stored only if its event id is new too, so re-sending the very same purchase event
+ * after the order row exists stays a no-op.
+ */
+function insertOrderStatement(
+  db: D1Database,
+  siteId: string,
+  visitorId: string,
+  visitId: string,
+  event: Extract<StammisEvent, { type: 'purchase' }>,
+  now: number,
+): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO orders (site_id, order_id, event_id, visitor_id, visit_id, revenue_micros, currency, placed_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+       WHERE NOT EXISTS (SELECT 1 FROM events WHERE site_id = ?1 AND event_id = ?3)`,
+    )
+    .bind(siteId, event.orderId, event.id, visitorId, visitId, toMicros(event.revenue), event.currency, now)
+}
+
+/**
+ * Stores the event if its id is new. A purchase event is stored only when its order was stored
+ * from this very event: a known order id under a new event id is a duplicate.
+ */
+function insertEventStatement(
+  db: D1Database,
+  siteId: string,
+  visitorId: string,
+  visitId: string,
+  event: StammisEvent,
+  now: number,
+): D1PreparedStatement {
+  const { id, type, ...data } = event
+  const orderGuard =
+    event.type === 'purchase'
+      ? 'WHERE EXISTS (SELECT 1 FROM orders WHERE site_id = ?1 AND order_id = ?8 AND event_id = ?2)'
+      : 'WHERE ?8 IS NULL'
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO events (site_id, event_id, visitor_id, visit_id, type, received_at, data)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 ${orderGuard}
+       RETURNING event_id`,
+    )
+    .bind(siteId, id, visitorId, visitId, type, now, JSON.stringify(data), event.type === 'purchase' ? event.orderId : null)
+}
+
+/** The visit's landing page: the `visit` event's url and referrer, else the first page view. */
+function landingPage(events: StammisEvent[]): { url: string | null; referrer: string | null } {
+  const visit = events.find((event) => event.type === 'visit')
+  if (visit) return { url: visit.url ?? null, referrer: visit.referrer ?? null }
+  const pageview = events.find((event) => event.type === 'pageview')
+  return { url: pageview?.url ?? null, referrer: null }
+}

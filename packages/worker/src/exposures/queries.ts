@@ -1,0 +1,26 @@
+export type Exposure = {
+  siteId: string
+  ruleId: string
+  visitorId: string
+  visitId: string
+  variant: 'treatment' | 'control'
+  rulesetVersion: number
+}
+
+/**
+ * Records that visitors were served rules (treatment or control). The first exposure's time,
+ * visit and variant are kept, as lift is measured from the first exposure; later ones bump the
+ * count and the last-seen time.
+ */
+export async function recordExposures(db: D1Database, exposures: Exposure[], now: number): Promise<void> {
+  if (exposures.length === 0) return
+  const statement = db.prepare(
+    `INSERT INTO exposures (site_id, rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)
+     ON CONFLICT (site_id, rule_id, visitor_id) DO UPDATE SET
+       last_exposed_at = excluded.last_exposed_at, exposures = exposures + 1`,
+  )
+  await db.batch(
+    exposures.map((e) => statement.bind(e.siteId, e.ruleId, e.visitorId, e.variant, e.rulesetVersion, now, e.visitId)),
+  )
+}

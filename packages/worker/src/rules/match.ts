@@ -1,0 +1,68 @@
+import type { Profile, Rule } from '@stammis/contract'
+
+export type RequestContext = { url?: string | undefined; referrer?: string | undefined }
+
+/** A live rule prepared for fast matching: patterns compiled once per rule-set version. */
+export type CompiledRule = Rule & {
+  startsAtMs: number | null
+  endsAtMs: number | null
+  urlRegex: RegExp | null
+  referrerRegex: RegExp | null
+}
+
+export function compileRule(rule: Rule): CompiledRule {
+  return {
+    ...rule,
+    startsAtMs: rule.startsAt ? Date.parse(rule.startsAt) : null,
+    endsAtMs: rule.endsAt ? Date.parse(rule.endsAt) : null,
+    urlRegex: rule.when.urlPattern ? patternToRegExp(rule.when.urlPattern) : null,
+    referrerRegex: rule.when.referrerPattern ? patternToRegExp(rule.when.referrerPattern) : null,
+  }
+}
+
+/** Whether the rule runs at `now`: starts inclusive, ends exclusive. */
+export function isInSchedule(rule: CompiledRule, now: number): boolean {
+  return (rule.startsAtMs === null || now >= rule.startsAtMs) && (rule.endsAtMs === null || now < rule.endsAtMs)
+}
+
+/**
+ * Whether the visitor and page meet every condition of the rule (AND; absent means "any").
+ * @example matchesWhen(compileRule(rule), profile, { url: 'https://shop.example/sale' })
+ */
+export function matchesWhen(rule: CompiledRule, profile: Profile, context: RequestContext): boolean {
+  const when = rule.when
+  if (when.segments && !when.segments.includes(profile.segment)) return false
+  if (when.lapsed !== undefined && when.lapsed !== profile.lapsed) return false
+  if (when.minOrders !== undefined && profile.orders < when.minOrders) return false
+  if (when.maxOrders !== undefined && profile.orders > when.maxOrders) return false
+  if (when.minRevenue !== undefined && profile.revenue < when.minRevenue) return false
+  if (when.maxRevenue !== undefined && profile.revenue > when.maxRevenue) return false
+  if (when.minVisits !== undefined && profile.visits < when.minVisits) return false
+  if (rule.urlRegex && !matchesUrl(rule.urlRegex, rule.when.urlPattern!, context.url)) return false
+  if (rule.referrerRegex && !matchesUrl(rule.referrerRegex, rule.when.referrerPattern!, context.referrer)) return false
+  return true
+}
+
+/**
+ * `*` matches any run of characters; everything else is literal. A pattern starting with "/"
+ * is matched against the URL's path and query, any other against the whole URL.
+ * @example patternToRegExp('/products/*').test('/products/mug') // true
+ */
+export function patternToRegExp(pattern: string): RegExp {
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*')
+  return new RegExp(`^${source}$`)
+}
+
+function matchesUrl(regex: RegExp, pattern: string, url: string | undefined): boolean {
+  if (!url) return false
+  if (!pattern.startsWith('/')) return regex.test(url)
+  try {
+    const parsed = new URL(url, 'http://relative.invalid')
+    return regex.test(parsed.pathname + parsed.search)
+  } catch {
+    return false
+  }
+}

@@ -1,0 +1,41 @@
+import type { Rule, Ruleset } from '@stammis/contract'
+
+type RulesetRow = { version: number; rules: string; published_at: number }
+
+function toRuleset(row: RulesetRow): Ruleset {
+  return { version: row.version, publishedAt: new Date(row.published_at).toISOString(), rules: JSON.parse(row.rules) as Rule[] }
+}
+
+/** The live (newest) rule set, or null when the site never published one. */
+export async function findLatestRuleset(db: D1Database, siteId: string): Promise<Ruleset | null> {
+  const row = await db
+    .prepare('SELECT version, rules, published_at FROM rulesets WHERE site_id = ?1 ORDER BY version DESC LIMIT 1')
+    .bind(siteId)
+    .first<RulesetRow>()
+  return row ? toRuleset(row) : null
+}
+
+export async function findRuleset(db: D1Database, siteId: string, version: number): Promise<Ruleset | null> {
+  const row = await db
+    .prepare('SELECT version, rules, published_at FROM rulesets WHERE site_id = ?1 AND version = ?2')
+    .bind(siteId, version)
+    .first<RulesetRow>()
+  return row ? toRuleset(row) : null
+}
+
+export async function findLatestVersion(db: D1Database, siteId: string): Promise<number> {
+  const row = await db
+    .prepare('SELECT coalesce(max(version), 0) AS version FROM rulesets WHERE site_id = ?1')
+    .bind(siteId)
+    .first<{ version: number }>()
+  return row?.version ?? 0
+}
+
+/** Inserts a version; false when that version number was taken meanwhile (a concurrent publish). */
+export async function insertRuleset(db: D1Database, siteId: string, ruleset: Ruleset, publishedAt: number): Promise<boolean> {
+  const result = await db
+    .prepare('INSERT OR IGNORE INTO rulesets (site_id, version, rules, published_at) VALUES (?1, ?2, ?3, ?4)')
+    .bind(siteId, ruleset.version, JSON.stringify(ruleset.rules), publishedAt)
+    .run()
+  return result.meta.changes === 1
+}

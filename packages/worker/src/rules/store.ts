@@ -1,0 +1,79 @@
+import type { Rule, Ruleset } from '@stammis/contract'
+import type { Env } from '../env'
+import { ApiError } from '../errors'
+import { compileRule, type CompiledRule } from './match'
+import { findLatestVersion, findRuleset, insertRuleset } from './queries'
+
+/** A published rule set ready for decide: live rules only, grouped by slot, highest priority first. */
+export type CompiledRuleset = { siteId: string; version: number; bySlot: Map<string, CompiledRule[]> }
+
+export function compileRuleset(siteId: string, version: number, rules: readonly Rule[]): CompiledRuleset {
+  const bySlot = new Map<string, CompiledRule[]>()
+  for (const rule of rules) {
+    if (rule.status !== 'live') continue
+    const slotRules = bySlot.get(rule.slot) ?? []
+    slotRules.push(compileRule(rule))
+    bySlot.set(rule.slot, slotRules)
+  }
+  // Stable sort: equal priorities keep the order the marketer listed them in.
+  for (const slotRules of bySlot.values()) slotRules.sort((a, b) => b.priority - a.priority)
+  return { siteId, version, bySlot }
+}
+
+export function rulesetKey(siteId: string, version: number): string {
+  return `ruleset:${siteId}:${version}`
+}
+
+/**
+ * Compiled rule sets by site, kept for the life of the isolate. This is deliberate module state:
+ * each entry is keyed by an immutable version, and decide reads the live version number from D1
+ * in the same query that loads the visitor, so a publish is seen on the very next request and a
+ * stale rule set is never served.
+ */
+const cache = new Map<string, Promise<CompiledRuleset>>()
+
+/**
+ * The compiled rule set of a site at a version: from memory, else from KV (one immutable key per
+ * version), else from D1 (the source of truth, should KV not have it yet).
+ * @example const ruleset = await loadRuleset(env, site.id, context.rulesVersion)
+ */
+export function loadRuleset(env: Env, siteId: string, version: number): Promise<CompiledRuleset> {
+  const cached = cache.get(siteId)
+  if (cached) {
+    // A version only ever grows; a cached one that is not the asked one is replaced.
+    return cached.then((ruleset) => (ruleset.version === version ? ruleset : refresh(env, siteId, version)))
+  }
+  return refresh(env, siteId, version)
+}
+
+function refresh(env: Env, siteId: string, version: number): Promise<CompiledRuleset> {
+  const loading = fetchRules(env, siteId, version).then((rules) => compileRuleset(siteId, version, rules))
+  cache.set(siteId, loading)
+  loading.catch(() => {
+    if (cache.get(siteId) === loading) cache.delete(siteId)
+  })
+  return loading
+}
+
+async function fetchRules(env: Env, siteId: string, version: number): Promise<Rule[]> {
+  if (version === 0) return []
+  const fromKv = await env.RULES.get<Ruleset>(rulesetKey(siteId, version), 'json')
+  if (fromKv) return fromKv.rules
+  const fromDb = await findRuleset(env.DB, siteId, version)
+  return fromDb?.rules ?? []
+}
+
+/**
+ * Publishes a validated set as the next version: KV first, then the D1 row that makes it live, so
+ * decide never sees a version KV cannot serve. Two publishes racing for one version number: the
+ * second gets `publish_conflict` and nothing of it goes live.
+ * @example const { version } = await publishRuleset(env, site.id, rules, Date.now())
+ */
+export async function publishRuleset(env: Env, siteId: string, rules: Rule[], now: number): Promise<Ruleset> {
+  const version = (await findLatestVersion(env.DB, siteId)) + 1
+  const ruleset: Ruleset = { version, publishedAt: new Date(now).toISOString(), rules }
+  await env.RULES.put(rulesetKey(siteId, version), JSON.stringify(ruleset))
+  const inserted = await insertRuleset(env.DB, siteId, ruleset, now)
+  if (!inserted) throw new ApiError('publish_conflict', 'Another publish took this version at the same moment; publish again.')
+  return ruleset
+}

@@ -1,0 +1,72 @@
+import type { Profile, Segment } from '@stammis/contract'
+
+const DAY_MS = 86_400_000
+
+/**
+ * The segment from the number of distinct *earlier* visits with a purchase.
+ * @example classify(0) // 'shopper'; classify(1) // 'returning'; classify(2) // 'repeat'
+ */
+export function classify(purchaseVisits: number): Segment {
+  if (purchaseVisits <= 0) return 'shopper'
+  if (purchaseVisits === 1) return 'returning'
+  return 'repeat'
+}
+
+/**
+ * A customer is lapsed when their last purchase is older than the site's lapse window. Someone
+ * who never bought is not lapsed: there is nothing to lapse from.
+ * @example isLapsed(Date.parse('2026-01-01'), Date.parse('2026-06-01'), 90) // true
+ */
+export function isLapsed(lastPurchaseAt: number | null, now: number, lapseDays: number): boolean {
+  return lastPurchaseAt !== null && now - lastPurchaseAt > lapseDays * DAY_MS
+}
+
+/** The visitor's stored counters plus what is known about the visit the request belongs to. */
+export type VisitorState = {
+  visits: number
+  orders: number
+  /** Visits with at least one order, including the current visit if it has one. */
+  purchaseVisits: number
+  revenueMicros: number
+  lastPurchaseAt: number | null
+  /** null when the worker has not seen this visit yet (e.g. decide ran before the visit event). */
+  currentVisitHasPurchase: boolean | null
+}
+
+export const EMPTY_VISITOR: VisitorState = {
+  visits: 0,
+  orders: 0,
+  purchaseVisits: 0,
+  revenueMicros: 0,
+  lastPurchaseAt: null,
+  currentVisitHasPurchase: null,
+}
+
+/**
+ * The profile as seen from the request's visit. Purchases of the current visit count from the
+ * next visit on; an unseen visit id is a visit that is starting now, so it counts in `visits`.
+ * @example toProfile('v1', EMPTY_VISITOR, Date.now(), 90).segment // 'shopper'
+ */
+export function toProfile(visitorId: string, state: VisitorState, now: number, lapseDays: number): Profile {
+  const isNewVisit = state.currentVisitHasPurchase === null
+  const purchaseVisits = state.purchaseVisits - (state.currentVisitHasPurchase ? 1 : 0)
+  return {
+    visitorId,
+    segment: classify(purchaseVisits),
+    visits: state.visits + (isNewVisit ? 1 : 0),
+    orders: state.orders,
+    purchaseVisits,
+    revenue: fromMicros(state.revenueMicros),
+    lastPurchaseAt: state.lastPurchaseAt === null ? null : new Date(state.lastPurchaseAt).toISOString(),
+    lapsed: isLapsed(state.lastPurchaseAt, now, lapseDays),
+  }
+}
+
+/** Money is stored as integer micro-units so sums are exact. @example toMicros(19.99) // 19990000 */
+export function toMicros(amount: number): number {
+  return Math.round(amount * 1_000_000)
+}
+
+export function fromMicros(micros: number): number {
+  return micros / 1_000_000
+}

@@ -1,0 +1,57 @@
+import type { VisitorState } from './classify'
+
+/** Columns that `toVisitorState` reads; `v` is visitors, `cv` the request's visit (LEFT JOINed). */
+export const VISITOR_STATE_COLUMNS =
+  'v.visits, v.orders, v.purchase_visits, v.revenue_micros, v.last_purchase_at, cv.has_purchase AS current_visit_has_purchase'
+
+export type VisitorStateRow = {
+  visits: number | null
+  orders: number | null
+  purchase_visits: number | null
+  revenue_micros: number | null
+  last_purchase_at: number | null
+  current_visit_has_purchase: number | null
+}
+
+/** Maps a row selected with `VISITOR_STATE_COLUMNS`; a visitor never seen maps to all zeroes. */
+export function toVisitorState(row: VisitorStateRow): VisitorState {
+  return {
+    visits: row.visits ?? 0,
+    orders: row.orders ?? 0,
+    purchaseVisits: row.purchase_visits ?? 0,
+    revenueMicros: row.revenue_micros ?? 0,
+    lastPurchaseAt: row.last_purchase_at,
+    currentVisitHasPurchase: row.current_visit_has_purchase === null ? null : row.current_visit_has_purchase === 1,
+  }
+}
+
+/**
+ * Recomputes a visitor's counters from their visits and orders. Deriving them from the facts,
+ * inside the same transaction that wrote the facts, is what keeps concurrent and retried batches
+ * from ever counting an order twice.
+ */
+export function recomputeVisitorStatement(db: D1Database, siteId: string, visitorId: string, currency: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE visitors SET
+         visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND visitor_id = ?2),
+         purchase_visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND visitor_id = ?2 AND has_purchase = 1),
+         orders = (SELECT count(*) FROM orders WHERE site_id = ?1 AND visitor_id = ?2),
+         revenue_micros = (SELECT coalesce(sum(revenue_micros), 0) FROM orders WHERE site_id = ?1 AND visitor_id = ?2 AND currency = ?3),
+         last_purchase_at = (SELECT max(placed_at) FROM orders WHERE site_id = ?1 AND visitor_id = ?2)
+       WHERE site_id = ?1 AND visitor_id = ?2`,
+    )
+    .bind(siteId, visitorId, currency)
+}
+
+/** Selects the visitor's state as seen from one visit. */
+export function selectVisitorStateStatement(db: D1Database, siteId: string, visitorId: string, visitId: string): D1PreparedStatement {
+  return db
+    .prepare(
+      `SELECT ${VISITOR_STATE_COLUMNS}
+       FROM visitors v
+       LEFT JOIN visits cv ON cv.site_id = v.site_id AND cv.visitor_id = v.visitor_id AND cv.visit_id = ?3
+       WHERE v.site_id = ?1 AND v.visitor_id = ?2`,
+    )
+    .bind(siteId, visitorId, visitId)
+}

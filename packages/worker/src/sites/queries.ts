@@ -1,0 +1,104 @@
+import type { Site } from './site'
+
+/** A row of the sites table, as selected by `SITE_COLUMNS`. */
+export type SiteRow = {
+  id: string
+  name: string
+  public_key: string
+  allowed_origins: string
+  currency: string
+  lapse_days: number
+  time_zone: string
+}
+
+/** Columns to select for `toSite`; other domains' queries that join sites reuse it. */
+export const SITE_COLUMNS =
+  's.id, s.name, s.public_key, s.allowed_origins, s.currency, s.lapse_days, s.time_zone'
+
+export function toSite(row: SiteRow): Site {
+  return {
+    id: row.id,
+    name: row.name,
+    publicKey: row.public_key,
+    allowedOrigins: JSON.parse(row.allowed_origins) as string[],
+    currency: row.currency,
+    lapseDays: row.lapse_days,
+    timeZone: row.time_zone,
+  }
+}
+
+export async function findSiteByPublicKey(db: D1Database, publicKey: string): Promise<Site | null> {
+  const row = await db
+    .prepare(`SELECT ${SITE_COLUMNS} FROM sites s WHERE s.public_key = ?1`)
+    .bind(publicKey)
+    .first<SiteRow>()
+  return row ? toSite(row) : null
+}
+
+export async function findSiteBySecretHash(
+  db: D1Database,
+  secretKeyHash: string,
+): Promise<(Site & { secretKeyHash: string }) | null> {
+  const row = await db
+    .prepare(`SELECT ${SITE_COLUMNS}, s.secret_key_hash FROM sites s WHERE s.secret_key_hash = ?1`)
+    .bind(secretKeyHash)
+    .first<SiteRow & { secret_key_hash: string }>()
+  return row ? { ...toSite(row), secretKeyHash: row.secret_key_hash } : null
+}
+
+export type NewSite = {
+  id: string
+  name: string
+  publicKey: string
+  secretKeyHash: string
+  allowedOrigins: string[]
+  currency: string
+  lapseDays: number
+  timeZone?: string
+}
+
+/**
+ * The INSERT for a new site, as SQL text with its values inlined: the CLI runs it through
+ * `wrangler d1 execute`, which takes no bound parameters.
+ */
+export function insertSiteSql(site: NewSite, now: number): string {
+  const values = [
+    site.id,
+    site.name,
+    site.publicKey,
+    site.secretKeyHash,
+    JSON.stringify(site.allowedOrigins),
+    site.currency,
+    site.lapseDays,
+    site.timeZone ?? 'UTC',
+    now,
+  ].map(sqlLiteral)
+  return (
+    'INSERT INTO sites (id, name, public_key, secret_key_hash, allowed_origins, currency, lapse_days, time_zone, created_at) ' +
+    `VALUES (${values.join(', ')});`
+  )
+}
+
+export async function insertSite(db: D1Database, site: NewSite, now: number): Promise<void> {
+  await db
+    .prepare(
+      'INSERT INTO sites (id, name, public_key, secret_key_hash, allowed_origins, currency, lapse_days, time_zone, created_at) ' +
+        'VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)',
+    )
+    .bind(
+      site.id,
+      site.name,
+      site.publicKey,
+      site.secretKeyHash,
+      JSON.stringify(site.allowedOrigins),
+      site.currency,
+      site.lapseDays,
+      site.timeZone ?? 'UTC',
+      now,
+    )
+    .run()
+}
+
+function sqlLiteral(value: string | number): string {
+  return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`
+}

@@ -1,0 +1,99 @@
+// Starts the Stammis worker locally with `wrangler dev`, on a D1/KV state of its own, with the
+// demo site (pk_demo / sk_demo) seeded and the demo rules published. Used by `pnpm dev`,
+// `pnpm bench` and the end-to-end tests, so all three run the same real worker.
+import { spawn, execFile } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+const run = promisify(execFile)
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+export const workerDir = join(root, 'packages/worker')
+const wrangler = join(workerDir, 'node_modules/.bin/wrangler')
+
+/**
+ * @param {object} [options]
+ * @param {number} [options.port] port to listen on (default 8787)
+ * @param {string} [options.persistTo] D1/KV state folder (default: a fresh temporary folder)
+ * @param {string|null} [options.rulesFile] rules to publish (default examples/demo-rules.json; null: none)
+ * @param {boolean} [options.republish] publish even if the site already has rules (default true)
+ * @param {Record<string,string>} [options.vars] extra worker vars, e.g. { BENCH_ROUTES: 'on' }
+ * @param {boolean} [options.quiet] hide wrangler's own output (default true)
+ * @returns {Promise<{ url: string, persistTo: string, stop: () => Promise<void> }>}
+ */
+export async function startLocalWorker(options = {}) {
+  const port = options.port ?? 8787
+  const persistTo = options.persistTo ?? mkdtempSync(join(tmpdir(), 'stammis-worker-'))
+  const rulesFile = options.rulesFile === undefined ? join(root, 'examples/demo-rules.json') : options.rulesFile
+  const quiet = options.quiet ?? true
+  const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
+  const local = ['--local', '--persist-to', persistTo]
+
+  await run(wrangler, ['d1', 'migrations', 'apply', 'DB', ...local], { cwd: workerDir, env })
+  await run(wrangler, ['d1', 'execute', 'DB', ...local, '--file', 'seed/demo-site.sql'], { cwd: workerDir, env })
+
+  const varArgs = Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`])
+  const child = spawn(
+    wrangler,
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--log-level', 'warn', '--show-interactive-dev-session=false', ...varArgs],
+    { cwd: workerDir, env, detached: true, stdio: quiet ? 'ignore' : 'inherit' },
+  )
+  let exited = false
+  child.on('exit', () => (exited = true))
+  const url = `http://127.0.0.1:${port}`
+  const stop = async () => {
+    if (exited) return
+    try {
+      process.kill(-child.pid, 'SIGTERM')
+    } catch {}
+    await new Promise((done) => {
+      const timer = setTimeout(() => {
+        try {
+          process.kill(-child.pid, 'SIGKILL')
+        } catch {}
+        done()
+      }, 5000)
+      child.once('exit', () => {
+        clearTimeout(timer)
+        done()
+      })
+    })
+  }
+
+  try {
+    await waitForHealth(url, () => exited)
+    if (rulesFile) await publishRules(url, rulesFile, options.republish ?? true)
+  } catch (error) {
+    await stop()
+    throw error
+  }
+  return { url, persistTo, stop }
+}
+
+async function waitForHealth(url, hasExited) {
+  const deadline = Date.now() + 60_000
+  while (Date.now() < deadline) {
+    if (hasExited()) throw new Error('wrangler dev exited before the worker came up')
+    try {
+      const response = await fetch(`${url}/health`)
+      if (response.ok) return
+    } catch {}
+    await new Promise((done) => setTimeout(done, 200))
+  }
+  throw new Error(`the worker did not answer on ${url}/health within 60 s`)
+}
+
+/** Publishes a rules file for the demo site; with republish false, only if it has none yet. */
+export async function publishRules(url, rulesFile, republish = true) {
+  const headers = { authorization: 'Bearer sk_demo', 'content-type': 'application/json' }
+  if (!republish) {
+    const current = await (await fetch(`${url}/v1/admin/rules`, { headers })).json()
+    if (current.version > 0) return current.version
+  }
+  const response = await fetch(`${url}/v1/admin/rules`, { method: 'PUT', headers, body: readFileSync(rulesFile, 'utf8') })
+  const body = await response.json()
+  if (!response.ok) throw new Error(`publishing ${rulesFile} failed: ${JSON.stringify(body)}`)
+  return body.version
+}
