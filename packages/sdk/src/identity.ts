@@ -32,10 +32,10 @@ export const identity = (isAllowed: () => boolean) => {
   save()
 
   return {
-    visitor: () => visitor,
-    visit: () => visit,
+    visitor_: () => visitor,
+    visit_: () => visit,
     /** Records activity; returns true when this starts a new visit (new id). */
-    touch: (): boolean => {
+    touch_: (): boolean => {
       const now = Date.now()
       const isNew = !visit || !(now - last < IDLE)
       if (isNew) visit = rid()
@@ -43,9 +43,9 @@ export const identity = (isAllowed: () => boolean) => {
       save()
       return isNew
     },
-    save,
+    save_: save,
     /** Forgets everything stored and starts over with fresh in-memory ids. */
-    clear: () => {
+    clear_: () => {
       setCookie()
       write(L, V)
       write(SS, S)

@@ -11,7 +11,7 @@ const PURCHASE = 'purchase'
  */
 export const post = (url: string, body: unknown, signal?: AbortSignal): Promise<any> =>
   fetch(url, { method: 'POST', body: JSON.stringify(body), keepalive: true, signal }).then((r) =>
-    r.ok ? r.json() : r.status < 500 ? null : Promise.reject(r.status),
+    r.ok ? r.json() : r.status < 500 ? null : Promise.reject(),
   )
 
 /**
@@ -63,7 +63,7 @@ export const transport = (
 
   return {
     /** Appends an event to the last open batch of the same visit; purchases travel alone. */
-    add: (head: Omit<Batch, 'events'>, e: EventInput) => {
+    add_: (head: Omit<Batch, 'events'>, e: EventInput) => {
       let b = box[box.length - 1]
       if (
         !b ||
@@ -77,14 +77,14 @@ export const transport = (
       b.events.push({ id: rid(), ...e } as Batch['events'][number])
       save()
     },
-    flush,
-    save,
+    flush_: flush,
+    save_: save,
     /** On page hide: hand every waiting batch to sendBeacon. They stay in the outbox for the next page. */
-    beacon: () => {
+    beacon_: () => {
       isAllowed() &&
         box.forEach((b) => b != sending && navigator.sendBeacon(url, JSON.stringify(b)))
     },
-    clear: () => {
+    clear_: () => {
       box = []
       write(L, Q)
     },

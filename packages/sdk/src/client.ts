@@ -1,0 +1,131 @@
+import { initialConsent, recordConsent } from './consent'
+import { identity } from './identity'
+import { fillSlots } from './slots'
+import { watchHistory } from './spa'
+import { post, transport } from './transport'
+import type { Decision, EventInput, Options, Profile, Stammis } from './types'
+import { D, L, W, clip, here, read, write } from './util'
+
+declare const DEV: boolean
+
+const G = 'stm_g'
+
+/**
+ * Builds one Stammis client: identity, outbox, slots, SPA and consent wired together.
+ * Starts at once: a page view (plus a visit event when a visit begins) and, if there are
+ * `[data-stammis-slot]` elements, one decide call. Every returned method resolves, never rejects.
+ * @example const s = createClient({ site: 'pk_demo', endpoint: 'http://localhost:8787' })
+ *   s.getOffer('hero').then((d) => d?.offer && showCode(d.offer.code))
+ */
+export const createClient = (o: Options): Stammis => {
+  const site = o.site
+  const base = o.endpoint.replace(/\/+$/, '') + '/v1/'
+  const timeout = o.timeout || 1e3
+  const hideMs = o.antiFlicker === true ? 300 : +o.antiFlicker! || 0
+  let isGranted = initialConsent(o.consent == 'required', !!o.respectGpc)
+  const isAllowed = () => isGranted
+  let profile: Profile | null = null
+
+  const ids = identity(isAllowed)
+
+  const setProfile = (p: Profile) => {
+    profile = p
+    const previous = read(L, G)
+    if (p.segment != previous) {
+      write(L, G, p.segment)
+      W.dispatchEvent(
+        new CustomEvent('stammis:segment', { detail: { segment: p.segment, previous, profile: p } }),
+      )
+    }
+  }
+
+  const out = transport(base + 'events', isAllowed, (b, a) => b.visitId == ids.visit_() && setProfile(a.profile))
+
+  const head = () => ({ site, visitorId: ids.visitor_(), visitId: ids.visit_() })
+  const context = () => ({ url: here(), referrer: clip(D.referrer) })
+
+  /** Touches the visit (sending `visit` when one begins), queues `e` and starts sending. */
+  const send = (e?: EventInput): Promise<void> => {
+    ids.touch_() && out.add_(head(), { type: 'visit', ...context() })
+    e && out.add_(head(), e)
+    return out.flush_()
+  }
+
+  const getDecisions = (slots: string[]): Promise<Record<string, Decision | null>> =>
+    Promise.resolve()
+      .then(() => {
+        if (!isGranted) return {}
+        send()
+        return post(
+          base + 'decide',
+          { ...head(), slots, context: context() },
+          AbortSignal.timeout(timeout),
+        ).then((a) => (setProfile(a.profile), a.decisions))
+      })
+      .catch(() => ({}))
+
+  const refresh = (): Promise<void> =>
+    o.slots === false ? Promise.resolve() : fillSlots(getDecisions, hideMs).catch(() => {})
+
+  const pageview = () => send({ type: 'pageview', url: here() })
+
+  const api: Stammis = {
+    getOffer: (slot) => getDecisions([slot]).then((ds) => ds[slot] || null),
+    getDecisions,
+    purchase: (p) => {
+      if (DEV && !(p.revenue >= 0 && /^[A-Z]{3}$/.test(p.currency) && p.orderId))
+        console.warn('stammis: purchase needs orderId, revenue >= 0 and a currency like "USD"', p)
+      return send({
+        type: 'purchase',
+        orderId: '' + p.orderId,
+        revenue: +p.revenue,
+        currency: ('' + p.currency).toUpperCase(),
+      })
+    },
+    identify: (customerId) => send({ type: 'identify', customerId: '' + customerId }),
+    // A round trip through JSON makes bad props (cycles, BigInt) fail here, not in the outbox.
+    track: (name, props) =>
+      send({ type: 'track', name, props: props && JSON.parse(JSON.stringify(props)) }),
+    consent: (granted) => {
+      recordConsent(granted)
+      if (granted && !isGranted) {
+        isGranted = true
+        ids.save_()
+        out.save_()
+        out.flush_()
+        refresh()
+      } else if (!granted) {
+        isGranted = false
+        profile = null
+        ids.clear_()
+        out.clear_()
+        write(L, G)
+      }
+    },
+    profile: () => out.flush_().then(() => profile),
+    on: (name, cb) => {
+      const h = (e: Event) => cb((e as CustomEvent).detail)
+      W.addEventListener('stammis:' + name, h)
+      return () => W.removeEventListener('stammis:' + name, h)
+    },
+    refresh,
+  }
+
+  pageview()
+  isGranted && refresh()
+  o.spa !== false &&
+    watchHistory(() => {
+      try {
+        pageview()
+        refresh()
+      } catch {}
+    })
+  const hide = () => {
+    try {
+      D.visibilityState == 'hidden' && out.beacon_()
+    } catch {}
+  }
+  W.addEventListener('pagehide', out.beacon_)
+  D.addEventListener('visibilitychange', hide)
+  return api
+}

@@ -1,0 +1,16 @@
+import { L, read, write } from './util'
+
+const C = 'stm_c'
+
+/**
+ * Whether we may store and send, at start-up. A recorded choice wins ('1' granted, '0' refused);
+ * otherwise consent is implied unless the site requires it, or opted in to honour the Global
+ * Privacy Control signal and the browser sends it.
+ */
+export const initialConsent = (required: boolean, respectGpc: boolean): boolean => {
+  const stored = read(L, C)
+  return stored ? stored == '1' : !required && !(respectGpc && (navigator as any).globalPrivacyControl)
+}
+
+/** Records the visitor's choice. A refusal is kept too, so the next page stays silent. */
+export const recordConsent = (granted: boolean): void => write(L, C, granted ? '1' : '0')

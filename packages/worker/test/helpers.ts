@@ -1,0 +1,66 @@
+import { env, SELF } from 'cloudflare:test'
+import type { RuleInput } from '@stammis/contract'
+import { generateSiteKeys, hashSecretKey } from '../src/sites/keys'
+import { insertSite } from '../src/sites/queries'
+
+export type TestSite = { siteId: string; publicKey: string; secretKey: string }
+
+let counter = 0
+
+/** A fresh site per test, so tests never see each other's data. */
+export async function createTestSite(
+  options: { origins?: string[]; currency?: string; lapseDays?: number } = {},
+): Promise<TestSite> {
+  const keys = generateSiteKeys()
+  await insertSite(
+    env.DB,
+    {
+      id: keys.siteId,
+      name: `Test shop ${++counter}`,
+      publicKey: keys.publicKey,
+      secretKeyHash: await hashSecretKey(keys.secretKey),
+      allowedOrigins: options.origins ?? ['https://shop.example'],
+      currency: options.currency ?? 'USD',
+      lapseDays: options.lapseDays ?? 90,
+    },
+    Date.now(),
+  )
+  return keys
+}
+
+/** POSTs a JSON value as text/plain, the way the browser SDK sends it. */
+export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  return SELF.fetch(`https://worker.test${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  })
+}
+
+export function adminFetch(path: string, secretKey: string | null, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers)
+  if (secretKey !== null) headers.set('authorization', `Bearer ${secretKey}`)
+  if (init.body) headers.set('content-type', 'application/json')
+  return SELF.fetch(`https://worker.test${path}`, { ...init, headers })
+}
+
+export async function publishRules(site: TestSite, rules: RuleInput[]): Promise<number> {
+  const response = await adminFetch('/v1/admin/rules', site.secretKey, { method: 'PUT', body: JSON.stringify({ rules }) })
+  const body = (await response.json()) as { version: number }
+  if (response.status !== 200) throw new Error(`publish failed: ${JSON.stringify(body)}`)
+  return body.version
+}
+
+let eventCounter = 0
+/** A unique event id for tests that do not care which. */
+export function eventId(): string {
+  return `evt-${Date.now().toString(36)}-${++eventCounter}`
+}
+
+/** Counts rows of a table for one site: used to prove that rejected requests store nothing. */
+export async function countRows(table: 'visitors' | 'visits' | 'events' | 'orders' | 'exposures' | 'rulesets', siteId: string): Promise<number> {
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?1`).bind(siteId).first<{ n: number }>()
+  return row?.n ?? 0
+}
+
+export type ErrorJson = { error: { code: string; message: string } }
