@@ -16,7 +16,6 @@ export const ERROR_CODES = {
   public_key_not_allowed: { status: 403, description: 'Admin routes need the secret key, not the public one.' },
   origin_not_allowed: { status: 403, description: "The request's Origin is not allowed for this site." },
   not_found: { status: 404, description: 'No such route.' },
-  method_not_allowed: { status: 405, description: 'The route exists but not for this method.' },
   publish_conflict: { status: 409, description: 'Another publish happened at the same time; retry.' },
   internal_error: { status: 500, description: 'Something went wrong on our side; it was logged.' },
 } as const satisfies Record<string, { status: number; description: string }>

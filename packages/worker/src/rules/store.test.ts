@@ -1,0 +1,68 @@
+import { env } from 'cloudflare:test'
+import type { Rule } from '@stammis/contract'
+import { describe, expect, it } from 'vitest'
+import { createTestSite } from '../../test/helpers'
+import { insertRuleset } from './queries'
+import { compileRuleset, loadRuleset, publishRuleset, rulesetKey } from './store'
+
+const rule = (id: string, priority: number, status: 'live' | 'draft' = 'live'): Rule => ({
+  id,
+  slot: 'hero',
+  priority,
+  status,
+  when: {},
+  content: { type: 'text', value: id },
+  holdoutPercent: 0,
+})
+
+describe('compileRuleset', () => {
+  it('keeps live rules only, by slot, highest priority first, ties in listed order', () => {
+    const compiled = compileRuleset('s', 3, [rule('a', 1), rule('b', 5), rule('draft', 99, 'draft'), rule('c', 5), { ...rule('x', 0), slot: 'banner' }])
+    expect(compiled.bySlot.get('hero')?.map((r) => r.id)).toEqual(['b', 'c', 'a'])
+    expect(compiled.bySlot.get('banner')?.map((r) => r.id)).toEqual(['x'])
+  })
+})
+
+describe('loadRuleset', () => {
+  it('serves version 0 as no rules', async () => {
+    const ruleset = await loadRuleset(env, 'no-such-site', 0)
+    expect(ruleset.bySlot.size).toBe(0)
+  })
+
+  it('reads a version from KV, then from memory', async () => {
+    const site = await createTestSite()
+    await publishRuleset(env, site.siteId, [rule('from-kv', 1)], Date.now())
+    const first = await loadRuleset(env, site.siteId, 1)
+    expect(first.bySlot.get('hero')?.[0]?.id).toBe('from-kv')
+    // Gone from KV: the cached copy keeps serving the same immutable version.
+    await env.RULES.delete(rulesetKey(site.siteId, 1))
+    expect(await loadRuleset(env, site.siteId, 1)).toBe(first)
+  })
+
+  it('falls back to D1 when KV does not have the version yet', async () => {
+    const site = await createTestSite()
+    await insertRuleset(env.DB, site.siteId, { version: 1, publishedAt: null, rules: [rule('only-in-d1', 1)] }, Date.now())
+    const ruleset = await loadRuleset(env, site.siteId, 1)
+    expect(ruleset.bySlot.get('hero')?.[0]?.id).toBe('only-in-d1')
+  })
+
+  it('replaces the cached set when a newer version is asked for', async () => {
+    const site = await createTestSite()
+    await publishRuleset(env, site.siteId, [rule('v1', 1)], Date.now())
+    await loadRuleset(env, site.siteId, 1)
+    await publishRuleset(env, site.siteId, [rule('v2', 1)], Date.now())
+    expect((await loadRuleset(env, site.siteId, 2)).bySlot.get('hero')?.[0]?.id).toBe('v2')
+  })
+})
+
+describe('publishRuleset', () => {
+  it('refuses a version number taken by a concurrent publish', async () => {
+    const site = await createTestSite()
+    // Another publish wins version 1 between our read of the latest version and our insert.
+    await insertRuleset(env.DB, site.siteId, { version: 1, publishedAt: null, rules: [] }, Date.now())
+    const inserted = await insertRuleset(env.DB, site.siteId, { version: 1, publishedAt: null, rules: [rule('late', 1)] }, Date.now())
+    expect(inserted).toBe(false)
+    const next = await publishRuleset(env, site.siteId, [rule('next', 1)], Date.now())
+    expect(next.version).toBe(2)
+  })
+})
