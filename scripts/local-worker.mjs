@@ -31,6 +31,7 @@ export async function startLocalWorker(options = {}) {
   const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
   const local = ['--local', '--persist-to', persistTo]
 
+  await run(process.execPath, ['scripts/embed-script.mjs'], { cwd: workerDir, env })
   await run(wrangler, ['d1', 'migrations', 'apply', 'DB', ...local], { cwd: workerDir, env })
   await run(wrangler, ['d1', 'execute', 'DB', ...local, '--file', 'seed/demo-site.sql'], { cwd: workerDir, env })
 

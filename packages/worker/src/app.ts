@@ -6,6 +6,7 @@ import { eventRoutes } from './events/routes'
 import { handleError, handleNotFound } from './errors'
 import { browserCors } from './http/cors'
 import { ruleRoutes } from './rules/routes'
+import { scriptRoutes } from './script/routes'
 import { requireSecretKey } from './sites/auth'
 
 /**
@@ -20,6 +21,8 @@ export function createApp(): Hono<AppEnv> {
 
   app.get('/', (c) => c.json({ name: 'stammis', routes: ['POST /v1/events', 'POST /v1/decide', 'GET /s.js', '/v1/admin/*'] }))
   app.get('/health', (c) => c.json({ ok: true }))
+
+  app.route('/s.js', scriptRoutes)
 
   app.use('/v1/events', browserCors())
   app.use('/v1/decide', browserCors())

@@ -1,0 +1,36 @@
+// `pnpm dev`: the worker on http://127.0.0.1:8787 with the demo site and rules, and the demo shop
+// next to it. State is kept in .wrangler/dev-state, so a visitor's history survives restarts
+// (delete that folder to start over).
+import { existsSync, mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { startLocalWorker, workerDir } from './local-worker.mjs'
+
+const workerPort = Number(process.env.STAMMIS_WORKER_PORT ?? 8787)
+const shopPort = Number(process.env.STAMMIS_SHOP_PORT ?? 8788)
+const persistTo = join(workerDir, '.wrangler/dev-state')
+mkdirSync(persistTo, { recursive: true })
+
+console.log('Starting the Stammis worker (migrations, demo site, demo rules)...')
+const worker = await startLocalWorker({ port: workerPort, persistTo, republish: false, quiet: false })
+
+let shop = null
+const shopServer = new URL('../examples/server.mjs', import.meta.url)
+if (existsSync(shopServer)) {
+  const { startShop } = await import(shopServer.href)
+  shop = await startShop({ port: shopPort, workerUrl: worker.url })
+}
+
+console.log(`
+  Stammis worker   ${worker.url}      (demo site: public key pk_demo, secret key sk_demo)
+${shop ? `  Demo shop        ${shop.url ?? `http://127.0.0.1:${shopPort}`}\n` : ''}
+  Try:  curl -s ${worker.url}/v1/decide -d '{"site":"pk_demo","visitorId":"me","visitId":"v1","slots":["hero"]}'
+  Ctrl+C to stop.
+`)
+
+const shutdown = async () => {
+  await shop?.close?.()
+  await worker.stop()
+  process.exit(0)
+}
+process.on('SIGINT', shutdown)
+process.on('SIGTERM', shutdown)
