@@ -90,6 +90,8 @@ CREATE TABLE exposures (
   first_exposed_at INTEGER NOT NULL,
   first_visit_id TEXT NOT NULL,
   last_exposed_at INTEGER NOT NULL,
-  exposures INTEGER NOT NULL DEFAULT 1,
+  last_visit_id TEXT NOT NULL,
+  -- Number of distinct visits in which the visitor was served this rule.
+  visits_exposed INTEGER NOT NULL DEFAULT 1,
   PRIMARY KEY (site_id, rule_id, visitor_id)
 ) WITHOUT ROWID;

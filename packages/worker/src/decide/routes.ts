@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { recordExposures } from '../exposures/queries'
+import { forgetWritten, takeUnwritten } from '../exposures/recent'
 import { parseWith, readJson } from '../http/body'
 import { assertOriginAllowed } from '../http/cors'
 import { loadRuleset } from '../rules/store'
@@ -32,19 +33,23 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const decisions: Record<string, Decision | null> = Object.fromEntries(request.slots.map((slot) => [slot, null]))
   for (const choice of choices) decisions[choice.slot] = choice.decision
 
-  c.executionCtx.waitUntil(
-    recordExposures(
-      c.env.DB,
-      choices.map(({ rule, decision }) => ({
-        siteId: context.site.id,
-        ruleId: rule.id,
-        visitorId: request.visitorId,
-        visitId: request.visitId,
-        variant: decision.variant,
-        rulesetVersion: ruleset.version,
-      })),
-      now,
-    ).catch((error: unknown) => console.error('recording exposures failed', error)),
+  const exposures = takeUnwritten(
+    choices.map(({ rule, decision }) => ({
+      siteId: context.site.id,
+      ruleId: rule.id,
+      visitorId: request.visitorId,
+      visitId: request.visitId,
+      variant: decision.variant,
+      rulesetVersion: ruleset.version,
+    })),
   )
+  if (exposures.length > 0) {
+    c.executionCtx.waitUntil(
+      recordExposures(c.env.DB, exposures, now).catch((error: unknown) => {
+        forgetWritten(exposures)
+        console.error('recording exposures failed', error)
+      }),
+    )
+  }
   return c.json({ profile, decisions })
 })

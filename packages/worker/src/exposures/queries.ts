@@ -9,16 +9,19 @@ export type Exposure = {
 
 /**
  * Records that visitors were served rules (treatment or control). The first exposure's time,
- * visit and variant are kept, as lift is measured from the first exposure; later ones bump the
- * count and the last-seen time.
+ * visit and variant are kept, as lift is measured from the first exposure; a new visit bumps
+ * `visits_exposed`, and repeating the same visit changes nothing but the last-seen time, so the
+ * write is idempotent.
  */
 export async function recordExposures(db: D1Database, exposures: Exposure[], now: number): Promise<void> {
   if (exposures.length === 0) return
   const statement = db.prepare(
-    `INSERT INTO exposures (site_id, rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6)
+    `INSERT INTO exposures (site_id, rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at, last_visit_id)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7)
      ON CONFLICT (site_id, rule_id, visitor_id) DO UPDATE SET
-       last_exposed_at = excluded.last_exposed_at, exposures = exposures + 1`,
+       visits_exposed = visits_exposed + (last_visit_id <> excluded.last_visit_id),
+       last_exposed_at = excluded.last_exposed_at,
+       last_visit_id = excluded.last_visit_id`,
   )
   await db.batch(
     exposures.map((e) => statement.bind(e.siteId, e.ruleId, e.visitorId, e.variant, e.rulesetVersion, now, e.visitId)),
