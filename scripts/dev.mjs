@@ -28,7 +28,7 @@ ${shop ? `  Demo shop        ${shop.url ?? `http://127.0.0.1:${shopPort}`}\n` : 
 `)
 
 const shutdown = async () => {
-  await shop?.close?.()
+  await shop?.stop?.()
   await worker.stop()
   process.exit(0)
 }

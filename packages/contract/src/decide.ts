@@ -21,6 +21,8 @@ export const DecideRequestSchema = z.strictObject({
   context: z
     .strictObject({ url: UrlSchema.optional(), referrer: UrlSchema.optional() })
     .default({}),
+  /** A signed preview token from a shareable preview link: forces a segment, records nothing. */
+  preview: z.string().max(1024).optional(),
 })
 
 /**

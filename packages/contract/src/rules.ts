@@ -11,10 +11,24 @@ export const OfferSchema = z
     kind: z.enum(['percent', 'amount', 'free_shipping']),
     /** Percent off (0-100], an amount off in the site's currency, or 0 for free shipping. */
     value: z.number().finite().nonnegative(),
+    /** A static code everyone in the rule gets. */
     code: z.string().min(1).max(64).optional(),
+    /**
+     * Instead of a static code: a code of its own for every visitor, generated once and stable on
+     * every visit, valid `validDays` after it was first shown (and never past `expiresAt`).
+     */
+    uniqueCodes: z
+      .strictObject({
+        prefix: z.string().regex(/^[A-Z0-9]{0,12}$/, 'use up to 12 capital letters or digits'),
+        validDays: z.number().int().min(1).max(365),
+      })
+      .optional(),
     expiresAt: DateTimeSchema.optional(),
   })
   .superRefine((offer, ctx) => {
+    if (offer.code && offer.uniqueCodes) {
+      ctx.addIssue({ code: 'custom', path: ['uniqueCodes'], message: 'choose a static code or unique codes, not both' })
+    }
     if (offer.kind === 'percent' && (offer.value <= 0 || offer.value > 100)) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: 'a percent offer must be above 0 and at most 100' })
     }
@@ -72,7 +86,8 @@ export const RuleSchema = z
     id: RuleIdSchema,
     slot: SlotNameSchema,
     priority: z.number().int().min(-1_000_000).max(1_000_000).default(0),
-    status: z.enum(['live', 'draft']),
+    /** `live` is served (within its schedule); `draft` is not yet, `paused` no longer. */
+    status: z.enum(['live', 'draft', 'paused']),
     when: RuleWhenSchema.default({}),
     content: ContentSchema.nullable().optional(),
     offer: OfferSchema.optional(),
@@ -106,6 +121,8 @@ export const RulesetInputSchema = z
   })
 
 export type Offer = z.infer<typeof OfferSchema>
+/** The offer as a visitor is served it: unique codes resolved to this visitor's code. */
+export type ServedOffer = Omit<Offer, 'uniqueCodes'>
 export type Content = z.infer<typeof ContentSchema>
 export type RuleWhen = z.infer<typeof RuleWhenSchema>
 export type Rule = z.infer<typeof RuleSchema>
@@ -113,4 +130,4 @@ export type RuleInput = z.input<typeof RuleSchema>
 export type RulesetInput = z.infer<typeof RulesetInputSchema>
 
 /** A published set of rules, as `GET /v1/admin/rules` returns it. */
-export type Ruleset = { version: number; publishedAt: string | null; rules: Rule[] }
+export type Ruleset = { version: number; publishedAt: string | null; publishedBy?: string | null; note?: string | null; rules: Rule[] }

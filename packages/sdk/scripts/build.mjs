@@ -1,11 +1,12 @@
 // Builds dist/s.js (minified IIFE for the script tag), dist/index.js (ESM) and dist/*.d.ts, and
 // prints raw, gzip and brotli sizes of each. `--check` fails when s.js is over its brotli budget.
 import { execFileSync } from 'node:child_process'
-import { readFileSync, rmSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib'
 import { build } from 'esbuild'
+import { minify } from 'terser'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const dist = join(root, 'dist')
@@ -42,6 +43,14 @@ await Promise.all([
     define: { DEV: 'true' },
   }),
 ])
+// esbuild bundles, mangles internal props and minifies; a terser pass on top finds about 3% more.
+const sPath = join(dist, 's.js')
+const terse = await minify(readFileSync(sPath, 'utf8'), {
+  ecma: 2020,
+  compress: { passes: 3 },
+  mangle: true,
+})
+writeFileSync(sPath, terse.code)
 execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' })
 
 export const sizes = (file) => {

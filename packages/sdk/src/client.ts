@@ -3,12 +3,13 @@ import { identity } from './identity'
 import { fillSlots } from './slots'
 import { watchHistory } from './spa'
 import { post, transport } from './transport'
-import type { Decision, EventInput, Options, Profile, Stammis } from './types'
-import { D, L, W, clip, here, read, write } from './util'
+import type { Decision, EventInput, Options, Profile, ScriptOptions, Stammis } from './types'
+import { D, L, W, clip, emit, here, read, resolved, write } from './util'
 
 declare const DEV: boolean
 
 const G = 'stm_g'
+const isOff = (v: unknown) => v === false || v == 'off'
 
 /**
  * Builds one Stammis client: identity, outbox, slots, SPA and consent wired together.
@@ -17,12 +18,13 @@ const G = 'stm_g'
  * @example const s = createClient({ site: 'pk_demo', endpoint: 'http://localhost:8787' })
  *   s.getOffer('hero').then((d) => d?.offer && showCode(d.offer.code))
  */
-export const createClient = (o: Options): Stammis => {
+export const createClient = (o: Options | ScriptOptions): Stammis => {
   const site = o.site
   const base = o.endpoint.replace(/\/+$/, '') + '/v1/'
-  const timeout = o.timeout || 1e3
-  const hideMs = o.antiFlicker === true ? 300 : +o.antiFlicker! || 0
-  let isGranted = initialConsent(o.consent == 'required', !!o.respectGpc)
+  const timeout = +o.timeout! || 1e3
+  // Options come typed from init() or as strings from the script tag's dataset: accept both.
+  const hideMs = o.antiFlicker === true || o.antiFlicker === '' ? 300 : +o.antiFlicker! || 0
+  let isGranted = initialConsent(o.consent == 'required', o.respectGpc != null && o.respectGpc !== false)
   const isAllowed = () => isGranted
   let profile: Profile | null = null
 
@@ -33,9 +35,7 @@ export const createClient = (o: Options): Stammis => {
     const previous = read(L, G)
     if (p.segment != previous) {
       write(L, G, p.segment)
-      W.dispatchEvent(
-        new CustomEvent('stammis:segment', { detail: { segment: p.segment, previous, profile: p } }),
-      )
+      emit(W, 'segment', { segment: p.segment, previous, profile: p })
     }
   }
 
@@ -52,7 +52,7 @@ export const createClient = (o: Options): Stammis => {
   }
 
   const getDecisions = (slots: string[]): Promise<Record<string, Decision | null>> =>
-    Promise.resolve()
+    resolved
       .then(() => {
         if (!isGranted) return {}
         send()
@@ -65,7 +65,7 @@ export const createClient = (o: Options): Stammis => {
       .catch(() => ({}))
 
   const refresh = (): Promise<void> =>
-    o.slots === false ? Promise.resolve() : fillSlots(getDecisions, hideMs).catch(() => {})
+    isOff(o.slots) ? resolved : fillSlots(getDecisions, hideMs).catch(() => {})
 
   const pageview = () => send({ type: 'pageview', url: here() })
 
@@ -113,19 +113,19 @@ export const createClient = (o: Options): Stammis => {
 
   pageview()
   isGranted && refresh()
-  o.spa !== false &&
+  isOff(o.spa) ||
     watchHistory(() => {
       try {
         pageview()
         refresh()
       } catch {}
     })
-  const hide = () => {
+  // 'visibilitychange' to hidden is the last event browsers reliably fire before a page goes
+  // away (it precedes pagehide), and it also covers tabs that are backgrounded, then killed.
+  D.addEventListener('visibilitychange', () => {
     try {
       D.visibilityState == 'hidden' && out.beacon_()
     } catch {}
-  }
-  W.addEventListener('pagehide', out.beacon_)
-  D.addEventListener('visibilitychange', hide)
+  })
   return api
 }

@@ -6,9 +6,9 @@ const S = 'stm_s'
 const IDLE = 18e5
 
 const readCookie = () => D.cookie.match(/(?:^|; )stm_v=([^;]*)/)?.[1]
-/** A first-party cookie for about a year; max-age 0 deletes it. */
+/** A first-party cookie for about a year (SameSite=Lax is the browsers' default); max-age 0 deletes it. */
 const setCookie = (v = '') => {
-  D.cookie = V + '=' + v + ';path=/;SameSite=Lax;max-age=' + (v ? 3e7 : 0)
+  D.cookie = V + '=' + v + ';path=/;max-age=' + (v ? 3e7 : 0)
 }
 
 /**
@@ -26,7 +26,7 @@ export const identity = (isAllowed: () => boolean) => {
     if (isAllowed()) {
       setCookie(visitor)
       write(L, V, visitor)
-      visit && write(SS, S, visit + '.' + last)
+      write(SS, S, visit + '.' + last)
     }
   }
   save()

@@ -4,7 +4,7 @@
  * the API and replays what was queued, in order. Nothing here may throw into the host page.
  */
 import { createClient } from './client'
-import type { Stammis } from './types'
+import type { ScriptOptions, Stammis } from './types'
 import { D, W } from './util'
 
 type Queued = [keyof Stammis, ...unknown[]] | ((s: Stammis) => void)
@@ -12,24 +12,21 @@ type Queued = [keyof Stammis, ...unknown[]] | ((s: Stammis) => void)
 try {
   const script = D.currentScript as HTMLScriptElement
   const d = script.dataset
+  // data-site, data-endpoint, data-consent, data-respect-gpc, data-anti-flicker, data-timeout,
+  // data-spa, data-slots: createClient reads the string forms directly.
   const client = createClient({
-    site: d.site!,
+    ...d,
     endpoint: d.endpoint || new URL(script.src).origin,
-    consent: d.consent as 'required',
-    respectGpc: 'respectGpc' in d,
-    antiFlicker: 'antiFlicker' in d && (+d.antiFlicker! || 300),
-    timeout: +d.timeout!,
-    spa: d.spa != 'off',
-    slots: d.slots != 'off',
-  }) as any
+  } as ScriptOptions) as any
   const api: any = {}
   // Every method is wrapped: a bad argument from the page returns undefined instead of throwing.
   const push = (c: Queued) =>
     typeof c == 'function' ? c(api) : client[c[0]](...c.slice(1))
-  ;(Object.keys(client) as string[]).concat('push').forEach((k) => {
+  client.push = push
+  Object.keys(client).forEach((k) => {
     api[k] = (...a: unknown[]) => {
       try {
-        return (k == 'push' ? push : client[k])(...a)
+        return client[k](...a)
       } catch {}
     }
   })

@@ -1,27 +1,25 @@
 import type { Decision } from './types'
-import { D } from './util'
+import { D, emit, resolved } from './util'
 
 const ATTR = 'data-stammis-slot'
-/** Default content of slots we changed, so a later null/control decision can put it back. */
-const defaults = new WeakMap<Element, string>()
+/** A slot element; `default_` keeps the content we replaced, so a later null/control decision can put it back. */
+type Slot = HTMLElement & { default_?: string | null }
 
 /**
  * Shows one decision in one element. Text via textContent; HTML only when the rule says `html`;
  * JSON is never rendered, only handed over in the `stammis:slot` event. No decision, the control
  * group and errors leave (or put back) the element's own default content.
  */
-export const render = (el: HTMLElement, slot: string, d: Decision | null | undefined): void => {
+export const render = (el: Slot, slot: string, d: Decision | null | undefined): void => {
   const c = d && d.variant == 'treatment' && d.content
   if (c && c.type != 'json') {
-    defaults.has(el) || defaults.set(el, el.innerHTML)
+    el.default_ ??= el.innerHTML
     c.type == 'html' ? (el.innerHTML = c.value) : (el.textContent = c.value)
-  } else if (defaults.has(el)) {
-    el.innerHTML = defaults.get(el)!
-    defaults.delete(el)
+  } else if (el.default_ != null) {
+    el.innerHTML = el.default_
+    el.default_ = null
   }
-  el.dispatchEvent(
-    new CustomEvent('stammis:slot', { bubbles: true, detail: { slot, decision: d || null } }),
-  )
+  emit(el, 'slot', { slot, decision: d || null })
 }
 
 /**
@@ -37,7 +35,7 @@ export const fillSlots = (
   const name = (el: HTMLElement) => el.getAttribute(ATTR)!
   const slots = [...new Set(els.map(name))].slice(0, 20)
   const show = (v: string) => els.forEach((el) => (el.style.visibility = v))
-  if (!slots[0]) return Promise.resolve()
+  if (!slots[0]) return resolved
   if (hideMs) {
     show('hidden')
     setTimeout(show, hideMs, '')

@@ -1,4 +1,4 @@
-import { W } from './util'
+import { W, here } from './util'
 
 /**
  * Calls `onRoute` after `history.pushState`/`replaceState` and on `popstate`, once per new URL.
@@ -6,9 +6,9 @@ import { W } from './util'
  * @example watchHistory(() => { pageview(); refreshSlots() })
  */
 export const watchHistory = (onRoute: () => void): void => {
-  let url = location.href
+  let url = here()
   const check = () => {
-    url != location.href && ((url = location.href), onRoute())
+    url != here() && ((url = here()), onRoute())
   }
   const h = history as any
   ;['pushState', 'replaceState'].forEach((k) => {

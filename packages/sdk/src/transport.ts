@@ -1,5 +1,5 @@
 import type { Batch, EventInput } from './types'
-import { L, read, rid, write } from './util'
+import { L, read, resolved, rid, write } from './util'
 
 const Q = 'stm_q'
 const PURCHASE = 'purchase'
@@ -30,7 +30,7 @@ export const transport = (
   try {
     box = JSON.parse(read(L, Q)!) || []
   } catch {}
-  let sending: Batch | undefined
+  let sending: Batch | 0 = 0
   let busy: Promise<void> | 0 = 0
 
   // Bounded so a long outage cannot fill the host's storage.
@@ -48,16 +48,16 @@ export const transport = (
               box = box.filter((x) => x != b)
               save()
               busy = 0
-              sending = undefined
+              sending = 0
               answer && onAnswer(b, answer)
               return flush()
             },
             () => {
               busy = 0
-              sending = undefined
+              sending = 0
             },
           ))
-        : Promise.resolve())
+        : resolved)
     )
   }
 

@@ -22,6 +22,11 @@ export interface Options {
   slots?: boolean
 }
 
+/** The script tag's `data-*` attributes as `dataset` gives them: every value a string. */
+export type ScriptOptions = { site: string; endpoint: string } & {
+  [K in Exclude<keyof Options, 'site' | 'endpoint'>]?: string
+}
+
 /** Detail of the `stammis:segment` event. */
 export interface SegmentChange {
   segment: Segment

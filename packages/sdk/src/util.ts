@@ -10,8 +10,11 @@ type Store = typeof L | typeof SS
 export const rid = (): string =>
   Array.from(crypto.getRandomValues(new Uint8Array(21)), (b) => (b % 36).toString(36)).join('')
 
-/** True for strings the worker accepts as ids: /^[A-Za-z0-9_-]{1,64}$/. */
-export const isId = (s: unknown): s is string => /^[\w-]{1,64}$/.test(s as string)
+/**
+ * True for strings the worker accepts as ids: /^[A-Za-z0-9_-]{1,64}$/. The `s &&` matters:
+ * RegExp.test(null) tests the string "null", which would pass.
+ */
+export const isId = (s: unknown): s is string => !!s && /^[\w-]{1,64}$/.test(s as string)
 
 /** The contract caps URLs at 2048 characters; a longer one would get the whole batch refused. */
 export const clip = (u: string): string => u.slice(0, 2048)
@@ -32,4 +35,11 @@ export const write = (s: Store, k: string, v?: string): void => {
   try {
     v == null ? W[s].removeItem(k) : W[s].setItem(k, v)
   } catch {}
+}
+
+export const resolved: Promise<void> = Promise.resolve()
+
+/** Dispatches `stammis:NAME` (bubbling) with `detail` on `target`. */
+export const emit = (target: EventTarget, name: string, detail: unknown): void => {
+  target.dispatchEvent(new CustomEvent('stammis:' + name, { bubbles: true, detail }))
 }

@@ -8,6 +8,8 @@ CREATE TABLE sites (
   public_key TEXT NOT NULL UNIQUE,
   -- SHA-256 (hex) of the secret key; the key itself is shown once at creation and never stored.
   secret_key_hash TEXT NOT NULL UNIQUE,
+  -- Random per-site key for HMACs: unique offer codes and signed preview links.
+  code_secret TEXT NOT NULL,
   -- JSON array of allowed browser origins, e.g. ["https://shop.example", "http://localhost:*"].
   allowed_origins TEXT NOT NULL DEFAULT '[]',
   currency TEXT NOT NULL DEFAULT 'USD',

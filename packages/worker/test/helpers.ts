@@ -19,6 +19,7 @@ export async function createTestSite(
       name: `Test shop ${++counter}`,
       publicKey: keys.publicKey,
       secretKeyHash: await hashSecretKey(keys.secretKey),
+      codeSecret: keys.codeSecret,
       allowedOrigins: options.origins ?? ['https://shop.example'],
       currency: options.currency ?? 'USD',
       lapseDays: options.lapseDays ?? 90,

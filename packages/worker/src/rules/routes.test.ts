@@ -36,7 +36,7 @@ describe('/v1/admin/rules', () => {
       ['not JSON', '{rules:'],
       ['no rules field', {}],
       ['duplicate rule ids', { rules: [goodRule, goodRule] }],
-      ['an unknown status', { rules: [{ ...goodRule, status: 'paused' }] }],
+      ['an unknown status', { rules: [{ ...goodRule, status: 'archived' }] }],
       ['holdout above 50%', { rules: [{ ...goodRule, holdoutPercent: 60 }] }],
       ['an unknown segment', { rules: [{ ...goodRule, when: { segments: ['vip'] } }] }],
       ['an end before the start', { rules: [{ ...goodRule, startsAt: '2026-12-01T00:00:00Z', endsAt: '2026-11-01T00:00:00Z' }] }],

@@ -8,8 +8,14 @@ const randomPart = customAlphabet('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi
  * once and only its hash is stored.
  * @example const { publicKey, secretKey } = generateSiteKeys()
  */
-export function generateSiteKeys(): { siteId: string; publicKey: string; secretKey: string } {
-  return { siteId: `site_${randomPart(16)}`, publicKey: `pk_${randomPart(24)}`, secretKey: `sk_${randomPart(40)}` }
+export function generateSiteKeys(): { siteId: string; publicKey: string; secretKey: string; codeSecret: string } {
+  return {
+    siteId: `site_${randomPart(16)}`,
+    publicKey: `pk_${randomPart(24)}`,
+    secretKey: `sk_${randomPart(40)}`,
+    // Never shown to anyone: keys the HMACs of unique offer codes and preview links.
+    codeSecret: randomPart(43),
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ export type SiteRow = {
   id: string
   name: string
   public_key: string
+  code_secret: string
   allowed_origins: string
   currency: string
   lapse_days: number
@@ -13,13 +14,14 @@ export type SiteRow = {
 
 /** Columns to select for `toSite`; other domains' queries that join sites reuse it. */
 export const SITE_COLUMNS =
-  's.id, s.name, s.public_key, s.allowed_origins, s.currency, s.lapse_days, s.time_zone'
+  's.id, s.name, s.public_key, s.code_secret, s.allowed_origins, s.currency, s.lapse_days, s.time_zone'
 
 export function toSite(row: SiteRow): Site {
   return {
     id: row.id,
     name: row.name,
     publicKey: row.public_key,
+    codeSecret: row.code_secret,
     allowedOrigins: JSON.parse(row.allowed_origins) as string[],
     currency: row.currency,
     lapseDays: row.lapse_days,
@@ -51,6 +53,7 @@ export type NewSite = {
   name: string
   publicKey: string
   secretKeyHash: string
+  codeSecret: string
   allowedOrigins: string[]
   currency: string
   lapseDays: number
@@ -67,6 +70,7 @@ export function insertSiteSql(site: NewSite, now: number): string {
     site.name,
     site.publicKey,
     site.secretKeyHash,
+    site.codeSecret,
     JSON.stringify(site.allowedOrigins),
     site.currency,
     site.lapseDays,
@@ -74,7 +78,7 @@ export function insertSiteSql(site: NewSite, now: number): string {
     now,
   ].map(sqlLiteral)
   return (
-    'INSERT INTO sites (id, name, public_key, secret_key_hash, allowed_origins, currency, lapse_days, time_zone, created_at) ' +
+    'INSERT INTO sites (id, name, public_key, secret_key_hash, code_secret, allowed_origins, currency, lapse_days, time_zone, created_at) ' +
     `VALUES (${values.join(', ')});`
   )
 }
@@ -82,8 +86,8 @@ export function insertSiteSql(site: NewSite, now: number): string {
 export async function insertSite(db: D1Database, site: NewSite, now: number): Promise<void> {
   await db
     .prepare(
-      'INSERT INTO sites (id, name, public_key, secret_key_hash, allowed_origins, currency, lapse_days, time_zone, created_at) ' +
-        'VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)',
+      'INSERT INTO sites (id, name, public_key, secret_key_hash, code_secret, allowed_origins, currency, lapse_days, time_zone, created_at) ' +
+        'VALUES (?1, ?2, ?3, ?4, ?10, ?5, ?6, ?7, ?8, ?9)',
     )
     .bind(
       site.id,
@@ -95,6 +99,7 @@ export async function insertSite(db: D1Database, site: NewSite, now: number): Pr
       site.lapseDays,
       site.timeZone ?? 'UTC',
       now,
+      site.codeSecret,
     )
     .run()
 }

@@ -3,6 +3,8 @@ export type Site = {
   id: string
   name: string
   publicKey: string
+  /** Server-side only: keys unique offer codes and preview-link signatures. Never sent out. */
+  codeSecret: string
   allowedOrigins: string[]
   currency: string
   lapseDays: number

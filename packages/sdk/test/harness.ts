@@ -1,0 +1,183 @@
+/**
+ * Test harness: one node:http server playing both the host site (pages on http://localhost:PORT)
+ * and a scripted Stammis API (on http://127.0.0.1:PORT, so every SDK call is cross-origin, as in
+ * production), plus headless Debian Chromium driven by playwright-core.
+ * STAMMIS_BUNDLE=min runs everything against the minified dist/s.js; otherwise dist/s.dev.js.
+ */
+import { readFileSync } from 'node:fs'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '../dist')
+export const BUNDLE = process.env.STAMMIS_BUNDLE === 'min' ? 's.js' : 's.dev.js'
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+]
+
+export const launch = (): Promise<Browser> =>
+  chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  })
+
+export type Recorded = { method: string; path: string; contentType: string; body: any }
+export type Mode = 'ok' | 'down' | 'error500' | 'error400' | 'slow' | 'hang'
+
+export const profileOf = (segment = 'shopper', orders = 0) => ({
+  visitorId: 'v',
+  segment,
+  visits: 1,
+  orders,
+  purchaseVisits: 0,
+  revenue: 0,
+  lastPurchaseAt: null,
+  lapsed: false,
+})
+
+export type MockApi = Awaited<ReturnType<typeof startMockApi>>
+
+export const startMockApi = async () => {
+  const pages = new Map<string, string>()
+  const requests: Recorded[] = []
+  const state = {
+    mode: 'ok' as Mode,
+    /** Applies to /v1/events only when set; otherwise `mode` does. */
+    eventsMode: undefined as Mode | undefined,
+    delayMs: 3000,
+    segment: 'shopper',
+    decisions: {} as Record<string, unknown>,
+  }
+  const hung: ServerResponse[] = []
+
+  const cors = (res: ServerResponse) => {
+    res.setHeader('Access-Control-Allow-Origin', '*')
+    res.setHeader('Access-Control-Allow-Headers', '*')
+  }
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    cors(res)
+    res.writeHead(status, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify(body))
+  }
+
+  const answer = (req: IncomingMessage, res: ServerResponse, path: string, body: any) => {
+    const mode = path == '/v1/events' ? (state.eventsMode ?? state.mode) : state.mode
+    if (mode == 'down') return req.socket.destroy()
+    if (mode == 'hang') return void hung.push(res)
+    if (mode == 'error500') return json(res, 500, { error: { code: 'internal_error', message: 'x' } })
+    if (mode == 'error400') return json(res, 400, { error: { code: 'invalid_request', message: 'x' } })
+    const reply = () => {
+      if (path == '/v1/events')
+        json(res, 200, { accepted: body.events.length, duplicates: 0, profile: profileOf(state.segment) })
+      else
+        json(res, 200, {
+          profile: profileOf(state.segment),
+          decisions: Object.fromEntries(body.slots.map((s: string) => [s, state.decisions[s] ?? null])),
+        })
+    }
+    mode == 'slow' ? setTimeout(reply, state.delayMs) : reply()
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url!, 'http://x')
+    let raw = ''
+    req.on('data', (c) => (raw += c))
+    req.on('end', () => {
+      if (url.pathname.startsWith('/v1/')) {
+        let body: any = raw
+        try {
+          body = JSON.parse(raw)
+        } catch {}
+        requests.push({
+          method: req.method!,
+          path: url.pathname,
+          contentType: req.headers['content-type'] ?? '',
+          body,
+        })
+        if (req.method == 'OPTIONS') {
+          cors(res)
+          return void res.writeHead(204).end()
+        }
+        return answer(req, res, url.pathname, body)
+      }
+      if (url.pathname == '/s.js' || url.pathname == '/index.js') {
+        cors(res)
+        res.writeHead(200, { 'Content-Type': 'text/javascript' })
+        return void res.end(readFileSync(join(dist, url.pathname == '/s.js' ? BUNDLE : 'index.js')))
+      }
+      const html = pages.get(url.pathname)
+      res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html' })
+      res.end(html ?? 'not found')
+    })
+  })
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const port = (server.address() as AddressInfo).port
+  // The site is served as localhost, the API as 127.0.0.1: two origins.
+  const site = `http://localhost:${port}`
+  const api = `http://127.0.0.1:${port}`
+
+  return {
+    state,
+    requests,
+    site,
+    api,
+    /** Events the API received, flattened, in arrival order. */
+    events: () => requests.filter((r) => r.path == '/v1/events' && r.method == 'POST').flatMap((r) => r.body.events),
+    decides: () => requests.filter((r) => r.path == '/v1/decide'),
+    /**
+     * Registers a page with the script tag. `attrs` are extra attributes on the tag, `head` runs
+     * before it (the stub is always there), `body` is the page's markup.
+     */
+    page: (path: string, o: { attrs?: string; head?: string; body?: string } = {}) => {
+      pages.set(
+        path,
+        `<!doctype html><html><head><meta charset="utf-8"><script>window.stammis = window.stammis || [];${o.head ?? ''}</script>
+<script async src="${api}/s.js" data-site="pk_test" ${o.attrs ?? ''}></script></head>
+<body>${o.body ?? ''}</body></html>`,
+      )
+      return site + path
+    },
+    raw: (path: string, html: string) => (pages.set(path, html), site + path),
+    reset: () => {
+      requests.length = 0
+      Object.assign(state, { mode: 'ok', eventsMode: undefined, segment: 'shopper', decisions: {} })
+      hung.splice(0).forEach((r) => r.destroy())
+    },
+    close: () =>
+      new Promise<void>((r) => {
+        hung.splice(0).forEach((x) => x.destroy())
+        server.closeAllConnections()
+        server.close(() => r())
+      }),
+  }
+}
+
+/** A page that records uncaught errors and unhandled rejections. */
+export const openPage = async (context: BrowserContext, url?: string) => {
+  const page = await context.newPage()
+  const errors: string[] = []
+  page.on('pageerror', (e) => errors.push(String(e)))
+  if (url) await page.goto(url)
+  return { page, errors }
+}
+
+/** Waits until `check` is truthy (polling), or fails with `what`. */
+export const until = async <T>(check: () => T, what: string, ms = 5000): Promise<T> => {
+  const end = Date.now() + ms
+  for (;;) {
+    const v = check()
+    if (v) return v
+    if (Date.now() > end) throw new Error('timed out waiting for ' + what)
+    await new Promise((r) => setTimeout(r, 25))
+  }
+}
+
+export const sdkReady = (page: Page) => page.waitForFunction(() => !Array.isArray((window as any).stammis))
