@@ -39,6 +39,8 @@ export const DecisionSchema = z.strictObject({
 export const DecideResponseSchema = z.strictObject({
   profile: ProfileSchema,
   decisions: z.record(z.string(), DecisionSchema.nullable()),
+  /** Present and true when answered for a preview link: a forced segment, nothing recorded. */
+  preview: z.boolean().optional(),
 })
 
 export type DecideRequest = z.infer<typeof DecideRequestSchema>

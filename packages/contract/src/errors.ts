@@ -13,9 +13,13 @@ export const ERROR_CODES = {
   secret_key_in_browser_call: { status: 401, description: 'A secret key was sent where a public key belongs.' },
   missing_api_key: { status: 401, description: 'The admin API needs "Authorization: Bearer sk_...".' },
   invalid_api_key: { status: 401, description: 'The secret key is not valid for any site.' },
+  session_expired: { status: 401, description: 'The admin session is unknown or expired; sign in again.' },
+  csrf_token_invalid: { status: 403, description: 'A signed-in admin call without the right X-CSRF-Token header.' },
   public_key_not_allowed: { status: 403, description: 'Admin routes need the secret key, not the public one.' },
+  invalid_preview: { status: 403, description: 'The preview token is expired, forged or for another site.' },
   origin_not_allowed: { status: 403, description: "The request's Origin is not allowed for this site." },
   not_found: { status: 404, description: 'No such route.' },
+  version_not_found: { status: 404, description: 'No published version with that number.' },
   publish_conflict: { status: 409, description: 'Another publish happened at the same time; retry.' },
   internal_error: { status: 500, description: 'Something went wrong on our side; it was logged.' },
 } as const satisfies Record<string, { status: number; description: string }>

@@ -5,9 +5,10 @@ import type { AppEnv } from './env'
 import { eventRoutes } from './events/routes'
 import { handleError, handleNotFound } from './errors'
 import { browserCors } from './http/cors'
-import { ruleRoutes } from './rules/routes'
+import { previewRoutes } from './preview/routes'
+import { ruleRoutes, workspaceRoutes } from './rules/routes'
 import { scriptRoutes } from './script/routes'
-import { requireSecretKey } from './sites/auth'
+import { requireAdmin } from './sites/auth'
 
 /**
  * The Stammis worker: browser routes under /v1 (public key), admin routes under /v1/admin
@@ -29,8 +30,10 @@ export function createApp(): Hono<AppEnv> {
   app.route('/v1/events', eventRoutes)
   app.route('/v1/decide', decideRoutes)
 
-  app.use('/v1/admin/*', requireSecretKey())
+  app.use('/v1/admin/*', requireAdmin())
   app.route('/v1/admin/rules', ruleRoutes)
+  app.route('/v1/admin/workspace', workspaceRoutes)
+  app.route('/v1/admin', previewRoutes)
 
   app.use('/__bench/*', async function benchGate(c, next) {
     if (c.env.BENCH_ROUTES !== 'on') return handleNotFound(c)

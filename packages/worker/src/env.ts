@@ -11,5 +11,6 @@ export type Env = {
 
 export type AppEnv = {
   Bindings: Env
-  Variables: { site: Site }
+  /** `site`: the site the request acts on; `actor`: who, for the audit log (admin routes). */
+  Variables: { site: Site; actor: string }
 }

@@ -3,7 +3,13 @@ import type { VisitorState } from '../segments/classify'
 import { SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
 import type { Site } from '../sites/site'
 
-export type DecideContext = { site: Site; state: VisitorState; rulesVersion: number }
+export type DecideContext = {
+  site: Site
+  state: VisitorState
+  rulesVersion: number
+  /** When this visitor was first shown each rule (rule id → epoch ms): unique codes expire from it. */
+  firstExposedAt: Record<string, number>
+}
 
 /**
  * Everything decide needs from storage in a single D1 round trip: the site (by public key), the
@@ -19,14 +25,20 @@ export async function loadDecideContext(
   const row = await db
     .prepare(
       `SELECT ${SITE_COLUMNS}, ${VISITOR_STATE_COLUMNS},
-         (SELECT max(version) FROM rulesets WHERE site_id = s.id) AS rules_version
+         (SELECT max(version) FROM rulesets WHERE site_id = s.id) AS rules_version,
+         (SELECT json_group_object(rule_id, first_exposed_at) FROM exposures WHERE site_id = s.id AND visitor_id = ?2) AS first_exposed_at
        FROM sites s
        LEFT JOIN visitors v ON v.site_id = s.id AND v.visitor_id = ?2
        LEFT JOIN visits cv ON cv.site_id = s.id AND cv.visitor_id = ?2 AND cv.visit_id = ?3
        WHERE s.public_key = ?1`,
     )
     .bind(publicKey, visitorId, visitId)
-    .first<SiteRow & VisitorStateRow & { rules_version: number | null }>()
+    .first<SiteRow & VisitorStateRow & { rules_version: number | null; first_exposed_at: string | null }>()
   if (!row) return null
-  return { site: toSite(row), state: toVisitorState(row), rulesVersion: row.rules_version ?? 0 }
+  return {
+    site: toSite(row),
+    state: toVisitorState(row),
+    rulesVersion: row.rules_version ?? 0,
+    firstExposedAt: JSON.parse(row.first_exposed_at ?? '{}') as Record<string, number>,
+  }
 }

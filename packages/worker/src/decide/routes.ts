@@ -6,15 +6,19 @@ import { recordExposures } from '../exposures/queries'
 import { forgetWritten, takeUnwritten } from '../exposures/recent'
 import { parseWith, readJson } from '../http/body'
 import { assertOriginAllowed } from '../http/cors'
+import { previewProfile } from '../preview/profile'
+import { verifyPreviewToken } from '../preview/token'
 import { loadRuleset } from '../rules/store'
 import { toProfile } from '../segments/classify'
 import { assertPublicKeyField } from '../sites/public-key'
+import { buildDecisions } from './decisions'
 import { loadDecideContext } from './queries'
 import { chooseForSlots } from './select'
 
 /**
  * `POST /v1/decide`: the visitor's profile and, per slot, what to show. One D1 read, rules from
- * memory, exposures written after the response has gone out.
+ * memory, exposures written after the response has gone out. With a valid preview token the
+ * profile is the previewed segment's and nothing is recorded.
  */
 export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const raw = await readJson(c)
@@ -24,25 +28,41 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
 
   const context = await loadDecideContext(c.env.DB, request.site, request.visitorId, request.visitId)
   if (!context) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
-  assertOriginAllowed(c, context.site)
+  const { site } = context
+  assertOriginAllowed(c, site)
 
-  const profile = toProfile(request.visitorId, context.state, now, context.site.lapseDays)
-  const ruleset = await loadRuleset(c.env, context.site.id, context.rulesVersion)
+  let profile = toProfile(request.visitorId, context.state, now, site.lapseDays)
+  let isPreview = false
+  if (request.preview) {
+    const verified = await verifyPreviewToken(site.codeSecret, site.id, request.preview, now)
+    if ('error' in verified) {
+      throw new ApiError('invalid_preview', `This preview link is ${verified.error === 'expired' ? 'expired' : 'not valid'}; ask for a new one.`)
+    }
+    profile = previewProfile({ ...verified.claims, visitorId: request.visitorId }, site.lapseDays, now)
+    isPreview = true
+  }
+
+  const ruleset = await loadRuleset(c.env, site.id, context.rulesVersion)
   const choices = chooseForSlots(ruleset, request.slots, profile, request.context, now)
+  const built = await buildDecisions(choices, site.codeSecret, request.visitorId, context.firstExposedAt, now)
 
   const decisions: Record<string, Decision | null> = Object.fromEntries(request.slots.map((slot) => [slot, null]))
-  for (const choice of choices) decisions[choice.slot] = choice.decision
+  for (const { slot, decision } of built) decisions[slot] = decision
 
-  const exposures = takeUnwritten(
-    choices.map(({ rule, decision }) => ({
-      siteId: context.site.id,
-      ruleId: rule.id,
-      visitorId: request.visitorId,
-      visitId: request.visitId,
-      variant: decision.variant,
-      rulesetVersion: ruleset.version,
-    })),
-  )
+  // Previews are never counted: no exposure, so no metric and no code issued.
+  const exposures = isPreview
+    ? []
+    : takeUnwritten(
+        built.map(({ rule, decision }) => ({
+          siteId: site.id,
+          ruleId: rule.id,
+          visitorId: request.visitorId,
+          visitId: request.visitId,
+          variant: decision.variant,
+          rulesetVersion: ruleset.version,
+          offerCode: decision.offer?.code ?? null,
+        })),
+      )
   if (exposures.length > 0) {
     c.executionCtx.waitUntil(
       recordExposures(c.env.DB, exposures, now).catch((error: unknown) => {
@@ -51,5 +71,5 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
       }),
     )
   }
-  return c.json({ profile, decisions })
+  return c.json(isPreview ? { profile, decisions, preview: true } : { profile, decisions })
 })

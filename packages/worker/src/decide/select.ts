@@ -1,9 +1,9 @@
-import type { Decision, Profile } from '@stammis/contract'
+import type { Profile } from '@stammis/contract'
 import type { CompiledRuleset } from '../rules/store'
 import { isInSchedule, matchesWhen, type CompiledRule, type RequestContext } from '../rules/match'
 import { isHeldOut } from './holdout'
 
-export type SlotChoice = { slot: string; rule: CompiledRule; decision: Decision }
+export type SlotChoice = { slot: string; rule: CompiledRule; variant: 'treatment' | 'control' }
 
 /**
  * For each slot, the highest-priority live, in-schedule rule whose conditions match (ties go to
@@ -21,14 +21,9 @@ export function chooseForSlots(
   for (const slot of slots) {
     // Rules are pre-sorted by priority, so the first match wins.
     const rule = ruleset.bySlot.get(slot)?.find((candidate) => isInSchedule(candidate, now) && matchesWhen(candidate, profile, context))
-    if (rule) choices.push({ slot, rule, decision: toDecision(rule, profile.visitorId) })
+    if (!rule) continue
+    const variant = isHeldOut(rule.id, profile.visitorId, rule.holdoutPercent) ? 'control' : 'treatment'
+    choices.push({ slot, rule, variant })
   }
   return choices
-}
-
-function toDecision(rule: CompiledRule, visitorId: string): Decision {
-  if (isHeldOut(rule.id, visitorId, rule.holdoutPercent)) {
-    return { ruleId: rule.id, variant: 'control', content: null, offer: null }
-  }
-  return { ruleId: rule.id, variant: 'treatment', content: rule.content ?? null, offer: rule.offer ?? null }
 }

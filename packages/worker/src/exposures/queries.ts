@@ -5,6 +5,8 @@ export type Exposure = {
   visitId: string
   variant: 'treatment' | 'control'
   rulesetVersion: number
+  /** The offer code served, if any: the redemption check finds unique codes by it. */
+  offerCode: string | null
 }
 
 /**
@@ -16,14 +18,15 @@ export type Exposure = {
 export async function recordExposures(db: D1Database, exposures: Exposure[], now: number): Promise<void> {
   if (exposures.length === 0) return
   const statement = db.prepare(
-    `INSERT INTO exposures (site_id, rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at, last_visit_id)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7)
+    `INSERT INTO exposures (site_id, rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at, last_visit_id, offer_code)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?6, ?7, ?8)
      ON CONFLICT (site_id, rule_id, visitor_id) DO UPDATE SET
        visits_exposed = visits_exposed + (last_visit_id <> excluded.last_visit_id),
        last_exposed_at = excluded.last_exposed_at,
-       last_visit_id = excluded.last_visit_id`,
+       last_visit_id = excluded.last_visit_id,
+       offer_code = coalesce(excluded.offer_code, offer_code)`,
   )
   await db.batch(
-    exposures.map((e) => statement.bind(e.siteId, e.ruleId, e.visitorId, e.variant, e.rulesetVersion, now, e.visitId)),
+    exposures.map((e) => statement.bind(e.siteId, e.ruleId, e.visitorId, e.variant, e.rulesetVersion, now, e.visitId, e.offerCode)),
   )
 }

@@ -14,7 +14,7 @@ describe('/v1/admin/rules', () => {
   it('publishes a set as a new version, in D1 and KV, and reads it back', async () => {
     const site = await createTestSite()
     const empty = await adminFetch('/v1/admin/rules', site.secretKey)
-    expect(await empty.json()).toEqual({ version: 0, publishedAt: null, rules: [] })
+    expect(await empty.json()).toEqual({ version: 0, publishedAt: null, publishedBy: null, note: null, rules: [] })
 
     const first = await put(site.secretKey, { rules: [goodRule] })
     expect(first.status).toBe(200)

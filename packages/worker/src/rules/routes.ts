@@ -1,18 +1,56 @@
-import { RulesetInputSchema } from '@stammis/contract'
+import { PublishInputSchema, RollbackInputSchema, RulesetInputSchema, WorkspaceInputSchema } from '@stammis/contract'
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
+import { ApiError } from '../errors'
 import { readBody } from '../http/body'
+import { analyzeRules } from './analyze'
+import { diffRules } from './diff'
 import { findLatestRuleset } from './queries'
 import { publishRuleset } from './store'
+import { getVersion, listVersions, rollbackTo } from './versions'
+import { getWorkspace, publishWorkspace, saveWorkspace } from './workspace'
 
-/** `/v1/admin/rules`: read and publish the site's rule set (secret key required). */
+/**
+ * `/v1/admin/rules`: the live rule set, direct publishes (rules as code), the version log,
+ * rollback, and a dry-run check that validates a set and shows what publishing it would change.
+ */
 export const ruleRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const ruleset = await findLatestRuleset(c.env.DB, c.get('site').id)
-    return c.json(ruleset ?? { version: 0, publishedAt: null, rules: [] })
+    return c.json(ruleset ?? { version: 0, publishedAt: null, publishedBy: null, note: null, rules: [] })
   })
   .put('/', async (c) => {
     const { rules } = await readBody(c, RulesetInputSchema)
-    const ruleset = await publishRuleset(c.env, c.get('site').id, rules, Date.now())
+    const note = c.req.query('note')
+    const ruleset = await publishRuleset(c.env, c.get('site').id, rules, Date.now(), { actor: c.get('actor'), note })
+    return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt })
+  })
+  .post('/check', async (c) => {
+    const { rules } = await readBody(c, RulesetInputSchema)
+    const live = await findLatestRuleset(c.env.DB, c.get('site').id)
+    return c.json({ liveVersion: live?.version ?? 0, diff: diffRules(live?.rules ?? [], rules), warnings: analyzeRules(rules, Date.now()) })
+  })
+  .get('/versions', async (c) => c.json({ versions: await listVersions(c.env, c.get('site').id) }))
+  .get('/versions/:version', async (c) => {
+    const version = Number(c.req.param('version'))
+    if (!Number.isInteger(version) || version < 1) throw new ApiError('invalid_request', 'version: must be a positive integer')
+    return c.json(await getVersion(c.env, c.get('site').id, version))
+  })
+  .post('/rollback', async (c) => {
+    const { version, note } = await readBody(c, RollbackInputSchema)
+    const ruleset = await rollbackTo(c.env, c.get('site').id, version, { actor: c.get('actor'), note }, Date.now())
+    return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt, rolledBackTo: version })
+  })
+
+/** `/v1/admin/workspace`: the working copy the editor saves to, previewed and then published. */
+export const workspaceRoutes = new Hono<AppEnv>()
+  .get('/', async (c) => c.json(await getWorkspace(c.env, c.get('site').id, Date.now())))
+  .put('/', async (c) => {
+    const { rules } = await readBody(c, WorkspaceInputSchema)
+    return c.json(await saveWorkspace(c.env, c.get('site').id, rules, c.get('actor'), Date.now()))
+  })
+  .post('/publish', async (c) => {
+    const { note } = await readBody(c, PublishInputSchema)
+    const ruleset = await publishWorkspace(c.env, c.get('site').id, { actor: c.get('actor'), note }, Date.now())
     return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt })
   })

@@ -3,6 +3,7 @@ import type { Env } from '../env'
 import { ApiError } from '../errors'
 import { compileRule, type CompiledRule } from './match'
 import { findLatestVersion, findRuleset, insertRuleset } from './queries'
+import { clearWorkspace } from './workspace-queries'
 
 /** A published rule set ready for decide: live rules only, grouped by slot, highest priority first. */
 export type CompiledRuleset = { siteId: string; version: number; bySlot: Map<string, CompiledRule[]> }
@@ -63,17 +64,21 @@ async function fetchRules(env: Env, siteId: string, version: number): Promise<Ru
   return fromDb?.rules ?? []
 }
 
+export type PublishOptions = { actor: string; note?: string | undefined }
+
 /**
  * Publishes a validated set as the next version: KV first, then the D1 row that makes it live, so
  * decide never sees a version KV cannot serve. Two publishes racing for one version number: the
- * second gets `publish_conflict` and nothing of it goes live.
- * @example const { version } = await publishRuleset(env, site.id, rules, Date.now())
+ * second gets `publish_conflict` and nothing of it goes live. The workspace (the editor's working
+ * copy) is reset to what was published.
+ * @example const { version } = await publishRuleset(env, site.id, rules, Date.now(), { actor: 'Maria' })
  */
-export async function publishRuleset(env: Env, siteId: string, rules: Rule[], now: number): Promise<Ruleset> {
+export async function publishRuleset(env: Env, siteId: string, rules: Rule[], now: number, options: PublishOptions = { actor: 'api key' }): Promise<Ruleset> {
   const version = (await findLatestVersion(env.DB, siteId)) + 1
-  const ruleset: Ruleset = { version, publishedAt: new Date(now).toISOString(), rules }
+  const ruleset: Ruleset = { version, publishedAt: new Date(now).toISOString(), publishedBy: options.actor, note: options.note ?? null, rules }
   await env.RULES.put(rulesetKey(siteId, version), JSON.stringify(ruleset))
   const inserted = await insertRuleset(env.DB, siteId, ruleset, now)
   if (!inserted) throw new ApiError('publish_conflict', 'Another publish took this version at the same moment; publish again.')
+  await clearWorkspace(env.DB, siteId)
   return ruleset
 }

@@ -37,6 +37,11 @@ export async function findSiteByPublicKey(db: D1Database, publicKey: string): Pr
   return row ? toSite(row) : null
 }
 
+export async function findSiteById(db: D1Database, id: string): Promise<Site | null> {
+  const row = await db.prepare(`SELECT ${SITE_COLUMNS} FROM sites s WHERE s.id = ?1`).bind(id).first<SiteRow>()
+  return row ? toSite(row) : null
+}
+
 export async function findSiteBySecretHash(
   db: D1Database,
   secretKeyHash: string,

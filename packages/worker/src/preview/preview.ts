@@ -1,0 +1,63 @@
+import type { Content, PreviewRequest, Profile, ServedOffer } from '@stammis/contract'
+import { buildDecisions } from '../decide/decisions'
+import { chooseForSlots } from '../decide/select'
+import type { Env } from '../env'
+import { findLatestRuleset } from '../rules/queries'
+import { compileRuleset } from '../rules/store'
+import { getWorkspace } from '../rules/workspace'
+import type { Site } from '../sites/site'
+import { previewProfile } from './profile'
+
+/** What one slot would show in a preview. */
+export type SlotPreview = {
+  slot: string
+  /** The winning rule, or null: the page's default content shows. */
+  ruleId: string | null
+  priority: number | null
+  content: Content | null
+  offer: ServedOffer | null
+  /** Share of matching visitors held out of the winning rule (they see the default). */
+  holdoutPercent: number
+  /** With a visitor id: whether that visitor is in the holdout. Without: null. */
+  isHeldOut: boolean | null
+}
+
+export type PreviewResult = { source: 'workspace' | 'live'; profile: Profile; slots: SlotPreview[] }
+
+/**
+ * What a typical visitor of a segment would get in every slot, from the working copy or the live
+ * rules, on a given URL. Nothing is recorded. Offers show the code this (or a sample) visitor
+ * would get.
+ * @example await previewDecisions(env, site, { segment: 'returning', lapsed: false, source: 'workspace' }, Date.now())
+ */
+export async function previewDecisions(env: Env, site: Site, request: PreviewRequest, now: number): Promise<PreviewResult> {
+  const rules =
+    request.source === 'live'
+      ? ((await findLatestRuleset(env.DB, site.id))?.rules ?? [])
+      : (await getWorkspace(env, site.id, now)).rules.map(({ displayStatus: _status, ...rule }) => rule)
+  const slots = [...new Set(rules.map((rule) => rule.slot))].sort()
+  const profile = previewProfile(request, site.lapseDays, now)
+  const ruleset = compileRuleset(site.id, 0, rules)
+  const context = { url: request.url, referrer: request.referrer }
+  const choices = chooseForSlots(ruleset, slots, profile, context, now)
+  // Show the treatment to a marketer unless they asked about a specific visitor.
+  const shown = request.visitorId ? choices : choices.map((choice) => ({ ...choice, variant: 'treatment' as const }))
+  const built = await buildDecisions(shown, site.codeSecret, profile.visitorId, {}, now)
+  return {
+    source: request.source,
+    profile,
+    slots: slots.map((slot) => {
+      const chosen = built.find((choice) => choice.slot === slot)
+      if (!chosen) return { slot, ruleId: null, priority: null, content: null, offer: null, holdoutPercent: 0, isHeldOut: null }
+      return {
+        slot,
+        ruleId: chosen.rule.id,
+        priority: chosen.rule.priority,
+        content: chosen.decision.content,
+        offer: chosen.decision.offer,
+        holdoutPercent: chosen.rule.holdoutPercent,
+        isHeldOut: request.visitorId ? chosen.variant === 'control' : null,
+      }
+    }),
+  }
+}

@@ -1,0 +1,17 @@
+import { PreviewLinkRequestSchema, PreviewRequestSchema } from '@stammis/contract'
+import { Hono } from 'hono'
+import type { AppEnv } from '../env'
+import { readBody } from '../http/body'
+import { createPreviewLink } from './link'
+import { previewDecisions } from './preview'
+
+/** `/v1/admin/preview` and `/v1/admin/preview-links`: see the page as a segment would. */
+export const previewRoutes = new Hono<AppEnv>()
+  .post('/preview', async (c) => {
+    const request = await readBody(c, PreviewRequestSchema)
+    return c.json(await previewDecisions(c.env, c.get('site'), request, Date.now()))
+  })
+  .post('/preview-links', async (c) => {
+    const request = await readBody(c, PreviewLinkRequestSchema)
+    return c.json(await createPreviewLink(c.get('site'), request, Date.now()))
+  })

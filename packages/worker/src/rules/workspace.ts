@@ -1,0 +1,62 @@
+import type { Rule, RulesetDiff, RuleWarning } from '@stammis/contract'
+import type { Env } from '../env'
+import { analyzeRules } from './analyze'
+import { diffRules, isEmptyDiff } from './diff'
+import { findLatestRuleset } from './queries'
+import { displayStatus, type DisplayStatus } from './status'
+import { publishRuleset } from './store'
+import { findWorkspace, saveWorkspaceRow } from './workspace-queries'
+
+/** The rules as the editor shows them: the working copy, how it differs from live, its warnings. */
+export type Workspace = {
+  rules: (Rule & { displayStatus: DisplayStatus })[]
+  liveVersion: number
+  baseVersion: number
+  updatedAt: string | null
+  updatedBy: string | null
+  /** Changes the working copy would publish. */
+  diff: RulesetDiff
+  hasChanges: boolean
+  warnings: RuleWarning[]
+}
+
+/**
+ * The working copy of a site's rules: the saved draft, or the live set when nothing is being edited.
+ * @example const workspace = await getWorkspace(env, site.id, Date.now())
+ */
+export async function getWorkspace(env: Env, siteId: string, now: number): Promise<Workspace> {
+  const [live, draft] = await Promise.all([findLatestRuleset(env.DB, siteId), findWorkspace(env.DB, siteId)])
+  const liveRules = live?.rules ?? []
+  const rules = draft?.rules ?? liveRules
+  const diff = diffRules(liveRules, rules)
+  return {
+    rules: rules.map((rule) => ({ ...rule, displayStatus: displayStatus(rule, now) })),
+    liveVersion: live?.version ?? 0,
+    baseVersion: draft?.baseVersion ?? live?.version ?? 0,
+    updatedAt: draft ? new Date(draft.updatedAt).toISOString() : (live?.publishedAt ?? null),
+    updatedBy: draft?.updatedBy ?? live?.publishedBy ?? null,
+    diff,
+    hasChanges: !isEmptyDiff(diff),
+    warnings: analyzeRules(rules, now),
+  }
+}
+
+/**
+ * Saves validated rules as the working copy (nothing goes live).
+ * @example await saveWorkspace(env, site.id, rules, 'Maria', Date.now())
+ */
+export async function saveWorkspace(env: Env, siteId: string, rules: Rule[], actor: string, now: number): Promise<Workspace> {
+  const live = await findLatestRuleset(env.DB, siteId)
+  await saveWorkspaceRow(env.DB, siteId, { rules, baseVersion: live?.version ?? 0, updatedAt: now, updatedBy: actor })
+  return getWorkspace(env, siteId, now)
+}
+
+/**
+ * Publishes the working copy as the next version.
+ * @example const { version } = await publishWorkspace(env, site.id, { actor: 'Maria', note: 'Winter sale' }, Date.now())
+ */
+export async function publishWorkspace(env: Env, siteId: string, options: { actor: string; note?: string | undefined }, now: number) {
+  const workspace = await getWorkspace(env, siteId, now)
+  const rules = workspace.rules.map(({ displayStatus: _status, ...rule }) => rule)
+  return publishRuleset(env, siteId, rules, now, options)
+}
