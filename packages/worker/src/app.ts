@@ -5,6 +5,7 @@ import type { AppEnv } from './env'
 import { eventRoutes } from './events/routes'
 import { handleError, handleNotFound } from './errors'
 import { browserCors } from './http/cors'
+import { offerRoutes } from './offers/routes'
 import { previewRoutes } from './preview/routes'
 import { ruleRoutes, workspaceRoutes } from './rules/routes'
 import { scriptRoutes } from './script/routes'
@@ -34,6 +35,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/v1/admin/rules', ruleRoutes)
   app.route('/v1/admin/workspace', workspaceRoutes)
   app.route('/v1/admin', previewRoutes)
+  app.route('/v1/admin/offers', offerRoutes)
 
   app.use('/__bench/*', async function benchGate(c, next) {
     if (c.env.BENCH_ROUTES !== 'on') return handleNotFound(c)

@@ -1,5 +1,4 @@
 import { env, SELF } from 'cloudflare:test'
-import type { RuleInput } from '@stammis/contract'
 import { generateSiteKeys, hashSecretKey } from '../src/sites/keys'
 import { insertSite } from '../src/sites/queries'
 
@@ -45,7 +44,8 @@ export function adminFetch(path: string, secretKey: string | null, init: Request
   return SELF.fetch(`https://worker.test${path}`, { ...init, headers })
 }
 
-export async function publishRules(site: TestSite, rules: RuleInput[]): Promise<number> {
+/** Publishes through the API; rules are `unknown` because the route is what validates them. */
+export async function publishRules(site: TestSite, rules: readonly unknown[]): Promise<number> {
   const response = await adminFetch('/v1/admin/rules', site.secretKey, { method: 'PUT', body: JSON.stringify({ rules }) })
   const body = (await response.json()) as { version: number }
   if (response.status !== 200) throw new Error(`publish failed: ${JSON.stringify(body)}`)
@@ -65,3 +65,10 @@ export async function countRows(table: 'visitors' | 'visits' | 'events' | 'order
 }
 
 export type ErrorJson = { error: { code: string; message: string } }
+
+/** Signs in like the admin app does and returns what its requests carry. */
+export async function createTestSession(site: TestSite, userName = 'Maria'): Promise<{ cookie: string; csrfToken: string; token: string }> {
+  const { createSession, SESSION_COOKIE } = await import('../src/sessions/queries')
+  const { token, session } = await createSession(env.DB, site.siteId, userName, Date.now())
+  return { cookie: `${SESSION_COOKIE}=${token}`, csrfToken: session.csrfToken, token }
+}

@@ -60,7 +60,7 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
           visitId: request.visitId,
           variant: decision.variant,
           rulesetVersion: ruleset.version,
-          offerCode: decision.offer?.code ?? null,
+          offerCode: decision.offer?.code?.toUpperCase() ?? null,
         })),
       )
   if (exposures.length > 0) {

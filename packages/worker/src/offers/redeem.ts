@@ -1,0 +1,65 @@
+import type { Offer, RedeemRequest, Rule } from '@stammis/contract'
+import type { Env } from '../env'
+import { findRuleset } from '../rules/queries'
+import type { Site } from '../sites/site'
+import { offerExpiry } from './codes'
+import { findExposuresByCode, findRedemption, findVisitorsOfCustomer, insertRedemption } from './queries'
+
+export type RedeemReason = 'unknown_code' | 'not_for_this_visitor' | 'expired' | 'already_redeemed'
+
+export type RedeemResult =
+  | { valid: true; code: string; ruleId: string; offer: Omit<Offer, 'uniqueCodes'>; expiresAt: string | null; redeemed: boolean }
+  | { valid: false; code: string; reason: RedeemReason; message: string }
+
+const MESSAGES: Record<RedeemReason, string> = {
+  unknown_code: 'No visitor was ever shown this code.',
+  not_for_this_visitor: 'This code was shown to someone else.',
+  expired: 'This code has expired.',
+  already_redeemed: 'This code was already used by this visitor or customer.',
+}
+
+/**
+ * The checkout server's check: is this code valid for this visitor or customer, and (unless a dry
+ * run) mark it used, once. A code is valid for a holder who was served it (a unique code belongs
+ * to exactly one visitor; a static code to everyone who was shown it), before its expiry, and not
+ * yet used by that holder.
+ * @example await redeemCode(env, site, { code: 'BACK-7K2M9QXA', visitorId: 'V1St', dryRun: false }, Date.now())
+ */
+export async function redeemCode(env: Env, site: Site, request: RedeemRequest, now: number): Promise<RedeemResult> {
+  const code = request.code.trim().toUpperCase()
+  const refuse = (reason: RedeemReason): RedeemResult => ({ valid: false, code, reason, message: MESSAGES[reason] })
+
+  const exposures = await findExposuresByCode(env.DB, site.id, code)
+  if (exposures.length === 0) return refuse('unknown_code')
+
+  const holderVisitors = request.visitorId ? [request.visitorId] : await findVisitorsOfCustomer(env.DB, site.id, request.customerId!)
+  const exposure = exposures.find((candidate) => holderVisitors.includes(candidate.visitorId))
+  if (!exposure) return refuse('not_for_this_visitor')
+
+  const rule = await ruleOf(env, site.id, exposure.rulesetVersion, exposure.ruleId)
+  const expiry = rule?.offer ? offerExpiry(rule.offer, exposure.firstExposedAt) : null
+  if (expiry !== null && now >= expiry) return refuse('expired')
+
+  const holder = request.customerId ? `customer:${request.customerId}` : `visitor:${exposure.visitorId}`
+  if (request.dryRun) {
+    if (await findRedemption(env.DB, site.id, code, holder)) return refuse('already_redeemed')
+  } else {
+    const isFirstUse = await insertRedemption(env.DB, { siteId: site.id, code, holder, ruleId: exposure.ruleId, orderId: request.orderId ?? null }, now)
+    if (!isFirstUse) return refuse('already_redeemed')
+  }
+  const { uniqueCodes: _config, ...offer } = rule?.offer ?? { kind: 'percent' as const, value: 0 }
+  return {
+    valid: true,
+    code,
+    ruleId: exposure.ruleId,
+    offer: { ...offer, code },
+    expiresAt: expiry === null ? null : new Date(expiry).toISOString(),
+    redeemed: !request.dryRun,
+  }
+}
+
+/** The rule as it was when the code was served (a later edit does not change a promise made). */
+async function ruleOf(env: Env, siteId: string, version: number, ruleId: string): Promise<Rule | undefined> {
+  const ruleset = await findRuleset(env.DB, siteId, version)
+  return ruleset?.rules.find((rule) => rule.id === ruleId)
+}
