@@ -1,5 +1,5 @@
 // `pnpm dev`: the worker on http://127.0.0.1:8787 with the demo site and rules, and the demo shop
-// next to it. State is kept in .wrangler/dev-state, so a visitor's history survives restarts
+// next to it. State is kept in packages/worker/.wrangler/state, so a visitor's history survives restarts
 // (delete that folder to start over).
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -7,7 +7,8 @@ import { startLocalWorker, workerDir } from './local-worker.mjs'
 
 const workerPort = Number(process.env.STAMMIS_WORKER_PORT ?? 8787)
 const shopPort = Number(process.env.STAMMIS_SHOP_PORT ?? 8788)
-const persistTo = join(workerDir, '.wrangler/dev-state')
+// wrangler's own default state folder, so `pnpm stammis site create --local` sites show up here too.
+const persistTo = join(workerDir, '.wrangler/state')
 mkdirSync(persistTo, { recursive: true })
 
 console.log('Starting the Stammis worker (migrations, demo site, demo rules)...')

@@ -4,11 +4,12 @@ import { fillSlots } from './slots'
 import { watchHistory } from './spa'
 import { post, transport } from './transport'
 import type { Decision, EventInput, Options, Profile, ScriptOptions, Stammis } from './types'
-import { D, L, W, clip, emit, here, read, resolved, write } from './util'
+import { D, L, SS, W, clip, emit, here, read, resolved, write } from './util'
 
 declare const DEV: boolean
 
 const G = 'stm_g'
+const P = 'stm_p'
 const isOff = (v: unknown) => v === false || v == 'off'
 
 /**
@@ -29,6 +30,10 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
   let profile: Profile | null = null
 
   const ids = identity(isAllowed)
+  // A shareable preview link (?stammis_preview=TOKEN) forces a segment for this tab. Previews are
+  // never counted: nothing is sent but decide, which records nothing for them.
+  const preview = /stammis_preview=([^&#]+)/.exec(here())?.[1] || read(SS, P) || undefined
+  write(SS, P, preview)
 
   const setProfile = (p: Profile) => {
     profile = p
@@ -46,6 +51,7 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
 
   /** Touches the visit (sending `visit` when one begins), queues `e` and starts sending. */
   const send = (e?: EventInput): Promise<void> => {
+    if (preview) return resolved
     ids.touch_() && out.add_(head(), { type: 'visit', ...context() })
     e && out.add_(head(), e)
     return out.flush_()
@@ -58,7 +64,7 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
         send()
         return post(
           base + 'decide',
-          { ...head(), slots, context: context() },
+          { ...head(), slots, context: context(), preview },
           AbortSignal.timeout(timeout),
         ).then((a) => (setProfile(a.profile), a.decisions))
       })
