@@ -23,6 +23,8 @@ export const PurchaseEventSchema = z.strictObject({
   orderId: z.string().min(1).max(128),
   revenue: z.number().finite().nonnegative().max(1e12),
   currency: CurrencySchema,
+  /** The discount an offer gave on this order, in the order's currency: offer lift is net of it. */
+  discount: z.number().finite().nonnegative().max(1e12).optional(),
 })
 
 export const IdentifyEventSchema = z.strictObject({

@@ -1,10 +1,12 @@
 import { Hono } from 'hono'
+import { adminRoutes } from './admin/routes'
 import { benchRoutes } from './bench/routes'
 import { decideRoutes } from './decide/routes'
 import type { AppEnv } from './env'
 import { eventRoutes } from './events/routes'
 import { handleError, handleNotFound } from './errors'
 import { browserCors } from './http/cors'
+import { metricRoutes } from './metrics/routes'
 import { offerRoutes } from './offers/routes'
 import { previewRoutes } from './preview/routes'
 import { ruleRoutes, workspaceRoutes } from './rules/routes'
@@ -36,6 +38,9 @@ export function createApp(): Hono<AppEnv> {
   app.route('/v1/admin/workspace', workspaceRoutes)
   app.route('/v1/admin', previewRoutes)
   app.route('/v1/admin/offers', offerRoutes)
+  app.route('/v1/admin', metricRoutes)
+
+  app.route('/admin', adminRoutes)
 
   app.use('/__bench/*', async function benchGate(c, next) {
     if (c.env.BENCH_ROUTES !== 'on') return handleNotFound(c)

@@ -8,7 +8,7 @@ let counter = 0
 
 /** A fresh site per test, so tests never see each other's data. */
 export async function createTestSite(
-  options: { origins?: string[]; currency?: string; lapseDays?: number } = {},
+  options: { origins?: string[]; currency?: string; lapseDays?: number; timeZone?: string } = {},
 ): Promise<TestSite> {
   const keys = generateSiteKeys()
   await insertSite(
@@ -22,6 +22,7 @@ export async function createTestSite(
       allowedOrigins: options.origins ?? ['https://shop.example'],
       currency: options.currency ?? 'USD',
       lapseDays: options.lapseDays ?? 90,
+      timeZone: options.timeZone ?? 'UTC',
     },
     Date.now(),
   )

@@ -7,6 +7,7 @@ import {
   type VisitorStateRow,
 } from '../segments/queries'
 import type { Site } from '../sites/site'
+import { localDay } from '../time/zone'
 
 export type RecordResult = { accepted: number; duplicates: number; state: VisitorState }
 
@@ -24,6 +25,7 @@ const SEGMENT_AT_START = `CASE (SELECT count(*) FROM visits WHERE site_id = ?1 A
 export async function recordEvents(db: D1Database, site: Site, request: EventsRequest, now: number): Promise<RecordResult> {
   const { visitorId, visitId, events } = request
   const landing = landingPage(events)
+  const day = localDay(now, site.timeZone)
 
   const statements: D1PreparedStatement[] = [
     db
@@ -34,10 +36,10 @@ export async function recordEvents(db: D1Database, site: Site, request: EventsRe
       .bind(site.id, visitorId, now),
     db
       .prepare(
-        `INSERT OR IGNORE INTO visits (site_id, visitor_id, visit_id, started_at, segment, url, referrer)
-         VALUES (?1, ?2, ?3, ?4, ${SEGMENT_AT_START}, ?5, ?6)`,
+        `INSERT OR IGNORE INTO visits (site_id, visitor_id, visit_id, started_at, segment, url, referrer, day)
+         VALUES (?1, ?2, ?3, ?4, ${SEGMENT_AT_START}, ?5, ?6, ?7)`,
       )
-      .bind(site.id, visitorId, visitId, now, landing.url, landing.referrer),
+      .bind(site.id, visitorId, visitId, now, landing.url, landing.referrer, day),
   ]
 
   // Index of the statement whose RETURNING row says the event was new.
@@ -46,7 +48,7 @@ export async function recordEvents(db: D1Database, site: Site, request: EventsRe
   for (const event of events) {
     if (event.type === 'purchase') {
       hasPurchase = true
-      statements.push(insertOrderStatement(db, site.id, visitorId, visitId, event, now))
+      statements.push(insertOrderStatement(db, site.id, visitorId, visitId, event, now, day))
     }
     eventStatementIndexes.push(statements.length)
     statements.push(insertEventStatement(db, site.id, visitorId, visitId, event, now))
@@ -83,14 +85,15 @@ function insertOrderStatement(
   visitId: string,
   event: Extract<StammisEvent, { type: 'purchase' }>,
   now: number,
+  day: string,
 ): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT OR IGNORE INTO orders (site_id, order_id, event_id, visitor_id, visit_id, revenue_micros, currency, placed_at)
-       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8
+      `INSERT OR IGNORE INTO orders (site_id, order_id, event_id, visitor_id, visit_id, revenue_micros, currency, placed_at, day, discount_micros)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
        WHERE NOT EXISTS (SELECT 1 FROM events WHERE site_id = ?1 AND event_id = ?3)`,
     )
-    .bind(siteId, event.orderId, event.id, visitorId, visitId, toMicros(event.revenue), event.currency, now)
+    .bind(siteId, event.orderId, event.id, visitorId, visitId, toMicros(event.revenue), event.currency, now, day, toMicros(event.discount ?? 0))
 }
 
 /**

@@ -1,0 +1,131 @@
+import type { Segment } from '@stammis/contract'
+
+const WEEK_MS = 7 * 86_400_000
+
+export type SegmentTotalsRow = { segment: Segment; visits: number; converted_visits: number; orders: number; revenue_micros: number; visitors: number }
+
+/** Per segment over local days [fromDay, toDay]: the daily rollups summed, and distinct visitors. */
+export async function segmentTotals(db: D1Database, siteId: string, fromDay: string, toDay: string): Promise<SegmentTotalsRow[]> {
+  const [sums, visitors] = await db.batch([
+    db
+      .prepare(
+        `SELECT segment, sum(visits) AS visits, sum(converted_visits) AS converted_visits, sum(orders) AS orders,
+           sum(revenue_micros) AS revenue_micros
+         FROM daily_segment_stats WHERE site_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY segment`,
+      )
+      .bind(siteId, fromDay, toDay),
+    db
+      .prepare(
+        `SELECT segment, count(DISTINCT visitor_id) AS visitors
+         FROM daily_segment_visitors WHERE site_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY segment`,
+      )
+      .bind(siteId, fromDay, toDay),
+  ])
+  const visitorsBySegment = new Map((visitors!.results as { segment: Segment; visitors: number }[]).map((row) => [row.segment, row.visitors]))
+  return (sums!.results as Omit<SegmentTotalsRow, 'visitors'>[]).map((row) => ({ ...row, visitors: visitorsBySegment.get(row.segment) ?? 0 }))
+}
+
+export type CustomerSummaryRow = {
+  total: number
+  repeaters: number
+  lapsed: number
+  revenue_micros: number
+  new_in_range: number
+  active_at_start: number
+  active_at_end: number
+}
+
+// A purchase visit: a visit with at least one order, as of a moment (`?2`, exclusive).
+const PURCHASE_VISITS = `purchase_visits AS (
+  SELECT visitor_id, visit_id, min(placed_at) AS first_at, max(placed_at) AS last_at,
+    max(CASE WHEN placed_at < ?3 THEN placed_at END) AS last_before_start,
+    sum(CASE WHEN currency = ?4 THEN revenue_micros ELSE 0 END) AS revenue_micros
+  FROM orders WHERE site_id = ?1 AND placed_at < ?2 GROUP BY visitor_id, visit_id)`
+
+/**
+ * Customer counts as of `end` (exclusive), with the period starting at `start`: every customer's
+ * purchase visits folded into one row of counts in SQL.
+ */
+export async function customerSummary(
+  db: D1Database,
+  siteId: string,
+  start: number,
+  end: number,
+  currency: string,
+  lapseMs: number,
+): Promise<{ summary: CustomerSummaryRow; gaps: number[] }> {
+  const [summary, gaps] = await db.batch([
+    db
+      .prepare(
+        `WITH ${PURCHASE_VISITS},
+         customers AS (
+           SELECT visitor_id, min(first_at) AS first_at, max(last_at) AS last_at, count(*) AS visit_count,
+             max(last_before_start) AS last_before_start, sum(revenue_micros) AS revenue_micros
+           FROM purchase_visits GROUP BY visitor_id)
+         SELECT count(*) AS total,
+           coalesce(sum(visit_count >= 2), 0) AS repeaters,
+           coalesce(sum(?2 - last_at > ?5), 0) AS lapsed,
+           coalesce(sum(revenue_micros), 0) AS revenue_micros,
+           coalesce(sum(first_at >= ?3), 0) AS new_in_range,
+           coalesce(sum(last_before_start IS NOT NULL AND ?3 - last_before_start <= ?5), 0) AS active_at_start,
+           coalesce(sum(?2 - last_at <= ?5), 0) AS active_at_end
+         FROM customers`,
+      )
+      .bind(siteId, end, start, currency, lapseMs),
+    // Gaps between one purchase visit and the next of the same customer, sorted for the median.
+    db
+      .prepare(
+        `WITH ${PURCHASE_VISITS},
+         gaps AS (SELECT first_at - lag(first_at) OVER (PARTITION BY visitor_id ORDER BY first_at) AS gap FROM purchase_visits)
+         SELECT gap FROM gaps WHERE gap IS NOT NULL ORDER BY gap`,
+      )
+      .bind(siteId, end, start, currency),
+  ])
+  return {
+    summary: summary!.results[0] as CustomerSummaryRow,
+    gaps: (gaps!.results as { gap: number }[]).map((row) => row.gap),
+  }
+}
+
+/** Customers by month of first purchase, and how many of each purchased in each month. */
+export async function cohortCounts(db: D1Database, siteId: string, end: number): Promise<{ cohort: string; month: string; customers: number }[]> {
+  const rows = await db
+    .prepare(
+      `WITH purchase_months AS (
+         SELECT DISTINCT visitor_id, substr(day, 1, 7) AS month FROM orders WHERE site_id = ?1 AND placed_at < ?2),
+       first_months AS (SELECT visitor_id, min(month) AS cohort FROM purchase_months GROUP BY visitor_id)
+       SELECT f.cohort, p.month, count(*) AS customers
+       FROM first_months f JOIN purchase_months p ON p.visitor_id = f.visitor_id
+       GROUP BY f.cohort, p.month ORDER BY f.cohort, p.month`,
+    )
+    .bind(siteId, end)
+    .all<{ cohort: string; month: string; customers: number }>()
+  return rows.results
+}
+
+export type OfferArmRow = { rule_id: string; variant: 'treatment' | 'control'; exposed: number; converted: number; revenue_micros: number; discount_micros: number }
+
+/**
+ * Per rule and variant: visitors first exposed in [start, end), those who ordered within 7 days
+ * of that first exposure, and the revenue and discounts of those orders.
+ */
+export async function offerArms(db: D1Database, siteId: string, start: number, end: number, currency: string): Promise<OfferArmRow[]> {
+  const rows = await db
+    .prepare(
+      `SELECT rule_id, variant, count(*) AS exposed, sum(orders > 0) AS converted,
+         sum(revenue_micros) AS revenue_micros, sum(discount_micros) AS discount_micros
+       FROM (
+         SELECT e.rule_id, e.variant, e.visitor_id, count(o.order_id) AS orders,
+           coalesce(sum(CASE WHEN o.currency = ?4 THEN o.revenue_micros ELSE 0 END), 0) AS revenue_micros,
+           coalesce(sum(CASE WHEN o.currency = ?4 THEN o.discount_micros ELSE 0 END), 0) AS discount_micros
+         FROM exposures e
+         LEFT JOIN orders o ON o.site_id = e.site_id AND o.visitor_id = e.visitor_id
+           AND o.placed_at >= e.first_exposed_at AND o.placed_at < e.first_exposed_at + ${WEEK_MS}
+         WHERE e.site_id = ?1 AND e.first_exposed_at >= ?2 AND e.first_exposed_at < ?3
+         GROUP BY e.rule_id, e.visitor_id)
+       GROUP BY rule_id, variant ORDER BY rule_id, variant`,
+    )
+    .bind(siteId, start, end, currency)
+    .all<OfferArmRow>()
+  return rows.results
+}
