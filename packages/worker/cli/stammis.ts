@@ -1,11 +1,13 @@
 // `pnpm stammis <command>`: operator commands for a Stammis deployment. Each command is a file
 // under cli/ exporting a `Command`; add it to `commands` below and it appears in the help.
-import { UsageError } from './args'
+import { CommandError, UsageError } from './args'
 import type { Command } from './command'
+import { rulesPull } from './rules-pull'
+import { rulesPush } from './rules-push'
 import { siteCreate } from './site-create'
 import { WranglerError } from './wrangler'
 
-const commands: Command[] = [siteCreate]
+const commands: Command[] = [siteCreate, rulesPull, rulesPush]
 
 function mainUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length))
@@ -15,8 +17,17 @@ Commands:
 ${commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
   ${'help'.padEnd(width)}  show this text; "stammis help <command>" shows a command's options
 
-Run from the repository root as "pnpm stammis <command>". Local commands write to the state
-wrangler dev uses; --remote ones to the deployed database in packages/worker/wrangler.jsonc.`
+Run from the repository root as "pnpm stammis <command>". "site" commands write to the D1
+database with wrangler (--local: the state wrangler dev uses; --remote: the deployed one);
+"rules" commands call a running worker's admin API with the site's secret key.`
+}
+
+/** Help for one command, or for every command under a group's word ("stammis help rules"). */
+function helpFor(words: string[]): string | null {
+  const exact = findCommand(words)
+  if (exact && exact.rest.length === 0) return exact.command.usage
+  const group = commands.filter((command) => words.length > 0 && words.every((word, i) => command.name.split(' ')[i] === word))
+  return group.length > 0 ? group.map((command) => command.usage).join('\n\n') : null
 }
 
 /** The command whose words start `argv`, longest name first, and the arguments after them. */
@@ -31,12 +42,16 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | nul
 
 async function main(argv: string[]): Promise<number> {
   if (argv.length === 0 || argv[0] === 'help' || argv[0] === '--help' || argv[0] === '-h') {
-    const topic = argv[0] === 'help' ? findCommand(argv.slice(1)) : null
-    console.log(topic ? topic.command.usage : mainUsage())
+    console.log((argv[0] === 'help' && helpFor(argv.slice(1))) || mainUsage())
     return 0
   }
   const found = findCommand(argv)
   if (!found) {
+    const group = helpFor(argv)
+    if (group) {
+      console.error(`stammis: "${argv.join(' ')}" needs one more word:\n\n${group}`)
+      return 2
+    }
     console.error(`stammis: unknown command "${argv.join(' ')}"\n\n${mainUsage()}`)
     return 2
   }
@@ -53,6 +68,10 @@ async function main(argv: string[]): Promise<number> {
       const synopsis = command.usage.split('\n\n')[0]
       console.error(`stammis ${command.name}: ${error.message}\n\n${synopsis}\n\nRun "stammis help ${command.name}" for all options.`)
       return 2
+    }
+    if (error instanceof CommandError) {
+      console.error(`stammis ${command.name}: ${error.message}`)
+      return error.exitCode
     }
     console.error(`stammis ${command.name}: ${error instanceof Error ? error.message : String(error)}`)
     if (error instanceof WranglerError && process.env.STAMMIS_DEBUG) console.error(error.output)
