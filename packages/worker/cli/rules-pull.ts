@@ -5,6 +5,7 @@ import { adminRequest, connectionOptions, connectionUsage, resolveConnection } f
 import { parseOptions } from './args'
 import type { Command } from './command'
 import { canonicalRulesJson } from './rules-file'
+import { writeWholeStdout } from './stdout-file'
 
 const usage = `Usage: stammis rules pull [--out FILE] [--endpoint URL] [--key sk_...] [--user NAME]
 
@@ -12,8 +13,8 @@ Prints the site's live rules as a rules file: {"rules": [...]}, 2-space JSON wit
 filled in, the same bytes for the same rules. Only the file goes to stdout; messages go to stderr.
 Edit it, keep it in git, and publish it with "stammis rules push rules.json".
 
-  --out FILE         write the file there instead of to stdout. Or redirect, with pnpm's -s so
-                     its script banner stays out of the file: pnpm -s stammis rules pull > rules.json
+  --out FILE         write the file there instead of to stdout (where "> rules.json" works too:
+                     pnpm's own script banner is cleared from the file)
 
 ${connectionUsage}
 
@@ -32,7 +33,7 @@ export const rulesPull: Command = {
     const connection = resolveConnection(values, process.env)
     const live = await adminRequest<Ruleset>(connection, 'GET', '/v1/admin/rules')
     const text = canonicalRulesJson(live.rules)
-    if (values.out === undefined) process.stdout.write(text)
+    if (values.out === undefined) writeWholeStdout(text)
     else await writeAtomically(values.out, text)
     console.error(
       live.version === 0

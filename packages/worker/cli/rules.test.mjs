@@ -181,6 +181,19 @@ describe('stammis rules', () => {
     assert.equal((await live()).version, 1)
   })
 
+  test('"pnpm stammis rules pull > rules.json" from the repository root writes clean JSON', async () => {
+    const target = join(dir, 'via-pnpm.json')
+    const root = resolve(workerDir, '../..')
+    await new Promise((done, fail) =>
+      execFile('/bin/sh', ['-c', `npx -y pnpm@10 stammis rules pull > "${target}"`], { cwd: root, env: { ...process.env, STAMMIS_ENDPOINT: endpoint, STAMMIS_SECRET_KEY: 'sk_demo' } }, (error) =>
+        error ? fail(error) : done(),
+      ),
+    )
+    const text = readFileSync(target, 'utf8')
+    assert.ok(text.startsWith('{'), `the file starts with ${JSON.stringify(text.slice(0, 40))}`)
+    assert.ok(Array.isArray(JSON.parse(text).rules))
+  })
+
   test('help rules shows both commands', async () => {
     const { code, stdout } = await stammis(['help', 'rules'])
     assert.equal(code, 0)

@@ -41,7 +41,7 @@ export function zonedToIso(local: string, timeZone: string): string | null {
   const match = LOCAL_PATTERN.exec(local)
   if (!match) return null
   const [, year, month, day, hour, minute, second] = match.map(Number) as number[]
-  const wall = Date.UTC(year!, month! - 1, day!, hour!, minute!, second ?? 0)
+  const wall = Date.UTC(year!, month! - 1, day!, hour!, minute!, second || 0)
   // Twice, so a date next to a daylight-saving change takes the offset in force at that time.
   const first = wall - offsetAt(wall, timeZone)
   return new Date(wall - offsetAt(first, timeZone)).toISOString()

@@ -1,0 +1,80 @@
+import type { VersionSummary } from '@stammis/contract'
+import { Hono } from 'hono'
+import { listVersions, rollbackTo } from '../rules/versions'
+import { DiffList } from './components'
+import { Csrf, Layout, noticeFor } from './layout'
+import type { AdminContext, AdminEnv } from './session'
+import { formatTime } from './time'
+
+function VersionsPage(props: { c: AdminContext; versions: VersionSummary[]; notice: string | null }) {
+  const { c, versions } = props
+  const live = versions[0]?.version
+  return (
+    <Layout c={c} title="Versions" page="versions" notice={props.notice}>
+      <h1>Versions</h1>
+      <p class="muted">
+        Every publish is a version. Rolling back publishes an earlier version's rules again as a new version, so this log
+        keeps every step and a rollback can itself be undone.
+      </p>
+      {versions.length === 0 ? (
+        <p class="card">Nothing published yet.</p>
+      ) : (
+        <table id="versions">
+          <thead>
+            <tr>
+              <th>Version</th>
+              <th>Published</th>
+              <th>By</th>
+              <th>Note</th>
+              <th>Changes</th>
+              <th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {versions.map((version) => (
+              <tr data-version={version.version}>
+                <td>
+                  <strong>{version.version}</strong>
+                  <div class="muted small">{version.ruleCount === 1 ? '1 rule' : `${version.ruleCount} rules`}</div>
+                </td>
+                <td class="small">{formatTime(version.publishedAt, c.get('site').timeZone)}</td>
+                <td>{version.publishedBy}</td>
+                <td class="small">{version.note ?? ''}</td>
+                <td class="small">
+                  <DiffList diff={version.diff} />
+                </td>
+                <td class="actions">
+                  {version.version === live ? (
+                    <span class="badge live">live</span>
+                  ) : (
+                    <form method="post" action={`/admin/versions/${version.version}/rollback`}>
+                      <Csrf token={c.get('session').csrfToken} />
+                      <button type="submit">Roll back to this</button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Layout>
+  )
+}
+
+/**
+ * `/admin/versions`: the audit log, and a one-click rollback per version.
+ * @example adminRoutes.route('/versions', versionRoutes)
+ */
+export const versionRoutes = new Hono<AdminEnv>()
+  .get('/', async (c) => {
+    const versions = await listVersions(c.env, c.get('site').id)
+    return c.html(<VersionsPage c={c} versions={versions} notice={noticeFor(c)} />)
+  })
+  .post('/:version/rollback', async (c) => {
+    const version = Number(c.req.param('version'))
+    if (!Number.isInteger(version) || version < 1) return c.redirect('/admin/versions', 303)
+    // An unknown version throws version_not_found, shown by the admin's error page.
+    await rollbackTo(c.env, c.get('site').id, version, { actor: c.get('actor') }, Date.now())
+    return c.redirect(`/admin/versions?done=rolled-back&v=${version}`, 303)
+  })
