@@ -57,7 +57,10 @@ export const rulesPush: Command = {
     if (!values.yes && !(await confirm(`Publish this as version ${check.liveVersion + 1} to ${connection.endpoint}? [y/N] `))) {
       throw new CommandError('not published', 1)
     }
-    const note = values.note === undefined ? '' : `?${new URLSearchParams({ note: values.note })}`
+    // expectVersion: if someone published since the check, the worker refuses (409) instead of
+    // silently replacing their change with this file.
+    const query = new URLSearchParams({ expectVersion: String(check.liveVersion), ...(values.note === undefined ? {} : { note: values.note }) })
+    const note = `?${query}`
     const published = await adminRequest<{ version: number; publishedAt: string }>(connection, 'PUT', `/v1/admin/rules${note}`, body)
     console.log(`Published version ${published.version} at ${published.publishedAt}.`)
   },

@@ -4,6 +4,8 @@ import { ApiError, invalidRequest } from '../errors'
 
 /** Bodies larger than this are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024
+/** Admin calls carry whole rule sets (up to 500 rules with HTML content), so they may be larger. */
+export const ADMIN_MAX_BODY_BYTES = 2 * 1024 * 1024
 
 // Browsers send text/plain to skip the CORS preflight; servers usually send application/json.
 const ACCEPTED_TYPES = ['application/json', 'text/plain']
@@ -14,15 +16,15 @@ const ACCEPTED_TYPES = ['application/json', 'text/plain']
  * nothing.
  * @example const raw = await readJson(c)
  */
-export async function readJson(c: Context): Promise<unknown> {
+export async function readJson(c: Context, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type && !ACCEPTED_TYPES.includes(type)) {
     throw new ApiError('unsupported_media_type', `Content-Type "${type}" is not accepted; send application/json or text/plain.`)
   }
   const declared = Number(c.req.header('content-length') ?? '0')
-  if (declared > MAX_BODY_BYTES) throw tooLarge()
+  if (declared > maxBytes) throw tooLarge(maxBytes)
 
-  const text = await readCapped(c.req.raw)
+  const text = await readCapped(c.req.raw, maxBytes)
   if (text.trim() === '') throw new ApiError('invalid_json', 'The body is empty; send a JSON object.')
   try {
     return JSON.parse(text)
@@ -35,8 +37,8 @@ export async function readJson(c: Context): Promise<unknown> {
  * Reads and validates a JSON body against a schema.
  * @example const body = await readBody(c, EventsRequestSchema)
  */
-export async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.infer<S>> {
-  return parseWith(schema, await readJson(c))
+export async function readBody<S extends z.ZodType>(c: Context, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.infer<S>> {
+  return parseWith(schema, await readJson(c, maxBytes))
 }
 
 /** Validates a value, turning zod's error into the API's `invalid_request`. */
@@ -46,7 +48,7 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.inf
   return result.data
 }
 
-async function readCapped(request: Request): Promise<string> {
+async function readCapped(request: Request, maxBytes: number): Promise<string> {
   if (!request.body) return ''
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
@@ -55,9 +57,9 @@ async function readCapped(request: Request): Promise<string> {
     const { done, value } = await reader.read()
     if (done) break
     size += value.byteLength
-    if (size > MAX_BODY_BYTES) {
+    if (size > maxBytes) {
       await reader.cancel()
-      throw tooLarge()
+      throw tooLarge(maxBytes)
     }
     chunks.push(value)
   }
@@ -70,6 +72,6 @@ async function readCapped(request: Request): Promise<string> {
   return new TextDecoder().decode(bytes)
 }
 
-function tooLarge(): ApiError {
-  return new ApiError('payload_too_large', `The body is larger than ${MAX_BODY_BYTES / 1024} KB; send fewer events per batch.`)
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError('payload_too_large', `The body is larger than ${maxBytes / 1024} KB.`)
 }

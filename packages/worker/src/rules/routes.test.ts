@@ -91,3 +91,24 @@ describe('/v1/admin/rules', () => {
     })
   })
 })
+
+describe('PUT /v1/admin/rules?expectVersion', () => {
+  it('publishes only while the expected version is live', async () => {
+    const site = await createTestSite()
+    const publish = (query: string) => adminFetch(`/v1/admin/rules${query}`, site.secretKey, { method: 'PUT', body: JSON.stringify({ rules: [goodRule] }) })
+    expect((await publish('?expectVersion=0')).status).toBe(200)
+    const stale = await publish('?expectVersion=0')
+    expect(stale.status).toBe(409)
+    expect(((await stale.json()) as ErrorJson).error.code).toBe('publish_conflict')
+    expect(await countRows('rulesets', site.siteId)).toBe(1)
+    expect((await publish('?expectVersion=1')).status).toBe(200)
+    expect((await publish('?expectVersion=x')).status).toBe(400)
+  })
+
+  it('accepts rule sets larger than the 64 KB browser limit', async () => {
+    const site = await createTestSite()
+    const rules = Array.from({ length: 40 }, (_, i) => ({ ...goodRule, id: `big-${i}`, content: { type: 'html', value: 'x'.repeat(5000) } }))
+    const response = await adminFetch('/v1/admin/rules', site.secretKey, { method: 'PUT', body: JSON.stringify({ rules }) })
+    expect(response.status).toBe(200)
+  })
+})

@@ -2,7 +2,7 @@ import { PublishInputSchema, RollbackInputSchema, RulesetInputSchema, WorkspaceI
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
-import { readBody } from '../http/body'
+import { ADMIN_MAX_BODY_BYTES, readBody } from '../http/body'
 import { analyzeRules } from './analyze'
 import { diffRules } from './diff'
 import { findLatestRuleset } from './queries'
@@ -20,13 +20,14 @@ export const ruleRoutes = new Hono<AppEnv>()
     return c.json(ruleset ?? { version: 0, publishedAt: null, publishedBy: null, note: null, rules: [] })
   })
   .put('/', async (c) => {
-    const { rules } = await readBody(c, RulesetInputSchema)
+    const { rules } = await readBody(c, RulesetInputSchema, ADMIN_MAX_BODY_BYTES)
     const note = c.req.query('note')
-    const ruleset = await publishRuleset(c.env, c.get('site').id, rules, Date.now(), { actor: c.get('actor'), note })
+    const expectVersion = parseExpectVersion(c.req.query('expectVersion'))
+    const ruleset = await publishRuleset(c.env, c.get('site').id, rules, Date.now(), { actor: c.get('actor'), note, expectVersion })
     return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt })
   })
   .post('/check', async (c) => {
-    const { rules } = await readBody(c, RulesetInputSchema)
+    const { rules } = await readBody(c, RulesetInputSchema, ADMIN_MAX_BODY_BYTES)
     const live = await findLatestRuleset(c.env.DB, c.get('site').id)
     return c.json({ liveVersion: live?.version ?? 0, diff: diffRules(live?.rules ?? [], rules), warnings: analyzeRules(rules, Date.now()) })
   })
@@ -46,7 +47,7 @@ export const ruleRoutes = new Hono<AppEnv>()
 export const workspaceRoutes = new Hono<AppEnv>()
   .get('/', async (c) => c.json(await getWorkspace(c.env, c.get('site').id, Date.now())))
   .put('/', async (c) => {
-    const { rules } = await readBody(c, WorkspaceInputSchema)
+    const { rules } = await readBody(c, WorkspaceInputSchema, ADMIN_MAX_BODY_BYTES)
     return c.json(await saveWorkspace(c.env, c.get('site').id, rules, c.get('actor'), Date.now()))
   })
   .post('/publish', async (c) => {
@@ -54,3 +55,11 @@ export const workspaceRoutes = new Hono<AppEnv>()
     const ruleset = await publishWorkspace(c.env, c.get('site').id, { actor: c.get('actor'), note }, Date.now())
     return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt })
   })
+
+/** `?expectVersion=N`: publish only if version N is still live (what `rules push` checked against). */
+function parseExpectVersion(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined
+  const version = Number(value)
+  if (!Number.isInteger(version) || version < 0) throw new ApiError('invalid_request', 'expectVersion: must be a whole number, 0 or more')
+  return version
+}

@@ -64,7 +64,12 @@ async function fetchRules(env: Env, siteId: string, version: number): Promise<Ru
   return fromDb?.rules ?? []
 }
 
-export type PublishOptions = { actor: string; note?: string | undefined }
+export type PublishOptions = {
+  actor: string
+  note?: string | undefined
+  /** Publish only if this version is still the live one (optimistic concurrency). */
+  expectVersion?: number | undefined
+}
 
 /**
  * Publishes a validated set as the next version: KV first, then the D1 row that makes it live, so
@@ -74,7 +79,11 @@ export type PublishOptions = { actor: string; note?: string | undefined }
  * @example const { version } = await publishRuleset(env, site.id, rules, Date.now(), { actor: 'Maria' })
  */
 export async function publishRuleset(env: Env, siteId: string, rules: Rule[], now: number, options: PublishOptions = { actor: 'api key' }): Promise<Ruleset> {
-  const version = (await findLatestVersion(env.DB, siteId)) + 1
+  const live = await findLatestVersion(env.DB, siteId)
+  if (options.expectVersion !== undefined && options.expectVersion !== live) {
+    throw new ApiError('publish_conflict', `The live rules changed: version ${live} is live, not ${options.expectVersion}. Check again, then publish.`)
+  }
+  const version = live + 1
   const ruleset: Ruleset = { version, publishedAt: new Date(now).toISOString(), publishedBy: options.actor, note: options.note ?? null, rules }
   await env.RULES.put(rulesetKey(siteId, version), JSON.stringify(ruleset))
   const inserted = await insertRuleset(env.DB, siteId, ruleset, now)
