@@ -23,13 +23,29 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return format
 }
 
-function parts(instant: number, timeZone: string): Record<string, number> {
-  return Object.fromEntries(
-    formatter(timeZone)
+export type WallClock = { year: number; month: number; day: number; hour: number; minute: number; second: number }
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  try {
+    return formatter(timeZone)
+  } catch {
+    // An unknown zone name (stored before it was validated): read it as UTC rather than fail.
+    return formatter('UTC')
+  }
+}
+
+/**
+ * The wall-clock fields of an instant in a zone.
+ * @example wallClock(Date.parse('2026-11-23T23:30:00Z'), 'Europe/Berlin').day // 24
+ */
+export function wallClock(instant: number, timeZone: string): WallClock {
+  const fields = Object.fromEntries(
+    formatterFor(timeZone)
       .formatToParts(instant)
       .filter((part) => part.type !== 'literal')
       .map((part) => [part.type, Number(part.value)]),
-  )
+  ) as Record<string, number>
+  return { year: fields.year!, month: fields.month!, day: fields.day!, hour: fields.hour! % 24, minute: fields.minute!, second: fields.second! }
 }
 
 /**
@@ -37,15 +53,25 @@ function parts(instant: number, timeZone: string): Record<string, number> {
  * @example localDay(Date.parse('2026-11-23T23:30:00Z'), 'Europe/Berlin') // '2026-11-24'
  */
 export function localDay(instant: number, timeZone: string): string {
-  const p = parts(instant, timeZone)
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`
+  const wall = wallClock(instant, timeZone)
+  return `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`
 }
 
 /** Milliseconds the zone is ahead of UTC at an instant. */
 function offsetAt(instant: number, timeZone: string): number {
-  const p = parts(instant, timeZone)
-  const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour! % 24, p.minute!, p.second!)
-  return wall - Math.floor(instant / 1000) * 1000
+  const wall = wallClock(instant, timeZone)
+  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - Math.floor(instant / 1000) * 1000
+}
+
+/**
+ * The instant at which the zone's clocks show a wall-clock time, given as if it were UTC
+ * (`Date.UTC(...)` of the local fields).
+ * @example zonedInstant(Date.UTC(2026, 11, 1, 9, 0), 'Europe/Berlin') // Date.parse('2026-12-01T08:00:00Z')
+ */
+export function zonedInstant(wallAsUtc: number, timeZone: string): number {
+  // Two passes settle the offset next to a daylight-saving change.
+  const guess = wallAsUtc - offsetAt(wallAsUtc, timeZone)
+  return wallAsUtc - offsetAt(guess, timeZone)
 }
 
 /**
@@ -53,11 +79,7 @@ function offsetAt(instant: number, timeZone: string): number {
  * @example dayStart('2026-03-29', 'Europe/Berlin') // Date.parse('2026-03-28T23:00:00Z')
  */
 export function dayStart(day: string, timeZone: string): number {
-  const utcMidnight = Date.parse(`${day}T00:00:00Z`)
-  // Two passes settle the offset on days when it changes.
-  let guess = utcMidnight - offsetAt(utcMidnight, timeZone)
-  guess = utcMidnight - offsetAt(guess, timeZone)
-  return guess
+  return zonedInstant(Date.parse(`${day}T00:00:00Z`), timeZone)
 }
 
 /** The day after, as YYYY-MM-DD. @example nextDay('2026-12-31') // '2027-01-01' */
