@@ -29,7 +29,7 @@ ALTER TABLE exposures ADD COLUMN offer_code TEXT;
 CREATE INDEX exposures_by_code ON exposures (site_id, offer_code) WHERE offer_code IS NOT NULL;
 CREATE INDEX exposures_by_visitor ON exposures (site_id, visitor_id);
 
--- A code used once by one holder ("visitor:<id>" or "customer:<id>").
+-- A code used once by one holder: "visitor:<id>", or a customer's person id "c:<key>".
 CREATE TABLE offer_redemptions (
   site_id TEXT NOT NULL,
   code TEXT NOT NULL,

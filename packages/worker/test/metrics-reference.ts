@@ -5,7 +5,7 @@
  */
 import type { MetricsReport, Segment } from '@stammis/contract'
 
-export type LoggedEvent = { id: string; type: string; url?: string; orderId?: string; revenue?: number; currency?: string; discount?: number }
+export type LoggedEvent = { id: string; type: string; url?: string; orderId?: string; revenue?: number; currency?: string; discount?: number; customerId?: string }
 export type LogEntry =
   | { at: number; kind: 'events'; visitorId: string; visitId: string; events: LoggedEvent[] }
   | { at: number; kind: 'decide'; visitorId: string; visitId: string; ruleId: string | null; variant: 'treatment' | 'control' | null }
@@ -38,8 +38,11 @@ function nextDayOf(day: string): string {
 }
 
 /** Replays the log with the API's dedupe and visit rules. */
-function replay(log: LogEntry[]): { visits: Visit[]; orders: Order[]; firstExposure: Map<string, { at: number; variant: string }> } {
+function replay(log: LogEntry[]): { visits: Visit[]; orders: Order[]; firstExposure: Map<string, { at: number; variant: string }>; personOf: (visitorId: string) => string } {
   const visits = new Map<string, Visit>()
+  // Who is who: a visitor is its own person until it identifies; then it joins the customer.
+  const people = new Map<string, string>()
+  const personOf = (visitorId: string) => people.get(visitorId) ?? visitorId
   const seenEvents = new Set<string>()
   const seenOrders = new Set<string>()
   const orders: Order[] = []
@@ -51,8 +54,11 @@ function replay(log: LogEntry[]): { visits: Visit[]; orders: Order[]; firstExpos
       if (entry.ruleId && entry.variant && !firstExposure.has(exposureKey)) firstExposure.set(exposureKey, { at: entry.at, variant: entry.variant })
       continue
     }
+    const identified = entry.events.filter((e) => e.type === 'identify').at(-1)
+    if (identified && personOf(entry.visitorId) === entry.visitorId) people.set(entry.visitorId, `customer:${identified.customerId}`)
     if (!visits.has(key)) {
-      const earlier = [...visits.values()].filter((v) => v.visitorId === entry.visitorId && v.orders.length > 0).length
+      const person = personOf(entry.visitorId)
+      const earlier = [...visits.values()].filter((v) => personOf(v.visitorId) === person && v.orders.length > 0).length
       visits.set(key, { visitorId: entry.visitorId, visitId: entry.visitId, startedAt: entry.at, segment: earlier === 0 ? 'shopper' : earlier === 1 ? 'returning' : 'repeat', orders: [] })
     }
     for (const event of entry.events) {
@@ -67,7 +73,7 @@ function replay(log: LogEntry[]): { visits: Visit[]; orders: Order[]; firstExpos
       seenEvents.add(event.id)
     }
   }
-  return { visits: [...visits.values()], orders, firstExposure }
+  return { visits: [...visits.values()], orders, firstExposure, personOf }
 }
 
 const share = (a: number, b: number) => (b === 0 ? null : a / b)
@@ -79,7 +85,7 @@ export function referenceMetrics(
   to: string,
   holdoutRuleIds: string[],
 ): MetricsReport {
-  const { visits, orders, firstExposure } = replay(log)
+  const { visits, orders, firstExposure, personOf } = replay(log)
   const start = midnightOf(from, site.timeZone)
   const end = midnightOf(nextDayOf(to), site.timeZone)
   const inCurrency = (o: Order) => (o.currency === site.currency ? o.revenue : 0)
@@ -110,13 +116,13 @@ export function referenceMetrics(
   // Customers, as of the end of the range.
   const past = orders.filter((o) => o.placedAt < end)
   const byCustomer = new Map<string, Order[]>()
-  for (const order of past) byCustomer.set(order.visitorId, [...(byCustomer.get(order.visitorId) ?? []), order])
+  for (const order of past) byCustomer.set(personOf(order.visitorId), [...(byCustomer.get(personOf(order.visitorId)) ?? []), order])
   const lapse = site.lapseDays * DAY
   let repeaters = 0, lapsed = 0, revenue = 0, newInRange = 0, activeAtStart = 0, activeAtEnd = 0
   const gaps: number[] = []
   for (const customerOrders of byCustomer.values()) {
     const visitStarts = new Map<string, number>()
-    for (const o of customerOrders) visitStarts.set(o.visitId, Math.min(visitStarts.get(o.visitId) ?? Infinity, o.placedAt))
+    for (const o of customerOrders) visitStarts.set(`${o.visitorId}/${o.visitId}`, Math.min(visitStarts.get(`${o.visitorId}/${o.visitId}`) ?? Infinity, o.placedAt))
     const times = [...visitStarts.values()].sort((a, b) => a - b)
     if (times.length >= 2) repeaters++
     for (let i = 1; i < times.length; i++) gaps.push(times[i]! - times[i - 1]!)
@@ -137,7 +143,7 @@ export function referenceMetrics(
   // Cohorts by month of first purchase.
   const lastMonth = dayOf(end - 1, site.timeZone).slice(0, 7)
   const monthsOf = new Map<string, Set<string>>()
-  for (const o of past) monthsOf.set(o.visitorId, (monthsOf.get(o.visitorId) ?? new Set()).add(dayOf(o.placedAt, site.timeZone).slice(0, 7)))
+  for (const o of past) monthsOf.set(personOf(o.visitorId), (monthsOf.get(personOf(o.visitorId)) ?? new Set()).add(dayOf(o.placedAt, site.timeZone).slice(0, 7)))
   const cohortMembers = new Map<string, string[]>()
   for (const [visitor, months] of monthsOf) {
     const first = [...months].sort()[0]!

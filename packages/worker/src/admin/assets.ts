@@ -66,6 +66,42 @@ pre{white-space:pre-wrap;margin:0;font-size:13px}
 .signin{max-width:420px;margin:60px auto}
 .link-out{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:12px;word-break:break-all}
 code{font-size:13px;background:#f1f3f6;padding:1px 5px;border-radius:4px}
+/* Dashboard: range picker, stat cards, charts (SVG), cohort heatmap, offers */
+form.range{display:flex;gap:12px;align-items:flex-end;flex-wrap:wrap}
+form.range .field{margin:0}
+input[type=date]{font:inherit;font-size:14px;padding:6px 9px;border:1px solid #c9ced8;border-radius:7px;background:#fff}
+nav.quick{display:flex;gap:4px;flex-wrap:wrap}
+nav.quick a{padding:6px 10px;border-radius:7px;text-decoration:none;font-size:14px}
+nav.quick a.active{background:#e8eefb;font-weight:600}
+.lead{font-size:16px;margin:0 0 12px}
+section.dash>h2{margin:2px 0 8px}
+.scroll{overflow-x:auto}
+table.compact{margin-top:12px;font-size:14px}
+th.num,td.num{text-align:right;white-space:nowrap}
+.chart{display:block;max-width:100%;height:auto;margin:8px 0}
+.chart text{font-size:13px;fill:#1f2430}
+.chart text.label{font-weight:600}
+.chart text.axis{fill:#6b7280;font-size:12px}
+.chart .grid line{stroke:#eef0f4}
+.chart .series-traffic{fill:#a9bde9}
+.chart .series-revenue{fill:#2457c5}
+.chart .series-conversion{fill:#12805c}
+.chart .line{fill:none;stroke-width:2.5}
+.chart .series-repeat-rate{fill:#2457c5;stroke:#2457c5}
+.chart .series-lapsed-rate{fill:#d97706;stroke:#d97706}
+.stats{display:grid;grid-template-columns:repeat(auto-fill,minmax(220px,1fr));gap:12px;margin:0 0 18px}
+.stat{border:1px solid #eef0f4;border-radius:8px;padding:12px 14px;background:#fcfcfd}
+.stat-value{font-size:24px;font-weight:700}
+.stat-name{font-weight:600;font-size:14px}
+.stat p{margin:4px 0 0}
+table.cohorts td.later{text-align:center;min-width:64px}
+table.cohorts td.none{background:#fafbfc}
+table.cohorts th[scope=row]{text-transform:none;letter-spacing:0;font-size:14px;color:#1f2430;background:#fff;white-space:nowrap}
+.badge.positive{background:#dcfce7;color:#166534}.badge.negative{background:#fee4e2;color:#b42318}
+.badge.pending{background:#fef3c7;color:#92400e}
+.empty{border:1px dashed #c9ced8;border-radius:8px;padding:14px 18px;background:#fcfcfd}
+.empty p{margin:6px 0}
+pre.snippet{background:#1f2430;color:#e5e7eb;padding:10px 12px;border-radius:7px;font-size:13px;overflow-x:auto}
 `
 
 const SCRIPT = `

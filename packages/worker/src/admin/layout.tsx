@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx'
 import { raw } from 'hono/html'
 import { CSRF_FIELD, type AdminContext } from './session'
 
-export type Page = 'rules' | 'preview' | 'versions' | 'sign-in'
+export type Page = 'dashboard' | 'rules' | 'preview' | 'versions' | 'sign-in'
 
 /**
  * The hidden CSRF field every mutating form carries.
@@ -43,6 +43,7 @@ export function Layout(props: { c?: AdminContext; title: string; page: Page; not
             {c ? (
               <>
                 <nav>
+                  {link('dashboard', '/admin/dashboard', 'Dashboard')}
                   {link('rules', '/admin', 'Rules')}
                   {link('preview', '/admin/preview', 'Preview')}
                   {link('versions', '/admin/versions', 'Versions')}

@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { ApiError } from '../errors'
 import { assetRoutes } from './assets'
+import { dashboardRoutes } from './dashboard-page'
 import { previewPageRoutes } from './preview-page'
 import { adminRuleRoutes } from './rule-routes'
 import { adminHeaders, requireSession, type AdminEnv } from './session'
@@ -33,6 +34,7 @@ adminRoutes.route('/assets', assetRoutes)
 adminRoutes.route('/', signInRoutes)
 adminRoutes.use('*', requireSession())
 adminRoutes.route('/', signOutRoutes)
+adminRoutes.route('/dashboard', dashboardRoutes)
 adminRoutes.route('/preview', previewPageRoutes)
 adminRoutes.route('/versions', versionRoutes)
 adminRoutes.route('/', adminRuleRoutes)

@@ -1,6 +1,8 @@
 import type { EventsRequest, StammisEvent } from '@stammis/contract'
 import { toMicros, type VisitorState } from '../segments/classify'
+import { linkVisitorStatement } from '../identity/queries'
 import {
+  PERSON_MEMBERS,
   recomputeVisitorStatement,
   selectVisitorStateStatement,
   toVisitorState,
@@ -11,8 +13,15 @@ import { localDay } from '../time/zone'
 
 export type RecordResult = { accepted: number; duplicates: number; state: VisitorState }
 
-// The visit's segment is fixed when it starts, from the purchase visits before it.
-const SEGMENT_AT_START = `CASE (SELECT count(*) FROM visits WHERE site_id = ?1 AND visitor_id = ?2 AND has_purchase = 1)
+export type RecordOptions = {
+  /** Link the visitor to this customer person (it identified, and is not someone else's). */
+  linkToPerson?: string | undefined
+  /** Customer id → what identify events store instead of it (never a raw email). */
+  customerKeys?: ReadonlyMap<string, string> | undefined
+}
+
+// The visit's segment is fixed when it starts, from the person's purchase visits before it.
+const SEGMENT_AT_START = `CASE (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_purchase = 1 AND visitor_id IN (${PERSON_MEMBERS}))
   WHEN 0 THEN 'shopper' WHEN 1 THEN 'returning' ELSE 'repeat' END`
 
 /**
@@ -22,7 +31,7 @@ const SEGMENT_AT_START = `CASE (SELECT count(*) FROM visits WHERE site_id = ?1 A
  * (`INSERT OR IGNORE`), so a retry or a concurrent duplicate can never count twice.
  * @example await recordEvents(env.DB, site, request, Date.now())
  */
-export async function recordEvents(db: D1Database, site: Site, request: EventsRequest, now: number): Promise<RecordResult> {
+export async function recordEvents(db: D1Database, site: Site, request: EventsRequest, now: number, options: RecordOptions = {}): Promise<RecordResult> {
   const { visitorId, visitId, events } = request
   const landing = landingPage(events)
   const day = localDay(now, site.timeZone)
@@ -30,10 +39,13 @@ export async function recordEvents(db: D1Database, site: Site, request: EventsRe
   const statements: D1PreparedStatement[] = [
     db
       .prepare(
-        `INSERT INTO visitors (site_id, visitor_id, first_seen_at, last_seen_at) VALUES (?1, ?2, ?3, ?3)
+        `INSERT INTO visitors (site_id, visitor_id, first_seen_at, last_seen_at, person_id) VALUES (?1, ?2, ?3, ?3, ?2)
          ON CONFLICT (site_id, visitor_id) DO UPDATE SET last_seen_at = excluded.last_seen_at`,
       )
       .bind(site.id, visitorId, now),
+    // Linked before the visit starts, so a visit that begins with a sign-in already counts the
+    // customer's history from other devices.
+    ...(options.linkToPerson ? [linkVisitorStatement(db, site.id, visitorId, options.linkToPerson)] : []),
     db
       .prepare(
         `INSERT OR IGNORE INTO visits (site_id, visitor_id, visit_id, started_at, segment, url, referrer, day)
@@ -51,7 +63,7 @@ export async function recordEvents(db: D1Database, site: Site, request: EventsRe
       statements.push(insertOrderStatement(db, site.id, visitorId, visitId, event, now, day))
     }
     eventStatementIndexes.push(statements.length)
-    statements.push(insertEventStatement(db, site.id, visitorId, visitId, event, now))
+    statements.push(insertEventStatement(db, site.id, visitorId, visitId, event, now, options.customerKeys))
   }
 
   if (hasPurchase) {
@@ -107,8 +119,10 @@ function insertEventStatement(
   visitId: string,
   event: StammisEvent,
   now: number,
+  customerKeys: ReadonlyMap<string, string> | undefined,
 ): D1PreparedStatement {
-  const { id, type, ...data } = event
+  const { id, type, ...rest } = event
+  const data = event.type === 'identify' ? { customerKey: customerKeys?.get(event.customerId) ?? event.customerId } : rest
   const orderGuard =
     event.type === 'purchase'
       ? 'WHERE EXISTS (SELECT 1 FROM orders WHERE site_id = ?1 AND order_id = ?8 AND event_id = ?2)'

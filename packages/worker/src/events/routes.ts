@@ -4,12 +4,19 @@ import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { parseWith, readJson } from '../http/body'
 import { assertOriginAllowed } from '../http/cors'
+import { planIdentify } from '../identity/identify'
+import { insertVisitorOfPersonStatement } from '../identity/queries'
 import { toProfile } from '../segments/classify'
+import { recomputeVisitorStatement, selectVisitorStateStatement, toVisitorState, type VisitorStateRow } from '../segments/queries'
 import { assertPublicKeyField } from '../sites/public-key'
 import { findSiteByPublicKey } from '../sites/queries'
 import { recordEvents } from './queries'
 
-/** `POST /v1/events`: the browser's batches of visits, page views, purchases and more. */
+/**
+ * `POST /v1/events`: the browser's batches of visits, page views, purchases and more. When an
+ * identify moves a shared computer to a second customer, the answer's `profile.visitorId` is the
+ * fresh visitor id the browser must use from now on.
+ */
 export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const raw = await readJson(c)
   assertPublicKeyField(raw)
@@ -20,6 +27,18 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const request = parseWith(EventsRequestSchema, raw)
 
   const now = Date.now()
-  const { accepted, duplicates, state } = await recordEvents(c.env.DB, site, request, now)
-  return c.json({ accepted, duplicates, profile: toProfile(request.visitorId, state, now, site.lapseDays) })
+  const plan = await planIdentify(c.env.DB, site, request)
+  const { accepted, duplicates, state } = await recordEvents(c.env.DB, site, request, now, plan)
+  if (!plan.switchTo) {
+    return c.json({ accepted, duplicates, profile: toProfile(request.visitorId, state, now, site.lapseDays) })
+  }
+
+  const { visitorId, personId } = plan.switchTo
+  const [, , selected] = await c.env.DB.batch([
+    insertVisitorOfPersonStatement(c.env.DB, site.id, visitorId, personId, now),
+    recomputeVisitorStatement(c.env.DB, site.id, visitorId, site.currency),
+    selectVisitorStateStatement(c.env.DB, site.id, visitorId, request.visitId),
+  ])
+  const switched = toVisitorState(selected!.results[0] as VisitorStateRow)
+  return c.json({ accepted, duplicates, profile: toProfile(visitorId, switched, now, site.lapseDays) })
 })

@@ -35,12 +35,14 @@ export type CustomerSummaryRow = {
   active_at_end: number
 }
 
-// A purchase visit: a visit with at least one order, as of a moment (`?2`, exclusive).
+// A purchase visit: a visit with at least one order, as of a moment (`?2`, exclusive). A customer
+// is a person: all visitors linked to one customer id count as one customer.
 const PURCHASE_VISITS = `purchase_visits AS (
-  SELECT visitor_id, visit_id, min(placed_at) AS first_at, max(placed_at) AS last_at,
-    max(CASE WHEN placed_at < ?3 THEN placed_at END) AS last_before_start,
-    sum(CASE WHEN currency = ?4 THEN revenue_micros ELSE 0 END) AS revenue_micros
-  FROM orders WHERE site_id = ?1 AND placed_at < ?2 GROUP BY visitor_id, visit_id)`
+  SELECT p.person_id AS person_id, o.visitor_id, o.visit_id, min(o.placed_at) AS first_at, max(o.placed_at) AS last_at,
+    max(CASE WHEN o.placed_at < ?3 THEN o.placed_at END) AS last_before_start,
+    sum(CASE WHEN o.currency = ?4 THEN o.revenue_micros ELSE 0 END) AS revenue_micros
+  FROM orders o JOIN visitors p ON p.site_id = o.site_id AND p.visitor_id = o.visitor_id
+  WHERE o.site_id = ?1 AND o.placed_at < ?2 GROUP BY p.person_id, o.visitor_id, o.visit_id)`
 
 /**
  * Customer counts as of `end` (exclusive), with the period starting at `start`: every customer's
@@ -59,9 +61,9 @@ export async function customerSummary(
       .prepare(
         `WITH ${PURCHASE_VISITS},
          customers AS (
-           SELECT visitor_id, min(first_at) AS first_at, max(last_at) AS last_at, count(*) AS visit_count,
+           SELECT person_id, min(first_at) AS first_at, max(last_at) AS last_at, count(*) AS visit_count,
              max(last_before_start) AS last_before_start, sum(revenue_micros) AS revenue_micros
-           FROM purchase_visits GROUP BY visitor_id)
+           FROM purchase_visits GROUP BY person_id)
          SELECT count(*) AS total,
            coalesce(sum(visit_count >= 2), 0) AS repeaters,
            coalesce(sum(?2 - last_at > ?5), 0) AS lapsed,
@@ -76,7 +78,7 @@ export async function customerSummary(
     db
       .prepare(
         `WITH ${PURCHASE_VISITS},
-         gaps AS (SELECT first_at - lag(first_at) OVER (PARTITION BY visitor_id ORDER BY first_at) AS gap FROM purchase_visits)
+         gaps AS (SELECT first_at - lag(first_at) OVER (PARTITION BY person_id ORDER BY first_at) AS gap FROM purchase_visits)
          SELECT gap FROM gaps WHERE gap IS NOT NULL ORDER BY gap`,
       )
       .bind(siteId, end, start, currency),
@@ -87,15 +89,17 @@ export async function customerSummary(
   }
 }
 
-/** Customers by month of first purchase, and how many of each purchased in each month. */
+/** Customers (people) by month of first purchase, and how many of each purchased in each month. */
 export async function cohortCounts(db: D1Database, siteId: string, end: number): Promise<{ cohort: string; month: string; customers: number }[]> {
   const rows = await db
     .prepare(
       `WITH purchase_months AS (
-         SELECT DISTINCT visitor_id, substr(day, 1, 7) AS month FROM orders WHERE site_id = ?1 AND placed_at < ?2),
-       first_months AS (SELECT visitor_id, min(month) AS cohort FROM purchase_months GROUP BY visitor_id)
+         SELECT DISTINCT v.person_id, substr(o.day, 1, 7) AS month
+         FROM orders o JOIN visitors v ON v.site_id = o.site_id AND v.visitor_id = o.visitor_id
+         WHERE o.site_id = ?1 AND o.placed_at < ?2),
+       first_months AS (SELECT person_id, min(month) AS cohort FROM purchase_months GROUP BY person_id)
        SELECT f.cohort, p.month, count(*) AS customers
-       FROM first_months f JOIN purchase_months p ON p.visitor_id = f.visitor_id
+       FROM first_months f JOIN purchase_months p ON p.person_id = f.person_id
        GROUP BY f.cohort, p.month ORDER BY f.cohort, p.month`,
     )
     .bind(siteId, end)

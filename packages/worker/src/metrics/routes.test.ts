@@ -35,7 +35,9 @@ function planHistory(rand: () => number, start: number, spanDays: number, rangeE
     const sentPurchases: Planned[] = []
     for (let n = 0; n < visitsCount; n++) {
       const visitId = id('visit-')
-      plan.push({ at, visitorId, visitId, kind: 'events', events: [{ id: id('e'), type: 'visit' }, { id: id('e'), type: 'pageview', url: 'https://shop.example/' }] })
+      // Pairs of visitors (3 and 4, 13 and 14, ...) sign in as one customer on their second visit.
+      const signIn: LoggedEvent[] = n === 1 && v % 10 >= 3 && v % 10 <= 4 ? [{ id: id('e'), type: 'identify', customerId: `customer-${Math.floor(v / 10)}` }] : []
+      plan.push({ at, visitorId, visitId, kind: 'events', events: [{ id: id('e'), type: 'visit' }, ...signIn, { id: id('e'), type: 'pageview', url: 'https://shop.example/' }] })
       plan.push({ at: at + 1, visitorId, visitId, kind: 'decide' })
       if (rand() < 0.45) {
         const orders = rand() < 0.2 ? 2 : 1
@@ -154,6 +156,10 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
     expect(whole.offers[0]!.treatment.exposed).toBeGreaterThan(0)
     expect(whole.offers[0]!.control.exposed).toBeGreaterThan(0)
     expect(whole.cohorts.length).toBeGreaterThan(2)
+    // Some visitors signed in as one customer: customers are fewer than buying visitors.
+    const { env } = await import('cloudflare:test')
+    const linked = await env.DB.prepare("SELECT count(*) AS n FROM visitors WHERE site_id = ?1 AND person_id LIKE 'c:%'").bind(site.siteId).first<{ n: number }>()
+    expect(linked?.n).toBeGreaterThan(2)
     const empty = await metrics('2025-06-01', '2025-06-30')
     expect(empty.totals).toEqual({ visits: 0, orders: 0, revenue: 0 })
     expect(empty.segments.shopper.conversionRate).toBeNull()

@@ -18,18 +18,6 @@ export async function findExposuresByCode(db: D1Database, siteId: string, code: 
   }))
 }
 
-/** Visitor ids the shop has linked to a customer id through `identify` events. */
-export async function findVisitorsOfCustomer(db: D1Database, siteId: string, customerId: string): Promise<string[]> {
-  const rows = await db
-    .prepare(
-      `SELECT DISTINCT visitor_id FROM events
-       WHERE site_id = ?1 AND type = 'identify' AND json_extract(data, '$.customerId') = ?2`,
-    )
-    .bind(siteId, customerId)
-    .all<{ visitor_id: string }>()
-  return rows.results.map((row) => row.visitor_id)
-}
-
 /** Marks a code used by a holder; false when that holder already used it. */
 export async function insertRedemption(
   db: D1Database,

@@ -3,7 +3,9 @@ import type { Env } from '../env'
 import { findRuleset } from '../rules/queries'
 import type { Site } from '../sites/site'
 import { offerExpiry } from './codes'
-import { findExposuresByCode, findRedemption, findVisitorsOfCustomer, insertRedemption } from './queries'
+import { customerPersonId } from '../identity/customer-key'
+import { findVisitorsOfPerson } from '../identity/queries'
+import { findExposuresByCode, findRedemption, insertRedemption } from './queries'
 
 export type RedeemReason = 'unknown_code' | 'not_for_this_visitor' | 'expired' | 'already_redeemed'
 
@@ -32,7 +34,10 @@ export async function redeemCode(env: Env, site: Site, request: RedeemRequest, n
   const exposures = await findExposuresByCode(env.DB, site.id, code)
   if (exposures.length === 0) return refuse('unknown_code')
 
-  const holderVisitors = request.visitorId ? [request.visitorId] : await findVisitorsOfCustomer(env.DB, site.id, request.customerId!)
+  // A customer holds the codes shown on any of their devices; the holder is their person id, so
+  // an email address used as customer id is never stored.
+  const customerPerson = request.customerId ? await customerPersonId(site.codeSecret, request.customerId) : null
+  const holderVisitors = customerPerson ? await findVisitorsOfPerson(env.DB, site.id, customerPerson) : [request.visitorId!]
   const exposure = exposures.find((candidate) => holderVisitors.includes(candidate.visitorId))
   if (!exposure) return refuse('not_for_this_visitor')
 
@@ -40,7 +45,7 @@ export async function redeemCode(env: Env, site: Site, request: RedeemRequest, n
   const expiry = rule?.offer ? offerExpiry(rule.offer, exposure.firstExposedAt) : null
   if (expiry !== null && now >= expiry) return refuse('expired')
 
-  const holder = request.customerId ? `customer:${request.customerId}` : `visitor:${exposure.visitorId}`
+  const holder = customerPerson ?? `visitor:${exposure.visitorId}`
   if (request.dryRun) {
     if (await findRedemption(env.DB, site.id, code, holder)) return refuse('already_redeemed')
   } else {

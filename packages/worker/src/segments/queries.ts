@@ -25,21 +25,27 @@ export function toVisitorState(row: VisitorStateRow): VisitorState {
   }
 }
 
+/** The visitor ids of the person `?2` belongs to (SQL, with `?1` the site). */
+export const PERSON_MEMBERS = `SELECT visitor_id FROM visitors WHERE site_id = ?1 AND person_id =
+  (SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)`
+
 /**
- * Recomputes a visitor's counters from their visits and orders. Deriving them from the facts,
- * inside the same transaction that wrote the facts, is what keeps concurrent and retried batches
- * from ever counting an order twice.
+ * Recomputes the counters of the person a visitor belongs to, from the visits and orders of all
+ * the person's visitors, and writes them on every one of those visitor rows (so decide reads one
+ * row, whichever device asks). Deriving them from the facts, inside the same transaction that wrote
+ * the facts, is what keeps concurrent and retried batches from ever counting an order twice, and
+ * makes merging visitors idempotent and order-independent.
  */
 export function recomputeVisitorStatement(db: D1Database, siteId: string, visitorId: string, currency: string): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE visitors SET
-         visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND visitor_id = ?2),
-         purchase_visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND visitor_id = ?2 AND has_purchase = 1),
-         orders = (SELECT count(*) FROM orders WHERE site_id = ?1 AND visitor_id = ?2),
-         revenue_micros = (SELECT coalesce(sum(revenue_micros), 0) FROM orders WHERE site_id = ?1 AND visitor_id = ?2 AND currency = ?3),
-         last_purchase_at = (SELECT max(placed_at) FROM orders WHERE site_id = ?1 AND visitor_id = ?2)
-       WHERE site_id = ?1 AND visitor_id = ?2`,
+         visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND visitor_id IN (${PERSON_MEMBERS})),
+         purchase_visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_purchase = 1 AND visitor_id IN (${PERSON_MEMBERS})),
+         orders = (SELECT count(*) FROM orders WHERE site_id = ?1 AND visitor_id IN (${PERSON_MEMBERS})),
+         revenue_micros = (SELECT coalesce(sum(revenue_micros), 0) FROM orders WHERE site_id = ?1 AND currency = ?3 AND visitor_id IN (${PERSON_MEMBERS})),
+         last_purchase_at = (SELECT max(placed_at) FROM orders WHERE site_id = ?1 AND visitor_id IN (${PERSON_MEMBERS}))
+       WHERE site_id = ?1 AND person_id = (SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)`,
     )
     .bind(siteId, visitorId, currency)
 }
