@@ -24,6 +24,11 @@ export const OfferSchema = z
       })
       .optional(),
     expiresAt: DateTimeSchema.optional(),
+    /**
+     * Serve this offer only on the strength of purchases the shop's server verified: the rule's
+     * segment condition is checked against verified purchases, so it cannot be faked from a browser.
+     */
+    requiresVerified: z.boolean().optional(),
   })
   .superRefine((offer, ctx) => {
     if (offer.code && offer.uniqueCodes) {
@@ -122,7 +127,7 @@ export const RulesetInputSchema = z
 
 export type Offer = z.infer<typeof OfferSchema>
 /** The offer as a visitor is served it: unique codes resolved to this visitor's code. */
-export type ServedOffer = Omit<Offer, 'uniqueCodes'>
+export type ServedOffer = Omit<Offer, 'uniqueCodes' | 'requiresVerified'>
 export type Content = z.infer<typeof ContentSchema>
 export type RuleWhen = z.infer<typeof RuleWhenSchema>
 export type Rule = z.infer<typeof RuleSchema>

@@ -8,9 +8,13 @@ import { handleError, handleNotFound } from './errors'
 import { browserCors } from './http/cors'
 import { metricRoutes } from './metrics/routes'
 import { offerRoutes } from './offers/routes'
+import { orderRoutes } from './orders/routes'
+import { siteRoutes } from './sites/settings'
 import { previewRoutes } from './preview/routes'
+import { privacyRoutes } from './privacy/routes'
 import { ruleRoutes, workspaceRoutes } from './rules/routes'
 import { scriptRoutes } from './script/routes'
+import { webhookRoutes } from './webhooks/routes'
 import { requireAdmin } from './sites/auth'
 
 /**
@@ -38,8 +42,12 @@ export function createApp(): Hono<AppEnv> {
   app.route('/v1/admin/workspace', workspaceRoutes)
   app.route('/v1/admin', previewRoutes)
   app.route('/v1/admin/offers', offerRoutes)
+  app.route('/v1/admin/orders', orderRoutes)
+  app.route('/v1/admin/site', siteRoutes)
   app.route('/v1/admin', metricRoutes)
+  app.route('/v1/admin', privacyRoutes)
 
+  app.route('/v1/webhooks', webhookRoutes)
   app.route('/admin', adminRoutes)
 
   app.use('/__bench/*', async function benchGate(c, next) {

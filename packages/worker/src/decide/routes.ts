@@ -5,11 +5,13 @@ import { ApiError } from '../errors'
 import { recordExposures } from '../exposures/queries'
 import { forgetWritten, takeUnwritten } from '../exposures/recent'
 import { parseWith, readJson } from '../http/body'
+import { isBot } from '../http/bots'
 import { assertOriginAllowed } from '../http/cors'
 import { previewProfile } from '../preview/profile'
+import { answerBotDecide } from '../privacy/bot-answers'
 import { verifyPreviewToken } from '../preview/token'
 import { loadRuleset } from '../rules/store'
-import { toProfile } from '../segments/classify'
+import { toProfile, verifiedSegment } from '../segments/classify'
 import { assertPublicKeyField } from '../sites/public-key'
 import { buildDecisions } from './decisions'
 import { loadDecideContext } from './queries'
@@ -30,8 +32,10 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   if (!context) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
   const { site } = context
   assertOriginAllowed(c, site)
+  if (isBot(c.req.raw)) return answerBotDecide(c, site, request)
 
   let profile = toProfile(request.visitorId, context.state, now, site.lapseDays)
+  let verifiedProfile = { ...profile, segment: verifiedSegment(context.state) }
   let isPreview = false
   if (request.preview) {
     const verified = await verifyPreviewToken(site.codeSecret, site.id, request.preview, now)
@@ -39,11 +43,12 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
       throw new ApiError('invalid_preview', `This preview link is ${verified.error === 'expired' ? 'expired' : 'not valid'}; ask for a new one.`)
     }
     profile = previewProfile({ ...verified.claims, visitorId: request.visitorId }, site.lapseDays, now)
+    verifiedProfile = profile
     isPreview = true
   }
 
   const ruleset = await loadRuleset(c.env, site.id, context.rulesVersion)
-  const choices = chooseForSlots(ruleset, request.slots, profile, request.context, now)
+  const choices = chooseForSlots(ruleset, request.slots, profile, request.context, now, verifiedProfile)
   const built = await buildDecisions(choices, site.codeSecret, request.visitorId, context.firstExposedAt, now)
 
   const decisions: Record<string, Decision | null> = Object.fromEntries(request.slots.map((slot) => [slot, null]))

@@ -16,11 +16,15 @@ export function chooseForSlots(
   profile: Profile,
   context: RequestContext,
   now: number,
+  /** The profile counting verified purchases only: what rules whose offer requires it match on. */
+  verifiedProfile: Profile = profile,
 ): SlotChoice[] {
   const choices: SlotChoice[] = []
   for (const slot of slots) {
     // Rules are pre-sorted by priority, so the first match wins.
-    const rule = ruleset.bySlot.get(slot)?.find((candidate) => isInSchedule(candidate, now) && matchesWhen(candidate, profile, context))
+    const rule = ruleset.bySlot
+      .get(slot)
+      ?.find((candidate) => isInSchedule(candidate, now) && matchesWhen(candidate, candidate.offer?.requiresVerified ? verifiedProfile : profile, context))
     if (!rule) continue
     const variant = isHeldOut(rule.id, profile.visitorId, rule.holdoutPercent) ? 'control' : 'treatment'
     choices.push({ slot, rule, variant })

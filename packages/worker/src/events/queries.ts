@@ -2,8 +2,9 @@ import type { EventsRequest, StammisEvent } from '@stammis/contract'
 import { toMicros, type VisitorState } from '../segments/classify'
 import { linkVisitorStatement } from '../identity/queries'
 import {
-  PERSON_MEMBERS,
+  markVisitPurchasesStatement,
   recomputeVisitorStatement,
+  SEGMENT_AT_START,
   selectVisitorStateStatement,
   toVisitorState,
   type VisitorStateRow,
@@ -19,10 +20,6 @@ export type RecordOptions = {
   /** Customer id → what identify events store instead of it (never a raw email). */
   customerKeys?: ReadonlyMap<string, string> | undefined
 }
-
-// The visit's segment is fixed when it starts, from the person's purchase visits before it.
-const SEGMENT_AT_START = `CASE (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_purchase = 1 AND visitor_id IN (${PERSON_MEMBERS}))
-  WHEN 0 THEN 'shopper' WHEN 1 THEN 'returning' ELSE 'repeat' END`
 
 /**
  * Stores a validated batch in one D1 transaction (`db.batch`): the visitor, the visit (started by
@@ -66,18 +63,8 @@ export async function recordEvents(db: D1Database, site: Site, request: EventsRe
     statements.push(insertEventStatement(db, site.id, visitorId, visitId, event, now, options.customerKeys))
   }
 
-  if (hasPurchase) {
-    statements.push(
-      db
-        .prepare(
-          `UPDATE visits SET has_purchase = 1
-           WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3 AND has_purchase = 0
-             AND EXISTS (SELECT 1 FROM orders WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3)`,
-        )
-        .bind(site.id, visitorId, visitId),
-    )
-  }
-  statements.push(recomputeVisitorStatement(db, site.id, visitorId, site.currency))
+  if (hasPurchase) statements.push(markVisitPurchasesStatement(db, site.id, visitorId, visitId, site.trustBrowserPurchases))
+  statements.push(recomputeVisitorStatement(db, site.id, visitorId, site.currency, site.trustBrowserPurchases))
   statements.push(selectVisitorStateStatement(db, site.id, visitorId, visitId))
 
   const results = await db.batch(statements)

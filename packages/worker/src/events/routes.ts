@@ -3,8 +3,10 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { parseWith, readJson } from '../http/body'
+import { isBot } from '../http/bots'
 import { assertOriginAllowed } from '../http/cors'
 import { planIdentify } from '../identity/identify'
+import { answerBotEvents } from '../privacy/bot-answers'
 import { insertVisitorOfPersonStatement } from '../identity/queries'
 import { toProfile } from '../segments/classify'
 import { recomputeVisitorStatement, selectVisitorStateStatement, toVisitorState, type VisitorStateRow } from '../segments/queries'
@@ -25,6 +27,7 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   if (!site) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
   assertOriginAllowed(c, site)
   const request = parseWith(EventsRequestSchema, raw)
+  if (isBot(c.req.raw)) return answerBotEvents(c, site, request)
 
   const now = Date.now()
   const plan = await planIdentify(c.env.DB, site, request)
@@ -36,7 +39,7 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const { visitorId, personId } = plan.switchTo
   const [, , selected] = await c.env.DB.batch([
     insertVisitorOfPersonStatement(c.env.DB, site.id, visitorId, personId, now),
-    recomputeVisitorStatement(c.env.DB, site.id, visitorId, site.currency),
+    recomputeVisitorStatement(c.env.DB, site.id, visitorId, site.currency, site.trustBrowserPurchases),
     selectVisitorStateStatement(c.env.DB, site.id, visitorId, request.visitId),
   ])
   const switched = toVisitorState(selected!.results[0] as VisitorStateRow)

@@ -40,7 +40,7 @@ export async function uniqueCode(secret: string, prefix: string, ruleId: string,
  * @example await servedOffer(rule.offer, site.codeSecret, rule.id, visitorId, firstShownAt)
  */
 export async function servedOffer(offer: Offer, secret: string, ruleId: string, visitorId: string, firstShownAt: number): Promise<ServedOffer> {
-  const { uniqueCodes, ...rest } = offer
+  const { uniqueCodes, requiresVerified: _verified, ...rest } = offer
   if (!uniqueCodes) return rest
   const code = await uniqueCode(secret, uniqueCodes.prefix, ruleId, visitorId)
   return { ...rest, code, expiresAt: new Date(offerExpiry(offer, firstShownAt)!).toISOString() }

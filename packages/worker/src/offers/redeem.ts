@@ -10,7 +10,7 @@ import { findExposuresByCode, findRedemption, insertRedemption } from './queries
 export type RedeemReason = 'unknown_code' | 'not_for_this_visitor' | 'expired' | 'already_redeemed'
 
 export type RedeemResult =
-  | { valid: true; code: string; ruleId: string; offer: Omit<Offer, 'uniqueCodes'>; expiresAt: string | null; redeemed: boolean }
+  | { valid: true; code: string; ruleId: string; offer: Omit<Offer, 'uniqueCodes' | 'requiresVerified'>; expiresAt: string | null; redeemed: boolean }
   | { valid: false; code: string; reason: RedeemReason; message: string }
 
 const MESSAGES: Record<RedeemReason, string> = {
@@ -52,7 +52,7 @@ export async function redeemCode(env: Env, site: Site, request: RedeemRequest, n
     const isFirstUse = await insertRedemption(env.DB, { siteId: site.id, code, holder, ruleId: exposure.ruleId, orderId: request.orderId ?? null }, now)
     if (!isFirstUse) return refuse('already_redeemed')
   }
-  const { uniqueCodes: _config, ...offer } = rule?.offer ?? { kind: 'percent' as const, value: 0 }
+  const { uniqueCodes: _config, requiresVerified: _verified, ...offer } = rule?.offer ?? { kind: 'percent' as const, value: 0 }
   return {
     valid: true,
     code,

@@ -78,7 +78,7 @@ describe('classification histories (golden cases, reference model)', () => {
 
 describe('toProfile', () => {
   const now = Date.parse('2026-11-23T12:00:00Z')
-  const base = { visits: 2, orders: 3, purchaseVisits: 2, revenueMicros: 19_990_000, lastPurchaseAt: now - DAY }
+  const base = { visits: 2, orders: 3, purchaseVisits: 2, verifiedPurchaseVisits: 0, revenueMicros: 19_990_000, lastPurchaseAt: now - DAY, currentVisitHasVerifiedPurchase: false }
 
   it('does not count the current visit\'s purchase', () => {
     const profile = toProfile('v', { ...base, currentVisitHasPurchase: true }, now, 90)

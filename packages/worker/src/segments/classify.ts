@@ -25,21 +25,26 @@ export function isLapsed(lastPurchaseAt: number | null, now: number, lapseDays: 
 export type VisitorState = {
   visits: number
   orders: number
-  /** Visits with at least one order, including the current visit if it has one. */
+  /** Visits with at least one counted order, including the current visit if it has one. */
   purchaseVisits: number
+  /** Visits with at least one order the shop's server verified. */
+  verifiedPurchaseVisits: number
   revenueMicros: number
   lastPurchaseAt: number | null
   /** null when the worker has not seen this visit yet (e.g. decide ran before the visit event). */
   currentVisitHasPurchase: boolean | null
+  currentVisitHasVerifiedPurchase: boolean
 }
 
 export const EMPTY_VISITOR: VisitorState = {
   visits: 0,
   orders: 0,
   purchaseVisits: 0,
+  verifiedPurchaseVisits: 0,
   revenueMicros: 0,
   lastPurchaseAt: null,
   currentVisitHasPurchase: null,
+  currentVisitHasVerifiedPurchase: false,
 }
 
 /**
@@ -60,6 +65,15 @@ export function toProfile(visitorId: string, state: VisitorState, now: number, l
     lastPurchaseAt: state.lastPurchaseAt === null ? null : new Date(state.lastPurchaseAt).toISOString(),
     lapsed: isLapsed(state.lastPurchaseAt, now, lapseDays),
   }
+}
+
+/**
+ * The segment counting only server-verified purchases: what rules whose offer requires verified
+ * status match on, so a segment that unlocks a discount cannot be faked from the browser console.
+ * @example verifiedSegment({ ...state, verifiedPurchaseVisits: 1, currentVisitHasVerifiedPurchase: false }) // 'returning'
+ */
+export function verifiedSegment(state: VisitorState): Segment {
+  return classify(state.verifiedPurchaseVisits - (state.currentVisitHasVerifiedPurchase ? 1 : 0))
 }
 
 /** Money is stored as integer micro-units so sums are exact. @example toMicros(19.99) // 19990000 */

@@ -2,15 +2,18 @@ import type { VisitorState } from './classify'
 
 /** Columns that `toVisitorState` reads; `v` is visitors, `cv` the request's visit (LEFT JOINed). */
 export const VISITOR_STATE_COLUMNS =
-  'v.visits, v.orders, v.purchase_visits, v.revenue_micros, v.last_purchase_at, cv.has_purchase AS current_visit_has_purchase'
+  'v.visits, v.orders, v.purchase_visits, v.verified_purchase_visits, v.revenue_micros, v.last_purchase_at, ' +
+  'cv.has_purchase AS current_visit_has_purchase, cv.has_verified_purchase AS current_visit_has_verified_purchase'
 
 export type VisitorStateRow = {
   visits: number | null
   orders: number | null
   purchase_visits: number | null
+  verified_purchase_visits: number | null
   revenue_micros: number | null
   last_purchase_at: number | null
   current_visit_has_purchase: number | null
+  current_visit_has_verified_purchase: number | null
 }
 
 /** Maps a row selected with `VISITOR_STATE_COLUMNS`; a visitor never seen maps to all zeroes. */
@@ -19,9 +22,11 @@ export function toVisitorState(row: VisitorStateRow): VisitorState {
     visits: row.visits ?? 0,
     orders: row.orders ?? 0,
     purchaseVisits: row.purchase_visits ?? 0,
+    verifiedPurchaseVisits: row.verified_purchase_visits ?? 0,
     revenueMicros: row.revenue_micros ?? 0,
     lastPurchaseAt: row.last_purchase_at,
     currentVisitHasPurchase: row.current_visit_has_purchase === null ? null : row.current_visit_has_purchase === 1,
+    currentVisitHasVerifiedPurchase: row.current_visit_has_verified_purchase === 1,
   }
 }
 
@@ -30,24 +35,60 @@ export const PERSON_MEMBERS = `SELECT visitor_id FROM visitors WHERE site_id = ?
   (SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)`
 
 /**
+ * The segment of a visit starting at `?4`, for visitor `?2`: from the purchase visits of the
+ * visitor's person that started before it (SQL).
+ */
+export const SEGMENT_AT_START = `CASE (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_purchase = 1 AND started_at < ?4
+    AND visitor_id IN (${PERSON_MEMBERS}))
+  WHEN 0 THEN 'shopper' WHEN 1 THEN 'returning' ELSE 'repeat' END`
+
+/**
+ * Whether an order counts for classification: verified by the shop's server, or reported by the
+ * browser on a site that trusts browser purchases (`?4`).
+ */
+export const COUNTED_ORDER = '(verified = 1 OR ?4 = 1)'
+
+/**
  * Recomputes the counters of the person a visitor belongs to, from the visits and orders of all
  * the person's visitors, and writes them on every one of those visitor rows (so decide reads one
  * row, whichever device asks). Deriving them from the facts, inside the same transaction that wrote
  * the facts, is what keeps concurrent and retried batches from ever counting an order twice, and
  * makes merging visitors idempotent and order-independent.
+ * @example recomputeVisitorStatement(env.DB, site.id, visitorId, site.currency, site.trustBrowserPurchases)
  */
-export function recomputeVisitorStatement(db: D1Database, siteId: string, visitorId: string, currency: string): D1PreparedStatement {
+export function recomputeVisitorStatement(
+  db: D1Database,
+  siteId: string,
+  visitorId: string,
+  currency: string,
+  trustBrowserPurchases = true,
+): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE visitors SET
          visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND visitor_id IN (${PERSON_MEMBERS})),
          purchase_visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_purchase = 1 AND visitor_id IN (${PERSON_MEMBERS})),
-         orders = (SELECT count(*) FROM orders WHERE site_id = ?1 AND visitor_id IN (${PERSON_MEMBERS})),
-         revenue_micros = (SELECT coalesce(sum(revenue_micros), 0) FROM orders WHERE site_id = ?1 AND currency = ?3 AND visitor_id IN (${PERSON_MEMBERS})),
-         last_purchase_at = (SELECT max(placed_at) FROM orders WHERE site_id = ?1 AND visitor_id IN (${PERSON_MEMBERS}))
+         verified_purchase_visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_verified_purchase = 1 AND visitor_id IN (${PERSON_MEMBERS})),
+         orders = (SELECT count(*) FROM orders WHERE site_id = ?1 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS})),
+         revenue_micros = (SELECT coalesce(sum(revenue_micros), 0) FROM orders WHERE site_id = ?1 AND currency = ?3 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS})),
+         last_purchase_at = (SELECT max(placed_at) FROM orders WHERE site_id = ?1 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS}))
        WHERE site_id = ?1 AND person_id = (SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)`,
     )
-    .bind(siteId, visitorId, currency)
+    .bind(siteId, visitorId, currency, trustBrowserPurchases ? 1 : 0)
+}
+
+/**
+ * Marks whether a visit has a counted purchase and a verified one, from its orders.
+ */
+export function markVisitPurchasesStatement(db: D1Database, siteId: string, visitorId: string, visitId: string, trustBrowserPurchases: boolean): D1PreparedStatement {
+  return db
+    .prepare(
+      `UPDATE visits SET
+         has_purchase = EXISTS (SELECT 1 FROM orders WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3 AND ${COUNTED_ORDER}),
+         has_verified_purchase = EXISTS (SELECT 1 FROM orders WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3 AND verified = 1)
+       WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3`,
+    )
+    .bind(siteId, visitorId, visitId, trustBrowserPurchases ? 1 : 0)
 }
 
 /** Selects the visitor's state as seen from one visit. */

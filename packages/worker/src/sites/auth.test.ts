@@ -17,6 +17,12 @@ const ROUTES: [method: string, path: string, body?: unknown][] = [
   ['POST', '/v1/admin/preview', { segment: 'returning' }],
   ['POST', '/v1/admin/preview-links', { segment: 'repeat', url: 'https://shop.example/' }],
   ['POST', '/v1/admin/offers/redeem', { code: 'X', visitorId: 'v' }],
+  ['POST', '/v1/admin/orders', { orders: [{ orderId: 'o', customerId: 'c', revenue: 1, currency: 'USD', placedAt: '2026-01-01T00:00:00Z' }] }],
+  ['GET', '/v1/admin/site'],
+  ['PATCH', '/v1/admin/site', { trustBrowserPurchases: false }],
+  ['POST', '/v1/admin/site/webhook-secret', {}],
+  ['GET', '/v1/admin/metrics'],
+  ['GET', '/v1/admin/metrics.csv'],
 ]
 const MUTATING = ROUTES.filter(([method]) => method !== 'GET')
 
@@ -35,6 +41,9 @@ async function expectCode(response: Response, status: number, code: string): Pro
 
 async function expectNoAdminWrites(siteId: string): Promise<void> {
   expect(await countRows('rulesets', siteId)).toBe(0)
+  expect(await countRows('orders', siteId)).toBe(0)
+  const site = await env.DB.prepare('SELECT trust_browser_purchases, webhook_secret FROM sites WHERE id = ?1').bind(siteId).first()
+  expect(site).toEqual({ trust_browser_purchases: 1, webhook_secret: null })
   const workspace = await env.DB.prepare('SELECT count(*) AS n FROM rule_workspaces WHERE site_id = ?1').bind(siteId).first<{ n: number }>()
   expect(workspace?.n).toBe(0)
 }

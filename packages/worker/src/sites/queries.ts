@@ -10,11 +10,12 @@ export type SiteRow = {
   currency: string
   lapse_days: number
   time_zone: string
+  trust_browser_purchases: number
 }
 
 /** Columns to select for `toSite`; other domains' queries that join sites reuse it. */
 export const SITE_COLUMNS =
-  's.id, s.name, s.public_key, s.code_secret, s.allowed_origins, s.currency, s.lapse_days, s.time_zone'
+  's.id, s.name, s.public_key, s.code_secret, s.allowed_origins, s.currency, s.lapse_days, s.time_zone, s.trust_browser_purchases'
 
 export function toSite(row: SiteRow): Site {
   return {
@@ -26,6 +27,7 @@ export function toSite(row: SiteRow): Site {
     currency: row.currency,
     lapseDays: row.lapse_days,
     timeZone: row.time_zone,
+    trustBrowserPurchases: row.trust_browser_purchases === 1,
   }
 }
 

@@ -9,6 +9,8 @@ export type Site = {
   currency: string
   lapseDays: number
   timeZone: string
+  /** Count browser-reported purchases for classification at once (true) or only once verified. */
+  trustBrowserPurchases: boolean
 }
 
 export const DEFAULT_LAPSE_DAYS = 90

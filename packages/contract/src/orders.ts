@@ -1,0 +1,39 @@
+import { z } from 'zod'
+import { CurrencySchema, DateTimeSchema, IdSchema } from './ids'
+
+export const MAX_ORDERS_PER_IMPORT = 1000
+
+/**
+ * An order as the shop's server reports it: imported history, or a purchase it confirms. With a
+ * `visitorId` (from the browser's cookie `stm_v`) the order is tied to that visitor's visit; with
+ * only a `customerId` it counts for that customer on every device.
+ * @example { orderId: 'A-1001', customerId: 'cust-42', revenue: 59.9, currency: 'USD', placedAt: '2026-11-20T10:00:00Z' }
+ */
+export const ServerOrderSchema = z
+  .strictObject({
+    orderId: z.string().min(1).max(128),
+    customerId: z.string().min(1).max(256).optional(),
+    visitorId: IdSchema.optional(),
+    revenue: z.number().finite().nonnegative().max(1e12),
+    currency: CurrencySchema,
+    placedAt: DateTimeSchema,
+    discount: z.number().finite().nonnegative().max(1e12).optional(),
+  })
+  .refine((order) => order.customerId || order.visitorId, { message: 'name the customerId, the visitorId, or both', path: ['customerId'] })
+
+/** Body of `POST /v1/admin/orders` and of the order webhook. */
+export const ServerOrdersRequestSchema = z.strictObject({
+  orders: z.array(ServerOrderSchema).min(1).max(MAX_ORDERS_PER_IMPORT),
+})
+
+/** Answer of `POST /v1/admin/orders`. */
+export type ServerOrdersResult = {
+  /** New orders stored. */
+  accepted: number
+  /** Orders the browser had reported, now verified by the server. */
+  confirmed: number
+  /** Orders already stored and verified: nothing changed. */
+  duplicates: number
+}
+
+export type ServerOrder = z.infer<typeof ServerOrderSchema>

@@ -1,0 +1,32 @@
+export type ExistingOrder = { orderId: string; verified: boolean; visitorId: string; visitId: string }
+
+/** Orders of the site among these ids (one query; ids travel as one JSON parameter). */
+export async function findOrders(db: D1Database, siteId: string, orderIds: string[]): Promise<Map<string, ExistingOrder>> {
+  const rows = await db
+    .prepare(
+      `SELECT order_id, verified, visitor_id, visit_id FROM orders
+       WHERE site_id = ?1 AND order_id IN (SELECT value FROM json_each(?2))`,
+    )
+    .bind(siteId, JSON.stringify(orderIds))
+    .all<{ order_id: string; verified: number; visitor_id: string; visit_id: string }>()
+  return new Map(rows.results.map((row) => [row.order_id, { orderId: row.order_id, verified: row.verified === 1, visitorId: row.visitor_id, visitId: row.visit_id }]))
+}
+
+export type KnownVisitor = { personId: string; visits: { visitId: string; startedAt: number }[] }
+
+/** Visitors among these ids, with their person and visits. */
+export async function findVisitors(db: D1Database, siteId: string, visitorIds: string[]): Promise<Map<string, KnownVisitor>> {
+  const known = new Map<string, KnownVisitor>()
+  if (visitorIds.length === 0) return known
+  const [people, visits] = await db.batch([
+    db.prepare('SELECT visitor_id, person_id FROM visitors WHERE site_id = ?1 AND visitor_id IN (SELECT value FROM json_each(?2))').bind(siteId, JSON.stringify(visitorIds)),
+    db
+      .prepare('SELECT visitor_id, visit_id, started_at FROM visits WHERE site_id = ?1 AND visitor_id IN (SELECT value FROM json_each(?2))')
+      .bind(siteId, JSON.stringify(visitorIds)),
+  ])
+  for (const row of people!.results as { visitor_id: string; person_id: string }[]) known.set(row.visitor_id, { personId: row.person_id, visits: [] })
+  for (const row of visits!.results as { visitor_id: string; visit_id: string; started_at: number }[]) {
+    known.get(row.visitor_id)?.visits.push({ visitId: row.visit_id, startedAt: row.started_at })
+  }
+  return known
+}

@@ -1,0 +1,75 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import type { AppEnv } from '../env'
+import { ApiError } from '../errors'
+import { readBody } from '../http/body'
+import { resolveRange } from '../metrics/routes'
+import { findBotDays } from './bot-counts'
+import { eraseSubject, exportSubject } from './erase'
+import { findRetentionDays, updateRetentionDays } from './settings'
+import { customerSubject, visitorSubject } from './subject'
+
+/** Body of `PUT /v1/admin/settings/retention`: whole days, or null to keep raw events forever. */
+export const RetentionSettingSchema = z.strictObject({
+  retentionDays: z.number().int().min(1).max(3650).nullable(),
+})
+
+// Ids as stored: visitor ids come from browsers and servers, customer ids from the shop.
+const MAX_ID_LENGTH = 256
+
+function idParam(value: string, what: 'visitor' | 'customer'): string {
+  if (value.length === 0 || value.length > MAX_ID_LENGTH) {
+    throw new ApiError('invalid_request', `id: a ${what} id is 1 to ${MAX_ID_LENGTH} characters`)
+  }
+  return value
+}
+
+const notFound = (what: 'visitor' | 'customer', id: string) =>
+  new ApiError(`${what}_not_found`, `Nothing is held about ${what} "${id}" (never seen, or already erased).`)
+
+/**
+ * Privacy on the admin API (secret key or session): export and erase a visitor or a customer,
+ * the retention setting, and the count of bot requests filtered.
+ * @example app.route('/v1/admin', privacyRoutes)
+ */
+export const privacyRoutes = new Hono<AppEnv>()
+  .get('/visitors/:id', async (c) => {
+    const id = idParam(c.req.param('id'), 'visitor')
+    const held = await exportSubject(c.env.DB, await visitorSubject(c.env.DB, c.get('site'), id))
+    if (!held) throw notFound('visitor', id)
+    return c.json({ visitorId: id, exportedAt: new Date().toISOString(), ...held })
+  })
+  .delete('/visitors/:id', async (c) => {
+    const id = idParam(c.req.param('id'), 'visitor')
+    const site = c.get('site')
+    const erased = await eraseSubject(c.env.DB, site, await visitorSubject(c.env.DB, site, id))
+    if (!erased) throw notFound('visitor', id)
+    return c.json({ erased })
+  })
+  .get('/customers/:id', async (c) => {
+    const id = idParam(c.req.param('id'), 'customer')
+    const held = await exportSubject(c.env.DB, await customerSubject(c.env.DB, c.get('site'), id))
+    if (!held) throw notFound('customer', id)
+    return c.json({ customerId: id, exportedAt: new Date().toISOString(), ...held })
+  })
+  .delete('/customers/:id', async (c) => {
+    const id = idParam(c.req.param('id'), 'customer')
+    const site = c.get('site')
+    const erased = await eraseSubject(c.env.DB, site, await customerSubject(c.env.DB, site, id))
+    if (!erased) throw notFound('customer', id)
+    return c.json({ erased })
+  })
+  .get('/settings/retention', async (c) => {
+    return c.json({ retentionDays: await findRetentionDays(c.env.DB, c.get('site').id) })
+  })
+  .put('/settings/retention', async (c) => {
+    const { retentionDays } = await readBody(c, RetentionSettingSchema)
+    await updateRetentionDays(c.env.DB, c.get('site').id, retentionDays)
+    return c.json({ retentionDays })
+  })
+  .get('/bots', async (c) => {
+    const { from, to } = resolveRange(c, Date.now())
+    const days = await findBotDays(c.env.DB, c.get('site').id, from, to)
+    const total = days.reduce((sum, day) => ({ events: sum.events + day.events, decides: sum.decides + day.decides }), { events: 0, decides: 0 })
+    return c.json({ from, to, days, total })
+  })

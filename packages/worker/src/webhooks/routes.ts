@@ -1,0 +1,40 @@
+import { ServerOrdersRequestSchema } from '@stammis/contract'
+import { Hono } from 'hono'
+import type { AppEnv } from '../env'
+import { ApiError } from '../errors'
+import { ADMIN_MAX_BODY_BYTES, parseWith, readJson } from '../http/body'
+import { importOrders } from '../orders/import'
+import { findSiteByPublicKey } from '../sites/queries'
+import { checkWebhookSignature, WEBHOOK_TOLERANCE_MS } from './signature'
+
+/**
+ * `POST /v1/webhooks/:publicKey/orders`: the shop's server reports orders without a secret key
+ * in the request, signed with the site's webhook secret instead (see signature.ts). Each delivery
+ * is accepted once: a replayed signature is refused.
+ */
+export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async (c) => {
+  const publicKey = c.req.param('publicKey')
+  const site = await findSiteByPublicKey(c.env.DB, publicKey)
+  if (!site) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
+  const secretRow = await c.env.DB.prepare('SELECT webhook_secret FROM sites WHERE id = ?1').bind(site.id).first<{ webhook_secret: string | null }>()
+  if (!secretRow?.webhook_secret) throw new ApiError('invalid_signature', 'This site has no webhook secret yet: create one with POST /v1/admin/site/webhook-secret.')
+
+  // The signature covers the raw bytes, so read them before parsing.
+  const rawBody = await c.req.raw.clone().text()
+  if (rawBody.length > ADMIN_MAX_BODY_BYTES) throw new ApiError('payload_too_large', 'The body is larger than 2 MB.')
+  const now = Date.now()
+  const signature = c.req.header('stammis-signature')
+  const check = await checkWebhookSignature(secretRow.webhook_secret, c.req.header('stammis-timestamp'), signature, rawBody, now)
+  if (!check.ok) {
+    if (check.reason === 'stale') throw new ApiError('stale_webhook', 'The delivery is more than 5 minutes old (or ahead): check the sender\'s clock, then send it again signed now.')
+    throw new ApiError('invalid_signature', 'The signature is missing or does not match the body and the webhook secret.')
+  }
+
+  const { orders } = parseWith(ServerOrdersRequestSchema, await readJson(c, ADMIN_MAX_BODY_BYTES))
+  const [, remembered] = await c.env.DB.batch([
+    c.env.DB.prepare('DELETE FROM webhook_deliveries WHERE site_id = ?1 AND received_at < ?2').bind(site.id, now - 2 * WEBHOOK_TOLERANCE_MS),
+    c.env.DB.prepare('INSERT OR IGNORE INTO webhook_deliveries (site_id, signature, received_at) VALUES (?1, ?2, ?3)').bind(site.id, signature!.trim(), now),
+  ])
+  if (remembered!.meta.changes !== 1) throw new ApiError('webhook_replayed', 'This delivery was already accepted; a replay changes nothing.')
+  return c.json(await importOrders(c.env, site, orders, 'server'))
+})
