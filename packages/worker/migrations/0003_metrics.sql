@@ -58,3 +58,5 @@ BEGIN
 END;
 
 CREATE INDEX exposures_by_time ON exposures (site_id, first_exposed_at);
+-- Offer lift looks up each exposed visitor's orders in the 7 days after exposure.
+CREATE INDEX orders_by_visitor_time ON orders (site_id, visitor_id, placed_at);
