@@ -25,7 +25,8 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
   const timeout = +o.timeout! || 1e3
   // Options come typed from init() or as strings from the script tag's dataset: accept both.
   const hideMs = o.antiFlicker === true || o.antiFlicker === '' ? 300 : +o.antiFlicker! || 0
-  let isGranted = initialConsent(o.consent == 'required', o.respectGpc != null && o.respectGpc !== false)
+  // Present as an attribute (""), or true from init(): opted in; absent, false or "off": not.
+  let isGranted = initialConsent(o.consent == 'required', !isOff(o.respectGpc ?? false))
   const isAllowed = () => isGranted
   let profile: Profile | null = null
 
@@ -44,7 +45,10 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
     }
   }
 
-  const out = transport(base + 'events', isAllowed, (b, a) => b.visitId == ids.visit_() && setProfile(a.profile))
+  // The answer's visitor id may be a new one: another customer signed in on this computer.
+  const out = transport(base + 'events', isAllowed, (b, a) =>
+    b.visitorId == ids.visitor_() && (ids.use_(a.profile.visitorId), b.visitId == ids.visit_() && setProfile(a.profile)),
+  )
 
   const head = () => ({ site, visitorId: ids.visitor_(), visitId: ids.visit_() })
   const context = () => ({ url: here(), referrer: clip(D.referrer) })

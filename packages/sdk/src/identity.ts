@@ -44,6 +44,14 @@ export const identity = (isAllowed: () => boolean) => {
       return isNew
     },
     save_: save,
+    /**
+     * Switches to the visitor id the worker assigned: a shared computer signing in as a second
+     * customer gets a fresh id, so two people's histories never mix.
+     */
+    use_: (id: string) => {
+      visitor = id
+      save()
+    },
     /** Forgets everything stored and starts over with fresh in-memory ids. */
     clear_: () => {
       setCookie()

@@ -32,8 +32,8 @@ export const launch = (): Promise<Browser> =>
 export type Recorded = { method: string; path: string; contentType: string; body: any }
 export type Mode = 'ok' | 'down' | 'error500' | 'error400' | 'slow' | 'hang'
 
-export const profileOf = (segment = 'shopper', orders = 0) => ({
-  visitorId: 'v',
+export const profileOf = (segment = 'shopper', orders = 0, visitorId = 'v') => ({
+  visitorId,
   segment,
   visits: 1,
   orders,
@@ -55,6 +55,8 @@ export const startMockApi = async () => {
     delayMs: 3000,
     segment: 'shopper',
     decisions: {} as Record<string, unknown>,
+    /** When set, events answers move the browser to this visitor id (a shared computer's second customer). */
+    switchVisitorTo: undefined as string | undefined,
   }
   const hung: ServerResponse[] = []
 
@@ -76,10 +78,10 @@ export const startMockApi = async () => {
     if (mode == 'error400') return json(res, 400, { error: { code: 'invalid_request', message: 'x' } })
     const reply = () => {
       if (path == '/v1/events')
-        json(res, 200, { accepted: body.events.length, duplicates: 0, profile: profileOf(state.segment) })
+        json(res, 200, { accepted: body.events.length, duplicates: 0, profile: profileOf(state.segment, 0, state.switchVisitorTo ?? body.visitorId) })
       else
         json(res, 200, {
-          profile: profileOf(state.segment),
+          profile: profileOf(state.segment, 0, body.visitorId),
           decisions: Object.fromEntries(body.slots.map((s: string) => [s, state.decisions[s] ?? null])),
         })
     }
@@ -148,7 +150,7 @@ export const startMockApi = async () => {
     raw: (path: string, html: string) => (pages.set(path, html), site + path),
     reset: () => {
       requests.length = 0
-      Object.assign(state, { mode: 'ok', eventsMode: undefined, segment: 'shopper', decisions: {} })
+      Object.assign(state, { mode: 'ok', eventsMode: undefined, segment: 'shopper', decisions: {}, switchVisitorTo: undefined })
       hung.splice(0).forEach((r) => r.destroy())
     },
     close: () =>

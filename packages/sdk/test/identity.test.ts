@@ -29,7 +29,7 @@ describe('identity', () => {
     const { page } = await openPage(ctx, url)
     await sdkReady(page)
     const first = await stored(page)
-    expect(first.cookie).toMatch(/^[a-z0-9]{21}$/)
+    expect(first.cookie).toMatch(/^\d{4,40}$/)
     expect(first.local).toBe(first.cookie)
 
     await ctx.clearCookies()
@@ -92,6 +92,29 @@ describe('identity', () => {
     await sdkReady(page)
     await page.waitForTimeout(200)
     expect(api.events().filter((e) => e.type == 'visit')).toHaveLength(2)
+    await ctx.close()
+  })
+})
+
+describe('a second customer on a shared computer', () => {
+  it('switches to the visitor id the worker assigns, and keeps it', async () => {
+    api.reset()
+    const ctx = await browser.newContext()
+    const { page } = await openPage(ctx, api.page('/shared'))
+    await sdkReady(page)
+    await until(() => api.events().length >= 2, 'first events')
+    const before = await page.evaluate(() => document.cookie)
+    api.state.switchVisitorTo = 'bobs-fresh-id'
+    await page.evaluate(() => (window as any).stammis.identify('bob'))
+    await until(() => api.events().some((e) => e.type == 'identify'), 'identify sent')
+    await page.waitForFunction(() => document.cookie.includes('stm_v=bobs-fresh-id'))
+    expect(before).not.toContain('bobs-fresh-id')
+    api.state.switchVisitorTo = undefined
+    await page.evaluate(() => (window as any).stammis.track('after-switch'))
+    await until(() => api.requests.some((r) => r.body?.events?.some((e: { name?: string }) => e.name == 'after-switch')), 'tracked after')
+    const last = api.requests.filter((r) => r.path == '/v1/events').at(-1)!
+    expect(last.body.visitorId).toBe('bobs-fresh-id')
+    expect(await page.evaluate(() => localStorage.getItem('stm_v'))).toBe('bobs-fresh-id')
     await ctx.close()
   })
 })
