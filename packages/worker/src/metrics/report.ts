@@ -5,7 +5,7 @@ import { fromMicros } from '../segments/classify'
 import type { Site } from '../sites/site'
 import { dayStart, localDay, nextDay } from '../time/zone'
 import { cohortCounts, customerSummary, offerArms, segmentTotals, type OfferArmRow } from './queries'
-import { conversionLift, median, ratio } from './stats'
+import { conversionLift, ratio } from './stats'
 
 const DAY_MS = 86_400_000
 
@@ -18,7 +18,7 @@ export async function buildMetrics(env: Env, site: Site, from: string, to: strin
   const start = dayStart(from, site.timeZone)
   const end = dayStart(nextDay(to), site.timeZone)
   const lapseMs = site.lapseDays * DAY_MS
-  const [segmentRows, customers, cohortRows, armRows, live] = await Promise.all([
+  const [segmentRows, summary, cohortRows, armRows, live] = await Promise.all([
     segmentTotals(env.DB, site.id, from, to),
     customerSummary(env.DB, site.id, start, end, site.currency, lapseMs),
     cohortCounts(env.DB, site.id, end),
@@ -54,7 +54,6 @@ export async function buildMetrics(env: Env, site: Site, from: string, to: strin
     }),
   ) as MetricsReport['segments']
 
-  const { summary, gaps } = customers
   const heldOutRules = new Set([
     ...armRows.filter((row) => row.variant === 'control').map((row) => row.rule_id),
     ...(live?.rules ?? []).filter((rule) => rule.holdoutPercent > 0).map((rule) => rule.id),
@@ -70,7 +69,7 @@ export async function buildMetrics(env: Env, site: Site, from: string, to: strin
     customers: {
       total: summary.total,
       repeatRate: ratio(summary.repeaters, summary.total),
-      medianDaysBetweenPurchases: gaps.length === 0 ? null : median(gaps)! / DAY_MS,
+      medianDaysBetweenPurchases: summary.median_gap === null ? null : summary.median_gap / DAY_MS,
       lapsedRate: ratio(summary.lapsed, summary.total),
       revenuePerCustomer: ratio(fromMicros(summary.revenue_micros), summary.total),
       retentionRate: ratio(summary.active_at_end - summary.new_in_range, summary.active_at_start),

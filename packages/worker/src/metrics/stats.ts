@@ -3,13 +3,6 @@ export function ratio(numerator: number, denominator: number): number | null {
   return denominator === 0 ? null : numerator / denominator
 }
 
-/** The median of sorted numbers (null when empty). @example median([1, 2, 10]) // 2 */
-export function median(sorted: readonly number[]): number | null {
-  if (sorted.length === 0) return null
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2
-}
-
 const Z_95 = 1.959963984540054
 
 /**
