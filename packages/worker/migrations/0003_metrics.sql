@@ -4,6 +4,9 @@
 -- events, server imports) keeps them exact.
 
 ALTER TABLE visits ADD COLUMN day TEXT;
+-- 1 for visits the script tag saw; 0 for the synthetic visits that hold imported or server-only
+-- orders. Traffic and segment metrics count tracked visits only; customer metrics count all orders.
+ALTER TABLE visits ADD COLUMN tracked INTEGER NOT NULL DEFAULT 1;
 ALTER TABLE orders ADD COLUMN day TEXT;
 ALTER TABLE orders ADD COLUMN discount_micros INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX orders_by_time ON orders (site_id, placed_at);
@@ -30,7 +33,7 @@ CREATE TABLE daily_segment_visitors (
   PRIMARY KEY (site_id, day, segment, visitor_id)
 ) WITHOUT ROWID;
 
-CREATE TRIGGER visits_rollup AFTER INSERT ON visits WHEN NEW.day IS NOT NULL
+CREATE TRIGGER visits_rollup AFTER INSERT ON visits WHEN NEW.day IS NOT NULL AND NEW.tracked = 1
 BEGIN
   INSERT INTO daily_segment_stats (site_id, day, segment, visits) VALUES (NEW.site_id, NEW.day, NEW.segment, 1)
     ON CONFLICT (site_id, day, segment) DO UPDATE SET visits = visits + 1;
@@ -39,7 +42,7 @@ BEGIN
 END;
 
 CREATE TRIGGER visits_converted_rollup AFTER UPDATE OF has_purchase ON visits
-  WHEN NEW.day IS NOT NULL AND NEW.has_purchase = 1 AND OLD.has_purchase = 0
+  WHEN NEW.day IS NOT NULL AND NEW.tracked = 1 AND NEW.has_purchase = 1 AND OLD.has_purchase = 0
 BEGIN
   UPDATE daily_segment_stats SET converted_visits = converted_visits + 1
     WHERE site_id = NEW.site_id AND day = NEW.day AND segment = NEW.segment;
@@ -54,7 +57,7 @@ BEGIN
       WHEN NEW.currency = (SELECT currency FROM sites WHERE id = NEW.site_id) THEN NEW.revenue_micros ELSE 0 END
   WHERE (site_id, day, segment) = (
     SELECT site_id, day, segment FROM visits
-    WHERE site_id = NEW.site_id AND visitor_id = NEW.visitor_id AND visit_id = NEW.visit_id);
+    WHERE site_id = NEW.site_id AND visitor_id = NEW.visitor_id AND visit_id = NEW.visit_id AND tracked = 1);
 END;
 
 CREATE INDEX exposures_by_time ON exposures (site_id, first_exposed_at);

@@ -67,8 +67,8 @@ export async function importOrders(env: Env, site: Site, orders: ServerOrder[], 
       statements.push(
         db
           .prepare(
-            `INSERT OR IGNORE INTO visits (site_id, visitor_id, visit_id, started_at, segment, day)
-             VALUES (?1, ?2, ?3, ?4, ${SEGMENT_AT_START}, ?5)`,
+            `INSERT OR IGNORE INTO visits (site_id, visitor_id, visit_id, started_at, segment, day, tracked)
+             VALUES (?1, ?2, ?3, ?4, ${SEGMENT_AT_START}, ?5, 0)`,
           )
           .bind(site.id, target.visitorId, target.visitId, placedAt, localDay(placedAt, site.timeZone)),
       )

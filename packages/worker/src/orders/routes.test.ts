@@ -41,6 +41,19 @@ describe('POST /v1/admin/orders (import)', () => {
     ])
   })
 
+  it('counts imported history for customers, not as site traffic', async () => {
+    const site = await createTestSite()
+    await importOrders(site, [order('A-1', 'c-1', '2026-01-10T10:00:00Z', 20), order('A-2', 'c-1', '2026-01-20T10:00:00Z', 30), order('B-1', 'c-2', '2026-01-15T10:00:00Z', 5)])
+    const report = (await (await adminFetch('/v1/admin/metrics?from=2026-01-01&to=2026-01-31', site.secretKey)).json()) as {
+      totals: { visits: number; orders: number }
+      customers: { total: number; repeatRate: number; revenuePerCustomer: number }
+      cohorts: { month: string; customers: number }[]
+    }
+    expect(report.totals).toMatchObject({ visits: 0, orders: 0 })
+    expect(report.customers).toMatchObject({ total: 2, repeatRate: 0.5, revenuePerCustomer: 27.5 })
+    expect(report.cohorts[0]).toMatchObject({ month: '2026-01', customers: 2 })
+  })
+
   it('is idempotent: importing the same file again changes nothing', async () => {
     const site = await createTestSite()
     const orders = [order('A-1', 'c', '2026-01-10T10:00:00Z'), order('A-2', 'c', '2026-01-11T10:00:00Z')]
