@@ -2,6 +2,7 @@
 // worker (scripts/local-worker.mjs: wrangler dev, D1 migrations, demo site, demo rules).
 import { createServer } from 'node:net'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { BROWSER_USER_AGENT } from './browser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM helpers without types
 import { startShop } from '../examples/server.mjs'
@@ -34,7 +35,7 @@ beforeAll(async () => {
     startShop({ port: 0, workerUrl: worker.url }),
     chromium.launch({
       executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', BROWSER_USER_AGENT],
     }),
   ])
 })
