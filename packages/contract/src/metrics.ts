@@ -92,4 +92,6 @@ export type MetricsReport = {
   customers: CustomerMetrics
   cohorts: Cohort[]
   offers: OfferMetrics[]
+  /** Requests from bots in the range, filtered out of everything above. */
+  botsFiltered: { events: number; decides: number }
 }

@@ -225,5 +225,7 @@ export function referenceMetrics(
     },
     cohorts,
     offers,
+    // The generated log has no bots.
+    botsFiltered: { events: 0, decides: 0 },
   }
 }

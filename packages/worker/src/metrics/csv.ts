@@ -36,5 +36,7 @@ export function toCsv(report: MetricsReport): string {
       rows.push(line(['offers', offer.ruleId, variant, arm.exposed, arm.converted, arm.conversionRate, arm.revenue, arm.discount, arm.netRevenuePerExposed, ...shared]))
     }
   }
+  rows.push('', line(['section', 'metric', 'value']))
+  rows.push(line(['bots', 'eventsFiltered', report.botsFiltered.events]), line(['bots', 'decidesFiltered', report.botsFiltered.decides]))
   return rows.join('\n') + '\n'
 }

@@ -1,5 +1,6 @@
 import { SEGMENTS, type Cohort, type MetricsReport, type OfferArm, type SegmentMetrics } from '@stammis/contract'
 import type { Env } from '../env'
+import { findBotDays } from '../privacy/bot-counts'
 import { findLatestRuleset } from '../rules/queries'
 import { fromMicros } from '../segments/classify'
 import type { Site } from '../sites/site'
@@ -18,12 +19,13 @@ export async function buildMetrics(env: Env, site: Site, from: string, to: strin
   const start = dayStart(from, site.timeZone)
   const end = dayStart(nextDay(to), site.timeZone)
   const lapseMs = site.lapseDays * DAY_MS
-  const [segmentRows, summary, cohortRows, armRows, live] = await Promise.all([
+  const [segmentRows, summary, cohortRows, armRows, live, botDays] = await Promise.all([
     segmentTotals(env.DB, site.id, from, to),
     customerSummary(env.DB, site.id, start, end, site.currency, lapseMs),
     cohortCounts(env.DB, site.id, end),
     offerArms(env.DB, site.id, start, end, site.currency),
     findLatestRuleset(env.DB, site.id),
+    findBotDays(env.DB, site.id, from, to),
   ])
 
   const totals = {
@@ -97,6 +99,10 @@ export async function buildMetrics(env: Env, site: Site, from: string, to: strin
             : treatment.netRevenuePerExposed - control.netRevenuePerExposed,
       }
     }),
+    botsFiltered: {
+      events: botDays.reduce((sum, day) => sum + day.events, 0),
+      decides: botDays.reduce((sum, day) => sum + day.decides, 0),
+    },
   }
 }
 

@@ -194,3 +194,17 @@ describe('metrics requests', () => {
     expect((Date.parse(report.to) - Date.parse(report.from)) / DAY).toBe(29)
   })
 })
+
+describe('bots in the metrics', () => {
+  it('reports how many bot requests were filtered in the range', async () => {
+    const site = await createTestSite()
+    const googlebot = { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' }
+    await postJson('/v1/events', { site: site.publicKey, visitorId: 'bot', visitId: 's', events: [{ id: 'b1', type: 'visit' }] }, googlebot)
+    await postJson('/v1/decide', { site: site.publicKey, visitorId: 'bot', visitId: 's', slots: ['hero'] }, googlebot)
+    await expect
+      .poll(async () => ((await (await adminFetch('/v1/admin/metrics', site.secretKey)).json()) as MetricsReport).botsFiltered)
+      .toEqual({ events: 1, decides: 1 })
+    const report = (await (await adminFetch('/v1/admin/metrics', site.secretKey)).json()) as MetricsReport
+    expect(report.totals.visits).toBe(0)
+  })
+})
