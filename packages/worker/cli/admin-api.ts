@@ -75,13 +75,17 @@ function osUserName(): string | undefined {
   }
 }
 
-/** The admin API answered with an error, or could not be reached. `issues` come with invalid_request. */
+/**
+ * The admin API answered with an error, or could not be reached. `issues` come with
+ * invalid_request; `status` is the HTTP status when there was an answer.
+ */
 export class AdminApiError extends Error {
   override name = 'AdminApiError'
   constructor(
     message: string,
     readonly code: string,
     readonly issues: { path: string; message: string }[] = [],
+    readonly status?: number,
   ) {
     super(message)
   }
@@ -113,7 +117,7 @@ export async function adminRequest<T>(connection: Connection, method: string, pa
   try {
     json = JSON.parse(text)
   } catch {
-    throw new AdminApiError(`${connection.endpoint} answered HTTP ${response.status} with something other than JSON; is --endpoint a Stammis worker?`, 'bad_response')
+    throw new AdminApiError(`${connection.endpoint} answered HTTP ${response.status} with something other than JSON; is --endpoint a Stammis worker?`, 'bad_response', [], response.status)
   }
   if (response.ok) return json as T
   throw apiError(connection.endpoint, response.status, json)
@@ -126,6 +130,11 @@ function unreachable(endpoint: string, error: unknown): AdminApiError {
 }
 
 function apiError(endpoint: string, status: number, json: unknown): AdminApiError {
+  const described = describeError(endpoint, status, json)
+  return new AdminApiError(described.message, described.code, described.issues, status)
+}
+
+function describeError(endpoint: string, status: number, json: unknown): AdminApiError {
   const error = (json as { error?: { code?: string; message?: string; issues?: { path: string; message: string }[] } }).error
   const code = error?.code ?? `http_${status}`
   switch (code) {

@@ -78,7 +78,11 @@ function validateLapseDays(raw: string): number {
   return days
 }
 
-function validateTimeZone(raw: string): string {
+/**
+ * An IANA time zone in its canonical spelling, or a `UsageError` naming `--time-zone`.
+ * @example validateTimeZone('europe/berlin') // 'Europe/Berlin'
+ */
+export function validateTimeZone(raw: string): string {
   try {
     // Canonical spelling, e.g. "utc" -> "UTC", "europe/berlin" -> "Europe/Berlin".
     return new Intl.DateTimeFormat('en', { timeZone: raw }).resolvedOptions().timeZone

@@ -2,12 +2,13 @@
 // under cli/ exporting a `Command`; add it to `commands` below and it appears in the help.
 import { CommandError, UsageError } from './args'
 import type { Command } from './command'
+import { importCommand } from './import'
 import { rulesPull } from './rules-pull'
 import { rulesPush } from './rules-push'
 import { siteCreate } from './site-create'
 import { WranglerError } from './wrangler'
 
-const commands: Command[] = [siteCreate, rulesPull, rulesPush]
+const commands: Command[] = [siteCreate, rulesPull, rulesPush, importCommand]
 
 function mainUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length))
@@ -19,7 +20,7 @@ ${commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}
 
 Run from the repository root as "pnpm stammis <command>". "site" commands write to the D1
 database with wrangler (--local: the state wrangler dev uses; --remote: the deployed one);
-"rules" commands call a running worker's admin API with the site's secret key.`
+"rules" and "import" commands call a running worker's admin API with the site's secret key.`
 }
 
 /** Help for one command, or for every command under a group's word ("stammis help rules"). */

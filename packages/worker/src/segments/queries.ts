@@ -43,6 +43,13 @@ export const SEGMENT_AT_START = `CASE (SELECT count(*) FROM visits WHERE site_id
   WHEN 0 THEN 'shopper' WHEN 1 THEN 'returning' ELSE 'repeat' END`
 
 /**
+ * Without table statistics SQLite may answer `max(placed_at)` or a filter on `verified` by walking
+ * the whole site's orders through another index; a person's orders are few, so look them up by
+ * visitor. (Measured: a 69,659-order import went from timing out to 36 s.)
+ */
+const BY_VISITOR = 'INDEXED BY orders_by_visitor_time'
+
+/**
  * Whether an order counts for classification: verified by the shop's server, or reported by the
  * browser on a site that trusts browser purchases (`?4`).
  */
@@ -69,9 +76,9 @@ export function recomputeVisitorStatement(
          visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND visitor_id IN (${PERSON_MEMBERS})),
          purchase_visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_purchase = 1 AND visitor_id IN (${PERSON_MEMBERS})),
          verified_purchase_visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_verified_purchase = 1 AND visitor_id IN (${PERSON_MEMBERS})),
-         orders = (SELECT count(*) FROM orders WHERE site_id = ?1 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS})),
-         revenue_micros = (SELECT coalesce(sum(revenue_micros), 0) FROM orders WHERE site_id = ?1 AND currency = ?3 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS})),
-         last_purchase_at = (SELECT max(placed_at) FROM orders WHERE site_id = ?1 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS}))
+         orders = (SELECT count(*) FROM orders ${BY_VISITOR} WHERE site_id = ?1 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS})),
+         revenue_micros = (SELECT coalesce(sum(revenue_micros), 0) FROM orders ${BY_VISITOR} WHERE site_id = ?1 AND currency = ?3 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS})),
+         last_purchase_at = (SELECT max(placed_at) FROM orders ${BY_VISITOR} WHERE site_id = ?1 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS}))
        WHERE site_id = ?1 AND person_id = (SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)`,
     )
     .bind(siteId, visitorId, currency, trustBrowserPurchases ? 1 : 0)
@@ -84,8 +91,8 @@ export function markVisitPurchasesStatement(db: D1Database, siteId: string, visi
   return db
     .prepare(
       `UPDATE visits SET
-         has_purchase = EXISTS (SELECT 1 FROM orders WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3 AND ${COUNTED_ORDER}),
-         has_verified_purchase = EXISTS (SELECT 1 FROM orders WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3 AND verified = 1)
+         has_purchase = EXISTS (SELECT 1 FROM orders INDEXED BY orders_by_visitor WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3 AND ${COUNTED_ORDER}),
+         has_verified_purchase = EXISTS (SELECT 1 FROM orders INDEXED BY orders_by_visitor WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3 AND verified = 1)
        WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3`,
     )
     .bind(siteId, visitorId, visitId, trustBrowserPurchases ? 1 : 0)
