@@ -151,6 +151,12 @@ function DashboardPage(props: {
       {props.range ? (
         <p class="muted" id="range-summary">
           {formatDay(props.range.from)} – {formatDay(props.range.to)} · days in {site.timeZone} · amounts in {site.currency}
+          {props.data ? (
+            <span id="bots-filtered">
+              {' '}
+              · bots filtered out: {props.data.report.botsFiltered.events} event batches, {props.data.report.botsFiltered.decides} decide calls
+            </span>
+          ) : null}
         </p>
       ) : null}
       <RangePicker from={props.form.from} to={props.form.to} today={props.today} range={props.range} />

@@ -71,6 +71,18 @@ describe('dashboard of a site without data', () => {
   })
 })
 
+describe('bots on the dashboard', () => {
+  it('shows how many bot requests were filtered out', async () => {
+    const site = await createTestSite()
+    const googlebot = { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' }
+    await postJson('/v1/events', { site: site.publicKey, visitorId: 'bot', visitId: 's', events: [{ id: 'b1', type: 'visit' }] }, googlebot)
+    const session = await signedIn(site)
+    await expect
+      .poll(async () => (await (await getPage('/admin/dashboard', session.cookie)).text()).includes('bots filtered out: 1 event batches, 0 decide calls'))
+      .toBe(true)
+  })
+})
+
 describe('dashboard ranges', () => {
   let site: TestSite
   let cookie: string
