@@ -2,6 +2,7 @@
 // demo site (pk_demo / sk_demo) seeded and the demo rules published. Used by `pnpm dev`,
 // `pnpm bench` and the end-to-end tests, so all three run the same real worker.
 import { spawn, execFile } from 'node:child_process'
+import { createServer } from 'node:net'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
@@ -71,6 +72,18 @@ export async function startLocalWorker(options = {}) {
     throw error
   }
   return { url, persistTo, stop }
+}
+
+/** A TCP port on 127.0.0.1 that is free right now, for tests and benchmarks to run side by side. */
+export function freePort() {
+  return new Promise((done, fail) => {
+    const server = createServer()
+    server.on('error', fail)
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address()
+      server.close(() => done(port))
+    })
+  })
 }
 
 async function waitForHealth(url, hasExited) {

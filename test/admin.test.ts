@@ -2,29 +2,21 @@
 // and a returning visitor of the demo shop sees the result. With STAMMIS_SCREENSHOTS=1 it also
 // writes the screenshots in docs/screenshots/.
 import { mkdirSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { BROWSER_USER_AGENT } from './browser'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium } from './browser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM helpers without types
 import { startShop } from '../examples/server.mjs'
 // @ts-expect-error plain ESM helpers without types
-import { startLocalWorker } from '../scripts/local-worker.mjs'
+import { freePort, startLocalWorker } from '../scripts/local-worker.mjs'
 
 const HERO_RETURNING = 'Welcome back! 10% off your second order.'
 const NEW_HERO = 'Good to see you again: 20% off with LOYAL20.'
 const SCREENSHOTS = process.env.STAMMIS_SCREENSHOTS === '1'
 const screenshotDir = join(dirname(fileURLToPath(import.meta.url)), '../docs/screenshots')
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
 
 let browser: Browser
 let worker: { url: string; stop: () => Promise<void> }
@@ -36,10 +28,7 @@ beforeAll(async () => {
   worker = await startLocalWorker({ port: await freePort(), quiet: true })
   ;[shop, browser] = await Promise.all([
     startShop({ port: 0, workerUrl: worker.url }),
-    chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', BROWSER_USER_AGENT],
-    }),
+    launchChromium(),
   ])
   admin = await browser.newContext({ viewport: { width: 1280, height: 860 } })
   returningVisitor = await makeReturningVisitor()

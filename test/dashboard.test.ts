@@ -3,15 +3,15 @@
 // dashboard's charts show what GET /v1/admin/metrics answers for the same range. With
 // STAMMIS_SCREENSHOTS=1 it also writes docs/screenshots/dashboard.png.
 import { mkdirSync, readFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium } from './browser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM helpers without types
 import { startShop } from '../examples/server.mjs'
 // @ts-expect-error plain ESM helpers without types
-import { startLocalWorker } from '../scripts/local-worker.mjs'
+import { freePort, startLocalWorker } from '../scripts/local-worker.mjs'
 
 const SCREENSHOTS = process.env.STAMMIS_SCREENSHOTS === '1'
 const screenshotDir = join(dirname(fileURLToPath(import.meta.url)), '../docs/screenshots')
@@ -31,13 +31,6 @@ type Report = {
   offers: unknown[]
 }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
 
 let browser: Browser
 let worker: { url: string; stop: () => Promise<void> }
@@ -49,10 +42,7 @@ beforeAll(async () => {
   worker = await startLocalWorker({ port: await freePort(), quiet: true })
   ;[shop, browser] = await Promise.all([
     startShop({ port: 0, workerUrl: worker.url }),
-    chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    }),
+    launchChromium(),
   ])
   visitor = { userAgent: `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36` }
 })

@@ -1,13 +1,12 @@
 // End-to-end: headless Debian Chromium, the demo shop (examples/server.mjs) and the real local
 // worker (scripts/local-worker.mjs: wrangler dev, D1 migrations, demo site, demo rules).
-import { createServer } from 'node:net'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { BROWSER_USER_AGENT } from './browser'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { launchChromium } from './browser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM helpers without types
 import { startShop } from '../examples/server.mjs'
 // @ts-expect-error plain ESM helpers without types
-import { startLocalWorker } from '../scripts/local-worker.mjs'
+import { freePort, startLocalWorker } from '../scripts/local-worker.mjs'
 
 const HERO = {
   default: 'Good coffee, delivered.',
@@ -17,13 +16,6 @@ const HERO = {
 }
 const BANNER = { shopper: 'Join 10,000 happy customers.', customers: "<strong>Members' picks</strong> are back in stock." }
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
 
 let browser: Browser
 let worker: { url: string; stop: () => Promise<void> }
@@ -33,10 +25,7 @@ beforeAll(async () => {
   worker = await startLocalWorker({ port: await freePort(), quiet: true })
   ;[shop, browser] = await Promise.all([
     startShop({ port: 0, workerUrl: worker.url }),
-    chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', BROWSER_USER_AGENT],
-    }),
+    launchChromium(),
   ])
 })
 afterAll(async () => {

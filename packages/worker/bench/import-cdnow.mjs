@@ -7,11 +7,10 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { existsSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { cpus } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startLocalWorker } from '../../../scripts/local-worker.mjs'
+import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
 import { cdnowCustomers, classify, profileAfterIdentify } from './import-check.mjs'
 
 const workerDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -73,13 +72,3 @@ function runCli(args, endpoint) {
   })
 }
 
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.on('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => done(port))
-    })
-  })
-}

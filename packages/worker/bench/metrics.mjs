@@ -5,11 +5,10 @@
 // report. Then each SQL statement of the report is timed on its own, with its query plan, to show
 // where the time goes. The speed goal (under 1 s) is reported, not asserted.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startLocalWorker } from '../../../scripts/local-worker.mjs'
+import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
 import { checkLoaded, loadShop, openState, prepareState } from './load-shop.mjs'
 import { queryBreakdown } from './query-breakdown.mjs'
 import { expectedTotals, generateShop, SHOP } from './synthetic-shop.mjs'
@@ -290,17 +289,6 @@ function positiveInt(name, fallback) {
 }
 
 /** A port nobody listens on right now, so the bench can run beside `pnpm dev` on 8787. */
-function freePort() {
-  return new Promise((resolvePort, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolvePort(port))
-    })
-  })
-}
 
 main().catch((error) => {
   console.error(`bench:metrics: ${error.message}`)

@@ -4,12 +4,11 @@
 // floor for any answer that reads storage). Speed goals are reported, not asserted; errors and
 // non-2xx answers are, so the bench cannot quietly measure error pages.
 import { writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
-import { startLocalWorker } from '../../../scripts/local-worker.mjs'
+import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
 import { seedVisitors, SEED_VISITOR_IDS } from './seed.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
@@ -211,17 +210,6 @@ function positiveInt(name, fallback) {
 }
 
 /** A port nobody listens on right now, so the bench can run beside `pnpm dev` on 8787. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
 
 main().catch((error) => {
   console.error(`bench: ${error.message}`)

@@ -5,13 +5,12 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { startLocalWorker } from '../../../scripts/local-worker.mjs'
+import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
 import { cdnowCustomers, classify, profileAfterIdentify } from '../bench/import-check.mjs'
 
 const workerDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -244,13 +243,3 @@ describe('stammis import', () => {
   })
 })
 
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.on('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => done(port))
-    })
-  })
-}

@@ -5,13 +5,12 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { startLocalWorker } from '../../../scripts/local-worker.mjs'
+import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
 
 const run = promisify(execFile)
 const workerDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -76,27 +75,26 @@ describe('stammis site create', () => {
     const sites = await selectSites(persistTo)
     assert.equal(sites.length, 1)
     const [site] = sites
-    const { code_secret: codeSecret, ...columns } = site
-    assert.deepEqual(
-      { ...columns, created_at: typeof site.created_at },
-      {
-        id: created.siteId,
-        name: "Kim's Shop",
-        public_key: created.publicKey,
-        secret_key_hash: createHash('sha256').update(created.secretKey).digest('hex'),
-        allowed_origins: JSON.stringify(['https://shop.example', 'http://localhost:*']),
-        currency: 'EUR',
-        lapse_days: 60,
-        time_zone: 'Europe/Berlin',
-        created_at: 'number',
-      },
-    )
+    const { code_secret: codeSecret, created_at: createdAt, ...columns } = site
+    assert.equal(typeof createdAt, 'number')
+    assert.deepEqual(columns, {
+      id: created.siteId,
+      name: "Kim's Shop",
+      public_key: created.publicKey,
+      secret_key_hash: createHash('sha256').update(created.secretKey).digest('hex'),
+      allowed_origins: JSON.stringify(['https://shop.example', 'http://localhost:*']),
+      currency: 'EUR',
+      lapse_days: 60,
+      time_zone: 'Europe/Berlin',
+      // Later settings keep their defaults: trust browser purchases, 395 days of raw events, no webhook yet.
+      trust_browser_purchases: 1,
+      retention_days: 395,
+      webhook_secret: null,
+    })
     assert.ok(!JSON.stringify(site).includes(created.secretKey))
-    // The per-site HMAC key (newer schemas): generated, stored, never printed.
-    if (codeSecret !== undefined) {
-      assert.ok(codeSecret.length >= 32)
-      assert.ok(!created.stdout.includes(codeSecret))
-    }
+    // The per-site HMAC key: generated, stored, never printed.
+    assert.ok(codeSecret.length >= 32)
+    assert.ok(!created.stdout.includes(codeSecret))
   })
 
   test('bad input exits 2 with a clear message and writes nothing', async () => {
@@ -162,13 +160,3 @@ describe('stammis help', () => {
   })
 })
 
-function freePort() {
-  return new Promise((done, fail) => {
-    const server = createServer()
-    server.on('error', fail)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => done(port))
-    })
-  })
-}
