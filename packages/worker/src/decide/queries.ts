@@ -3,6 +3,21 @@ import type { VisitorState } from '../segments/classify'
 import { SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
 import type { Site } from '../sites/site'
 
+const EXPOSURE_TIMES = '(SELECT json_group_object(rule_id, first_exposed_at) FROM exposures WHERE site_id = s.id AND visitor_id = ?2)'
+
+/**
+ * When this visitor was first shown each rule: needed only for unique offer codes, whose expiry runs
+ * from first sight. Decide asks for it inside its one query when the site's rules have such codes,
+ * and here only in the rare case it could not know in advance (right after a publish).
+ */
+export async function loadExposureTimes(db: D1Database, siteId: string, visitorId: string): Promise<Record<string, number>> {
+  const row = await db
+    .prepare('SELECT json_group_object(rule_id, first_exposed_at) AS times FROM exposures WHERE site_id = ?1 AND visitor_id = ?2')
+    .bind(siteId, visitorId)
+    .first<{ times: string | null }>()
+  return JSON.parse(row?.times ?? '{}') as Record<string, number>
+}
+
 export type DecideContext = {
   site: Site
   state: VisitorState
@@ -21,12 +36,13 @@ export async function loadDecideContext(
   publicKey: string,
   visitorId: string,
   visitId: string,
+  options: { withExposureTimes: boolean },
 ): Promise<DecideContext | null> {
   const row = await db
     .prepare(
       `SELECT ${SITE_COLUMNS}, ${VISITOR_STATE_COLUMNS},
          (SELECT max(version) FROM rulesets WHERE site_id = s.id) AS rules_version,
-         (SELECT json_group_object(rule_id, first_exposed_at) FROM exposures WHERE site_id = s.id AND visitor_id = ?2) AS first_exposed_at
+         ${options.withExposureTimes ? EXPOSURE_TIMES : 'NULL'} AS first_exposed_at
        FROM sites s
        LEFT JOIN visitors v ON v.site_id = s.id AND v.visitor_id = ?2
        LEFT JOIN visits cv ON cv.site_id = s.id AND cv.visitor_id = ?2 AND cv.visit_id = ?3

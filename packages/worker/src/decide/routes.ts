@@ -14,8 +14,20 @@ import { loadRuleset } from '../rules/store'
 import { toProfile, verifiedSegment } from '../segments/classify'
 import { assertPublicKeyField } from '../sites/public-key'
 import { buildDecisions } from './decisions'
-import { loadDecideContext } from './queries'
+import { loadDecideContext, loadExposureTimes } from './queries'
 import { chooseForSlots } from './select'
+
+/**
+ * Whether each site's live rules hand out unique codes, by public key: deliberate, bounded module
+ * state that lets decide leave the exposure lookup out of its query for the many sites without them.
+ * A stale "no" costs one extra read, never a wrong answer.
+ */
+const sitesWithUniqueCodes = new Map<string, boolean>()
+
+function rememberUniqueCodes(publicKey: string, hasUniqueCodes: boolean): void {
+  if (sitesWithUniqueCodes.size >= 10_000 && !sitesWithUniqueCodes.has(publicKey)) sitesWithUniqueCodes.clear()
+  sitesWithUniqueCodes.set(publicKey, hasUniqueCodes)
+}
 
 /**
  * `POST /v1/decide`: the visitor's profile and, per slot, what to show. One D1 read, rules from
@@ -28,7 +40,9 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const request = parseWith(DecideRequestSchema, raw)
   const now = Date.now()
 
-  const context = await loadDecideContext(c.env.DB, request.site, request.visitorId, request.visitId)
+  // Exposure times only matter for unique offer codes; skip them for sites known to have none.
+  const withExposureTimes = sitesWithUniqueCodes.get(request.site) ?? true
+  const context = await loadDecideContext(c.env.DB, request.site, request.visitorId, request.visitId, { withExposureTimes })
   if (!context) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
   const { site } = context
   assertOriginAllowed(c, site)
@@ -48,8 +62,11 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   }
 
   const ruleset = await loadRuleset(c.env, site.id, context.rulesVersion)
+  rememberUniqueCodes(request.site, ruleset.hasUniqueCodes)
   const choices = chooseForSlots(ruleset, request.slots, profile, request.context, now, verifiedProfile)
-  const built = await buildDecisions(choices, site.codeSecret, request.visitorId, context.firstExposedAt, now)
+  const needsTimes = !withExposureTimes && choices.some(({ rule, variant }) => variant === 'treatment' && rule.offer?.uniqueCodes)
+  const firstExposedAt = needsTimes ? await loadExposureTimes(c.env.DB, site.id, request.visitorId) : context.firstExposedAt
+  const built = await buildDecisions(choices, site.codeSecret, request.visitorId, firstExposedAt, now)
 
   const decisions: Record<string, Decision | null> = Object.fromEntries(request.slots.map((slot) => [slot, null]))
   for (const { slot, decision } of built) decisions[slot] = decision

@@ -43,6 +43,25 @@ describe('unique offer codes', () => {
   })
 })
 
+describe('unique codes right after they are first published', () => {
+  it('keeps the expiry from first sight, even when decide did not expect unique codes', async () => {
+    const site = await createTestSite()
+    await publishRules(site, [{ ...uniqueRule, offer: { kind: 'percent', value: 10 } }])
+    // This decide teaches the isolate that the site hands out no unique codes...
+    expect((await decide(site, 'early')).decisions.hero?.offer?.code).toBeUndefined()
+    await publishRules(site, [uniqueRule])
+    // ...so the first decide after the publish looks the exposure times up separately.
+    const first = await decide(site, 'early', 's2')
+    await codeRecorded(site, first.decisions.hero!.offer!.code!)
+    const firstShown = await env.DB.prepare("SELECT first_exposed_at FROM exposures WHERE site_id = ?1 AND visitor_id = 'early'").bind(site.siteId).first<{ first_exposed_at: number }>()
+    // The visitor was first shown the rule before its offer had a unique code: the code's validity
+    // runs from that first sight, in both paths.
+    const later = await decide(site, 'early', 's3')
+    expect(later.decisions.hero?.offer).toEqual(first.decisions.hero?.offer)
+    expect(Date.parse(first.decisions.hero!.offer!.expiresAt!)).toBe(firstShown!.first_exposed_at + 30 * DAY)
+  })
+})
+
 describe('POST /v1/admin/offers/redeem', () => {
   it('accepts a unique code once, for its own visitor only', async () => {
     const site = await createTestSite()

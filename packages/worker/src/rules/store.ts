@@ -6,7 +6,13 @@ import { findLatestVersion, findRuleset, insertRuleset } from './queries'
 import { clearWorkspace } from './workspace-queries'
 
 /** A published rule set ready for decide: live rules only, grouped by slot, highest priority first. */
-export type CompiledRuleset = { siteId: string; version: number; bySlot: Map<string, CompiledRule[]> }
+export type CompiledRuleset = {
+  siteId: string
+  version: number
+  bySlot: Map<string, CompiledRule[]>
+  /** Some live rule gives each visitor a code of their own (decide then needs exposure times). */
+  hasUniqueCodes: boolean
+}
 
 export function compileRuleset(siteId: string, version: number, rules: readonly Rule[]): CompiledRuleset {
   const bySlot = new Map<string, CompiledRule[]>()
@@ -18,7 +24,8 @@ export function compileRuleset(siteId: string, version: number, rules: readonly 
   }
   // Stable sort: equal priorities keep the order the marketer listed them in.
   for (const slotRules of bySlot.values()) slotRules.sort((a, b) => b.priority - a.priority)
-  return { siteId, version, bySlot }
+  const hasUniqueCodes = [...bySlot.values()].some((slotRules) => slotRules.some((rule) => rule.offer?.uniqueCodes))
+  return { siteId, version, bySlot, hasUniqueCodes }
 }
 
 export function rulesetKey(siteId: string, version: number): string {
