@@ -27,12 +27,12 @@ export async function buildMetrics(env: Env, site: Site, from: string, to: strin
     findBotDays(env.DB, site.id, from, to),
   ])
 
+  const totalRevenueMicros = segmentRows.reduce((sum, row) => sum + row.revenue_micros, 0)
   const totals = {
     visits: segmentRows.reduce((sum, row) => sum + row.visits, 0),
     orders: segmentRows.reduce((sum, row) => sum + row.orders, 0),
-    revenue: fromMicros(segmentRows.reduce((sum, row) => sum + row.revenue_micros, 0)),
+    revenue: fromMicros(totalRevenueMicros),
   }
-  const totalRevenueMicros = segmentRows.reduce((sum, row) => sum + row.revenue_micros, 0)
   const segments = Object.fromEntries(
     SEGMENTS.map((segment): [string, SegmentMetrics] => {
       const row = segmentRows.find((candidate) => candidate.segment === segment)
