@@ -1,4 +1,5 @@
 import type { Profile, Rule } from '@stammis/contract'
+import { compileUrlPattern, matchesUrlPattern, type UrlPattern } from './pattern'
 
 export type RequestContext = { url?: string | undefined; referrer?: string | undefined }
 
@@ -6,17 +7,21 @@ export type RequestContext = { url?: string | undefined; referrer?: string | und
 export type CompiledRule = Rule & {
   startsAtMs: number | null
   endsAtMs: number | null
-  urlRegex: RegExp | null
-  referrerRegex: RegExp | null
+  urlPattern: UrlPattern | null
+  referrerPattern: UrlPattern | null
 }
 
+/**
+ * Prepares a rule for matching: schedule times parsed, URL patterns split at their `*`s.
+ * @example compileRule(RuleSchema.parse(input))
+ */
 export function compileRule(rule: Rule): CompiledRule {
   return {
     ...rule,
     startsAtMs: rule.startsAt ? Date.parse(rule.startsAt) : null,
     endsAtMs: rule.endsAt ? Date.parse(rule.endsAt) : null,
-    urlRegex: rule.when.urlPattern ? patternToRegExp(rule.when.urlPattern) : null,
-    referrerRegex: rule.when.referrerPattern ? patternToRegExp(rule.when.referrerPattern) : null,
+    urlPattern: rule.when.urlPattern ? compileUrlPattern(rule.when.urlPattern) : null,
+    referrerPattern: rule.when.referrerPattern ? compileUrlPattern(rule.when.referrerPattern) : null,
   }
 }
 
@@ -38,31 +43,7 @@ export function matchesWhen(rule: CompiledRule, profile: Profile, context: Reque
   if (when.minRevenue !== undefined && profile.revenue < when.minRevenue) return false
   if (when.maxRevenue !== undefined && profile.revenue > when.maxRevenue) return false
   if (when.minVisits !== undefined && profile.visits < when.minVisits) return false
-  if (rule.urlRegex && !matchesUrl(rule.urlRegex, rule.when.urlPattern!, context.url)) return false
-  if (rule.referrerRegex && !matchesUrl(rule.referrerRegex, rule.when.referrerPattern!, context.referrer)) return false
+  if (rule.urlPattern && !matchesUrlPattern(rule.urlPattern, context.url)) return false
+  if (rule.referrerPattern && !matchesUrlPattern(rule.referrerPattern, context.referrer)) return false
   return true
-}
-
-/**
- * `*` matches any run of characters; everything else is literal. A pattern starting with "/"
- * is matched against the URL's path and query, any other against the whole URL.
- * @example patternToRegExp('/products/*').test('/products/mug') // true
- */
-export function patternToRegExp(pattern: string): RegExp {
-  const source = pattern
-    .split('*')
-    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('.*')
-  return new RegExp(`^${source}$`)
-}
-
-function matchesUrl(regex: RegExp, pattern: string, url: string | undefined): boolean {
-  if (!url) return false
-  if (!pattern.startsWith('/')) return regex.test(url)
-  try {
-    const parsed = new URL(url, 'http://relative.invalid')
-    return regex.test(parsed.pathname + parsed.search)
-  } catch {
-    return false
-  }
 }
