@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CurrencySchema, IdSchema, PublicKeySchema, UrlSchema } from './ids'
+import { jsonBytes, MAX_TRACK_PROPS_BYTES, MoneySchema } from './limits'
 
 const base = { id: IdSchema }
 
@@ -21,10 +22,10 @@ export const PurchaseEventSchema = z.strictObject({
   type: z.literal('purchase'),
   /** The shop's own order id: the second dedupe key, so a reloaded thank-you page counts once. */
   orderId: z.string().min(1).max(128),
-  revenue: z.number().finite().nonnegative().max(1e12),
+  revenue: MoneySchema,
   currency: CurrencySchema,
   /** The discount an offer gave on this order, in the order's currency: offer lift is net of it. */
-  discount: z.number().finite().nonnegative().max(1e12).optional(),
+  discount: MoneySchema.optional(),
 })
 
 export const IdentifyEventSchema = z.strictObject({
@@ -37,7 +38,11 @@ export const TrackEventSchema = z.strictObject({
   ...base,
   type: z.literal('track'),
   name: z.string().min(1).max(128),
-  props: z.record(z.string().max(128), z.unknown()).optional(),
+  /** Anything JSON, at most `MAX_TRACK_PROPS_BYTES` (2 KB) serialized: one event cannot bloat storage. */
+  props: z
+    .record(z.string().max(128), z.unknown())
+    .refine((props) => jsonBytes(props) <= MAX_TRACK_PROPS_BYTES, `must be at most ${MAX_TRACK_PROPS_BYTES} bytes as JSON`)
+    .optional(),
 })
 
 /**

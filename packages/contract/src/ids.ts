@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { MAX_URL_LENGTH } from './limits'
 
 /**
  * Client-generated identifiers (visitor, visit, event): nanoid, UUID or similar.
@@ -27,7 +28,7 @@ export const SlotNameSchema = z
 export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter currency code like "USD"')
 
 /** An absolute or relative URL as the browser reports it; bounded so a page cannot bloat storage. */
-export const UrlSchema = z.string().max(2048)
+export const UrlSchema = z.string().max(MAX_URL_LENGTH)
 
 /** ISO 8601 date-time with offset, as produced by `Date.prototype.toISOString`. */
 export const DateTimeSchema = z.iso.datetime({ offset: true })

@@ -1,4 +1,5 @@
 export * from './ids'
+export * from './limits'
 export * from './events'
 export * from './profile'
 export * from './rules'

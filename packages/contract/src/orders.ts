@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CurrencySchema, DateTimeSchema, IdSchema } from './ids'
+import { MoneySchema } from './limits'
 
 export const MAX_ORDERS_PER_IMPORT = 1000
 
@@ -14,10 +15,10 @@ export const ServerOrderSchema = z
     orderId: z.string().min(1).max(128),
     customerId: z.string().min(1).max(256).optional(),
     visitorId: IdSchema.optional(),
-    revenue: z.number().finite().nonnegative().max(1e12),
+    revenue: MoneySchema,
     currency: CurrencySchema,
     placedAt: DateTimeSchema,
-    discount: z.number().finite().nonnegative().max(1e12).optional(),
+    discount: MoneySchema.optional(),
   })
   .refine((order) => order.customerId || order.visitorId, { message: 'name the customerId, the visitorId, or both', path: ['customerId'] })
 
