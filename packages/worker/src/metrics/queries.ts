@@ -2,6 +2,11 @@ import type { Segment } from '@stammis/contract'
 
 const WEEK_MS = 7 * 86_400_000
 
+// Every sum of money here is `total()`, never `sum()`: SQLite's integer sum() throws "integer
+// overflow" past 2^63 micro-units (9,224 orders at the 1e9 limit), and one such throw made the
+// report fail for every range that included the orders. total() is a double: it cannot overflow
+// and is exact below 2^53 micro-units (9 billion in the currency). Counts stay integer sums.
+
 export type SegmentTotalsRow = { segment: Segment; visits: number; converted_visits: number; orders: number; revenue_micros: number; visitors: number }
 
 /** Per segment over local days [fromDay, toDay]: the daily rollups summed, and distinct visitors. */
@@ -10,7 +15,7 @@ export async function segmentTotals(db: D1Database, siteId: string, fromDay: str
     db
       .prepare(
         `SELECT segment, sum(visits) AS visits, sum(converted_visits) AS converted_visits, sum(orders) AS orders,
-           sum(revenue_micros) AS revenue_micros
+           total(revenue_micros) AS revenue_micros
          FROM daily_segment_stats WHERE site_id = ?1 AND day BETWEEN ?2 AND ?3 GROUP BY segment`,
       )
       .bind(siteId, fromDay, toDay),
@@ -42,7 +47,7 @@ export type CustomerSummaryRow = {
 const PURCHASE_VISITS = `purchase_visits AS (
   SELECT p.person_id AS person_id, o.visitor_id, o.visit_id, min(o.placed_at) AS first_at, max(o.placed_at) AS last_at,
     max(CASE WHEN o.placed_at < ?3 THEN o.placed_at END) AS last_before_start,
-    sum(CASE WHEN o.currency = ?4 THEN o.revenue_micros ELSE 0 END) AS revenue_micros
+    total(CASE WHEN o.currency = ?4 THEN o.revenue_micros ELSE 0 END) AS revenue_micros
   FROM orders o JOIN visitors p ON p.site_id = o.site_id AND p.visitor_id = o.visitor_id
   WHERE o.site_id = ?1 AND o.placed_at < ?2 GROUP BY p.person_id, o.visitor_id, o.visit_id)`
 
@@ -64,7 +69,7 @@ export async function customerSummary(
       `WITH ${PURCHASE_VISITS},
        customers AS (
          SELECT person_id, min(first_at) AS first_at, max(last_at) AS last_at, count(*) AS visit_count,
-           max(last_before_start) AS last_before_start, sum(revenue_micros) AS revenue_micros
+           max(last_before_start) AS last_before_start, total(revenue_micros) AS revenue_micros
          FROM purchase_visits GROUP BY person_id),
        gaps AS (
          SELECT gap, row_number() OVER (ORDER BY gap) AS position, count(*) OVER () AS gap_count
@@ -73,7 +78,7 @@ export async function customerSummary(
        SELECT count(*) AS total,
          coalesce(sum(visit_count >= 2), 0) AS repeaters,
          coalesce(sum(?2 - last_at > ?5), 0) AS lapsed,
-         coalesce(sum(revenue_micros), 0) AS revenue_micros,
+         total(revenue_micros) AS revenue_micros,
          coalesce(sum(first_at >= ?3), 0) AS new_in_range,
          coalesce(sum(last_before_start IS NOT NULL AND ?3 - last_before_start <= ?5), 0) AS active_at_start,
          coalesce(sum(?2 - last_at <= ?5), 0) AS active_at_end,
@@ -113,11 +118,11 @@ export async function offerArms(db: D1Database, siteId: string, start: number, e
   const rows = await db
     .prepare(
       `SELECT rule_id, variant, count(*) AS exposed, sum(orders > 0) AS converted,
-         sum(revenue_micros) AS revenue_micros, sum(discount_micros) AS discount_micros
+         total(revenue_micros) AS revenue_micros, total(discount_micros) AS discount_micros
        FROM (
          SELECT e.rule_id, e.variant, e.visitor_id, count(o.order_id) AS orders,
-           coalesce(sum(CASE WHEN o.currency = ?4 THEN o.revenue_micros ELSE 0 END), 0) AS revenue_micros,
-           coalesce(sum(CASE WHEN o.currency = ?4 THEN o.discount_micros ELSE 0 END), 0) AS discount_micros
+           total(CASE WHEN o.currency = ?4 THEN o.revenue_micros ELSE 0 END) AS revenue_micros,
+           total(CASE WHEN o.currency = ?4 THEN o.discount_micros ELSE 0 END) AS discount_micros
          FROM exposures e
          LEFT JOIN orders o ON o.site_id = e.site_id AND o.visitor_id = e.visitor_id
            AND o.placed_at >= e.first_exposed_at AND o.placed_at < e.first_exposed_at + ${WEEK_MS}

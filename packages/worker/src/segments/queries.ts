@@ -60,7 +60,9 @@ export const COUNTED_ORDER = '(verified = 1 OR ?4 = 1)'
  * the person's visitors, and writes them on every one of those visitor rows (so decide reads one
  * row, whichever device asks). Deriving them from the facts, inside the same transaction that wrote
  * the facts, is what keeps concurrent and retried batches from ever counting an order twice, and
- * makes merging visitors idempotent and order-independent.
+ * makes merging visitors idempotent and order-independent. Revenue is summed with `total()`, a
+ * double that cannot overflow (SQLite's integer `sum()` throws past 2^63 micro-units, which enough
+ * orders at the 1e9 limit reach), and exact below 2^53 micro-units (9 billion).
  * @example recomputeVisitorStatement(env.DB, site.id, visitorId, site.currency, site.trustBrowserPurchases)
  */
 export function recomputeVisitorStatement(
@@ -77,7 +79,7 @@ export function recomputeVisitorStatement(
          purchase_visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_purchase = 1 AND visitor_id IN (${PERSON_MEMBERS})),
          verified_purchase_visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_verified_purchase = 1 AND visitor_id IN (${PERSON_MEMBERS})),
          orders = (SELECT count(*) FROM orders ${BY_VISITOR} WHERE site_id = ?1 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS})),
-         revenue_micros = (SELECT coalesce(sum(revenue_micros), 0) FROM orders ${BY_VISITOR} WHERE site_id = ?1 AND currency = ?3 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS})),
+         revenue_micros = (SELECT total(revenue_micros) FROM orders ${BY_VISITOR} WHERE site_id = ?1 AND currency = ?3 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS})),
          last_purchase_at = (SELECT max(placed_at) FROM orders ${BY_VISITOR} WHERE site_id = ?1 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS}))
        WHERE site_id = ?1 AND person_id = (SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)`,
     )
