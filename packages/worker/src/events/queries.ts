@@ -11,6 +11,7 @@ import {
 } from '../segments/queries'
 import type { Site } from '../sites/site'
 import { localDay } from '../time/zone'
+import { storedEvent } from './stored-url'
 
 export type RecordResult = { accepted: number; duplicates: number; state: VisitorState }
 
@@ -25,11 +26,13 @@ export type RecordOptions = {
  * Stores a validated batch in one D1 transaction (`db.batch`): the visitor, the visit (started by
  * the first event seen with its id), every event not seen before, every order not seen before,
  * then the visitor's counters recomputed from those facts. Dedupe is done by primary keys
- * (`INSERT OR IGNORE`), so a retry or a concurrent duplicate can never count twice.
+ * (`INSERT OR IGNORE`), so a retry or a concurrent duplicate can never count twice. URLs and
+ * referrers are stored without their query strings but for utm_* parameters (`storedUrl`).
  * @example await recordEvents(env.DB, site, request, Date.now())
  */
 export async function recordEvents(db: D1Database, site: Site, request: EventsRequest, now: number, options: RecordOptions = {}): Promise<RecordResult> {
-  const { visitorId, visitId, events } = request
+  const { visitorId, visitId } = request
+  const events = request.events.map(storedEvent)
   const landing = landingPage(events)
   const day = localDay(now, site.timeZone)
 
