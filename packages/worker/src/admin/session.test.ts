@@ -1,7 +1,8 @@
-import { env } from 'cloudflare:test'
+import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { countRows, createTestSite, publishRules } from '../../test/helpers'
 import { expireSession, findSession } from '../sessions/queries'
+import { SIGN_IN_MAX_BODY_BYTES } from './sign-in'
 import { getPage, postForm, ruleFields, savedRules, signedIn } from './testing'
 
 /** Opens the sign-in page and returns its double-submit token and cookie. */
@@ -53,6 +54,25 @@ describe('admin sign-in', () => {
     const response = await postForm('/admin/sign-in', { name: 'Maria', key: site.secretKey })
     expect(response.status).toBe(403)
     expect(response.headers.get('set-cookie') ?? '').not.toContain('stammis_session=')
+  })
+
+  it('reads at most 8 KB of the form: a form of exactly 8 KB signs in, one byte more is refused', async () => {
+    const site = await createTestSite()
+    const { token, cookie } = await signInForm()
+    const form = (size: number) => {
+      const fields = new URLSearchParams({ _csrf: token, name: 'Maria', key: site.secretKey, note: '' }).toString()
+      return fields + 'x'.repeat(size - fields.length)
+    }
+    const post = (body: string) =>
+      SELF.fetch('https://worker.test/admin/sign-in', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body, redirect: 'manual' })
+    const atCap = await post(form(SIGN_IN_MAX_BODY_BYTES))
+    expect(atCap.status).toBe(303)
+    expect(atCap.headers.get('set-cookie')).toContain('stammis_session=')
+
+    const over = await post(form(SIGN_IN_MAX_BODY_BYTES + 1))
+    expect(over.status).toBe(413)
+    expect(await over.text()).toContain('The form was too large')
+    expect(over.headers.get('set-cookie') ?? '').not.toContain('stammis_session=')
   })
 
   it('needs a name, for the audit log', async () => {

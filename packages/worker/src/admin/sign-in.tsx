@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import { ApiError } from '../errors'
+import { readBytes } from '../http/body'
 import { createSession, deleteSession, findSession, SESSION_COOKIE } from '../sessions/queries'
 import { digestsEqual } from '../sites/keys'
 import { siteFromKey } from '../sites/auth'
@@ -14,6 +15,11 @@ import { clearSessionCookie, CSRF_FIELD, setSessionCookie, type AdminContext, ty
  */
 const SIGN_IN_COOKIE = 'stammis_sign_in'
 const MAX_NAME = 100
+/**
+ * The form holds a token, a name of at most 100 characters and a key: under 2 KB even
+ * percent-encoded or as multipart. A bigger body is refused after reading at most this much.
+ */
+export const SIGN_IN_MAX_BODY_BYTES = 8 * 1024
 
 function newToken(): string {
   return [...crypto.getRandomValues(new Uint8Array(18))].map((byte) => byte.toString(16).padStart(2, '0')).join('')
@@ -49,7 +55,7 @@ function SignInPage(props: { token: string; name: string; error: string | null; 
   )
 }
 
-function renderSignIn(c: AdminContext, options: { name?: string; error?: string | null; notice?: string | null; status?: 200 | 400 | 401 | 403 }) {
+function renderSignIn(c: AdminContext, options: { name?: string; error?: string | null; notice?: string | null; status?: 200 | 400 | 401 | 403 | 413 }) {
   const token = newToken()
   setCookie(c, SIGN_IN_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/admin', maxAge: 3600 })
   return c.html(
@@ -70,7 +76,8 @@ export const signInRoutes = new Hono<AdminEnv>()
     return renderSignIn(c, { notice: expired ? 'Your session has expired. Please sign in again.' : null })
   })
   .post('/sign-in', async (c) => {
-    const form = await c.req.formData().catch(() => new FormData())
+    const form = await readSignInForm(c.req.raw)
+    if (form === 'too_large') return renderSignIn(c, { error: 'The form was too large. Please try again.', status: 413 })
     const field = (name: string) => {
       const value = form.get(name)
       return typeof value === 'string' ? value.trim() : ''
@@ -93,6 +100,22 @@ export const signInRoutes = new Hono<AdminEnv>()
       return renderSignIn(c, { name, error: error.message, status: error.status === 403 ? 403 : 401 })
     }
   })
+
+/**
+ * The posted form, read up to `SIGN_IN_MAX_BODY_BYTES` and no further (a public URL must not
+ * read whatever a client streams); an unreadable form is an empty one.
+ */
+async function readSignInForm(request: Request): Promise<FormData | 'too_large'> {
+  let bytes: Uint8Array
+  try {
+    bytes = await readBytes(request, SIGN_IN_MAX_BODY_BYTES)
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'payload_too_large') return 'too_large'
+    throw error
+  }
+  const contentType = request.headers.get('content-type') ?? ''
+  return new Response(bytes, { headers: { 'content-type': contentType } }).formData().catch(() => new FormData())
+}
 
 /**
  * `POST /admin/sign-out` (behind the session check, so it needs the CSRF token too).

@@ -17,14 +17,20 @@ const ACCEPTED_TYPES = ['application/json', 'text/plain']
  * @example const raw = await readJson(c)
  */
 export async function readJson(c: Context, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+  assertJsonContentType(c)
+  return parseJsonText(await readText(c.req.raw, maxBytes))
+}
+
+/** Refuses a content type other than JSON or text/plain (none at all is accepted). */
+export function assertJsonContentType(c: Context): void {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type && !ACCEPTED_TYPES.includes(type)) {
     throw new ApiError('unsupported_media_type', `Content-Type "${type}" is not accepted; send application/json or text/plain.`)
   }
-  const declared = Number(c.req.header('content-length') ?? '0')
-  if (declared > maxBytes) throw tooLarge(maxBytes)
+}
 
-  const text = await readCapped(c.req.raw, maxBytes)
+/** JSON text to a value, or `invalid_json`. @example parseJsonText('{"a":1}') // { a: 1 } */
+export function parseJsonText(text: string): unknown {
   if (text.trim() === '') throw new ApiError('invalid_json', 'The body is empty; send a JSON object.')
   try {
     return JSON.parse(text)
@@ -34,22 +40,23 @@ export async function readJson(c: Context, maxBytes = MAX_BODY_BYTES): Promise<u
 }
 
 /**
- * Reads and validates a JSON body against a schema.
- * @example const body = await readBody(c, EventsRequestSchema)
+ * The body as text, read up to `maxBytes` and no further: a declared Content-Length over the cap
+ * is refused before reading, and a streamed body is cancelled as soon as it passes the cap
+ * (`payload_too_large`, 413). Routes whose body must be seen raw (a webhook's signature) use it.
+ * @example const raw = await readText(c.req.raw, 2 * 1024 * 1024)
  */
-export async function readBody<S extends z.ZodType>(c: Context, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.infer<S>> {
-  return parseWith(schema, await readJson(c, maxBytes))
+export async function readText(request: Request, maxBytes: number): Promise<string> {
+  return new TextDecoder().decode(await readBytes(request, maxBytes))
 }
 
-/** Validates a value, turning zod's error into the API's `invalid_request`. */
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
-  const result = schema.safeParse(value)
-  if (!result.success) throw invalidRequest(result.error)
-  return result.data
-}
-
-async function readCapped(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return ''
+/**
+ * The body's bytes, read up to `maxBytes` and no further (see `readText`).
+ * @example const bytes = await readBytes(c.req.raw, 8 * 1024)
+ */
+export async function readBytes(request: Request, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? '0')
+  if (declared > maxBytes) throw tooLarge(maxBytes)
+  if (!request.body) return new Uint8Array()
   const reader = request.body.getReader()
   const chunks: Uint8Array[] = []
   let size = 0
@@ -69,9 +76,25 @@ async function readCapped(request: Request, maxBytes: number): Promise<string> {
     bytes.set(chunk, offset)
     offset += chunk.byteLength
   }
-  return new TextDecoder().decode(bytes)
+  return bytes
+}
+
+/**
+ * Reads and validates a JSON body against a schema.
+ * @example const body = await readBody(c, EventsRequestSchema)
+ */
+export async function readBody<S extends z.ZodType>(c: Context, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.infer<S>> {
+  return parseWith(schema, await readJson(c, maxBytes))
+}
+
+/** Validates a value, turning zod's error into the API's `invalid_request`. */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {
+  const result = schema.safeParse(value)
+  if (!result.success) throw invalidRequest(result.error)
+  return result.data
 }
 
 function tooLarge(maxBytes: number): ApiError {
-  return new ApiError('payload_too_large', `The body is larger than ${maxBytes / 1024} KB.`)
+  const size = maxBytes >= 1024 * 1024 ? `${maxBytes / (1024 * 1024)} MB` : `${maxBytes / 1024} KB`
+  return new ApiError('payload_too_large', `The body is larger than ${size}.`)
 }

@@ -1,6 +1,7 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { adminFetch, countRows, createTestSite, type ErrorJson, type TestSite } from '../../test/helpers'
+import { WEBHOOK_MAX_BODY_BYTES } from './routes'
 import { signWebhook } from './signature'
 
 const body = JSON.stringify({ orders: [{ orderId: 'WH-1', customerId: 'cust-1', revenue: 30, currency: 'USD', placedAt: '2026-11-20T10:00:00Z' }] })
@@ -83,5 +84,23 @@ describe('POST /v1/webhooks/:publicKey/orders', () => {
     const bad = JSON.stringify({ orders: [{ orderId: 'x', revenue: -1, currency: 'USD', placedAt: '2026-01-01T00:00:00Z', customerId: 'c' }] })
     await expectCode(await deliver(site, bad, await signed(secret, bad)), 400, 'invalid_request')
     expect(await countRows('orders', site.siteId)).toBe(0)
+  })
+
+  it('reads at most 2 MB: a signed delivery of exactly 2 MB passes, one byte more is refused and stores nothing', async () => {
+    const site = await createTestSite()
+    const secret = await secretFor(site)
+    const padded = (orderId: string, size: number) => {
+      const json = JSON.stringify({ orders: [{ orderId, customerId: 'cust-1', revenue: 30, currency: 'USD', placedAt: '2026-11-20T10:00:00Z' }] })
+      return json + ' '.repeat(size - json.length)
+    }
+    const atCap = padded('CAP-1', WEBHOOK_MAX_BODY_BYTES)
+    const atCapAnswer = await deliver(site, atCap, await signed(secret, atCap))
+    expect(atCapAnswer.status).toBe(200)
+    expect(await atCapAnswer.json()).toEqual({ accepted: 1, confirmed: 0, duplicates: 0 })
+
+    const over = padded('CAP-2', WEBHOOK_MAX_BODY_BYTES + 1)
+    const answer = await deliver(site, over, await signed(secret, over))
+    await expectCode(answer, 413, 'payload_too_large')
+    expect(await countRows('orders', site.siteId)).toBe(1)
   })
 })
