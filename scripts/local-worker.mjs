@@ -3,7 +3,7 @@
 // `pnpm bench` and the end-to-end tests, so all three run the same real worker.
 import { spawn, execFile } from 'node:child_process'
 import { createServer } from 'node:net'
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -22,6 +22,10 @@ const wrangler = join(workerDir, 'node_modules/.bin/wrangler')
  * @param {boolean} [options.republish] publish even if the site already has rules (default true)
  * @param {Record<string,string>} [options.vars] extra worker vars, e.g. { BENCH_ROUTES: 'on' }
  * @param {boolean} [options.quiet] hide wrangler's own output (default true)
+ * @param {Record<string,number>} [options.rateLimits] new limits for wrangler.jsonc's `ratelimits`
+ *   bindings, by name, for this run only, e.g. { RATE_LIMIT_SITE: 1e9 }: the bench sends one site
+ *   and one visitor far more requests than a shop would. The worker then runs from a generated
+ *   copy of the config next to it (wrangler.local-<port>.jsonc, git-ignored, removed on stop).
  * @returns {Promise<{ url: string, persistTo: string, stop: () => Promise<void> }>}
  */
 export async function startLocalWorker(options = {}) {
@@ -30,7 +34,9 @@ export async function startLocalWorker(options = {}) {
   const rulesFile = options.rulesFile === undefined ? join(root, 'examples/demo-rules.json') : options.rulesFile
   const quiet = options.quiet ?? true
   const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
-  const local = ['--local', '--persist-to', persistTo]
+  const configPath = options.rateLimits ? writeConfigWithRateLimits(options.rateLimits, port) : null
+  const config = configPath ? ['--config', configPath] : []
+  const local = ['--local', '--persist-to', persistTo, ...config]
 
   await run(process.execPath, ['scripts/embed-script.mjs'], { cwd: workerDir, env })
   await run(wrangler, ['d1', 'migrations', 'apply', 'DB', ...local], { cwd: workerDir, env })
@@ -39,13 +45,14 @@ export async function startLocalWorker(options = {}) {
   const varArgs = Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`])
   const child = spawn(
     wrangler,
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, '--log-level', 'warn', '--show-interactive-dev-session=false', ...varArgs],
+    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, ...config, '--log-level', 'warn', '--show-interactive-dev-session=false', ...varArgs],
     { cwd: workerDir, env, detached: true, stdio: quiet ? 'ignore' : 'inherit' },
   )
   let exited = false
   child.on('exit', () => (exited = true))
   const url = `http://127.0.0.1:${port}`
   const stop = async () => {
+    if (configPath) rmSync(configPath, { force: true })
     if (exited) return
     try {
       process.kill(-child.pid, 'SIGTERM')
@@ -72,6 +79,45 @@ export async function startLocalWorker(options = {}) {
     throw error
   }
   return { url, persistTo, stop }
+}
+
+/**
+ * Writes wrangler.jsonc with some rate limiters' limits replaced, next to it (so its relative paths
+ * still hold), and returns the copy's path. An unknown binding name is an error, not a silent no-op.
+ */
+function writeConfigWithRateLimits(rateLimits, port) {
+  const config = JSON.parse(stripJsonComments(readFileSync(join(workerDir, 'wrangler.jsonc'), 'utf8')))
+  for (const [name, limit] of Object.entries(rateLimits)) {
+    const binding = (config.ratelimits ?? []).find((candidate) => candidate.name === name)
+    if (!binding) throw new Error(`wrangler.jsonc has no rate limiter named ${name}`)
+    binding.simple.limit = limit
+  }
+  const path = join(workerDir, `wrangler.local-${port}.jsonc`)
+  writeFileSync(path, JSON.stringify(config, null, 2) + '\n')
+  return path
+}
+
+/** JSONC to JSON: drops line and block comments outside strings. */
+function stripJsonComments(text) {
+  let out = ''
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]
+    if (char === '"') {
+      let end = i + 1
+      while (end < text.length && text[end] !== '"') end += text[end] === '\\' ? 2 : 1
+      out += text.slice(i, end + 1)
+      i = end
+    } else if (char === '/' && text[i + 1] === '/') {
+      while (i < text.length && text[i] !== '\n') i++
+      out += '\n'
+    } else if (char === '/' && text[i + 1] === '*') {
+      const close = text.indexOf('*/', i + 2)
+      i = close === -1 ? text.length : close + 1
+    } else {
+      out += char
+    }
+  }
+  return out
 }
 
 /** A TCP port on 127.0.0.1 that is free right now, for tests and benchmarks to run side by side. */

@@ -5,6 +5,11 @@ export type Env = {
   DB: D1Database
   /** Published rule sets, one immutable key per version: `ruleset:<siteId>:<version>`. */
   RULES: KVNamespace
+  /** Rate limiters of the public routes (wrangler.jsonc `ratelimits`; src/limits/rates.ts). */
+  RATE_LIMIT_VISITOR: RateLimit
+  RATE_LIMIT_SITE: RateLimit
+  RATE_LIMIT_WEBHOOK: RateLimit
+  RATE_LIMIT_SIGN_IN: RateLimit
   /** "on" only in `pnpm bench`: exposes the reference routes the benchmark compares against. */
   BENCH_ROUTES?: string
 }

@@ -12,12 +12,15 @@ type Issue = { path: string; message: string }
 export class ApiError extends Error {
   readonly code: ErrorCode
   readonly issues: Issue[] | undefined
+  /** Seconds the client should wait before trying again: sent as `Retry-After` (429 answers). */
+  readonly retryAfterSeconds: number | undefined
 
-  constructor(code: ErrorCode, message: string, issues?: Issue[]) {
+  constructor(code: ErrorCode, message: string, issues?: Issue[], options: { retryAfterSeconds?: number } = {}) {
     super(message)
     this.name = 'ApiError'
     this.code = code
     this.issues = issues
+    this.retryAfterSeconds = options.retryAfterSeconds
   }
 
   get status(): ContentfulStatusCode {
@@ -47,7 +50,10 @@ export function invalidRequest(error: z.ZodError): ApiError {
 
 /** `app.onError`: known errors become their JSON body; anything else is logged and hidden. */
 export function handleError(err: Error, c: Context): Response {
-  if (err instanceof ApiError) return c.json(err.toBody(), err.status)
+  if (err instanceof ApiError) {
+    if (err.retryAfterSeconds !== undefined) c.header('Retry-After', String(err.retryAfterSeconds))
+    return c.json(err.toBody(), err.status)
+  }
   console.error('unhandled error', err)
   const internal = new ApiError('internal_error', 'Internal error; it was logged.')
   return c.json(internal.toBody(), internal.status)

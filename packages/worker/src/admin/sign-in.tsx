@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { getCookie, setCookie } from 'hono/cookie'
 import { ApiError } from '../errors'
 import { readBytes } from '../http/body'
+import { overRateLimit, RATE_LIMITS } from '../limits/rates'
 import { createSession, deleteSession, findSession, SESSION_COOKIE } from '../sessions/queries'
 import { digestsEqual } from '../sites/keys'
 import { siteFromKey } from '../sites/auth'
@@ -55,7 +56,7 @@ function SignInPage(props: { token: string; name: string; error: string | null; 
   )
 }
 
-function renderSignIn(c: AdminContext, options: { name?: string; error?: string | null; notice?: string | null; status?: 200 | 400 | 401 | 403 | 413 }) {
+function renderSignIn(c: AdminContext, options: { name?: string; error?: string | null; notice?: string | null; status?: 200 | 400 | 401 | 403 | 413 | 429 }) {
   const token = newToken()
   setCookie(c, SIGN_IN_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/admin', maxAge: 3600 })
   return c.html(
@@ -76,6 +77,14 @@ export const signInRoutes = new Hono<AdminEnv>()
     return renderSignIn(c, { notice: expired ? 'Your session has expired. Please sign in again.' : null })
   })
   .post('/sign-in', async (c) => {
+    // Brute force: every attempt from one address counts, before the form is even read. Cloudflare
+    // sets CF-Connecting-IP on every request it forwards; it is the limiter's key, never stored.
+    const address = c.req.header('cf-connecting-ip') ?? 'unknown'
+    if (await overRateLimit(c.env, [{ limit: 'signIn', key: address }])) {
+      const { limit, periodSeconds } = RATE_LIMITS.signIn
+      c.header('Retry-After', String(periodSeconds))
+      return renderSignIn(c, { error: `Too many sign-in attempts from your address (at most ${limit} a minute). Wait a minute and try again.`, status: 429 })
+    }
     const form = await readSignInForm(c.req.raw)
     if (form === 'too_large') return renderSignIn(c, { error: 'The form was too large. Please try again.', status: 413 })
     const field = (name: string) => {

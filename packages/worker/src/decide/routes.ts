@@ -5,6 +5,7 @@ import { ApiError } from '../errors'
 import { recordExposures } from '../exposures/queries'
 import { forgetWritten, takeUnwritten } from '../exposures/recent'
 import { parseWith, readJson } from '../http/body'
+import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { isBot } from '../http/bots'
 import { assertOriginAllowed } from '../http/cors'
 import { previewProfile } from '../preview/profile'
@@ -38,6 +39,8 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const raw = await readJson(c)
   assertPublicKeyField(raw)
   const request = parseWith(DecideRequestSchema, raw)
+  // Before the one D1 read: a refused request costs no query.
+  await enforceRateLimits(c.env, browserChecks(request.site, request.visitorId))
   const now = Date.now()
 
   // Exposure times only matter for unique offer codes; skip them for sites known to have none.

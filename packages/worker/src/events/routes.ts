@@ -6,6 +6,7 @@ import { parseWith, readJson } from '../http/body'
 import { isBot } from '../http/bots'
 import { assertOriginAllowed } from '../http/cors'
 import { planIdentify } from '../identity/identify'
+import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { answerBotEvents } from '../privacy/bot-answers'
 import { insertVisitorOfPersonStatement } from '../identity/queries'
 import { toProfile } from '../segments/classify'
@@ -23,6 +24,8 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const raw = await readJson(c)
   assertPublicKeyField(raw)
   const publicKey = (raw as { site: string }).site
+  // Before any storage work: a refused request costs no D1 query.
+  await enforceRateLimits(c.env, browserChecks(publicKey, (raw as { visitorId?: unknown }).visitorId))
   const site = await findSiteByPublicKey(c.env.DB, publicKey)
   if (!site) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
   assertOriginAllowed(c, site)

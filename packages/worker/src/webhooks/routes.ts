@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { assertJsonContentType, parseJsonText, parseWith, readText } from '../http/body'
+import { enforceRateLimits } from '../limits/rates'
 import { importOrders } from '../orders/import'
 import { findSiteByPublicKey } from '../sites/queries'
 import { checkWebhookSignature, WEBHOOK_TOLERANCE_MS } from './signature'
@@ -17,6 +18,8 @@ export const WEBHOOK_MAX_BODY_BYTES = 2 * 1024 * 1024
  */
 export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async (c) => {
   const publicKey = c.req.param('publicKey')
+  // Before the site lookup and before reading the body: a flood costs no query and no signature check.
+  await enforceRateLimits(c.env, [{ limit: 'webhook', key: publicKey }])
   const site = await findSiteByPublicKey(c.env.DB, publicKey)
   if (!site) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
   const secretRow = await c.env.DB.prepare('SELECT webhook_secret FROM sites WHERE id = ?1').bind(site.id).first<{ webhook_secret: string | null }>()
