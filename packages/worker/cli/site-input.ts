@@ -132,7 +132,8 @@ function nonEmpty(value: string, flag: string): string {
 /**
  * Wrangler runs in packages/worker, so a relative folder is resolved here first: against the
  * folder the user typed the command in (INIT_CWD, set by pnpm and npx), not the script's.
+ * @example absolutePath('tmp/state') // '/home/me/shop/tmp/state'
  */
-function absolutePath(path: string): string {
+export function absolutePath(path: string): string {
   return resolve(process.env.INIT_CWD ?? process.cwd(), path)
 }

@@ -1,3 +1,4 @@
+import { quotaColumns, toWriteQuota, utcDay, type QuotaRow, type WriteQuota } from '../limits/quota'
 import { VISITOR_STATE_COLUMNS, toVisitorState, type VisitorStateRow } from '../segments/queries'
 import type { VisitorState } from '../segments/classify'
 import { SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
@@ -24,37 +25,42 @@ export type DecideContext = {
   rulesVersion: number
   /** When this visitor was first shown each rule (rule id → epoch ms): unique codes expire from it. */
   firstExposedAt: Record<string, number>
+  /** The site's daily write quota and what it used today: exposures are recorded only within it. */
+  quota: WriteQuota
 }
 
 /**
  * Everything decide needs from storage in a single D1 round trip: the site (by public key), the
  * visitor's counters, whether the request's visit has a purchase, and the live rule-set version
- * (the rules themselves come from memory or KV). Null when no site has the key.
+ * (the rules themselves come from memory or KV), and the site's write quota for the UTC day of
+ * `now`. Null when no site has the key.
  */
 export async function loadDecideContext(
   db: D1Database,
   publicKey: string,
   visitorId: string,
   visitId: string,
-  options: { withExposureTimes: boolean },
+  options: { withExposureTimes: boolean; now: number },
 ): Promise<DecideContext | null> {
   const row = await db
     .prepare(
       `SELECT ${SITE_COLUMNS}, ${VISITOR_STATE_COLUMNS},
          (SELECT max(version) FROM rulesets WHERE site_id = s.id) AS rules_version,
-         ${options.withExposureTimes ? EXPOSURE_TIMES : 'NULL'} AS first_exposed_at
+         ${options.withExposureTimes ? EXPOSURE_TIMES : 'NULL'} AS first_exposed_at,
+         ${quotaColumns('?4')}
        FROM sites s
        LEFT JOIN visitors v ON v.site_id = s.id AND v.visitor_id = ?2
        LEFT JOIN visits cv ON cv.site_id = s.id AND cv.visitor_id = ?2 AND cv.visit_id = ?3
        WHERE s.public_key = ?1`,
     )
-    .bind(publicKey, visitorId, visitId)
-    .first<SiteRow & VisitorStateRow & { rules_version: number | null; first_exposed_at: string | null }>()
+    .bind(publicKey, visitorId, visitId, utcDay(options.now))
+    .first<SiteRow & VisitorStateRow & QuotaRow & { rules_version: number | null; first_exposed_at: string | null }>()
   if (!row) return null
   return {
     site: toSite(row),
     state: toVisitorState(row),
     rulesVersion: row.rules_version ?? 0,
     firstExposedAt: JSON.parse(row.first_exposed_at ?? '{}') as Record<string, number>,
+    quota: toWriteQuota(row),
   }
 }

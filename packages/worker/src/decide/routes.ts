@@ -5,6 +5,7 @@ import { ApiError } from '../errors'
 import { recordExposures } from '../exposures/queries'
 import { forgetWritten, takeUnwritten } from '../exposures/recent'
 import { parseWith, readJson } from '../http/body'
+import { hasQuotaRoom } from '../limits/quota'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { isBot } from '../http/bots'
 import { assertOriginAllowed } from '../http/cors'
@@ -45,7 +46,7 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
 
   // Exposure times only matter for unique offer codes; skip them for sites known to have none.
   const withExposureTimes = sitesWithUniqueCodes.get(request.site) ?? true
-  const context = await loadDecideContext(c.env.DB, request.site, request.visitorId, request.visitId, { withExposureTimes })
+  const context = await loadDecideContext(c.env.DB, request.site, request.visitorId, request.visitId, { withExposureTimes, now })
   if (!context) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
   const { site } = context
   assertOriginAllowed(c, site)
@@ -74,8 +75,9 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const decisions: Record<string, Decision | null> = Object.fromEntries(request.slots.map((slot) => [slot, null]))
   for (const { slot, decision } of built) decisions[slot] = decision
 
-  // Previews are never counted: no exposure, so no metric and no code issued.
-  const exposures = isPreview
+  // Previews are never counted: no exposure, so no metric and no code issued. Over the site's daily
+  // write quota the page is still served, but no exposure is recorded (offer metrics miss them).
+  const exposures = isPreview || !hasQuotaRoom(context.quota, built.length)
     ? []
     : takeUnwritten(
         built.map(({ rule, decision }) => ({

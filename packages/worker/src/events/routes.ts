@@ -6,13 +6,13 @@ import { parseWith, readJson } from '../http/body'
 import { isBot } from '../http/bots'
 import { assertOriginAllowed } from '../http/cors'
 import { planIdentify } from '../identity/identify'
+import { assertQuotaRoom, findSiteWithQuota } from '../limits/quota'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { answerBotEvents } from '../privacy/bot-answers'
 import { insertVisitorOfPersonStatement } from '../identity/queries'
 import { toProfile } from '../segments/classify'
 import { recomputeVisitorStatement, selectVisitorStateStatement, toVisitorState, type VisitorStateRow } from '../segments/queries'
 import { assertPublicKeyField } from '../sites/public-key'
-import { findSiteByPublicKey } from '../sites/queries'
 import { recordEvents } from './queries'
 
 /**
@@ -26,13 +26,16 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const publicKey = (raw as { site: string }).site
   // Before any storage work: a refused request costs no D1 query.
   await enforceRateLimits(c.env, browserChecks(publicKey, (raw as { visitorId?: unknown }).visitorId))
-  const site = await findSiteByPublicKey(c.env.DB, publicKey)
-  if (!site) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
+  const now = Date.now()
+  const found = await findSiteWithQuota(c.env.DB, publicKey, now)
+  if (!found) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
+  const { site, quota } = found
   assertOriginAllowed(c, site)
   const request = parseWith(EventsRequestSchema, raw)
   if (isBot(c.req.raw)) return answerBotEvents(c, site, request)
+  // Every event could be new: refuse the batch whole if it could take the site past today's quota.
+  assertQuotaRoom(quota, request.events.length, now)
 
-  const now = Date.now()
   const plan = await planIdentify(c.env.DB, site, request)
   const { accepted, duplicates, state } = await recordEvents(c.env.DB, site, request, now, plan)
   if (!plan.switchTo) {

@@ -3,7 +3,7 @@
  * is listed here (`privacy.test.ts` checks the schema against this list, so a new table with such
  * a column cannot be forgotten). Left out on purpose: `sites`, `rulesets`, `rule_workspaces`,
  * `admin_sessions`, `webhook_deliveries` and `bot_requests` hold no visitor, and
- * `daily_segment_stats` holds only counts.
+ * `daily_segment_stats` and `site_daily_writes` hold only counts.
  */
 
 /** Tables keyed by `visitor_id`, in the order they are erased (`visitors` last, see `eraseStatements`). */
@@ -21,6 +21,7 @@ export const TABLES_WITHOUT_VISITORS: Record<string, string> = {
   daily_segment_stats: 'counts per day and segment, no id',
   webhook_deliveries: 'signatures of webhook deliveries, for replay protection',
   bot_requests: 'counts of filtered bot requests, no id',
+  site_daily_writes: 'rows stored per site and day, for the write quota, no id',
 }
 
 /** What export and erase act on: visitor ids (for `visitor_id` columns) and redemption holders. */
