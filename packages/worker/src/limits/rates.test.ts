@@ -60,6 +60,19 @@ describe('rate limits', () => {
     expect((await callWorker('/v1/events', { body: visitBatch(other, 'second', 1) })).status).toBe(200)
   }, 30_000)
 
+  it('answers a browser 429 without CORS headers, so the SDK keeps the batch and retries it on a later page', async () => {
+    const site = await createTestSite({ origins: ['https://shop.example'] })
+    await waitForWindowRoom(60, 4_000)
+    await spend('visitor', `${site.publicKey}:busy`, RATE_LIMITS.visitor.limit)
+    const response = await callWorker('/v1/events', { headers: { 'content-type': 'text/plain', origin: 'https://shop.example' }, body: visitBatch(site, 'busy', 1) })
+    // Refused before the site (and so its allowed origins) is looked up: the browser cannot read
+    // the answer, and the SDK's fetch fails as on a network error, which it retries.
+    expect(response.status).toBe(429)
+    expect(response.headers.get('access-control-allow-origin')).toBeNull()
+    const allowed = await callWorker('/v1/events', { headers: { 'content-type': 'text/plain', origin: 'https://shop.example' }, body: visitBatch(site, 'calm', 1) })
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://shop.example')
+  }, 30_000)
+
   it('POST /v1/decide: the visitor limit passes the last request and refuses the next', async () => {
     const site = await createTestSite()
     const decide = () => callWorker('/v1/decide', { body: JSON.stringify({ site: site.publicKey, visitorId: 'busy', visitId: 's', slots: ['hero'] }) })
