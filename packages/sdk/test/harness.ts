@@ -30,7 +30,11 @@ export const launch = (): Promise<Browser> =>
   })
 
 export type Recorded = { method: string; path: string; contentType: string; body: any }
-export type Mode = 'ok' | 'down' | 'error500' | 'error400' | 'slow' | 'hang'
+/**
+ * `rateLimited429` answers like the worker's rate limiter: 429, refused before the site's allowed
+ * origins are known, so without CORS headers (the browser cannot read it).
+ */
+export type Mode = 'ok' | 'down' | 'error500' | 'error400' | 'rateLimited429' | 'slow' | 'hang'
 
 export const profileOf = (segment = 'shopper', orders = 0, visitorId = 'v') => ({
   visitorId,
@@ -76,6 +80,10 @@ export const startMockApi = async () => {
     if (mode == 'hang') return void hung.push(res)
     if (mode == 'error500') return json(res, 500, { error: { code: 'internal_error', message: 'x' } })
     if (mode == 'error400') return json(res, 400, { error: { code: 'invalid_request', message: 'x' } })
+    if (mode == 'rateLimited429') {
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '60' })
+      return void res.end(JSON.stringify({ error: { code: 'rate_limited', message: 'x' } }))
+    }
     const reply = () => {
       if (path == '/v1/events')
         json(res, 200, { accepted: body.events.length, duplicates: 0, profile: profileOf(state.segment, 0, state.switchVisitorTo ?? body.visitorId) })

@@ -34,6 +34,28 @@ describe('transport', () => {
     await ctx.close()
   })
 
+  it('keeps a batch refused by the rate limiter (429 without CORS) and sends it on a later page', async () => {
+    const { browser, api } = env
+    api.state.eventsMode = 'rateLimited429'
+    const ctx = await browser.newContext()
+    const { page } = await openPage(ctx, api.page('/limited'))
+    await sdkReady(page)
+    const sent = api.events().length
+    await page.evaluate(() => (window as any).stammis.track('limited', { n: 1 }))
+    await until(() => api.events().slice(sent).some((e) => e.type == 'track'), 'refused attempt')
+    const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem('stm_q') || '[]'))
+    const ids = outbox.flatMap((b: any) => b.events.map((e: any) => e.id))
+    expect(outbox.flatMap((b: any) => b.events.map((e: any) => e.type))).toContain('track')
+
+    api.state.eventsMode = undefined
+    const before = api.events().length
+    await page.reload()
+    await sdkReady(page)
+    await until(() => ids.every((id: string) => api.events().slice(before).some((e) => e.id == id)), 'retried ids')
+    await until(() => page.evaluate(() => localStorage.getItem('stm_q') == null), 'empty outbox')
+    await ctx.close()
+  })
+
   it('drops a batch the API refuses with 4xx instead of retrying forever', async () => {
     const { browser, api } = env
     api.state.eventsMode = 'error400'
