@@ -64,7 +64,12 @@ describe('admin sign-in', () => {
       return fields + 'x'.repeat(size - fields.length)
     }
     const post = (body: string) =>
-      SELF.fetch('https://worker.test/admin/sign-in', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', cookie }, body, redirect: 'manual' })
+      SELF.fetch('https://worker.test/admin/sign-in', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': `cap-${body.length}`, cookie },
+        body,
+        redirect: 'manual',
+      })
     const atCap = await post(form(SIGN_IN_MAX_BODY_BYTES))
     expect(atCap.status).toBe(303)
     expect(atCap.headers.get('set-cookie')).toContain('stammis_session=')

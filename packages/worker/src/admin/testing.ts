@@ -20,11 +20,17 @@ export function getPage(path: string, cookie?: string): Promise<Response> {
   return SELF.fetch(`${ORIGIN}${path}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' })
 }
 
-/** POSTs a form as a browser does (application/x-www-form-urlencoded). */
+let formCounter = 0
+
+/**
+ * POSTs a form as a browser does (application/x-www-form-urlencoded), through Cloudflare: with a
+ * `CF-Connecting-IP` of its own per call, so the sign-in rate limit (per address) never mixes
+ * unrelated tests; src/limits/rates.test.ts tests that limit.
+ */
 export function postForm(path: string, fields: Record<string, string | string[]>, cookie?: string): Promise<Response> {
   const body = new URLSearchParams()
   for (const [name, value] of Object.entries(fields)) for (const one of [value].flat()) body.append(name, one)
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' }
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': `form-client-${++formCounter}` }
   if (cookie) headers.cookie = cookie
   return SELF.fetch(`${ORIGIN}${path}`, { method: 'POST', headers, body, redirect: 'manual' })
 }
