@@ -25,8 +25,10 @@ export const OfferSchema = z
       .optional(),
     expiresAt: DateTimeSchema.optional(),
     /**
-     * Serve this offer only on the strength of purchases the shop's server verified: the rule's
-     * segment condition is checked against verified purchases, so it cannot be faked from a browser.
+     * Match the rule on purchases the shop's server verified only (segment, orders, revenue,
+     * lapsed), so it cannot be unlocked with purchases faked from a browser. Default: true for an
+     * offer with a code (static or unique), false otherwise. `false` on a coded offer opts out, and
+     * rule checks warn about it (`unverified_coded_offer`).
      */
     requiresVerified: z.boolean().optional(),
   })

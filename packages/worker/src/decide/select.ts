@@ -16,7 +16,7 @@ export function chooseForSlots(
   profile: Profile,
   context: RequestContext,
   now: number,
-  /** The profile counting verified purchases only: what rules whose offer requires it match on. */
+  /** The profile from verified purchases only: what rules with coded offers match on by default. */
   verifiedProfile: Profile = profile,
 ): SlotChoice[] {
   const choices: SlotChoice[] = []
@@ -24,7 +24,7 @@ export function chooseForSlots(
     // Rules are pre-sorted by priority, so the first match wins.
     const rule = ruleset.bySlot
       .get(slot)
-      ?.find((candidate) => isInSchedule(candidate, now) && matchesWhen(candidate, candidate.offer?.requiresVerified ? verifiedProfile : profile, context))
+      ?.find((candidate) => isInSchedule(candidate, now) && matchesWhen(candidate, candidate.isVerifiedOnly ? verifiedProfile : profile, context))
     if (!rule) continue
     const variant = isHeldOut(rule.id, profile.visitorId, rule.holdoutPercent) ? 'control' : 'treatment'
     choices.push({ slot, rule, variant })

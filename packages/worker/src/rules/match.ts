@@ -1,4 +1,4 @@
-import type { Profile, Rule } from '@stammis/contract'
+import type { Offer, Profile, Rule } from '@stammis/contract'
 
 export type RequestContext = { url?: string | undefined; referrer?: string | undefined }
 
@@ -8,11 +8,27 @@ export type CompiledRule = Rule & {
   endsAtMs: number | null
   urlRegex: RegExp | null
   referrerRegex: RegExp | null
+  /** Matched on the verified profile (see `requiresVerifiedPurchases`). */
+  isVerifiedOnly: boolean
+}
+
+/**
+ * Whether a rule with this offer is matched on purchases the shop's server verified only. An
+ * offer with a code (static or unique) is, unless it says `requiresVerified: false`: a code is
+ * worth money, and browser-reported purchases can be faked from a console. Content alone, and
+ * offers without a code, follow the browser's purchases, so a script-tag-only install still works.
+ * @example requiresVerifiedPurchases({ kind: 'percent', value: 10, code: 'BACK10' }) // true
+ * @example requiresVerifiedPurchases({ kind: 'percent', value: 10 }) // false
+ */
+export function requiresVerifiedPurchases(offer: Offer | undefined): boolean {
+  if (!offer) return false
+  return offer.requiresVerified ?? Boolean(offer.code || offer.uniqueCodes)
 }
 
 export function compileRule(rule: Rule): CompiledRule {
   return {
     ...rule,
+    isVerifiedOnly: requiresVerifiedPurchases(rule.offer),
     startsAtMs: rule.startsAt ? Date.parse(rule.startsAt) : null,
     endsAtMs: rule.endsAt ? Date.parse(rule.endsAt) : null,
     urlRegex: rule.when.urlPattern ? patternToRegExp(rule.when.urlPattern) : null,

@@ -31,7 +31,7 @@ describe('POST /v1/webhooks/:publicKey/orders', () => {
     expect(secret).toMatch(/^whsec_/)
     const response = await deliver(site, body, await signed(secret, body))
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ accepted: 1, confirmed: 0, duplicates: 0 })
+    expect(await response.json()).toEqual({ accepted: 1, confirmed: 0, conflicts: 0, duplicates: 0 })
     expect(await countRows('orders', site.siteId)).toBe(1)
   })
 
