@@ -3,10 +3,8 @@
 // every request without bound.
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { MAX_VISITORS_PER_CUSTOMER as CAP } from '../../src/identity/queries'
 import { createTestSite, eventId, postJson } from '../helpers'
-
-/** MAX_VISITORS_PER_CUSTOMER: the most visitor rows one customer's person may have. */
-const CAP = 50
 
 describe('abuse: tying many visitor ids to one customer', () => {
   it('never lets one person grow past the cap', async () => {
