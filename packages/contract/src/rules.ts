@@ -25,10 +25,11 @@ export const OfferSchema = z
       .optional(),
     expiresAt: DateTimeSchema.optional(),
     /**
-     * Match the rule on purchases the shop's server verified only (segment, orders, revenue,
-     * lapsed), so it cannot be unlocked with purchases faked from a browser. Default: true for an
-     * offer with a code (static or unique), false otherwise. `false` on a coded offer opts out, and
-     * rule checks warn about it (`unverified_coded_offer`).
+     * Serve this offer only when the rule's conditions (segment, orders, revenue, lapsed) also hold
+     * on purchases the shop's server verified, so it cannot be unlocked with purchases faked from a
+     * browser; otherwise the rule's content is served without it (a rule without content is then
+     * skipped). Default: true for an offer with a code (static or unique), false otherwise. `false`
+     * on a coded offer opts out, and rule checks warn about it (`unverified_coded_offer`).
      */
     requiresVerified: z.boolean().optional(),
   })

@@ -66,7 +66,7 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const ruleset = await loadRuleset(c.env, site.id, context.rulesVersion)
   rememberUniqueCodes(request.site, ruleset.hasUniqueCodes)
   const choices = chooseForSlots(ruleset, request.slots, profile, request.context, now, verifiedProfile)
-  const needsTimes = !withExposureTimes && choices.some(({ rule, variant }) => variant === 'treatment' && rule.offer?.uniqueCodes)
+  const needsTimes = !withExposureTimes && choices.some(({ rule, variant, isOfferWithheld }) => variant === 'treatment' && !isOfferWithheld && rule.offer?.uniqueCodes)
   const firstExposedAt = needsTimes ? await loadExposureTimes(c.env.DB, site.id, request.visitorId) : context.firstExposedAt
   const codeHolder = uniqueCodeHolder(request.visitorId, context.state.personId)
   const built = await buildDecisions(choices, site.codeSecret, codeHolder, firstExposedAt, now)

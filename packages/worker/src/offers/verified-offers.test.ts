@@ -62,6 +62,24 @@ describe('coded offers match on verified purchases by default', () => {
     expect((await decide(site, 'v')).decisions.hero).toMatchObject({ ruleId: 'two-orders-code', offer: { code: 'TWICE15' } })
   })
 
+  it('serves a rule\'s content without its code on browser-reported purchases, never the new visitors\' code instead', async () => {
+    const site = await createTestSite()
+    await publishRules(site, [
+      { id: 'new', slot: 'hero', status: 'live', when: { segments: ['shopper'] }, content: { type: 'text', value: 'New here?' }, offer: { kind: 'free_shipping', value: 0, code: 'WELCOME' } },
+      { id: 'back', slot: 'hero', status: 'live', when: { segments: ['returning'] }, content: { type: 'text', value: 'Welcome back!' }, offer: { kind: 'percent', value: 10, code: 'THANKS10' } },
+    ])
+    await send(site, 'v', 'p1', [{ type: 'visit' }, { type: 'purchase', orderId: 'b-1', revenue: 25, currency: 'USD' }])
+    const browserOnly = await decide(site, 'v', 'p2')
+    expect(browserOnly.decisions.hero).toEqual({ ruleId: 'back', variant: 'treatment', content: { type: 'text', value: 'Welcome back!' }, offer: null })
+    // No code was recorded as served.
+    await expect
+      .poll(async () => (await env.DB.prepare("SELECT count(*) AS n, max(offer_code) AS code FROM exposures WHERE site_id = ?1 AND visitor_id = 'v'").bind(site.siteId).first())!)
+      .toEqual({ n: 1, code: null })
+
+    await serverConfirms(site, [{ orderId: 'b-1', visitorId: 'v', revenue: 25 }])
+    expect((await decide(site, 'v', 'p2')).decisions.hero).toMatchObject({ ruleId: 'back', offer: { code: 'THANKS10' } })
+  })
+
   it('serves a code on browser purchases when the rule opts out with requiresVerified: false', async () => {
     const site = await createTestSite()
     await publishRules(site, [{ id: 'loose', slot: 'hero', status: 'live', when: { segments: ['repeat'] }, offer: { kind: 'percent', value: 5, code: 'LOOSE5', requiresVerified: false } }])

@@ -8,15 +8,16 @@ export type CompiledRule = Rule & {
   endsAtMs: number | null
   urlRegex: RegExp | null
   referrerRegex: RegExp | null
-  /** Matched on the verified profile (see `requiresVerifiedPurchases`). */
+  /** Its offer is served only when the rule also matches the verified profile (see `requiresVerifiedPurchases`). */
   isVerifiedOnly: boolean
 }
 
 /**
- * Whether a rule with this offer is matched on purchases the shop's server verified only. An
- * offer with a code (static or unique) is, unless it says `requiresVerified: false`: a code is
- * worth money, and browser-reported purchases can be faked from a console. Content alone, and
- * offers without a code, follow the browser's purchases, so a script-tag-only install still works.
+ * Whether a rule's offer is served only when the rule's conditions also hold on purchases the
+ * shop's server verified. An offer with a code (static or unique) is, unless it says
+ * `requiresVerified: false`: a code is worth money, and browser-reported purchases can be faked
+ * from a console. Content, and offers without a code, follow the browser's purchases, so a
+ * script-tag-only install still works for content.
  * @example requiresVerifiedPurchases({ kind: 'percent', value: 10, code: 'BACK10' }) // true
  * @example requiresVerifiedPurchases({ kind: 'percent', value: 10 }) // false
  */
