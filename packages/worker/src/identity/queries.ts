@@ -10,7 +10,10 @@ export const MAX_VISITORS_PER_CUSTOMER = 50
 /** SQL: whether person `?3` (of site `?1`) has room for one more browser. */
 const HAS_ROOM = `(SELECT count(*) FROM visitors WHERE site_id = ?1 AND person_id = ?3 AND visitor_id <> ?3) < ${MAX_VISITORS_PER_CUSTOMER}`
 
-/** The person a visitor belongs to (its own id until linked), or null for a visitor never seen. */
+/**
+ * The person a visitor belongs to (its own id until linked), or null for a visitor never seen.
+ * @example await findPersonOf(env.DB, site.id, 'V1St') // 'V1St' or 'c:id:cust-42'
+ */
 export async function findPersonOf(db: D1Database, siteId: string, visitorId: string): Promise<string | null> {
   const row = await db
     .prepare('SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2')
@@ -22,6 +25,7 @@ export async function findPersonOf(db: D1Database, siteId: string, visitorId: st
 /**
  * The site's identity secret (null until one is created): read only when a batch carries a signed
  * identify, so ordinary batches pay nothing for it.
+ * @example await findIdentitySecret(env.DB, site.id) // 'idsec_…' or null
  */
 export async function findIdentitySecret(db: D1Database, siteId: string): Promise<string | null> {
   const row = await db.prepare('SELECT identity_secret FROM sites WHERE id = ?1').bind(siteId).first<{ identity_secret: string | null }>()
@@ -33,6 +37,7 @@ export async function findIdentitySecret(db: D1Database, siteId: string): Promis
  * (`MAX_VISITORS_PER_CUSTOMER`). A visitor already linked to someone is left alone: one visitor id
  * belongs to one customer only. Callers link only on the shop's word: a signed identify, or an
  * order its server reported with both ids.
+ * @example statements.push(linkVisitorStatement(env.DB, site.id, 'V1St', 'c:id:cust-42'))
  */
 export function linkVisitorStatement(db: D1Database, siteId: string, visitorId: string, personId: string): D1PreparedStatement {
   return db
@@ -44,6 +49,7 @@ export function linkVisitorStatement(db: D1Database, siteId: string, visitorId: 
  * A new visitor row for a person: the fresh id a shared computer gets for its second customer.
  * When that customer is at the cap the row is its own person instead (a fresh, empty history:
  * never the first customer's).
+ * @example insertVisitorOfPersonStatement(env.DB, site.id, nanoid(), 'c:id:cust-42', Date.now())
  */
 export function insertVisitorOfPersonStatement(db: D1Database, siteId: string, visitorId: string, personId: string, now: number): D1PreparedStatement {
   return db

@@ -133,6 +133,7 @@ export async function offerArms(db: D1Database, siteId: string, start: number, e
 /**
  * Browser-reported orders placed in [start, end) that the shop's server corrected (its version
  * replaced the browser's). A partial index holds only corrected orders, so this reads no others.
+ * @example await countConflicts(env.DB, site.id, start, end) // 3
  */
 export async function countConflicts(db: D1Database, siteId: string, start: number, end: number): Promise<number> {
   const row = await db

@@ -44,6 +44,7 @@ export async function findCodeForHolder(db: D1Database, siteId: string, code: st
 /**
  * Marks a code used by a holder; false when it may not be used again. A unique code is used once
  * in all (`isUniqueCode`): a redemption by anyone blocks it. A static code is used once per holder.
+ * @example await insertRedemption(env.DB, { siteId, code, holder: 'c:id:cust-42', ruleId, orderId: null, isUniqueCode: true }, Date.now())
  */
 export async function insertRedemption(
   db: D1Database,
@@ -61,7 +62,10 @@ export async function insertRedemption(
   return result.meta.changes === 1
 }
 
-/** Whether the code was already used: by this holder, or (a unique code) by anyone. */
+/**
+ * Whether the code was already used: by this holder, or (a unique code) by anyone.
+ * @example await isRedeemed(env.DB, site.id, 'SPRING5', 'visitor:V1St', false)
+ */
 export async function isRedeemed(db: D1Database, siteId: string, code: string, holder: string, isUniqueCode: boolean): Promise<boolean> {
   const row = await db
     .prepare('SELECT 1 AS used FROM offer_redemptions WHERE site_id = ?1 AND code = ?2 AND (?4 = 1 OR holder = ?3) LIMIT 1')

@@ -8,7 +8,10 @@ export type ExistingOrder = {
   currency: string
 }
 
-/** Orders of the site among these ids (one query; ids travel as one JSON parameter). */
+/**
+ * Orders of the site among these ids (one query; ids travel as one JSON parameter).
+ * @example (await findOrders(env.DB, site.id, ['A-1'])).get('A-1')?.verified
+ */
 export async function findOrders(db: D1Database, siteId: string, orderIds: string[]): Promise<Map<string, ExistingOrder>> {
   const rows = await db
     .prepare(
@@ -27,7 +30,10 @@ export async function findOrders(db: D1Database, siteId: string, orderIds: strin
 
 export type KnownVisitor = { personId: string; visits: { visitId: string; startedAt: number }[] }
 
-/** Visitors among these ids, with their person and visits. */
+/**
+ * Visitors among these ids, with their person and visits.
+ * @example (await findVisitors(env.DB, site.id, ['V1St'])).get('V1St')?.personId
+ */
 export async function findVisitors(db: D1Database, siteId: string, visitorIds: string[]): Promise<Map<string, KnownVisitor>> {
   const known = new Map<string, KnownVisitor>()
   if (visitorIds.length === 0) return known
@@ -49,6 +55,7 @@ export async function findVisitors(db: D1Database, siteId: string, visitorIds: s
  * server's revenue and currency (and discount, if it gave one), marked corrected when anything
  * differed. When it belongs to someone else, it moves to that person's visit (placed when the
  * server says).
+ * @example correctOrderStatement(env.DB, site.id, '1001', { visitorId: 'buyer', visitId: 'b1', revenueMicros: 120_000_000, currency: 'USD', discountMicros: null, placedAt, day }, Date.now())
  */
 export function correctOrderStatement(
   db: D1Database,
