@@ -8,7 +8,9 @@ export default defineConfig({
   plugins: [
     cloudflareTest({
       wrangler: { configPath: './wrangler.jsonc' },
-      miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+      // MIGRATION_TEST_DB: an empty database of its own, where a migration test applies the
+      // migrations before one, writes data in the old shape, and then applies that one.
+      miniflare: { bindings: { TEST_MIGRATIONS: migrations }, d1Databases: ['MIGRATION_TEST_DB'] },
     }),
   ],
   test: {

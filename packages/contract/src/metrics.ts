@@ -94,4 +94,9 @@ export type MetricsReport = {
   offers: OfferMetrics[]
   /** Requests from bots in the range, filtered out of everything above. */
   botsFiltered: { events: number; decides: number }
+  /**
+   * Browser-reported orders placed in the range that the shop's server reported differently
+   * (another visitor or customer, revenue or currency): its version replaced the browser's.
+   */
+  conflicts: number
 }

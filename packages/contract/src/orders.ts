@@ -31,8 +31,13 @@ export const ServerOrdersRequestSchema = z.strictObject({
 export type ServerOrdersResult = {
   /** New orders stored. */
   accepted: number
-  /** Orders the browser had reported, now verified by the server. */
+  /** Orders the browser had reported exactly as the server does, now verified. */
   confirmed: number
+  /**
+   * Orders the browser had reported differently (another visitor or customer, revenue or
+   * currency): the server's version replaced the browser's, and both people were recounted.
+   */
+  conflicts: number
   /** Orders already stored and verified: nothing changed. */
   duplicates: number
 }

@@ -25,8 +25,11 @@ export const OfferSchema = z
       .optional(),
     expiresAt: DateTimeSchema.optional(),
     /**
-     * Serve this offer only on the strength of purchases the shop's server verified: the rule's
-     * segment condition is checked against verified purchases, so it cannot be faked from a browser.
+     * Serve this offer only when the rule's conditions (segment, orders, revenue, lapsed) also hold
+     * on purchases the shop's server verified, so it cannot be unlocked with purchases faked from a
+     * browser; otherwise the rule's content is served without it (a rule without content is then
+     * skipped). Default: true for an offer with a code (static or unique), false otherwise. `false`
+     * on a coded offer opts out, and rule checks warn about it (`unverified_coded_offer`).
      */
     requiresVerified: z.boolean().optional(),
   })

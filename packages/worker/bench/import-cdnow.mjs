@@ -11,7 +11,7 @@ import { cpus } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
-import { cdnowCustomers, classify, profileAfterIdentify } from './import-check.mjs'
+import { cdnowCustomers, classify, createIdentitySecret, profileAfterIdentify } from './import-check.mjs'
 
 const workerDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const file = resolve(workerDir, '../../../shared/data/cdnow/CDNOW_master.txt')
@@ -41,8 +41,9 @@ try {
   const byOrders = [...customers.values()].sort((a, b) => b.orders - a.orders || a.id.localeCompare(b.id))
   const sameDay = [...customers.values()].find((c) => c.orders > c.days.size && c.days.size > 1)
   const picks = [byOrders[0], byOrders[1], sameDay, customers.get('00001'), customers.get('00002'), byOrders.at(-1), byOrders[Math.floor(byOrders.length / 2)]]
+  const identitySecret = await createIdentitySecret(worker.url)
   for (const expected of new Set(picks)) {
-    const profile = await profileAfterIdentify(worker.url, expected.id)
+    const profile = await profileAfterIdentify(worker.url, expected.id, identitySecret)
     assert.deepEqual(
       { orders: profile.orders, purchaseVisits: profile.purchaseVisits, revenue: profile.revenue, segment: profile.segment },
       { orders: expected.orders, purchaseVisits: expected.days.size, revenue: expected.revenue, segment: classify(expected.days.size) },

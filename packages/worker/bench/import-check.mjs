@@ -2,7 +2,7 @@
 // bench/import-cdnow.mjs and cli/import.test.mjs: per customer, the orders, the distinct purchase
 // days (one purchase visit per calendar day) and the revenue, read straight from the file, and
 // the profile the worker gives when that customer signs in on a new device.
-import { randomUUID } from 'node:crypto'
+import { createHmac, randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { createInterface } from 'node:readline'
 
@@ -39,11 +39,27 @@ export function classify(purchaseVisits) {
 }
 
 /**
- * The profile the worker answers when a customer signs in on a device it has never seen.
+ * Creates (or replaces) the site's identity secret through the admin API, as a shop owner does
+ * once, so the checks can sign customer ids like the shop's server.
+ * @param {string} url the worker
+ * @returns {Promise<string>}
+ */
+export async function createIdentitySecret(url, secretKey = 'sk_demo') {
+  const response = await fetch(`${url}/v1/admin/site/identity-secret`, { method: 'POST', headers: { authorization: `Bearer ${secretKey}` } })
+  const body = await response.json()
+  if (!response.ok) throw new Error(`identity secret: HTTP ${response.status} ${JSON.stringify(body)}`)
+  return body.identitySecret
+}
+
+/**
+ * The profile the worker answers when a customer signs in on a device it has never seen, with an
+ * identify signed like the shop's server signs it (only a signed identify merges history).
  * @param {string} url the worker
  * @param {string} customerId
+ * @param {string} identitySecret from `createIdentitySecret`
  */
-export async function profileAfterIdentify(url, customerId, publicKey = 'pk_demo') {
+export async function profileAfterIdentify(url, customerId, identitySecret, publicKey = 'pk_demo') {
+  const signature = createHmac('sha256', identitySecret).update(customerId).digest('hex')
   const response = await fetch(`${url}/v1/events`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain', origin: 'http://localhost:3000' },
@@ -53,7 +69,7 @@ export async function profileAfterIdentify(url, customerId, publicKey = 'pk_demo
       visitId: 'login',
       events: [
         { id: randomUUID(), type: 'visit' },
-        { id: randomUUID(), type: 'identify', customerId },
+        { id: randomUUID(), type: 'identify', customerId, signature },
       ],
     }),
   })

@@ -7,6 +7,8 @@ export type ImportCounts = {
   sent: number
   accepted: number
   confirmed: number
+  /** Orders the browser had reported differently: the file's version replaced them. */
+  conflicts: number
   duplicates: number
   lineItems: number
   rejected: number

@@ -25,7 +25,7 @@ export async function sendBatch(connection: Connection, batch: LineOrder[]): Pro
     if (refused.size === 0) throw error
     const rest = batch.filter((_, index) => !refused.has(index))
     const rejected = [...refused].map(([index, reason]) => ({ line: batch[index]!.line, reason: `refused by the worker: ${reason}` }))
-    if (rest.length === 0) return { accepted: 0, confirmed: 0, duplicates: 0, rejected }
+    if (rest.length === 0) return { accepted: 0, confirmed: 0, conflicts: 0, duplicates: 0, rejected }
     return { ...(await postWithRetry(connection, rest)), rejected }
   }
 }

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
-import { cdnowCustomers, classify, profileAfterIdentify } from '../bench/import-check.mjs'
+import { cdnowCustomers, classify, createIdentitySecret, profileAfterIdentify } from '../bench/import-check.mjs'
 
 const workerDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const tsx = join(workerDir, 'node_modules/.bin/tsx')
@@ -73,7 +73,9 @@ describe('stammis import', () => {
     return Number(match[1].replaceAll(',', ''))
   }
 
-  const profile = (customerId) => profileAfterIdentify(worker.url, customerId)
+  // Created once (a second call would replace it), then every check signs with it.
+  let identitySecret
+  const profile = async (customerId) => profileAfterIdentify(worker.url, customerId, await (identitySecret ??= createIdentitySecret(worker.url)))
   const facts = (p) => ({ orders: p.orders, purchaseVisits: p.purchaseVisits, revenue: p.revenue, segment: p.segment })
 
   test('imports a Shopify export: one order per order, line items skipped, one purchase visit per day', async () => {

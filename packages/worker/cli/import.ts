@@ -39,8 +39,8 @@ Importing the same file again changes nothing (orders are matched by their id).
   --rejects FILE     write every rejected row (line, reason, the row's columns) to a CSV file
 ${connectionUsage}
 
-Progress goes to stderr, the summary to stdout: rows read, orders imported, confirmed and
-duplicates, and the rejected rows with their line numbers and reasons (the first 50).
+Progress goes to stderr, the summary to stdout: rows read, orders imported, confirmed (and
+corrected) and duplicates, and the rejected rows with their line numbers and reasons (the first 50).
 
 Exit status: 0 done (even with rejected rows: they are listed); 1 the worker could not be
 reached or refused the key (run the same command again: imported orders count as duplicates);
@@ -113,7 +113,7 @@ async function runImport(options: Options, connection: Connection | undefined): 
   // reading a large file.
   const site = connection ? await adminRequest<Site>(connection, 'GET', '/v1/admin/site') : undefined
 
-  const counts: ImportCounts = { rowsRead: 0, orders: 0, sent: 0, accepted: 0, confirmed: 0, duplicates: 0, lineItems: 0, rejected: 0 }
+  const counts: ImportCounts = { rowsRead: 0, orders: 0, sent: 0, accepted: 0, confirmed: 0, conflicts: 0, duplicates: 0, lineItems: 0, rejected: 0 }
   const rejects = createRejects(options.rejectsPath, header.fields)
   const progress = createProgress(process.stderr, counts, { isDryRun: options.isDryRun })
   const sorter = createOrderSorter()
@@ -226,6 +226,8 @@ async function sendAll(connection: Connection, orders: AsyncGenerator<LineOrder>
     counts.sent += batch.length
     counts.accepted += outcome.accepted
     counts.confirmed += outcome.confirmed
+    // A worker older than the conflicts count answers without it.
+    counts.conflicts += outcome.conflicts ?? 0
     counts.duplicates += outcome.duplicates
     counts.rejected += outcome.rejected.length
     for (const refused of outcome.rejected) rejects.add({ ...refused, fields: [] })
@@ -284,6 +286,7 @@ function summary(options: Options, counts: ImportCounts, shown: Reject[], starte
         row('rows read', counts.rowsRead, 'after the header'),
         row('imported', counts.accepted, 'new orders stored'),
         row('confirmed', counts.confirmed, 'orders the browser had reported, now verified'),
+        ...(counts.conflicts > 0 ? [row('corrected', counts.conflicts, 'orders the browser had reported differently: the file\'s version replaced them')] : []),
         row('duplicates', counts.duplicates, 'orders already imported, or repeated in the file'),
       ]
   if (counts.lineItems > 0) lines.push(row('line items', counts.lineItems, "more rows of an order's line items (skipped)"))

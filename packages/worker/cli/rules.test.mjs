@@ -141,6 +141,14 @@ describe('stammis rules', () => {
     assert.equal((await live()).version, 1)
   })
 
+  test('push shows the warning for a coded offer served on browser-reported purchases', async () => {
+    const loose = { rules: [{ id: 'loyal-code', slot: 'banner', status: 'live', when: { segments: ['repeat'] }, offer: { kind: 'percent', value: 20, code: 'LOYAL20', requiresVerified: false } }] }
+    const { code, stdout, stderr } = await stammis(['rules', 'push', file('loose.json', loose), '--dry-run'])
+    assert.equal(code, 0, stderr)
+    assert.match(stdout, /^ {2}! \[banner\] unverified_coded_offer: "loyal-code" hands out the code LOYAL20 on purchases the browser reports/m)
+    assert.equal((await live()).version, 1)
+  })
+
   test('an invalid rules file exits 2 naming each problem, and publishes nothing', async () => {
     const invalid = { rules: [handWritten.rules[0], { ...handWritten.rules[1], holdoutPercent: 90 }] }
     const { code, stdout, stderr } = await stammis(['rules', 'push', file('invalid.json', invalid), '--yes'])

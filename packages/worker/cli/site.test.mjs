@@ -86,12 +86,13 @@ describe('stammis site create', () => {
       currency: 'EUR',
       lapse_days: 60,
       time_zone: 'Europe/Berlin',
-      // Later settings keep their defaults: trust browser purchases, 395 days of raw events, no webhook
-      // yet, the default daily write quota.
+      // Later settings keep their defaults: trust browser purchases, 395 days of raw events, no
+      // webhook or identity secret yet, the default daily write quota.
       trust_browser_purchases: 1,
       retention_days: 395,
       webhook_secret: null,
       daily_write_quota: null,
+      identity_secret: null,
     })
     assert.ok(!JSON.stringify(site).includes(created.secretKey))
     // The per-site HMAC key: generated, stored, never printed.

@@ -6,10 +6,11 @@ import { importCommand } from './import'
 import { rulesPull } from './rules-pull'
 import { rulesPush } from './rules-push'
 import { siteCreate } from './site-create'
+import { siteIdentitySecret } from './site-identity-secret'
 import { siteQuota } from './site-quota'
 import { WranglerError } from './wrangler'
 
-const commands: Command[] = [siteCreate, siteQuota, rulesPull, rulesPush, importCommand]
+const commands: Command[] = [siteCreate, siteQuota, siteIdentitySecret, rulesPull, rulesPush, importCommand]
 
 function mainUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length))
@@ -19,9 +20,10 @@ Commands:
 ${commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}`).join('\n')}
   ${'help'.padEnd(width)}  show this text; "stammis help <command>" shows a command's options
 
-Run from the repository root as "pnpm stammis <command>". "site" commands write to the D1
+Run from the repository root as "pnpm stammis <command>". "site create" writes to the D1
 database with wrangler (--local: the state wrangler dev uses; --remote: the deployed one);
-"rules" and "import" commands call a running worker's admin API with the site's secret key.`
+"site identity-secret", "rules" and "import" call a running worker's admin API with the site's
+secret key.`
 }
 
 /** Help for one command, or for every command under a group's word ("stammis help rules"). */

@@ -5,6 +5,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends WorkerEnv {
       TEST_MIGRATIONS: D1Migration[]
+      /** Empty until a migration test applies migrations to it (see vitest.config.mts). */
+      MIGRATION_TEST_DB: D1Database
     }
   }
 }

@@ -104,3 +104,38 @@ export async function waitForWindowRoom(periodSeconds: number, neededMs: number)
   const left = periodMs - (Date.now() % periodMs)
   if (left < neededMs) await new Promise((done) => setTimeout(done, left + 50))
 }
+
+/**
+ * Creates the site's identity secret through the admin API, as a shop owner does once.
+ * @example const secret = await createIdentitySecret(site)
+ */
+export async function createIdentitySecret(site: TestSite): Promise<string> {
+  const response = await adminFetch('/v1/admin/site/identity-secret', site.secretKey, { method: 'POST' })
+  const body = (await response.json()) as { identitySecret: string }
+  if (response.status !== 200) throw new Error(`identity secret failed: ${JSON.stringify(body)}`)
+  return body.identitySecret
+}
+
+/**
+ * Signs a customer id the way a shop's server does (written here from the spec, not with the
+ * worker's code): HMAC-SHA256 keyed with the identity secret, over the id, as lowercase hex.
+ * @example await signCustomerId(secret, 'cust-42') // '5d1f…'
+ */
+export async function signCustomerId(identitySecret: string, customerId: string): Promise<string> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(identitySecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(customerId)))
+  return Array.from(mac, (byte) => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/**
+ * A signed identify for a site: creates its identity secret on first use, then returns identify
+ * events signed like a shop's server would sign them.
+ * @example const signedIdentify = identitySigner(site); events.push(await signedIdentify('cust-1'))
+ */
+export function identitySigner(site: TestSite): (customerId: string) => Promise<{ type: 'identify'; customerId: string; signature: string }> {
+  let secret: Promise<string> | undefined
+  return async (customerId) => {
+    secret ??= createIdentitySecret(site)
+    return { type: 'identify', customerId, signature: await signCustomerId(await secret, customerId) }
+  }
+}

@@ -5,7 +5,7 @@
  */
 import type { MetricsReport, Segment } from '@stammis/contract'
 
-export type LoggedEvent = { id: string; type: string; url?: string; orderId?: string; revenue?: number; currency?: string; discount?: number; customerId?: string }
+export type LoggedEvent = { id: string; type: string; url?: string; orderId?: string; revenue?: number; currency?: string; discount?: number; customerId?: string; signature?: string }
 export type LogEntry =
   | { at: number; kind: 'events'; visitorId: string; visitId: string; events: LoggedEvent[] }
   | { at: number; kind: 'decide'; visitorId: string; visitId: string; ruleId: string | null; variant: 'treatment' | 'control' | null }
@@ -40,7 +40,7 @@ function nextDayOf(day: string): string {
 /** Replays the log with the API's dedupe and visit rules. */
 function replay(log: LogEntry[]): { visits: Visit[]; orders: Order[]; firstExposure: Map<string, { at: number; variant: string }>; personOf: (visitorId: string) => string } {
   const visits = new Map<string, Visit>()
-  // Who is who: a visitor is its own person until it identifies; then it joins the customer.
+  // Who is who: a visitor is its own person until a signed identify; then it joins the customer.
   const people = new Map<string, string>()
   const personOf = (visitorId: string) => people.get(visitorId) ?? visitorId
   const seenEvents = new Set<string>()
@@ -54,7 +54,8 @@ function replay(log: LogEntry[]): { visits: Visit[]; orders: Order[]; firstExpos
       if (entry.ruleId && entry.variant && !firstExposure.has(exposureKey)) firstExposure.set(exposureKey, { at: entry.at, variant: entry.variant })
       continue
     }
-    const identified = entry.events.filter((e) => e.type === 'identify').at(-1)
+    // Only an identify the shop's server signed merges (the log holds valid signatures or none).
+    const identified = entry.events.filter((e) => e.type === 'identify' && e.signature !== undefined).at(-1)
     if (identified && personOf(entry.visitorId) === entry.visitorId) people.set(entry.visitorId, `customer:${identified.customerId}`)
     if (!visits.has(key)) {
       const person = personOf(entry.visitorId)
@@ -225,7 +226,8 @@ export function referenceMetrics(
     },
     cohorts,
     offers,
-    // The generated log has no bots.
+    // The generated log has no bots, and no server reports to conflict with the browser's.
     botsFiltered: { events: 0, decides: 0 },
+    conflicts: 0,
   }
 }

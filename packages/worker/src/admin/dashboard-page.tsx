@@ -157,6 +157,13 @@ function DashboardPage(props: {
               · bots filtered out: {props.data.report.botsFiltered.events} event batches, {props.data.report.botsFiltered.decides} decide calls
             </span>
           ) : null}
+          {props.data ? (
+            <span id="order-conflicts" title="Orders the browser reported differently from your server (another customer, revenue or currency): your server's version replaced them.">
+              {' '}
+              · {props.data.report.conflicts === 1 ? '1 browser-reported order' : `${props.data.report.conflicts} browser-reported orders`} corrected by your
+              server in this range
+            </span>
+          ) : null}
         </p>
       ) : null}
       <RangePicker from={props.form.from} to={props.form.to} today={props.today} range={props.range} />

@@ -1,6 +1,6 @@
-import { SEGMENTS } from '@stammis/contract'
+import { SEGMENTS, type RuleWarning } from '@stammis/contract'
 import type { Child } from 'hono/jsx'
-import { PREVIEW_BASE_STYLE, SEGMENT_LABELS } from './components'
+import { PREVIEW_BASE_STYLE, SEGMENT_LABELS, Warnings } from './components'
 import { Csrf, Layout } from './layout'
 import { RULE_FIELDS, type FieldErrors, type RuleForm } from './rule-form'
 import type { AdminContext } from './session'
@@ -62,6 +62,8 @@ export type EditorProps = {
   slots: string[]
   /** The highest priority in the rule's slot, for the hint. */
   topPriority: number | null
+  /** The working copy's warnings about this rule (as saved). */
+  warnings?: RuleWarning[]
 }
 
 /**
@@ -88,6 +90,7 @@ export function RuleEditor(props: EditorProps) {
         <a href="/admin">← All rules</a>
       </p>
       <h1>{title}</h1>
+      <Warnings warnings={props.warnings ?? []} />
       {count > 0 ? (
         <div class="errors" role="alert">
           <strong>
@@ -206,6 +209,20 @@ export function RuleEditor(props: EditorProps) {
             {f('offer.uniqueCodes.prefix', 'Code prefix', <Input form={form} name="offer.uniqueCodes.prefix" placeholder="VIP" />, 'Up to 12 capital letters or digits.')}
             {f('offer.uniqueCodes.validDays', 'Valid for days', <Input form={form} name="offer.uniqueCodes.validDays" type="number" />, 'Counted from when the visitor first sees it.')}
           </div>
+          {f(
+            'offer.requiresVerified',
+            'Which purchases unlock it',
+            <Select
+              form={form}
+              name="offer.requiresVerified"
+              options={[
+                ['', 'Default: verified purchases if it has a code, any otherwise'],
+                ['true', 'Only purchases your server verified'],
+                ['false', 'Also purchases the browser reports (anyone can fake them)'],
+              ]}
+            />,
+            'The rule’s conditions (segment, orders, spend, lapsed) are checked against these purchases. Verified: reported or confirmed by your shop’s server (orders API, webhook or import), so a code cannot be taken with purchases faked in a browser console.',
+          )}
         </fieldset>
 
         <fieldset>

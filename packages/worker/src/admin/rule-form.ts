@@ -15,7 +15,7 @@ export const RULE_FIELDS = [
   'id', 'slot', 'priority', 'status', 'when.segments', 'when.lapsed', 'when.minOrders', 'when.maxOrders',
   'when.minRevenue', 'when.maxRevenue', 'when.minVisits', 'when.urlPattern', 'when.referrerPattern',
   'content.type', 'content.value', 'offer.kind', 'offer.value', 'offer.code', 'offer.uniqueCodes',
-  'offer.uniqueCodes.prefix', 'offer.uniqueCodes.validDays', 'offer.expiresAt', 'holdoutPercent', 'startsAt', 'endsAt',
+  'offer.uniqueCodes.prefix', 'offer.uniqueCodes.validDays', 'offer.expiresAt', 'offer.requiresVerified', 'holdoutPercent', 'startsAt', 'endsAt',
 ] as const
 
 // Issues zod reports on a whole object are shown next to the input that decides it.
@@ -67,6 +67,7 @@ export function ruleToForm(rule: Rule, timeZone: string): RuleForm {
       'offer.uniqueCodes.prefix': text(offer?.uniqueCodes?.prefix),
       'offer.uniqueCodes.validDays': text(offer?.uniqueCodes?.validDays),
       'offer.expiresAt': isoToZoned(offer?.expiresAt, timeZone),
+      'offer.requiresVerified': text(offer?.requiresVerified),
       holdoutPercent: text(rule.holdoutPercent),
       startsAt: isoToZoned(rule.startsAt, timeZone),
       endsAt: isoToZoned(rule.endsAt, timeZone),
@@ -125,6 +126,8 @@ export function formToInput(form: RuleForm, timeZone: string): { input: Record<s
 
   let offer: unknown
   const kind = text('offer.kind')
+  // Empty keeps the default (verified purchases for a coded offer); "true" or "false" is explicit.
+  const requiresVerified = text('offer.requiresVerified')
   if (kind) {
     offer = compact({
       kind,
@@ -135,6 +138,7 @@ export function formToInput(form: RuleForm, timeZone: string): { input: Record<s
         ? { prefix: raw('offer.uniqueCodes.prefix').trim(), validDays: number('offer.uniqueCodes.validDays') }
         : undefined,
       expiresAt: time('offer.expiresAt'),
+      requiresVerified: requiresVerified === undefined ? undefined : requiresVerified === 'true',
     })
   }
 

@@ -212,6 +212,24 @@ describe('rules list, warnings and publish', () => {
     expect(html).toContain('New visitors get a better offer than your customers')
   })
 
+  it('keeps a coded offer\'s opt-out of verified purchases, and warns about it on the list and in the editor', async () => {
+    const { site, post, page } = await setup()
+    const loose = ruleFields({ id: 'loose-code', 'when.segments': ['repeat'], 'offer.kind': 'percent', 'offer.value': '10', 'offer.code': 'LOOSE', 'offer.requiresVerified': 'false' })
+    expect((await post('/admin/rules', loose)).status).toBe(303)
+    expect((await savedRules(site))![0]!.offer).toEqual({ kind: 'percent', value: 10, code: 'LOOSE', requiresVerified: false })
+    const list = await page('/admin')
+    expect(list.html).toContain('data-code="unverified_coded_offer"')
+    expect(list.html).toContain('Anyone can take this code with faked purchases')
+    const editor = await page('/admin/rules/loose-code')
+    expect(editor.html).toContain('data-code="unverified_coded_offer"')
+    expect(editor.html).toMatch(/<option value="false" selected/)
+
+    // Back to the default: the key is left out, and the warning goes.
+    expect((await post('/admin/rules/loose-code', { ...loose, 'offer.requiresVerified': '' })).status).toBe(303)
+    expect((await savedRules(site))![0]!.offer).toEqual({ kind: 'percent', value: 10, code: 'LOOSE' })
+    expect((await page('/admin')).html).not.toContain('unverified_coded_offer')
+  })
+
   it('publishes the working copy with who and a note, then shows it in versions', async () => {
     const { site, post, page } = await setup()
     await post('/admin/rules', ruleFields())

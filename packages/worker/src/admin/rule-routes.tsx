@@ -1,5 +1,6 @@
 import { PublishInputSchema, type Rule } from '@stammis/contract'
 import { Hono } from 'hono'
+import { analyzeRules } from '../rules/analyze'
 import { getVersion } from '../rules/versions'
 import { getWorkspace, publishWorkspace, saveWorkspace, type Workspace } from '../rules/workspace'
 import { Layout, noticeFor } from './layout'
@@ -19,8 +20,9 @@ function topPriority(rules: Rule[], slot: string | undefined): number | null {
 
 function renderEditor(c: AdminContext, rules: Rule[], form: RuleForm, errors: FieldErrors, originalId: string | null) {
   const slots = [...new Set(rules.map((rule) => rule.slot))].sort()
+  const warnings = originalId === null ? [] : analyzeRules(rules, Date.now()).filter((warning) => warning.ruleIds.includes(originalId))
   const editor = (
-    <RuleEditor c={c} form={form} errors={errors} originalId={originalId} slots={slots} topPriority={topPriority(rules, form.values.slot)} />
+    <RuleEditor c={c} form={form} errors={errors} originalId={originalId} slots={slots} topPriority={topPriority(rules, form.values.slot)} warnings={warnings} />
   )
   // 422: the browser shows the page with its errors; nothing was saved.
   return c.html(editor, Object.keys(errors).length > 0 ? 422 : 200)

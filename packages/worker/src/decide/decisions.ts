@@ -6,14 +6,15 @@ export type BuiltDecision = SlotChoice & { decision: Decision }
 
 /**
  * Turns chosen rules into the decisions sent to the browser. The control group gets no content
- * and no offer; a unique offer code is resolved to this visitor's own, valid from when they were
- * first shown it.
- * @example await buildDecisions(choices, site.codeSecret, visitorId, firstExposedAt, Date.now())
+ * and no offer; a withheld offer (not unlocked by verified purchases) is left out; a unique offer
+ * code is resolved to the holder's own (the verified customer, else the visitor: see
+ * `uniqueCodeHolder`), valid from when they were first shown it.
+ * @example await buildDecisions(choices, site.codeSecret, uniqueCodeHolder(visitorId, personId), firstExposedAt, Date.now())
  */
 export async function buildDecisions(
   choices: SlotChoice[],
   codeSecret: string,
-  visitorId: string,
+  codeHolder: string,
   firstExposedAt: Readonly<Record<string, number>>,
   now: number,
 ): Promise<BuiltDecision[]> {
@@ -21,7 +22,7 @@ export async function buildDecisions(
     choices.map(async (choice) => {
       const { rule, variant } = choice
       if (variant === 'control') return { ...choice, decision: { ruleId: rule.id, variant, content: null, offer: null } }
-      const offer = rule.offer ? await servedOffer(rule.offer, codeSecret, rule.id, visitorId, firstExposedAt[rule.id] ?? now) : null
+      const offer = rule.offer && !choice.isOfferWithheld ? await servedOffer(rule.offer, codeSecret, rule.id, codeHolder, firstExposedAt[rule.id] ?? now) : null
       return { ...choice, decision: { ruleId: rule.id, variant, content: rule.content ?? null, offer } }
     }),
   )

@@ -4,16 +4,26 @@ import type { VisitorState } from '../segments/classify'
 import { SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
 import type { Site } from '../sites/site'
 
-const EXPOSURE_TIMES = '(SELECT json_group_object(rule_id, first_exposed_at) FROM exposures WHERE site_id = s.id AND visitor_id = ?2)'
+/**
+ * When each rule was first shown to the visitor's person (rule id → epoch ms, as JSON): any of a
+ * customer's browsers counts, so a code's validity runs from the customer's first sight of it and
+ * a fresh browser (cleared cookies) does not restart it. `?2` is the visitor, `person` its person.
+ */
+function exposureTimesSql(siteId: string, person: string): string {
+  return `(SELECT json_group_object(rule_id, first_exposed_at) FROM (
+    SELECT rule_id, min(first_exposed_at) AS first_exposed_at FROM exposures
+    WHERE site_id = ${siteId} AND visitor_id IN (SELECT visitor_id FROM visitors WHERE site_id = ${siteId} AND person_id = ${person} UNION SELECT ?2)
+    GROUP BY rule_id))`
+}
 
 /**
- * When this visitor was first shown each rule: needed only for unique offer codes, whose expiry runs
- * from first sight. Decide asks for it inside its one query when the site's rules have such codes,
- * and here only in the rare case it could not know in advance (right after a publish).
+ * When this visitor's person was first shown each rule: needed only for unique offer codes, whose
+ * expiry runs from first sight. Decide asks for it inside its one query when the site's rules have
+ * such codes, and here only in the rare case it could not know in advance (right after a publish).
  */
 export async function loadExposureTimes(db: D1Database, siteId: string, visitorId: string): Promise<Record<string, number>> {
   const row = await db
-    .prepare('SELECT json_group_object(rule_id, first_exposed_at) AS times FROM exposures WHERE site_id = ?1 AND visitor_id = ?2')
+    .prepare(`SELECT ${exposureTimesSql('?1', '(SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)')} AS times`)
     .bind(siteId, visitorId)
     .first<{ times: string | null }>()
   return JSON.parse(row?.times ?? '{}') as Record<string, number>
@@ -23,7 +33,7 @@ export type DecideContext = {
   site: Site
   state: VisitorState
   rulesVersion: number
-  /** When this visitor was first shown each rule (rule id → epoch ms): unique codes expire from it. */
+  /** When this visitor's person was first shown each rule (rule id → epoch ms): unique codes expire from it. */
   firstExposedAt: Record<string, number>
   /** The site's daily write quota and what it used today: exposures are recorded only within it. */
   quota: WriteQuota
@@ -46,7 +56,7 @@ export async function loadDecideContext(
     .prepare(
       `SELECT ${SITE_COLUMNS}, ${VISITOR_STATE_COLUMNS},
          (SELECT max(version) FROM rulesets WHERE site_id = s.id) AS rules_version,
-         ${options.withExposureTimes ? EXPOSURE_TIMES : 'NULL'} AS first_exposed_at,
+         ${options.withExposureTimes ? exposureTimesSql('s.id', 'v.person_id') : 'NULL'} AS first_exposed_at,
          ${quotaColumns('?4')}
        FROM sites s
        LEFT JOIN visitors v ON v.site_id = s.id AND v.visitor_id = ?2

@@ -48,7 +48,7 @@ describe('POST /v1/decide', () => {
     const site = await createTestSite()
     await publishRules(site, [
       rule({ id: 'for-shoppers', when: { segments: ['shopper'] } }),
-      rule({ id: 'for-returning', when: { segments: ['returning'] }, offer: { kind: 'percent', value: 10, code: 'BACK10' } }),
+      rule({ id: 'for-returning', when: { segments: ['returning'] }, offer: { kind: 'percent', value: 10 } }),
       rule({ id: 'for-repeat', when: { segments: ['repeat'] } }),
     ])
     expect((await decide(site, 'new', ['hero'])).decisions.hero?.ruleId).toBe('for-shoppers')
@@ -60,7 +60,7 @@ describe('POST /v1/decide', () => {
       ruleId: 'for-returning',
       variant: 'treatment',
       content: { type: 'text', value: 'for-returning' },
-      offer: { kind: 'percent', value: 10, code: 'BACK10' },
+      offer: { kind: 'percent', value: 10 },
     })
 
     await buy(site, 'twice', 's1', 'o-t1')

@@ -9,11 +9,12 @@ import { hasQuotaRoom } from '../limits/quota'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { isBot } from '../http/bots'
 import { assertOriginAllowed } from '../http/cors'
+import { uniqueCodeHolder } from '../offers/codes'
 import { previewProfile } from '../preview/profile'
 import { answerBotDecide } from '../privacy/bot-answers'
 import { verifyPreviewToken } from '../preview/token'
 import { loadRuleset } from '../rules/store'
-import { toProfile, verifiedSegment } from '../segments/classify'
+import { toProfile, toVerifiedProfile } from '../segments/classify'
 import { assertPublicKeyField } from '../sites/public-key'
 import { buildDecisions } from './decisions'
 import { loadDecideContext, loadExposureTimes } from './queries'
@@ -53,7 +54,8 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   if (isBot(c.req.raw)) return answerBotDecide(c, site, request)
 
   let profile = toProfile(request.visitorId, context.state, now, site.lapseDays)
-  let verifiedProfile = { ...profile, segment: verifiedSegment(context.state) }
+  // Coded offers match on this one by default: what the shop's server verified, nothing else.
+  let verifiedProfile = toVerifiedProfile(request.visitorId, context.state, now, site.lapseDays)
   let isPreview = false
   if (request.preview) {
     const verified = await verifyPreviewToken(site.codeSecret, site.id, request.preview, now)
@@ -68,9 +70,10 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const ruleset = await loadRuleset(c.env, site.id, context.rulesVersion)
   rememberUniqueCodes(request.site, ruleset.hasUniqueCodes)
   const choices = chooseForSlots(ruleset, request.slots, profile, request.context, now, verifiedProfile)
-  const needsTimes = !withExposureTimes && choices.some(({ rule, variant }) => variant === 'treatment' && rule.offer?.uniqueCodes)
+  const needsTimes = !withExposureTimes && choices.some(({ rule, variant, isOfferWithheld }) => variant === 'treatment' && !isOfferWithheld && rule.offer?.uniqueCodes)
   const firstExposedAt = needsTimes ? await loadExposureTimes(c.env.DB, site.id, request.visitorId) : context.firstExposedAt
-  const built = await buildDecisions(choices, site.codeSecret, request.visitorId, firstExposedAt, now)
+  const codeHolder = uniqueCodeHolder(request.visitorId, context.state.personId)
+  const built = await buildDecisions(choices, site.codeSecret, codeHolder, firstExposedAt, now)
 
   const decisions: Record<string, Decision | null> = Object.fromEntries(request.slots.map((slot) => [slot, null]))
   for (const { slot, decision } of built) decisions[slot] = decision

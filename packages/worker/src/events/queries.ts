@@ -1,6 +1,7 @@
 import type { EventsRequest, StammisEvent } from '@stammis/contract'
-import { toMicros, type VisitorState } from '../segments/classify'
+import type { IdentifyRecord } from '../identity/identify'
 import { linkVisitorStatement } from '../identity/queries'
+import { toMicros, type VisitorState } from '../segments/classify'
 import {
   markVisitPurchasesStatement,
   recomputeVisitorStatement,
@@ -16,10 +17,10 @@ import { storedEvent } from './stored-url'
 export type RecordResult = { accepted: number; duplicates: number; state: VisitorState }
 
 export type RecordOptions = {
-  /** Link the visitor to this customer person (it identified, and is not someone else's). */
+  /** Link the visitor to this customer person (a signed identify, and not someone else's). */
   linkToPerson?: string | undefined
-  /** Customer id → what identify events store instead of it (never a raw email). */
-  customerKeys?: ReadonlyMap<string, string> | undefined
+  /** By event id: what each identify event stores instead of its customer id (never a raw email). */
+  identities?: ReadonlyMap<string, IdentifyRecord> | undefined
 }
 
 /**
@@ -63,7 +64,7 @@ export async function recordEvents(db: D1Database, site: Site, request: EventsRe
       statements.push(insertOrderStatement(db, site.id, visitorId, visitId, event, now, day))
     }
     eventStatementIndexes.push(statements.length)
-    statements.push(insertEventStatement(db, site.id, visitorId, visitId, event, now, options.customerKeys))
+    statements.push(insertEventStatement(db, site.id, visitorId, visitId, event, now, options.identities))
   }
 
   if (hasPurchase) statements.push(markVisitPurchasesStatement(db, site.id, visitorId, visitId, site.trustBrowserPurchases))
@@ -109,10 +110,12 @@ function insertEventStatement(
   visitId: string,
   event: StammisEvent,
   now: number,
-  customerKeys: ReadonlyMap<string, string> | undefined,
+  identities: ReadonlyMap<string, IdentifyRecord> | undefined,
 ): D1PreparedStatement {
   const { id, type, ...rest } = event
-  const data = event.type === 'identify' ? { customerKey: customerKeys?.get(event.customerId) ?? event.customerId } : rest
+  // An identify stores its customer key and whether it was signed: never the raw id (it may be an
+  // email address), nor the signature.
+  const data = event.type === 'identify' ? (identities?.get(event.id) ?? { customerKey: null, verified: false }) : rest
   const orderGuard =
     event.type === 'purchase'
       ? 'WHERE EXISTS (SELECT 1 FROM orders WHERE site_id = ?1 AND order_id = ?8 AND event_id = ?2)'

@@ -38,5 +38,6 @@ export function toCsv(report: MetricsReport): string {
   }
   rows.push('', line(['section', 'metric', 'value']))
   rows.push(line(['bots', 'eventsFiltered', report.botsFiltered.events]), line(['bots', 'decidesFiltered', report.botsFiltered.decides]))
+  rows.push(line(['orders', 'conflicts', report.conflicts]))
   return rows.join('\n') + '\n'
 }

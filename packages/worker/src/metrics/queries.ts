@@ -134,3 +134,16 @@ export async function offerArms(db: D1Database, siteId: string, start: number, e
     .all<OfferArmRow>()
   return rows.results
 }
+
+/**
+ * Browser-reported orders placed in [start, end) that the shop's server corrected (its version
+ * replaced the browser's). A partial index holds only corrected orders, so this reads no others.
+ * @example await countConflicts(env.DB, site.id, start, end) // 3
+ */
+export async function countConflicts(db: D1Database, siteId: string, start: number, end: number): Promise<number> {
+  const row = await db
+    .prepare('SELECT count(*) AS n FROM orders INDEXED BY orders_corrected WHERE site_id = ?1 AND placed_at >= ?2 AND placed_at < ?3 AND corrected_at IS NOT NULL')
+    .bind(siteId, start, end)
+    .first<{ n: number }>()
+  return row?.n ?? 0
+}

@@ -5,7 +5,7 @@ import { findLatestRuleset } from '../rules/queries'
 import { fromMicros } from '../segments/classify'
 import type { Site } from '../sites/site'
 import { dayStart, localDay, nextDay } from '../time/zone'
-import { cohortCounts, customerSummary, offerArms, segmentTotals, type OfferArmRow } from './queries'
+import { cohortCounts, countConflicts, customerSummary, offerArms, segmentTotals, type OfferArmRow } from './queries'
 import { conversionLift, ratio } from './stats'
 
 const DAY_MS = 86_400_000
@@ -18,13 +18,14 @@ const DAY_MS = 86_400_000
 export async function buildMetrics(env: Env, site: Site, from: string, to: string): Promise<MetricsReport> {
   const start = dayStart(from, site.timeZone)
   const end = dayStart(nextDay(to), site.timeZone)
-  const [segmentRows, customers, cohortRows, armRows, live, botDays] = await Promise.all([
+  const [segmentRows, customers, cohortRows, armRows, live, botDays, conflicts] = await Promise.all([
     segmentTotals(env.DB, site.id, from, to),
     customerMetrics(env, site, from, to),
     cohortCounts(env.DB, site.id, end),
     offerArms(env.DB, site.id, start, end, site.currency),
     findLatestRuleset(env.DB, site.id),
     findBotDays(env.DB, site.id, from, to),
+    countConflicts(env.DB, site.id, start, end),
   ])
 
   const totalRevenueMicros = segmentRows.reduce((sum, row) => sum + row.revenue_micros, 0)
@@ -92,6 +93,7 @@ export async function buildMetrics(env: Env, site: Site, from: string, to: strin
       events: botDays.reduce((sum, day) => sum + day.events, 0),
       decides: botDays.reduce((sum, day) => sum + day.decides, 0),
     },
+    conflicts,
   }
 }
 

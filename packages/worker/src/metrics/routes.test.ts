@@ -1,6 +1,6 @@
 import type { DecideResponse, MetricsReport } from '@stammis/contract'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { adminFetch, createTestSite, postJson, publishRules, type ErrorJson, type TestSite } from '../../test/helpers'
+import { adminFetch, createIdentitySecret, createTestSite, postJson, publishRules, signCustomerId, type ErrorJson, type TestSite } from '../../test/helpers'
 import { dayOf, midnightOf, referenceMetrics, type LogEntry, type LoggedEvent } from '../../test/metrics-reference'
 
 const TIME_ZONE = 'America/New_York'
@@ -23,6 +23,9 @@ function random(seed: number): () => number {
 
 type Planned = { at: number; visitorId: string; visitId: string } & ({ kind: 'events'; events: LoggedEvent[] } | { kind: 'decide' })
 
+/** Stands for the signature the shop's server computes, until the site has its identity secret. */
+const SIGN_ME = 'sign-me'
+
 /** A shop's history: visitors, visits, purchases (some in EUR, some with discounts), resends. */
 function planHistory(rand: () => number, start: number, spanDays: number, rangeEnd: number): Planned[] {
   const plan: Planned[] = []
@@ -35,8 +38,16 @@ function planHistory(rand: () => number, start: number, spanDays: number, rangeE
     const sentPurchases: Planned[] = []
     for (let n = 0; n < visitsCount; n++) {
       const visitId = id('visit-')
-      // Pairs of visitors (3 and 4, 13 and 14, ...) sign in as one customer on their second visit.
-      const signIn: LoggedEvent[] = n === 1 && v % 10 >= 3 && v % 10 <= 4 ? [{ id: id('e'), type: 'identify', customerId: `customer-${Math.floor(v / 10)}` }] : []
+      // Pairs of visitors (3 and 4, 13 and 14, ...) sign in as one customer on their second visit,
+      // signed by the shop's server (the signature is filled in once the site has its secret).
+      // Visitors 7, 17, ... claim that customer without a signature: that must merge nothing.
+      const customerId = `customer-${Math.floor(v / 10)}`
+      const signIn: LoggedEvent[] =
+        n === 1 && v % 10 >= 3 && v % 10 <= 4
+          ? [{ id: id('e'), type: 'identify', customerId, signature: SIGN_ME }]
+          : n === 1 && v % 10 === 7
+            ? [{ id: id('e'), type: 'identify', customerId }]
+            : []
       plan.push({ at, visitorId, visitId, kind: 'events', events: [{ id: id('e'), type: 'visit' }, ...signIn, { id: id('e'), type: 'pageview', url: 'https://shop.example/' }] })
       plan.push({ at: at + 1, visitorId, visitId, kind: 'decide' })
       if (rand() < 0.45) {
@@ -102,7 +113,12 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
     site = await createTestSite({ timeZone: TIME_ZONE, currency: 'USD', lapseDays: 30 })
     vi.setSystemTime(start - DAY)
     await publishRules(site, RULES)
-    for (const step of planHistory(random(20261123), start, 150, rangeEnd)) {
+    const identitySecret = await createIdentitySecret(site)
+    const plan = planHistory(random(20261123), start, 150, rangeEnd)
+    for (const event of plan.flatMap((step) => (step.kind === 'events' ? step.events : []))) {
+      if (event.signature === SIGN_ME) event.signature = await signCustomerId(identitySecret, event.customerId!)
+    }
+    for (const step of plan) {
       vi.setSystemTime(step.at)
       if (step.kind === 'events') {
         const response = await postJson('/v1/events', { site: site.publicKey, visitorId: step.visitorId, visitId: step.visitId, events: step.events })
@@ -160,6 +176,11 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
     const { env } = await import('cloudflare:test')
     const linked = await env.DB.prepare("SELECT count(*) AS n FROM visitors WHERE site_id = ?1 AND person_id LIKE 'c:%'").bind(site.siteId).first<{ n: number }>()
     expect(linked?.n).toBeGreaterThan(2)
+    // Those who claimed a customer without a signature stayed themselves.
+    const claimed = await env.DB.prepare("SELECT count(*) AS n, sum(person_id <> visitor_id) AS merged FROM visitors WHERE site_id = ?1 AND visitor_id LIKE 'visitor-%7'")
+      .bind(site.siteId)
+      .first<{ n: number; merged: number }>()
+    expect(claimed).toEqual({ n: 7, merged: 0 })
     const empty = await metrics('2025-06-01', '2025-06-30')
     expect(empty.totals).toEqual({ visits: 0, orders: 0, revenue: 0 })
     expect(empty.segments.shopper.conversionRate).toBeNull()

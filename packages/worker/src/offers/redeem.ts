@@ -1,11 +1,10 @@
 import type { Offer, RedeemRequest, Rule } from '@stammis/contract'
 import type { Env } from '../env'
+import { customerPersonId, isCustomerPerson } from '../identity/customer-key'
 import { findRuleset } from '../rules/queries'
 import type { Site } from '../sites/site'
 import { offerExpiry } from './codes'
-import { customerPersonId } from '../identity/customer-key'
-import { findVisitorsOfPerson } from '../identity/queries'
-import { findExposuresByCode, findRedemption, insertRedemption } from './queries'
+import { findCodeForHolder, insertRedemption, isRedeemed } from './queries'
 
 export type RedeemReason = 'unknown_code' | 'not_for_this_visitor' | 'expired' | 'already_redeemed'
 
@@ -17,39 +16,38 @@ const MESSAGES: Record<RedeemReason, string> = {
   unknown_code: 'No visitor was ever shown this code.',
   not_for_this_visitor: 'This code was shown to someone else.',
   expired: 'This code has expired.',
-  already_redeemed: 'This code was already used by this visitor or customer.',
+  already_redeemed: 'This code was already used (a unique code once in all; a static code once per visitor or customer).',
 }
 
 /**
  * The checkout server's check: is this code valid for this visitor or customer, and (unless a dry
- * run) mark it used, once. A code is valid for a holder who was served it (a unique code belongs
- * to exactly one visitor; a static code to everyone who was shown it), before its expiry, and not
- * yet used by that holder.
+ * run) mark it used. The holder is a customer (every browser linked to them: a visitor id that
+ * belongs to a customer counts as that customer) or an anonymous visitor. A code is valid for a
+ * holder who was served it, before its expiry, and not used up: a unique code is used once in all,
+ * a static code once per holder. Only the holder's exposures are looked up, in SQL.
  * @example await redeemCode(env, site, { code: 'BACK-7K2M9QXA', visitorId: 'V1St', dryRun: false }, Date.now())
  */
 export async function redeemCode(env: Env, site: Site, request: RedeemRequest, now: number): Promise<RedeemResult> {
   const code = request.code.trim().toUpperCase()
   const refuse = (reason: RedeemReason): RedeemResult => ({ valid: false, code, reason, message: MESSAGES[reason] })
 
-  const exposures = await findExposuresByCode(env.DB, site.id, code)
-  if (exposures.length === 0) return refuse('unknown_code')
-
-  // A customer holds the codes shown on any of their devices; the holder is their person id, so
-  // an email address used as customer id is never stored.
+  // A customer is held as their person id, so an email address used as customer id is never stored.
   const customerPerson = request.customerId ? await customerPersonId(site.codeSecret, request.customerId) : null
-  const holderVisitors = customerPerson ? await findVisitorsOfPerson(env.DB, site.id, customerPerson) : [request.visitorId!]
-  const exposure = exposures.find((candidate) => holderVisitors.includes(candidate.visitorId))
+  const lookup = await findCodeForHolder(env.DB, site.id, code, customerPerson ? { personId: customerPerson } : { visitorId: request.visitorId! })
+  if (!lookup.isKnown) return refuse('unknown_code')
+  const exposure = lookup.exposure
   if (!exposure) return refuse('not_for_this_visitor')
 
   const rule = await ruleOf(env, site.id, exposure.rulesetVersion, exposure.ruleId)
   const expiry = rule?.offer ? offerExpiry(rule.offer, exposure.firstExposedAt) : null
   if (expiry !== null && now >= expiry) return refuse('expired')
 
-  const holder = customerPerson ?? `visitor:${exposure.visitorId}`
+  const holder = customerPerson ?? (isCustomerPerson(lookup.visitorPerson) ? lookup.visitorPerson : `visitor:${request.visitorId!}`)
+  const isUniqueCode = Boolean(rule?.offer?.uniqueCodes)
   if (request.dryRun) {
-    if (await findRedemption(env.DB, site.id, code, holder)) return refuse('already_redeemed')
+    if (await isRedeemed(env.DB, site.id, code, holder, isUniqueCode)) return refuse('already_redeemed')
   } else {
-    const isFirstUse = await insertRedemption(env.DB, { siteId: site.id, code, holder, ruleId: exposure.ruleId, orderId: request.orderId ?? null }, now)
+    const isFirstUse = await insertRedemption(env.DB, { siteId: site.id, code, holder, ruleId: exposure.ruleId, orderId: request.orderId ?? null, isUniqueCode }, now)
     if (!isFirstUse) return refuse('already_redeemed')
   }
   const { uniqueCodes: _config, requiresVerified: _verified, ...offer } = rule?.offer ?? { kind: 'percent' as const, value: 0 }

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import type { DecideResponse } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
-import { adminFetch, createTestSite, eventId, postJson, publishRules, type ErrorJson, type TestSite } from '../../test/helpers'
+import { adminFetch, createTestSite, eventId, identitySigner, postJson, publishRules, type ErrorJson, type TestSite } from '../../test/helpers'
 
 const DAY = 86_400_000
 const uniqueRule = { id: 'back', slot: 'hero', status: 'live', content: { type: 'text', value: 'Hi' }, offer: { kind: 'percent', value: 10, uniqueCodes: { prefix: 'BACK', validDays: 30 } } }
@@ -96,7 +96,7 @@ describe('POST /v1/admin/offers/redeem', () => {
   it('finds the visitor of an identified customer', async () => {
     const site = await createTestSite()
     await publishRules(site, [uniqueRule])
-    await postJson('/v1/events', { site: site.publicKey, visitorId: 'phone', visitId: 's', events: [{ id: eventId(), type: 'identify', customerId: 'cust-9' }] })
+    await postJson('/v1/events', { site: site.publicKey, visitorId: 'phone', visitId: 's', events: [{ id: eventId(), ...(await identitySigner(site)('cust-9')) }] })
     const code = (await decide(site, 'phone')).decisions.hero!.offer!.code!
     await codeRecorded(site, code)
     expect(await redeem(site, { code, customerId: 'cust-9' })).toMatchObject({ valid: true })

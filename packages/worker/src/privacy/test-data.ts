@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import type { DecideResponse } from '@stammis/contract'
 import { expect } from 'vitest'
-import { adminFetch, eventId, postJson, publishRules, type TestSite } from '../../test/helpers'
+import { adminFetch, eventId, identitySigner, postJson, publishRules, type TestSite } from '../../test/helpers'
 
 /** A rule that gives every visitor a unique code, so exposures and redemptions hold ids. */
 export const UNIQUE_CODE_RULE = {
@@ -13,7 +13,6 @@ export const UNIQUE_CODE_RULE = {
 }
 
 export const visit = (url = 'https://shop.example/') => ({ type: 'visit', url, referrer: 'https://search.example/?q=grinder' })
-export const identify = (customerId: string) => ({ type: 'identify', customerId })
 export const purchase = (orderId: string, revenue = 30) => ({ type: 'purchase', orderId, revenue, currency: 'USD' })
 export const track = (name: string, props: object) => ({ type: 'track', name, props })
 
@@ -40,20 +39,25 @@ export async function redeem(site: TestSite, body: object): Promise<void> {
 }
 
 /**
- * A shop with one customer on two devices (an email address as customer id), and a stranger:
- * visits, page views, tracked events, orders, exposures with unique codes and redemptions.
+ * A shop with one customer on two devices (an email address as customer id, signed in with
+ * identifies signed by the shop's server), and a stranger: visits, page views, tracked events,
+ * orders, exposures with unique codes and redemptions. The phone is shown and uses its code before
+ * it signs in (a code of its own, held by the visitor); the laptop after (the customer's code, held
+ * by the customer).
  */
 export async function seedShop(site: TestSite): Promise<{ email: string; phoneCode: string; laptopCode: string }> {
   const email = 'Ana.Lopez+shop@Example.com'
+  const signedIdentify = identitySigner(site)
   await publishRules(site, [UNIQUE_CODE_RULE])
-  await send(site, 'vis-phone-7q', 'p1', [visit(), identify(email), purchase('ord-ana-1', 40)])
+  await send(site, 'vis-phone-7q', 'p1', [visit(), purchase('ord-ana-1', 40)])
   await send(site, 'vis-phone-7q', 'p2', [visit(), { type: 'pageview', url: 'https://shop.example/grinder' }, track('wishlist', { sku: 'grinder' }), purchase('ord-ana-2', 25)])
-  await send(site, 'vis-laptop-3k', 'l1', [visit(), identify(email.toLowerCase()), purchase('ord-ana-3', 10)])
-  await send(site, 'vis-bob-9z', 'b1', [visit(), identify('bob-42'), purchase('ord-bob-1', 7)])
   const phoneCode = await exposeCode(site, 'vis-phone-7q', 'p3')
+  await redeem(site, { code: phoneCode, visitorId: 'vis-phone-7q', orderId: 'ord-ana-2' })
+  await send(site, 'vis-phone-7q', 'p2', [await signedIdentify(email)])
+  await send(site, 'vis-laptop-3k', 'l1', [visit(), await signedIdentify(email.toLowerCase()), purchase('ord-ana-3', 10)])
+  await send(site, 'vis-bob-9z', 'b1', [visit(), await signedIdentify('bob-42'), purchase('ord-bob-1', 7)])
   const laptopCode = await exposeCode(site, 'vis-laptop-3k', 'l2')
   await exposeCode(site, 'vis-bob-9z', 'b2')
-  await redeem(site, { code: phoneCode, visitorId: 'vis-phone-7q', orderId: 'ord-ana-2' })
   await redeem(site, { code: laptopCode, customerId: email })
   return { email, phoneCode, laptopCode }
 }

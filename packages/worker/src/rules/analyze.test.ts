@@ -70,4 +70,25 @@ describe('analyzeRules', () => {
       ]),
     ).toEqual([])
   })
+
+  it('warns when a coded offer opts out of verified purchases on a rule only purchases unlock', () => {
+    const loose = (id: string, when: object, offer: object) => rule({ id, when, offer: { kind: 'percent', value: 10, requiresVerified: false, ...offer } })
+    const warnings = analyzeRules([loose('vip', { segments: ['repeat'] }, { code: 'VIP10' })], now)
+    expect(warnings).toEqual([
+      expect.objectContaining({ code: 'unverified_coded_offer', slot: 'hero', ruleIds: ['vip'], message: expect.stringContaining('anyone can fake those') }),
+    ])
+    expect(warnings[0]!.message).toContain('the code VIP10')
+    for (const when of [{ lapsed: true }, { minOrders: 1 }, { minRevenue: 100 }, { segments: ['returning', 'repeat'] }]) {
+      expect(codes([loose('r', when, { uniqueCodes: { prefix: 'U', validDays: 7 } })]), JSON.stringify(when)).toContain('unverified_coded_offer:r')
+    }
+  })
+
+  it('does not warn about the default, offers without a code, or rules everyone meets anyway', () => {
+    const offer = { kind: 'percent' as const, value: 10, code: 'TEN' }
+    expect(codes([rule({ id: 'a', when: { segments: ['repeat'] }, offer })])).toEqual([])
+    expect(codes([rule({ id: 'b', when: { segments: ['repeat'] }, offer: { ...offer, requiresVerified: true } })])).toEqual([])
+    expect(codes([rule({ id: 'c', when: { segments: ['repeat'] }, offer: { kind: 'percent', value: 10, requiresVerified: false } })])).toEqual([])
+    // No purchase needed: everyone gets the code anyway, so the opt-out changes nothing.
+    expect(codes([rule({ id: 'd', when: { urlPattern: '/sale*', maxOrders: 3 }, offer: { ...offer, requiresVerified: false } })])).toEqual([])
+  })
 })

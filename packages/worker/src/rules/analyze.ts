@@ -1,8 +1,9 @@
 import { SEGMENTS, type Offer, type Rule, type RuleWarning, type Segment } from '@stammis/contract'
 
 /**
- * Finds what a marketer should know before publishing: ties, rules that can never match, and
- * offers that favour new visitors over existing customers. Warnings never block a publish.
+ * Finds what a marketer should know before publishing: ties, rules that can never match, offers
+ * that favour new visitors over existing customers, and codes anyone can unlock with purchases
+ * faked in a browser. Warnings never block a publish.
  * @example analyzeRules(workspace.rules, Date.now()) // [{ code: 'priority_tie', slot: 'hero', ... }]
  */
 export function analyzeRules(rules: readonly Rule[], now: number): RuleWarning[] {
@@ -10,7 +11,7 @@ export function analyzeRules(rules: readonly Rule[], now: number): RuleWarning[]
   const warnings: RuleWarning[] = []
   for (const slot of [...new Set(active.map((rule) => rule.slot))]) {
     const slotRules = active.filter((rule) => rule.slot === slot)
-    warnings.push(...priorityTies(slot, slotRules), ...unmatchable(slot, slotRules), ...unfairOffers(slot, slotRules))
+    warnings.push(...priorityTies(slot, slotRules), ...unmatchable(slot, slotRules), ...unfairOffers(slot, slotRules), ...unverifiedCodes(slot, slotRules))
   }
   return warnings
 }
@@ -134,4 +135,34 @@ function describe(offer: Offer): string {
   if (offer.kind === 'percent') return `${offer.value}% off`
   if (offer.kind === 'amount') return `${offer.value} off`
   return 'free shipping'
+}
+
+/**
+ * Conditions a visitor who never bought cannot meet: a purchase is what unlocks the rule, so
+ * faking one (from the browser console) would.
+ */
+function needsPurchases(rule: Rule): boolean {
+  const when = rule.when
+  return (
+    (when.segments !== undefined && !when.segments.includes('shopper')) ||
+    when.lapsed === true ||
+    (when.minOrders ?? 0) > 0 ||
+    (when.minRevenue ?? 0) > 0
+  )
+}
+
+/**
+ * A coded offer opted out of verified purchases (`"requiresVerified": false`) on a rule only
+ * purchases unlock: browser-reported purchases decide who gets the code, and anyone can fake
+ * those. Where no purchase is needed everyone gets the code anyway, and the opt-out changes nothing.
+ */
+function unverifiedCodes(slot: string, rules: Rule[]): RuleWarning[] {
+  return rules
+    .filter((rule) => (rule.offer?.code || rule.offer?.uniqueCodes) && rule.offer.requiresVerified === false && needsPurchases(rule))
+    .map((rule) => ({
+      code: 'unverified_coded_offer',
+      slot,
+      ruleIds: [rule.id],
+      message: `"${rule.id}" hands out ${rule.offer?.code ? `the code ${rule.offer.code}` : 'unique codes'} on purchases the browser reports ("requiresVerified": false): anyone can fake those from the browser console and take the code. Remove "requiresVerified": false to serve it on purchases your server verified.`,
+    }))
 }

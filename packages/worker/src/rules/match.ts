@@ -1,4 +1,4 @@
-import type { Profile, Rule } from '@stammis/contract'
+import type { Offer, Profile, Rule } from '@stammis/contract'
 import { compileUrlPattern, matchesUrlPattern, type UrlPattern } from './pattern'
 
 export type RequestContext = { url?: string | undefined; referrer?: string | undefined }
@@ -9,6 +9,22 @@ export type CompiledRule = Rule & {
   endsAtMs: number | null
   urlPattern: UrlPattern | null
   referrerPattern: UrlPattern | null
+  /** Its offer is served only when the rule also matches the verified profile (see `requiresVerifiedPurchases`). */
+  isVerifiedOnly: boolean
+}
+
+/**
+ * Whether a rule's offer is served only when the rule's conditions also hold on purchases the
+ * shop's server verified. An offer with a code (static or unique) is, unless it says
+ * `requiresVerified: false`: a code is worth money, and browser-reported purchases can be faked
+ * from a console. Content, and offers without a code, follow the browser's purchases, so a
+ * script-tag-only install still works for content.
+ * @example requiresVerifiedPurchases({ kind: 'percent', value: 10, code: 'BACK10' }) // true
+ * @example requiresVerifiedPurchases({ kind: 'percent', value: 10 }) // false
+ */
+export function requiresVerifiedPurchases(offer: Offer | undefined): boolean {
+  if (!offer) return false
+  return offer.requiresVerified ?? Boolean(offer.code || offer.uniqueCodes)
 }
 
 /**
@@ -18,6 +34,7 @@ export type CompiledRule = Rule & {
 export function compileRule(rule: Rule): CompiledRule {
   return {
     ...rule,
+    isVerifiedOnly: requiresVerifiedPurchases(rule.offer),
     startsAtMs: rule.startsAt ? Date.parse(rule.startsAt) : null,
     endsAtMs: rule.endsAt ? Date.parse(rule.endsAt) : null,
     urlPattern: rule.when.urlPattern ? compileUrlPattern(rule.when.urlPattern) : null,

@@ -1,7 +1,7 @@
 import type { Profile } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
 import { classifyCases, completeEvents, historyCases, lapsedCases, type HistoryStep, type StepExpectation } from '../../test/golden-cases'
-import { classify, isLapsed, toMicros, toProfile } from './classify'
+import { classify, isLapsed, toMicros, toProfile, toVerifiedProfile } from './classify'
 
 const DAY = 86_400_000
 
@@ -78,7 +78,19 @@ describe('classification histories (golden cases, reference model)', () => {
 
 describe('toProfile', () => {
   const now = Date.parse('2026-11-23T12:00:00Z')
-  const base = { visits: 2, orders: 3, purchaseVisits: 2, verifiedPurchaseVisits: 0, revenueMicros: 19_990_000, lastPurchaseAt: now - DAY, currentVisitHasVerifiedPurchase: false }
+  const base = {
+    personId: 'v',
+    visits: 2,
+    orders: 3,
+    purchaseVisits: 2,
+    revenueMicros: 19_990_000,
+    lastPurchaseAt: now - DAY,
+    verifiedPurchaseVisits: 0,
+    verifiedOrders: 0,
+    verifiedRevenueMicros: 0,
+    verifiedLastPurchaseAt: null,
+    currentVisitHasVerifiedPurchase: false,
+  }
 
   it('does not count the current visit\'s purchase', () => {
     const profile = toProfile('v', { ...base, currentVisitHasPurchase: true }, now, 90)
@@ -104,5 +116,43 @@ describe('toProfile', () => {
     const state = { ...base, lastPurchaseAt: now - 10 * DAY, currentVisitHasPurchase: false }
     expect(toProfile('v', state, now, 7).lapsed).toBe(true)
     expect(toProfile('v', state, now, 30).lapsed).toBe(false)
+  })
+})
+
+describe('toVerifiedProfile', () => {
+  const now = Date.parse('2026-11-23T12:00:00Z')
+  const state = {
+    personId: 'v',
+    visits: 4,
+    orders: 5,
+    purchaseVisits: 3,
+    revenueMicros: 90_000_000,
+    lastPurchaseAt: now - DAY,
+    verifiedPurchaseVisits: 2,
+    verifiedOrders: 2,
+    verifiedRevenueMicros: 40_000_000,
+    verifiedLastPurchaseAt: now - 100 * DAY,
+    currentVisitHasPurchase: true,
+    currentVisitHasVerifiedPurchase: true,
+  }
+
+  it('counts only what the shop\'s server verified, the current visit\'s purchase from the next visit on', () => {
+    expect(toVerifiedProfile('v', state, now, 90)).toEqual({
+      visitorId: 'v',
+      segment: 'returning',
+      visits: 4,
+      orders: 2,
+      purchaseVisits: 1,
+      revenue: 40,
+      lastPurchaseAt: new Date(now - 100 * DAY).toISOString(),
+      lapsed: true,
+    })
+    // The browser's own view of the same visitor.
+    expect(toProfile('v', state, now, 90)).toMatchObject({ segment: 'repeat', orders: 5, revenue: 90, lapsed: false })
+  })
+
+  it('is a shopper with nothing verified, whatever the browser reported', () => {
+    const faked = { ...state, verifiedPurchaseVisits: 0, verifiedOrders: 0, verifiedRevenueMicros: 0, verifiedLastPurchaseAt: null, currentVisitHasVerifiedPurchase: false }
+    expect(toVerifiedProfile('v', faked, now, 90)).toMatchObject({ segment: 'shopper', orders: 0, revenue: 0, lastPurchaseAt: null, lapsed: false })
   })
 })

@@ -23,26 +23,36 @@ export function isLapsed(lastPurchaseAt: number | null, now: number, lapseDays: 
 
 /** The visitor's stored counters plus what is known about the visit the request belongs to. */
 export type VisitorState = {
+  /** The person the visitor belongs to: its own id, or `c:<customer key>`; null if never seen. */
+  personId: string | null
   visits: number
   orders: number
   /** Visits with at least one counted order, including the current visit if it has one. */
   purchaseVisits: number
-  /** Visits with at least one order the shop's server verified. */
-  verifiedPurchaseVisits: number
   revenueMicros: number
   lastPurchaseAt: number | null
+  /** Visits with at least one order the shop's server verified. */
+  verifiedPurchaseVisits: number
+  /** Orders the shop's server verified, their revenue (site currency) and the last one's time. */
+  verifiedOrders: number
+  verifiedRevenueMicros: number
+  verifiedLastPurchaseAt: number | null
   /** null when the worker has not seen this visit yet (e.g. decide ran before the visit event). */
   currentVisitHasPurchase: boolean | null
   currentVisitHasVerifiedPurchase: boolean
 }
 
 export const EMPTY_VISITOR: VisitorState = {
+  personId: null,
   visits: 0,
   orders: 0,
   purchaseVisits: 0,
-  verifiedPurchaseVisits: 0,
   revenueMicros: 0,
   lastPurchaseAt: null,
+  verifiedPurchaseVisits: 0,
+  verifiedOrders: 0,
+  verifiedRevenueMicros: 0,
+  verifiedLastPurchaseAt: null,
   currentVisitHasPurchase: null,
   currentVisitHasVerifiedPurchase: false,
 }
@@ -68,12 +78,24 @@ export function toProfile(visitorId: string, state: VisitorState, now: number, l
 }
 
 /**
- * The segment counting only server-verified purchases: what rules whose offer requires verified
- * status match on, so a segment that unlocks a discount cannot be faked from the browser console.
- * @example verifiedSegment({ ...state, verifiedPurchaseVisits: 1, currentVisitHasVerifiedPurchase: false }) // 'returning'
+ * The profile counting only purchases the shop's server verified: segment, orders, revenue, last
+ * purchase and lapsed all come from verified orders. Rules whose offer requires verified purchases
+ * (every coded offer by default) match on it, so nothing that unlocks a code can be faked from a
+ * browser console.
+ * @example toVerifiedProfile('v1', state, Date.now(), 90).orders // verified orders only
  */
-export function verifiedSegment(state: VisitorState): Segment {
-  return classify(state.verifiedPurchaseVisits - (state.currentVisitHasVerifiedPurchase ? 1 : 0))
+export function toVerifiedProfile(visitorId: string, state: VisitorState, now: number, lapseDays: number): Profile {
+  const purchaseVisits = state.verifiedPurchaseVisits - (state.currentVisitHasVerifiedPurchase ? 1 : 0)
+  return {
+    visitorId,
+    segment: classify(purchaseVisits),
+    visits: state.visits + (state.currentVisitHasPurchase === null ? 1 : 0),
+    orders: state.verifiedOrders,
+    purchaseVisits,
+    revenue: fromMicros(state.verifiedRevenueMicros),
+    lastPurchaseAt: state.verifiedLastPurchaseAt === null ? null : new Date(state.verifiedLastPurchaseAt).toISOString(),
+    lapsed: isLapsed(state.verifiedLastPurchaseAt, now, lapseDays),
+  }
 }
 
 /** Money is stored as integer micro-units so sums are exact. @example toMicros(19.99) // 19990000 */

@@ -2,16 +2,21 @@ import type { VisitorState } from './classify'
 
 /** Columns that `toVisitorState` reads; `v` is visitors, `cv` the request's visit (LEFT JOINed). */
 export const VISITOR_STATE_COLUMNS =
-  'v.visits, v.orders, v.purchase_visits, v.verified_purchase_visits, v.revenue_micros, v.last_purchase_at, ' +
+  'v.person_id, v.visits, v.orders, v.purchase_visits, v.revenue_micros, v.last_purchase_at, ' +
+  'v.verified_purchase_visits, v.verified_orders, v.verified_revenue_micros, v.verified_last_purchase_at, ' +
   'cv.has_purchase AS current_visit_has_purchase, cv.has_verified_purchase AS current_visit_has_verified_purchase'
 
 export type VisitorStateRow = {
+  person_id: string | null
   visits: number | null
   orders: number | null
   purchase_visits: number | null
-  verified_purchase_visits: number | null
   revenue_micros: number | null
   last_purchase_at: number | null
+  verified_purchase_visits: number | null
+  verified_orders: number | null
+  verified_revenue_micros: number | null
+  verified_last_purchase_at: number | null
   current_visit_has_purchase: number | null
   current_visit_has_verified_purchase: number | null
 }
@@ -19,12 +24,16 @@ export type VisitorStateRow = {
 /** Maps a row selected with `VISITOR_STATE_COLUMNS`; a visitor never seen maps to all zeroes. */
 export function toVisitorState(row: VisitorStateRow): VisitorState {
   return {
+    personId: row.person_id,
     visits: row.visits ?? 0,
     orders: row.orders ?? 0,
     purchaseVisits: row.purchase_visits ?? 0,
-    verifiedPurchaseVisits: row.verified_purchase_visits ?? 0,
     revenueMicros: row.revenue_micros ?? 0,
     lastPurchaseAt: row.last_purchase_at,
+    verifiedPurchaseVisits: row.verified_purchase_visits ?? 0,
+    verifiedOrders: row.verified_orders ?? 0,
+    verifiedRevenueMicros: row.verified_revenue_micros ?? 0,
+    verifiedLastPurchaseAt: row.verified_last_purchase_at,
     currentVisitHasPurchase: row.current_visit_has_purchase === null ? null : row.current_visit_has_purchase === 1,
     currentVisitHasVerifiedPurchase: row.current_visit_has_verified_purchase === 1,
   }
@@ -60,9 +69,10 @@ export const COUNTED_ORDER = '(verified = 1 OR ?4 = 1)'
  * the person's visitors, and writes them on every one of those visitor rows (so decide reads one
  * row, whichever device asks). Deriving them from the facts, inside the same transaction that wrote
  * the facts, is what keeps concurrent and retried batches from ever counting an order twice, and
- * makes merging visitors idempotent and order-independent. Revenue is summed with `total()`, a
- * double that cannot overflow (SQLite's integer `sum()` throws past 2^63 micro-units, which enough
- * orders at the 1e9 limit reach), and exact below 2^53 micro-units (9 billion).
+ * makes merging visitors idempotent and order-independent. One pass over the person's visits and
+ * one over their orders give both the counted and the server-verified counters. Revenue is summed
+ * with `total()`, a double that cannot overflow (SQLite's integer `sum()` throws past 2^63
+ * micro-units, which enough orders at the 1e9 limit reach), and exact below 2^53 micro-units.
  * @example recomputeVisitorStatement(env.DB, site.id, visitorId, site.currency, site.trustBrowserPurchases)
  */
 export function recomputeVisitorStatement(
@@ -75,12 +85,17 @@ export function recomputeVisitorStatement(
   return db
     .prepare(
       `UPDATE visitors SET
-         visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND visitor_id IN (${PERSON_MEMBERS})),
-         purchase_visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_purchase = 1 AND visitor_id IN (${PERSON_MEMBERS})),
-         verified_purchase_visits = (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_verified_purchase = 1 AND visitor_id IN (${PERSON_MEMBERS})),
-         orders = (SELECT count(*) FROM orders ${BY_VISITOR} WHERE site_id = ?1 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS})),
-         revenue_micros = (SELECT total(revenue_micros) FROM orders ${BY_VISITOR} WHERE site_id = ?1 AND currency = ?3 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS})),
-         last_purchase_at = (SELECT max(placed_at) FROM orders ${BY_VISITOR} WHERE site_id = ?1 AND ${COUNTED_ORDER} AND visitor_id IN (${PERSON_MEMBERS}))
+         (visits, purchase_visits, verified_purchase_visits) = (
+           SELECT count(*), coalesce(sum(has_purchase), 0), coalesce(sum(has_verified_purchase), 0)
+           FROM visits WHERE site_id = ?1 AND visitor_id IN (${PERSON_MEMBERS})),
+         (orders, revenue_micros, last_purchase_at, verified_orders, verified_revenue_micros, verified_last_purchase_at) = (
+           SELECT coalesce(sum(${COUNTED_ORDER}), 0),
+             total(CASE WHEN ${COUNTED_ORDER} AND currency = ?3 THEN revenue_micros ELSE 0 END),
+             max(CASE WHEN ${COUNTED_ORDER} THEN placed_at END),
+             coalesce(sum(verified), 0),
+             total(CASE WHEN verified = 1 AND currency = ?3 THEN revenue_micros ELSE 0 END),
+             max(CASE WHEN verified = 1 THEN placed_at END)
+           FROM orders ${BY_VISITOR} WHERE site_id = ?1 AND visitor_id IN (${PERSON_MEMBERS}))
        WHERE site_id = ?1 AND person_id = (SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)`,
     )
     .bind(siteId, visitorId, currency, trustBrowserPurchases ? 1 : 0)

@@ -13,15 +13,18 @@ export const SiteSettingsPatchSchema = z.strictObject({
 })
 
 /**
- * `/v1/admin/site`: the site's settings, and the order webhook's signing secret (shown once).
- * Changing `trustBrowserPurchases` applies to each visitor from their next event or order on.
+ * `/v1/admin/site`: the site's settings, the order webhook's signing secret and the identity
+ * secret (each shown once). Changing `trustBrowserPurchases` applies to each visitor from their
+ * next event or order on.
  */
 export const siteRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const site = c.get('site')
-    const row = await c.env.DB.prepare('SELECT webhook_secret IS NOT NULL AS has_secret FROM sites WHERE id = ?1').bind(site.id).first<{ has_secret: number }>()
+    const row = await c.env.DB.prepare('SELECT webhook_secret IS NOT NULL AS has_secret, identity_secret IS NOT NULL AS has_identity_secret FROM sites WHERE id = ?1')
+      .bind(site.id)
+      .first<{ has_secret: number; has_identity_secret: number }>()
     const { codeSecret: _secret, ...visible } = site
-    return c.json({ ...visible, hasWebhookSecret: row?.has_secret === 1 })
+    return c.json({ ...visible, hasWebhookSecret: row?.has_secret === 1, hasIdentitySecret: row?.has_identity_secret === 1 })
   })
   .patch('/', async (c) => {
     const patch = await readBody(c, SiteSettingsPatchSchema)
@@ -41,4 +44,12 @@ export const siteRoutes = new Hono<AppEnv>()
     const secret = `whsec_${randomPart()}`
     await c.env.DB.prepare('UPDATE sites SET webhook_secret = ?2 WHERE id = ?1').bind(c.get('site').id, secret).run()
     return c.json({ secret })
+  })
+  .post('/identity-secret', async (c) => {
+    // The shop's server signs signed-in customers' ids with it (HMAC-SHA256); only signed identifies
+    // merge a browser into a customer's history. A new secret replaces the old one at once: until
+    // the server signs with the new one, identifies count as unsigned (recorded, never merged).
+    const identitySecret = `idsec_${randomPart()}`
+    await c.env.DB.prepare('UPDATE sites SET identity_secret = ?2 WHERE id = ?1').bind(c.get('site').id, identitySecret).run()
+    return c.json({ identitySecret })
   })

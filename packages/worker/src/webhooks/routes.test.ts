@@ -32,7 +32,7 @@ describe('POST /v1/webhooks/:publicKey/orders', () => {
     expect(secret).toMatch(/^whsec_/)
     const response = await deliver(site, body, await signed(secret, body))
     expect(response.status).toBe(200)
-    expect(await response.json()).toEqual({ accepted: 1, confirmed: 0, duplicates: 0 })
+    expect(await response.json()).toEqual({ accepted: 1, confirmed: 0, conflicts: 0, duplicates: 0 })
     expect(await countRows('orders', site.siteId)).toBe(1)
   })
 
@@ -96,7 +96,7 @@ describe('POST /v1/webhooks/:publicKey/orders', () => {
     const atCap = padded('CAP-1', WEBHOOK_MAX_BODY_BYTES)
     const atCapAnswer = await deliver(site, atCap, await signed(secret, atCap))
     expect(atCapAnswer.status).toBe(200)
-    expect(await atCapAnswer.json()).toEqual({ accepted: 1, confirmed: 0, duplicates: 0 })
+    expect(await atCapAnswer.json()).toEqual({ accepted: 1, confirmed: 0, conflicts: 0, duplicates: 0 })
 
     const over = padded('CAP-2', WEBHOOK_MAX_BODY_BYTES + 1)
     const answer = await deliver(site, over, await signed(secret, over))
