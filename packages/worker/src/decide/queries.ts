@@ -1,6 +1,6 @@
 import { VISITOR_STATE_COLUMNS, toVisitorState, type VisitorStateRow } from '../segments/queries'
 import type { VisitorState } from '../segments/classify'
-import { SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
+import { publicKeyMatches, SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
 import type { Site } from '../sites/site'
 
 const EXPOSURE_TIMES = '(SELECT json_group_object(rule_id, first_exposed_at) FROM exposures WHERE site_id = s.id AND visitor_id = ?2)'
@@ -27,7 +27,8 @@ export type DecideContext = {
 }
 
 /**
- * Everything decide needs from storage in a single D1 round trip: the site (by public key), the
+ * Everything decide needs from storage in a single D1 round trip: the site (by public key, or by
+ * the key it replaced while that is in its grace period), the
  * visitor's counters, whether the request's visit has a purchase, and the live rule-set version
  * (the rules themselves come from memory or KV). Null when no site has the key.
  */
@@ -36,7 +37,7 @@ export async function loadDecideContext(
   publicKey: string,
   visitorId: string,
   visitId: string,
-  options: { withExposureTimes: boolean },
+  options: { withExposureTimes: boolean; now: number },
 ): Promise<DecideContext | null> {
   const row = await db
     .prepare(
@@ -46,9 +47,9 @@ export async function loadDecideContext(
        FROM sites s
        LEFT JOIN visitors v ON v.site_id = s.id AND v.visitor_id = ?2
        LEFT JOIN visits cv ON cv.site_id = s.id AND cv.visitor_id = ?2 AND cv.visit_id = ?3
-       WHERE s.public_key = ?1`,
+       WHERE ${publicKeyMatches('?1', '?4')}`,
     )
-    .bind(publicKey, visitorId, visitId)
+    .bind(publicKey, visitorId, visitId, options.now)
     .first<SiteRow & VisitorStateRow & { rules_version: number | null; first_exposed_at: string | null }>()
   if (!row) return null
   return {

@@ -42,7 +42,7 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
 
   // Exposure times only matter for unique offer codes; skip them for sites known to have none.
   const withExposureTimes = sitesWithUniqueCodes.get(request.site) ?? true
-  const context = await loadDecideContext(c.env.DB, request.site, request.visitorId, request.visitId, { withExposureTimes })
+  const context = await loadDecideContext(c.env.DB, request.site, request.visitorId, request.visitId, { withExposureTimes, now })
   if (!context) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
   const { site } = context
   assertOriginAllowed(c, site)

@@ -23,7 +23,7 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const raw = await readJson(c)
   assertPublicKeyField(raw)
   const publicKey = (raw as { site: string }).site
-  const site = await findSiteByPublicKey(c.env.DB, publicKey)
+  const site = await findSiteByPublicKey(c.env.DB, publicKey, Date.now())
   if (!site) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
   assertOriginAllowed(c, site)
   const request = parseWith(EventsRequestSchema, raw)
