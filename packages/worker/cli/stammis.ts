@@ -6,9 +6,10 @@ import { importCommand } from './import'
 import { rulesPull } from './rules-pull'
 import { rulesPush } from './rules-push'
 import { siteCreate } from './site-create'
+import { siteRotate } from './site-rotate'
 import { WranglerError } from './wrangler'
 
-const commands: Command[] = [siteCreate, rulesPull, rulesPush, importCommand]
+const commands: Command[] = [siteCreate, siteRotate, rulesPull, rulesPush, importCommand]
 
 function mainUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length))
