@@ -60,7 +60,7 @@ export const RedeemRequestSchema = z
     path: ['visitorId'],
   })
 
-export type WarningCode = 'priority_tie' | 'never_matches' | 'shadowed' | 'new_visitors_favoured'
+export type WarningCode = 'priority_tie' | 'never_matches' | 'shadowed' | 'new_visitors_favoured' | 'html_sanitized'
 
 /** A problem found in a rule set: shown in the editor and returned by the API, never blocking. */
 export type RuleWarning = { code: WarningCode; slot: string; ruleIds: string[]; message: string }

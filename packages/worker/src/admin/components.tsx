@@ -85,6 +85,7 @@ const WARNING_TITLES: Record<RuleWarning['code'], string> = {
   priority_tie: 'Two rules tie',
   never_matches: 'A rule can never match',
   shadowed: 'A rule is always beaten by another',
+  html_sanitized: 'HTML was cleaned',
 }
 
 /**
