@@ -79,6 +79,59 @@ describe('loadRuleset', () => {
 })
 
 describe('publishRuleset', () => {
+  it('writes D1 before KV: a version KV does not have yet is served from D1', async () => {
+    const site = await createTestSite()
+    const seen: string[] = []
+    // Real bindings; the KV write is held back until the test has checked what decide serves.
+    let releaseKv: () => void = () => {}
+    const kvHeld = new Promise<void>((resolve) => (releaseKv = resolve))
+    const slowKv = new Proxy(env.RULES, {
+      get(target, property) {
+        if (property === 'put') {
+          return async (...args: Parameters<KVNamespace['put']>) => {
+            seen.push('kv')
+            await kvHeld
+            return target.put(...args)
+          }
+        }
+        const value = Reflect.get(target, property) as unknown
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const publishing = publishRuleset({ ...env, RULES: slowKv }, site.siteId, [rule('d1-first', 1)], Date.now())
+    await expect.poll(() => seen).toEqual(['kv'])
+    // The D1 row is in (the version is live) while the KV write waits.
+    expect(await env.RULES.get(rulesetKey(site.siteId, 1))).toBeNull()
+    const served = await loadRuleset(env, site.siteId, 1, SANITIZED)
+    expect(served.bySlot.get('hero')?.[0]?.id).toBe('d1-first')
+    releaseKv()
+    expect((await publishing).version).toBe(1)
+    expect(await env.RULES.get(rulesetKey(site.siteId, 1), 'json')).toMatchObject({ version: 1, rules: [{ id: 'd1-first' }] })
+  })
+
+  it('succeeds when the KV write fails: the version is live in D1 and served from there', async () => {
+    const site = await createTestSite()
+    const brokenKv = new Proxy(env.RULES, {
+      get(target, property) {
+        if (property === 'put') return () => Promise.reject(new Error('KV is down'))
+        const value = Reflect.get(target, property) as unknown
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const published = await publishRuleset({ ...env, RULES: brokenKv }, site.siteId, [rule('despite-kv', 1)], Date.now())
+    expect(published.version).toBe(1)
+    expect(await env.RULES.get(rulesetKey(site.siteId, 1))).toBeNull()
+    expect((await loadRuleset(env, site.siteId, 1, SANITIZED)).bySlot.get('hero')?.[0]?.id).toBe('despite-kv')
+  })
+
+  it('a refused publish (expectVersion) writes nothing anywhere', async () => {
+    const site = await createTestSite()
+    await publishRuleset(env, site.siteId, [rule('v1', 1)], Date.now())
+    await expect(publishRuleset(env, site.siteId, [rule('stale', 1)], Date.now(), { actor: 'x', expectVersion: 0 })).rejects.toMatchObject({ code: 'publish_conflict' })
+    expect(await env.RULES.get(rulesetKey(site.siteId, 2))).toBeNull()
+    expect((await loadRuleset(env, site.siteId, 1, SANITIZED)).bySlot.get('hero')?.[0]?.id).toBe('v1')
+  })
+
   it('refuses a version number taken by a concurrent publish', async () => {
     const site = await createTestSite()
     // Another publish wins version 1 between our read of the latest version and our insert.

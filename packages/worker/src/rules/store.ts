@@ -74,10 +74,15 @@ function refresh(env: Env, siteId: string, version: number, policy: HtmlPolicy):
   return loading
 }
 
+/**
+ * The rules of a version decide was told is live by D1: from KV, or from D1 itself when KV does not
+ * have it (a publish writes D1 first, and KV is eventually consistent across locations), so a
+ * version KV lacks is still served, and only as D1 has it.
+ */
 async function fetchRules(env: Env, siteId: string, version: number): Promise<Rule[]> {
   if (version === 0) return []
   const fromKv = await env.RULES.get<Ruleset>(rulesetKey(siteId, version), 'json')
-  if (fromKv) return fromKv.rules
+  if (fromKv?.version === version) return fromKv.rules
   const fromDb = await findRuleset(env.DB, siteId, version)
   return fromDb?.rules ?? []
 }
@@ -95,10 +100,12 @@ export type PublishOptions = {
 export type PublishedRuleset = Ruleset & { sanitizedRuleIds: string[] }
 
 /**
- * Publishes a validated set as the next version: KV first, then the D1 row that makes it live, so
- * decide never sees a version KV cannot serve. Two publishes racing for one version number: the
- * second gets `publish_conflict` and nothing of it goes live. Html content is sanitized unless
- * `allowScripts`. The workspace (the editor's working copy) is reset to what was published.
+ * Publishes a validated set as the next version: first the D1 row, which makes it live (D1 is the
+ * source of truth, and its primary key decides a race), then KV, a cache of that row. Two
+ * publishes racing for one version number: the second gets `publish_conflict` before it has
+ * written anything, so nothing of it can be served. Until the KV write lands (or if it fails),
+ * decide reads the version from D1. Html content is sanitized unless `allowScripts`. The
+ * workspace (the editor's working copy) is reset to what was published.
  * @example const { version } = await publishRuleset(env, site.id, rules, Date.now(), { actor: 'Maria' })
  */
 export async function publishRuleset(
@@ -115,9 +122,15 @@ export async function publishRuleset(
   }
   const version = live + 1
   const ruleset: Ruleset = { version, publishedAt: new Date(now).toISOString(), publishedBy: options.actor, note: options.note ?? null, rules }
-  await env.RULES.put(rulesetKey(siteId, version), JSON.stringify(ruleset))
   const inserted = await insertRuleset(env.DB, siteId, ruleset, now)
   if (!inserted) throw new ApiError('publish_conflict', 'Another publish took this version at the same moment; publish again.')
+  // Only the publish that owns the version in D1 writes its KV key, so KV can never hold refused rules.
+  try {
+    await env.RULES.put(rulesetKey(siteId, version), JSON.stringify(ruleset))
+  } catch (error) {
+    // The version is live already: decide falls back to D1 for it, so the publish still succeeded.
+    console.error(`publish: KV write of ${rulesetKey(siteId, version)} failed; decide reads it from D1`, error)
+  }
   await clearWorkspace(env.DB, siteId)
   return { ...ruleset, sanitizedRuleIds: changedRuleIds }
 }
