@@ -31,6 +31,7 @@ export const IdentifyEventSchema = z.strictObject({
   ...base,
   type: z.literal('identify'),
   customerId: z.string().min(1).max(256),
+  signature: z.string().regex(/^[0-9a-f]{64}$/, 'lowercase hex HMAC-SHA256 of the customer id').optional(),
 })
 
 export const TrackEventSchema = z.strictObject({

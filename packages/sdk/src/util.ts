@@ -1,4 +1,13 @@
-/** Small helpers shared by every piece. None of them throws. */
+/**
+ * Small helpers shared by every piece. None of them throws. Their order here, like the order of
+ * client.ts's imports, is the one that compresses smallest (about 10 bytes of the budget).
+ */
+
+/** The contract caps URLs at 2048 characters; a longer one would get the whole batch refused. */
+export const clip = (u: string): string => u.slice(0, 2048)
+
+
+export const here = (): string => clip(location.href)
 
 export const W = window
 export const D = document
@@ -6,19 +15,20 @@ export const L = 'localStorage'
 export const SS = 'sessionStorage'
 type Store = typeof L | typeof SS
 
-/** A random id of 128 bits written as up to 40 digits, valid for the contract's IdSchema. */
-export const rid = (): string => crypto.getRandomValues(new Uint32Array(4)).join('')
-
 /**
  * True for strings the worker accepts as ids: /^[A-Za-z0-9_-]{1,64}$/. The `s &&` matters:
  * RegExp.test(null) tests the string "null", which would pass.
  */
 export const isId = (s: unknown): s is string => !!s && /^[\w-]{1,64}$/.test(s as string)
 
-/** The contract caps URLs at 2048 characters; a longer one would get the whole batch refused. */
-export const clip = (u: string): string => u.slice(0, 2048)
+/** Writes `v`, or removes the key when `v` is undefined. */
+export const write = (s: Store, k: string, v?: string): void => {
+  try {
+    v == null ? W[s].removeItem(k) : W[s].setItem(k, v)
+  } catch {}
+}
 
-export const here = (): string => clip(location.href)
+export const resolved: Promise<void> = Promise.resolve()
 
 /** Storage can throw (Safari private mode, sandboxed iframes, quota): treat that as empty. */
 export const read = (s: Store, k: string): string | null => {
@@ -29,14 +39,8 @@ export const read = (s: Store, k: string): string | null => {
   }
 }
 
-/** Writes `v`, or removes the key when `v` is undefined. */
-export const write = (s: Store, k: string, v?: string): void => {
-  try {
-    v == null ? W[s].removeItem(k) : W[s].setItem(k, v)
-  } catch {}
-}
-
-export const resolved: Promise<void> = Promise.resolve()
+/** A random id of 128 bits written as up to 40 digits, valid for the contract's IdSchema. */
+export const rid = (): string => crypto.getRandomValues(new Uint32Array(4)).join('')
 
 /** Dispatches `stammis:NAME` (bubbling) with `detail` on `target`. */
 export const emit = (target: EventTarget, name: string, detail: unknown): void => {
