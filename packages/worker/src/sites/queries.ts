@@ -49,7 +49,7 @@ export function toSite(row: SiteRow): Site {
  * during its grace period after a rotation.
  * @example await findSiteByPublicKey(env.DB, 'pk_demo', Date.now())
  */
-export async function findSiteByPublicKey(db: D1Database, publicKey: string, now: number): Promise<Site | null> {
+export async function findSiteByPublicKey(db: D1Database, publicKey: string, now: number = Date.now()): Promise<Site | null> {
   const row = await db
     .prepare(`SELECT ${SITE_COLUMNS} FROM sites s WHERE ${publicKeyMatches('?1', '?2')}`)
     .bind(publicKey, now)
