@@ -1,9 +1,9 @@
 // Import order: the one that compresses smallest (a few bytes of the size budget).
-import { fillSlots } from './slots'
 import { identity } from './identity'
-import { initialConsent, recordConsent } from './consent'
 import { watchHistory } from './spa'
 import { post, transport } from './transport'
+import { initialConsent, recordConsent } from './consent'
+import { fillSlots } from './slots'
 import type { Decision, EventInput, Options, Profile, ScriptOptions, Stammis } from './types'
 import { D, L, SS, W, clip, emit, here, read, resolved, write } from './util'
 
@@ -96,7 +96,7 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
   const pageview = () => send({ type: 'pageview', url: here() })
 
   const api: Stammis = {
-    getOffer: (slot) => getDecisions([slot]).then((ds) => ds[slot] || null),
+    getOffer: (slot) => getDecisions([slot]).then((ds) => ds[slot] ?? null),
     getDecisions,
     purchase: (p) => {
       if (DEV && !(p.revenue >= 0 && /^[A-Z]{3}$/.test(p.currency) && p.orderId))

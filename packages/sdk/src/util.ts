@@ -6,6 +6,12 @@
 /** The contract caps URLs at 2048 characters; a longer one would get the whole batch refused. */
 export const clip = (u: string): string => u.slice(0, 2048)
 
+/**
+ * True for strings the worker accepts as ids: /^[A-Za-z0-9_-]{1,64}$/. The `s &&` matters:
+ * RegExp.test(null) tests the string "null", which would pass.
+ */
+export const isId = (s: unknown): s is string => !!s && /^[\w-]{1,64}$/.test(s as string)
+
 
 export const here = (): string => clip(location.href)
 
@@ -14,21 +20,6 @@ export const D = document
 export const L = 'localStorage'
 export const SS = 'sessionStorage'
 type Store = typeof L | typeof SS
-
-/**
- * True for strings the worker accepts as ids: /^[A-Za-z0-9_-]{1,64}$/. The `s &&` matters:
- * RegExp.test(null) tests the string "null", which would pass.
- */
-export const isId = (s: unknown): s is string => !!s && /^[\w-]{1,64}$/.test(s as string)
-
-/** Writes `v`, or removes the key when `v` is undefined. */
-export const write = (s: Store, k: string, v?: string): void => {
-  try {
-    v == null ? W[s].removeItem(k) : W[s].setItem(k, v)
-  } catch {}
-}
-
-export const resolved: Promise<void> = Promise.resolve()
 
 /** Storage can throw (Safari private mode, sandboxed iframes, quota): treat that as empty. */
 export const read = (s: Store, k: string): string | null => {
@@ -39,6 +30,13 @@ export const read = (s: Store, k: string): string | null => {
   }
 }
 
+/** Writes `v`, or removes the key when `v` is undefined. */
+export const write = (s: Store, k: string, v?: string): void => {
+  try {
+    v == null ? W[s].removeItem(k) : W[s].setItem(k, v)
+  } catch {}
+}
+
 /** A random id of 128 bits written as up to 40 digits, valid for the contract's IdSchema. */
 export const rid = (): string => crypto.getRandomValues(new Uint32Array(4)).join('')
 
@@ -46,3 +44,5 @@ export const rid = (): string => crypto.getRandomValues(new Uint32Array(4)).join
 export const emit = (target: EventTarget, name: string, detail: unknown): void => {
   target.dispatchEvent(new CustomEvent('stammis:' + name, { bubbles: true, detail }))
 }
+
+export const resolved: Promise<void> = Promise.resolve()
