@@ -76,7 +76,8 @@ async function findSite(target: D1Target, ref: string): Promise<SiteRef> {
 
 async function rotateSecret(target: D1Target, site: SiteRef): Promise<string> {
   const secretKey = generateSecretKey()
-  // One wrangler call, so the key change and the session purge are applied together.
+  // One wrangler call, key first: should the session purge fail after it, the old key is already
+  // refused and the command exits 1, so it can simply be run again.
   await executeSql(target, `${rotateSecretKeySql(site.id, await hashSecretKey(secretKey))}\n${deleteSiteSessionsSql(site.id)}`)
   return `Rotated the secret key of "${site.name}" (${site.id}).
 
