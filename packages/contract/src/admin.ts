@@ -60,7 +60,13 @@ export const RedeemRequestSchema = z
     path: ['visitorId'],
   })
 
-export type WarningCode = 'priority_tie' | 'never_matches' | 'shadowed' | 'new_visitors_favoured' | 'unverified_coded_offer'
+export type WarningCode =
+  | 'priority_tie'
+  | 'never_matches'
+  | 'shadowed'
+  | 'new_visitors_favoured'
+  | 'unverified_coded_offer'
+  | 'html_sanitized'
 
 /** A problem found in a rule set: shown in the editor and returned by the API, never blocking. */
 export type RuleWarning = { code: WarningCode; slot: string; ruleIds: string[]; message: string }

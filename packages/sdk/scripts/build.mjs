@@ -22,7 +22,9 @@ await Promise.all([
     entryPoints: [join(root, 'src/script.ts')],
     outfile: join(dist, 's.js'),
     format: 'iife',
-    minify: true,
+    // Syntax and whitespace only: terser (below) names the identifiers, which compresses 5 bytes better.
+    minifySyntax: true,
+    minifyWhitespace: true,
     // No "use strict" prologue: 13 bytes, and the code does not rely on sloppy-mode differences.
     tsconfigRaw: { compilerOptions: { alwaysStrict: false } },
     define: { DEV: 'false' },

@@ -1,8 +1,9 @@
-import { initialConsent, recordConsent } from './consent'
+// Import order: the one that compresses smallest (a few bytes of the size budget).
 import { identity } from './identity'
-import { fillSlots } from './slots'
 import { watchHistory } from './spa'
 import { post, transport } from './transport'
+import { initialConsent, recordConsent } from './consent'
+import { fillSlots } from './slots'
 import type { Decision, EventInput, Options, Profile, ScriptOptions, Stammis } from './types'
 import { D, L, SS, W, clip, emit, here, read, resolved, write } from './util'
 
@@ -27,15 +28,16 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
   const hideMs = o.antiFlicker === true || o.antiFlicker === '' ? 300 : +o.antiFlicker! || 0
   // Present as an attribute (""), or true from init(): opted in; absent, false or "off": not.
   let isGranted = initialConsent(o.consent == 'required', !isOff(o.respectGpc ?? false))
-  const isAllowed = () => isGranted
   let profile: Profile | null = null
-
-  const ids = identity(isAllowed)
   // A shareable preview link (?stammis_preview=TOKEN) forces a segment for this tab. Previews are
-  // never counted: nothing is sent but decide, which records nothing for them.
-  const preview = /stammis_preview=([^&#]+)/.exec(here())?.[1] || read(SS, P) || undefined
-  write(SS, P, preview)
-
+  // never counted: nothing is stored or sent but decide, which records nothing for them. The
+  // token counts only once the worker confirms it (a decide that records nothing either way);
+  // meanwhile events wait in memory, and a junk, expired or forged token leaves a normal page.
+  // Never null: JSON leaves `undefined` out (decide's `preview` is an optional string).
+  let preview = /stammis_preview=([^&#]+)/.exec(here())?.[1] || read(SS, P) || undefined
+  /** Store and send: with consent, and not in a preview (nor while its token is being checked). */
+  const isAllowed = () => isGranted && !preview
+  const ids = identity(isAllowed)
   const setProfile = (p: Profile) => {
     profile = p
     const previous = read(L, G)
@@ -55,23 +57,37 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
 
   /** Touches the visit (sending `visit` when one begins), queues `e` and starts sending. */
   const send = (e?: EventInput): Promise<void> => {
-    if (preview) return resolved
     ids.touch_() && out.add_(head(), { type: 'visit', ...context() })
     e && out.add_(head(), e)
     return out.flush_()
   }
 
+  /**
+   * One decide call for this visit (which it touches first), with the preview token if any; none
+   * without consent (it resolves with nothing).
+   */
+  const decide = (slots: string[]): Promise<any> =>
+    isGranted
+      ? (send(),
+        post(base + 'decide', { ...head(), slots, context: context(), preview }, AbortSignal.timeout(timeout)))
+      : resolved
+
+  // The token check: a decide like any other, so a preview records nothing, a refused token
+  // neither, and without consent there is no check and the token is dropped.
+  const ready = preview
+    ? decide(['p'])
+        .then((a) => a?.preview || (preview = undefined), () => (preview = undefined))
+        .then(() => {
+          write(SS, P, preview)
+          // Refused: what waited in memory is stored and sent now.
+          send()
+        })
+    : resolved
+
   const getDecisions = (slots: string[]): Promise<Record<string, Decision | null>> =>
-    resolved
-      .then(() => {
-        if (!isGranted) return {}
-        send()
-        return post(
-          base + 'decide',
-          { ...head(), slots, context: context(), preview },
-          AbortSignal.timeout(timeout),
-        ).then((a) => (setProfile(a.profile), a.decisions))
-      })
+    ready
+      // No consent: no answer, and reading it throws into the catch: no decisions.
+      .then(() => decide(slots).then((a) => (setProfile(a.profile), a.decisions)))
       .catch(() => ({}))
 
   const refresh = (): Promise<void> =>
@@ -80,7 +96,7 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
   const pageview = () => send({ type: 'pageview', url: here() })
 
   const api: Stammis = {
-    getOffer: (slot) => getDecisions([slot]).then((ds) => ds[slot] || null),
+    getOffer: (slot) => getDecisions([slot]).then((ds) => ds[slot] ?? null),
     getDecisions,
     purchase: (p) => {
       if (DEV && !(p.revenue >= 0 && /^[A-Z]{3}$/.test(p.currency) && p.orderId))
@@ -92,7 +108,8 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
         currency: ('' + p.currency).toUpperCase(),
       })
     },
-    identify: (customerId) => send({ type: 'identify', customerId: '' + customerId }),
+    // The signature (the shop server's HMAC of the id) proves the id; absent, JSON drops the key.
+    identify: (customerId, o) => send({ type: 'identify', customerId: '' + customerId, signature: o?.signature }),
     // A round trip through JSON makes bad props (cycles, BigInt) fail here, not in the outbox.
     track: (name, props) =>
       send({ type: 'track', name, props: props && JSON.parse(JSON.stringify(props)) }),
@@ -100,9 +117,7 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
       recordConsent(granted)
       if (granted && !isGranted) {
         isGranted = true
-        ids.save_()
-        out.save_()
-        out.flush_()
+        send()
         refresh()
       } else if (!granted) {
         isGranted = false
@@ -124,12 +139,9 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
   pageview()
   isGranted && refresh()
   isOff(o.spa) ||
-    watchHistory(() => {
-      try {
-        pageview()
-        refresh()
-      } catch {}
-    })
+    // Neither can throw (storage is guarded, the rest are promises), so the host's router never
+    // sees an error of ours.
+    watchHistory(() => (pageview(), refresh()))
   // 'visibilitychange' to hidden is the last event browsers reliably fire before a page goes
   // away (it precedes pagehide), and it also covers tabs that are backgrounded, then killed.
   D.addEventListener('visibilitychange', () => {

@@ -13,4 +13,4 @@ export const initialConsent = (required: boolean, respectGpc: boolean): boolean 
 }
 
 /** Records the visitor's choice. A refusal is kept too, so the next page stays silent. */
-export const recordConsent = (granted: boolean): void => write(L, C, granted ? '1' : '0')
+export const recordConsent = (granted: boolean): void => write(L, C, '' + +granted)

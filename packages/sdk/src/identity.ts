@@ -6,9 +6,12 @@ const S = 'stm_s'
 const IDLE = 18e5
 
 const readCookie = () => D.cookie.match(/(?:^|; )stm_v=([^;]*)/)?.[1]
-/** A first-party cookie for about a year (SameSite=Lax is the browsers' default); max-age 0 deletes it. */
+/**
+ * A first-party cookie for about a year (SameSite=Lax is the browsers' default), `Secure` on https
+ * pages so it never travels over plain http; max-age 0 deletes it.
+ */
 const setCookie = (v = '') => {
-  D.cookie = V + '=' + v + ';path=/;max-age=' + (v ? 3e7 : 0)
+  D.cookie = V + '=' + v + ';path=/;max-age=' + (v ? 3e7 : 0) + (location.protocol == 'https:' ? ';secure' : '')
 }
 
 /**
@@ -20,7 +23,8 @@ export const identity = (isAllowed: () => boolean) => {
   let visitor = [readCookie(), read(L, V)].find(isId) || rid()
   const [id, at] = (read(SS, S) || '').split('.')
   let visit = isId(id) ? id : ''
-  let last = +at! || 0
+  // NaN when absent: `now - last < IDLE` is then false, so a visit begins.
+  let last = +at!
 
   const save = () => {
     if (isAllowed()) {
@@ -43,7 +47,6 @@ export const identity = (isAllowed: () => boolean) => {
       save()
       return isNew
     },
-    save_: save,
     /**
      * Switches to the visitor id the worker assigned: a shared computer signing in as a second
      * customer gets a fresh id, so two people's histories never mix.

@@ -6,7 +6,7 @@
  * const hero = await getOffer('hero')
  */
 import { createClient } from './client'
-import type { EventMap, Options, Stammis } from './types'
+import type { EventMap, IdentifyOptions, Options, Stammis } from './types'
 
 export type * from './types'
 export { createClient }
@@ -35,8 +35,11 @@ export const getOffer = (slot: string) => use().getOffer(slot)
 export const getDecisions = (slots: string[]) => use().getDecisions(slots)
 /** Records an order; resolves once sent or stored for retry. @example purchase({ orderId: 'A-1', revenue: 59.9, currency: 'USD' }) */
 export const purchase = (order: Parameters<Stammis['purchase']>[0]) => use().purchase(order)
-/** Links the visitor to your customer id. @example identify('cus_42') */
-export const identify = (customerId: string) => use().identify(customerId)
+/**
+ * Links the visitor to your customer id, with your server's signature of it when you have one.
+ * @example identify('cus_42', { signature: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
+ */
+export const identify = (customerId: string, options?: IdentifyOptions) => use().identify(customerId, options)
 /** A custom event. @example track('newsletter_signup', { source: 'footer' }) */
 export const track = (name: string, props?: Record<string, unknown>) => use().track(name, props)
 /** Grants (true) or refuses (false, clears storage) consent. @example consent(true) */

@@ -4,10 +4,8 @@
  * the API and replays what was queued, in order. Nothing here may throw into the host page.
  */
 import { createClient } from './client'
-import type { ScriptOptions, Stammis } from './types'
+import type { ScriptOptions } from './types'
 import { D, W } from './util'
-
-type Queued = [keyof Stammis, ...unknown[]] | ((s: Stammis) => void)
 
 try {
   const script = D.currentScript as HTMLScriptElement
@@ -20,8 +18,8 @@ try {
   } as ScriptOptions) as any
   const api: any = {}
   // Every method is wrapped: a bad argument from the page returns undefined instead of throwing.
-  const push = (c: Queued) =>
-    typeof c == 'function' ? c(api) : client[c[0]](...c.slice(1))
+  // A function has `call`, an array does not (cheaper than `typeof c == 'function'`).
+  const push = (c: any) => (c.call ? c(api) : client[c[0]](...c.slice(1)))
   client.push = push
   Object.keys(client).forEach((k) => {
     api[k] = (...a: unknown[]) => {
@@ -32,5 +30,6 @@ try {
   })
   const queued = (W as any).stammis
   ;(W as any).stammis = api
-  Array.isArray(queued) && queued.forEach(api.push)
+  // The stub is an array of queued calls; anything else (this script loaded twice) has no map.
+  queued?.map?.(api.push)
 } catch {}

@@ -1,22 +1,31 @@
 import type { Decision } from './types'
 import { D, emit, resolved } from './util'
 
-const ATTR = 'data-stammis-slot'
-/** A slot element; `default_` keeps the content we replaced, so a later null/control decision can put it back. */
-type Slot = HTMLElement & { default_?: string | null }
+/** A slot element; `default_` keeps the nodes we took out, so a later null/control decision can put them back. */
+type Slot = HTMLElement & { default_?: Node[] | null }
+
+/** HTML parsed in a `template` element: inert (no script runs, nothing loads) until it is inserted. */
+const inert = (html: string): DocumentFragment => {
+  const t = D.createElement('template')
+  t.innerHTML = html
+  return t.content
+}
 
 /**
- * Shows one decision in one element. Text via textContent; HTML only when the rule says `html`;
+ * Shows one decision in one element. Text via textContent; HTML only when the rule says `html`,
+ * parsed inert in a `template` element and then moved in, never `innerHTML` on the live slot;
  * JSON is never rendered, only handed over in the `stammis:slot` event. No decision, the control
- * group and errors leave (or put back) the element's own default content.
+ * group and errors leave (or put back) the element's own default nodes, listeners and all.
  */
 export const render = (el: Slot, slot: string, d: Decision | null | undefined): void => {
-  const c = d && d.variant == 'treatment' && d.content
+  // The control group's decisions carry no content (the worker's rule), so they fall through to defaults.
+  const c = d && d.content
   if (c && c.type != 'json') {
-    el.default_ ??= el.innerHTML
-    c.type == 'html' ? (el.innerHTML = c.value) : (el.textContent = c.value)
-  } else if (el.default_ != null) {
-    el.innerHTML = el.default_
+    el.default_ ||= [...el.childNodes]
+    // A string passed to replaceChildren becomes a text node: text is never parsed.
+    el.replaceChildren(c.type == 'html' ? inert(c.value) : c.value)
+  } else if (el.default_) {
+    el.replaceChildren(...el.default_)
     el.default_ = null
   }
   emit(el, 'slot', { slot, decision: d || null })
@@ -31,8 +40,8 @@ export const fillSlots = (
   decide: (slots: string[]) => Promise<Record<string, Decision | null>>,
   hideMs: number,
 ): Promise<void> => {
-  const els = [...D.querySelectorAll<HTMLElement>('[' + ATTR + ']')]
-  const name = (el: HTMLElement) => el.getAttribute(ATTR)!
+  const els = [...D.querySelectorAll<HTMLElement>('[data-stammis-slot]')]
+  const name = (el: HTMLElement) => el.dataset.stammisSlot!
   const slots = [...new Set(els.map(name))].slice(0, 20)
   const show = (v: string) => els.forEach((el) => (el.style.visibility = v))
   if (!slots[0]) return resolved

@@ -10,14 +10,9 @@ export const watchHistory = (onRoute: () => void): void => {
   const check = () => {
     url != here() && ((url = here()), onRoute())
   }
-  const h = history as any
-  ;['pushState', 'replaceState'].forEach((k) => {
-    const original = h[k]
-    h[k] = function (this: History) {
-      const result = original.apply(this, arguments)
-      check()
-      return result
-    }
-  })
+  // pushState only, as Plausible's tracker does: replaceState rewrites the current entry (a
+  // redirect, a filter in the query), which is not a new page.
+  const push = history.pushState
+  history.pushState = (...a: Parameters<History['pushState']>) => (push.apply(history, a), check())
   W.addEventListener('popstate', check)
 }

@@ -40,13 +40,15 @@ export const transport = (
 
   const flush = (): Promise<void> => {
     const b = box[0]
+    // Also stores what waited in memory (consent just granted, a preview token refused), and
+    // after each answer what is left.
+    save()
     return (
       busy ||
       (b && isAllowed()
         ? (busy = post(url, (sending = b)).then(
             (answer) => {
               box = box.filter((x) => x != b)
-              save()
               busy = 0
               sending = 0
               answer && onAnswer(b, answer)
@@ -78,7 +80,6 @@ export const transport = (
       save()
     },
     flush_: flush,
-    save_: save,
     /** On page hide: hand every waiting batch to sendBeacon. They stay in the outbox for the next page. */
     beacon_: () => {
       isAllowed() &&

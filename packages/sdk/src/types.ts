@@ -48,6 +48,12 @@ export interface PurchaseInput {
   currency: string
 }
 
+/** Options of `identify()`. */
+export interface IdentifyOptions {
+  /** Lowercase hex HMAC-SHA256 of the customer id, computed by the shop's server (never in the page's own code). */
+  signature?: string
+}
+
 /** Event names accepted by `on()`: `segment` (detail SegmentChange) and `slot` (detail SlotFill). */
 export interface EventMap {
   segment: SegmentChange
@@ -59,7 +65,11 @@ export interface Stammis {
   getOffer(slot: string): Promise<Decision | null>
   getDecisions(slots: string[]): Promise<Record<string, Decision | null>>
   purchase(order: PurchaseInput): Promise<void>
-  identify(customerId: string): Promise<void>
+  /**
+   * Links the visitor to your customer id. `signature`: the lowercase hex HMAC-SHA256 your server
+   * computed for the id, sent as the identify event's `signature` so the worker can verify it.
+   */
+  identify(customerId: string, options?: IdentifyOptions): Promise<void>
   track(name: string, props?: Record<string, unknown>): Promise<void>
   consent(granted: boolean): void
   profile(): Promise<Profile | null>

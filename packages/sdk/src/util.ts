@@ -1,13 +1,10 @@
-/** Small helpers shared by every piece. None of them throws. */
+/**
+ * Small helpers shared by every piece. None of them throws. Their order here, like the order of
+ * client.ts's imports, is the one that compresses smallest (about 10 bytes of the budget).
+ */
 
-export const W = window
-export const D = document
-export const L = 'localStorage'
-export const SS = 'sessionStorage'
-type Store = typeof L | typeof SS
-
-/** A random id of 128 bits written as up to 40 digits, valid for the contract's IdSchema. */
-export const rid = (): string => crypto.getRandomValues(new Uint32Array(4)).join('')
+/** The contract caps URLs at 2048 characters; a longer one would get the whole batch refused. */
+export const clip = (u: string): string => u.slice(0, 2048)
 
 /**
  * True for strings the worker accepts as ids: /^[A-Za-z0-9_-]{1,64}$/. The `s &&` matters:
@@ -15,10 +12,14 @@ export const rid = (): string => crypto.getRandomValues(new Uint32Array(4)).join
  */
 export const isId = (s: unknown): s is string => !!s && /^[\w-]{1,64}$/.test(s as string)
 
-/** The contract caps URLs at 2048 characters; a longer one would get the whole batch refused. */
-export const clip = (u: string): string => u.slice(0, 2048)
 
 export const here = (): string => clip(location.href)
+
+export const W = window
+export const D = document
+export const L = 'localStorage'
+export const SS = 'sessionStorage'
+type Store = typeof L | typeof SS
 
 /** Storage can throw (Safari private mode, sandboxed iframes, quota): treat that as empty. */
 export const read = (s: Store, k: string): string | null => {
@@ -36,9 +37,12 @@ export const write = (s: Store, k: string, v?: string): void => {
   } catch {}
 }
 
-export const resolved: Promise<void> = Promise.resolve()
+/** A random id of 128 bits written as up to 40 digits, valid for the contract's IdSchema. */
+export const rid = (): string => crypto.getRandomValues(new Uint32Array(4)).join('')
 
 /** Dispatches `stammis:NAME` (bubbling) with `detail` on `target`. */
 export const emit = (target: EventTarget, name: string, detail: unknown): void => {
   target.dispatchEvent(new CustomEvent('stammis:' + name, { bubbles: true, detail }))
 }
+
+export const resolved: Promise<void> = Promise.resolve()

@@ -61,6 +61,8 @@ export const startMockApi = async () => {
     decisions: {} as Record<string, unknown>,
     /** When set, events answers move the browser to this visitor id (a shared computer's second customer). */
     switchVisitorTo: undefined as string | undefined,
+    /** The one preview token decide accepts (answering `preview: true`); any other gets 403 invalid_preview, as the worker does. */
+    previewToken: 'tok.sig',
   }
   const hung: ServerResponse[] = []
 
@@ -87,8 +89,11 @@ export const startMockApi = async () => {
     const reply = () => {
       if (path == '/v1/events')
         json(res, 200, { accepted: body.events.length, duplicates: 0, profile: profileOf(state.segment, 0, state.switchVisitorTo ?? body.visitorId) })
+      else if (body.preview !== undefined && body.preview !== state.previewToken)
+        json(res, 403, { error: { code: 'invalid_preview', message: 'This preview link is not valid; ask for a new one.' } })
       else
         json(res, 200, {
+          ...(body.preview ? { preview: true } : {}),
           profile: profileOf(state.segment, 0, body.visitorId),
           decisions: Object.fromEntries(body.slots.map((s: string) => [s, state.decisions[s] ?? null])),
         })
@@ -158,7 +163,7 @@ export const startMockApi = async () => {
     raw: (path: string, html: string) => (pages.set(path, html), site + path),
     reset: () => {
       requests.length = 0
-      Object.assign(state, { mode: 'ok', eventsMode: undefined, segment: 'shopper', decisions: {}, switchVisitorTo: undefined })
+      Object.assign(state, { mode: 'ok', eventsMode: undefined, segment: 'shopper', decisions: {}, switchVisitorTo: undefined, previewToken: 'tok.sig' })
       hung.splice(0).forEach((r) => r.destroy())
     },
     close: () =>

@@ -14,7 +14,7 @@ const BODY = `
 const treat = (content: unknown) => ({ ruleId: 'r', variant: 'treatment', content, offer: null })
 
 describe('slots', () => {
-  it('fills text via textContent, html via innerHTML, never renders json, keeps defaults', async () => {
+  it('fills text as text, html as parsed markup, never renders json, keeps defaults', async () => {
     const { browser, api } = env
     api.state.decisions = {
       hero: treat({ type: 'text', value: '<i>Welcome back</i>' }),

@@ -1,4 +1,4 @@
-// SPA: History API navigation sends a page view and refreshes slots, once per new URL.
+// SPA: pushState and popstate send a page view and refresh slots, once per new URL.
 import { describe, expect, it } from 'vitest'
 import { openPage, sdkReady, until } from './harness'
 import { useBrowser } from './setup'
@@ -6,7 +6,7 @@ import { useBrowser } from './setup'
 const env = useBrowser()
 
 describe('spa', () => {
-  it('sends a page view and refreshes slots on pushState and popstate, not on same-URL replaceState', async () => {
+  it('sends a page view and refreshes slots on pushState and popstate, not on replaceState', async () => {
     const { browser, api } = env
     const ctx = await browser.newContext()
     const { page, errors } = await openPage(
@@ -20,6 +20,10 @@ describe('spa', () => {
     await until(() => api.decides().length == 2, 'decide after pushState')
     await page.waitForFunction(() => document.querySelector('h1')!.textContent == 'Route 2')
     await page.evaluate(() => history.replaceState({ x: 1 }, '')) // same URL
+    // replaceState rewrites the current entry (a redirect, a filter in the query): not a new page.
+    await page.evaluate(() => history.replaceState({}, '', '/app/products?sort=price'))
+    await page.waitForTimeout(200)
+    expect(api.decides()).toHaveLength(2)
     await page.evaluate(() => history.back())
     await until(() => api.decides().length == 3, 'decide after popstate')
     const views = api.events().filter((e) => e.type == 'pageview').map((e) => new URL(e.url).pathname)

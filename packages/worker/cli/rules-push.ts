@@ -1,10 +1,12 @@
 import type { RuleWarning, RulesetDiff } from '@stammis/contract'
-import { createInterface } from 'node:readline/promises'
 import { AdminApiError, adminRequest, connectionOptions, connectionUsage, resolveConnection, type Connection } from './admin-api'
 import { CommandError, parseOptions, UsageError } from './args'
 import type { Command } from './command'
+import { confirm } from './confirm'
 import { readRulesFile } from './rules-file'
 import { formatDiff, formatWarnings, isEmptyDiff } from './rules-summary'
+
+const NO_TERMINAL = 'not published: stdin is not a terminal, so there is no one to confirm; pass --yes to publish'
 
 const usage = `Usage: stammis rules push FILE [--yes] [--note TEXT] [--dry-run]
                            [--endpoint URL] [--key sk_...] [--user NAME]
@@ -54,7 +56,7 @@ export const rulesPush: Command = {
       console.log(`Nothing to publish: ${file} matches live version ${check.liveVersion}.`)
       return
     }
-    if (!values.yes && !(await confirm(`Publish this as version ${check.liveVersion + 1} to ${connection.endpoint}? [y/N] `))) {
+    if (!values.yes && !(await confirm(`Publish this as version ${check.liveVersion + 1} to ${connection.endpoint}? [y/N] `, NO_TERMINAL))) {
       throw new CommandError('not published', 1)
     }
     // expectVersion: if someone published since the check, the worker refuses (409) instead of
@@ -82,15 +84,3 @@ async function checkRules(connection: Connection, body: unknown, file: string): 
   }
 }
 
-/** Asks on the terminal; refuses outright when there is none to ask on, so CI never hangs. */
-async function confirm(question: string): Promise<boolean> {
-  if (!process.stdin.isTTY) {
-    throw new CommandError('not published: stdin is not a terminal, so there is no one to confirm; pass --yes to publish', 1)
-  }
-  const prompt = createInterface({ input: process.stdin, output: process.stderr })
-  try {
-    return /^y(es)?$/i.test((await prompt.question(question)).trim())
-  } finally {
-    prompt.close()
-  }
-}

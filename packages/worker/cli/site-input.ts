@@ -30,19 +30,10 @@ export function parseSiteCreateArgs(argv: string[]): SiteCreateInput {
     currency: { type: 'string', default: 'USD' },
     'lapse-days': { type: 'string', default: String(DEFAULT_LAPSE_DAYS) },
     'time-zone': { type: 'string', default: 'UTC' },
-    local: { type: 'boolean', default: false },
-    remote: { type: 'boolean', default: false },
-    'persist-to': { type: 'string' },
+    ...targetOptions,
   })
-  if (values.local && values.remote) throw new UsageError('give either --local or --remote, not both')
-  if (values.remote && values['persist-to'] !== undefined) throw new UsageError('--persist-to only applies to --local')
-
+  const target = parseTarget(values)
   const origins = required(values.origin, '--origin (at least one, e.g. --origin https://shop.example)')
-  const target: D1Target = values.remote
-    ? { kind: 'remote' }
-    : values['persist-to'] !== undefined
-      ? { kind: 'local', persistTo: absolutePath(nonEmpty(values['persist-to'], '--persist-to')) }
-      : { kind: 'local' }
   return {
     name: validateName(required(values.name, '--name')),
     allowedOrigins: [...new Set(origins.map(normalizeOrigin))],
@@ -52,6 +43,25 @@ export function parseSiteCreateArgs(argv: string[]): SiteCreateInput {
     target,
     isDefaultTarget: !values.local && !values.remote,
   }
+}
+
+/** The `parseOptions` entries of the database-target flags every `site` command takes. */
+export const targetOptions = {
+  local: { type: 'boolean', default: false },
+  remote: { type: 'boolean', default: false },
+  'persist-to': { type: 'string' },
+} as const
+
+/**
+ * The database a `site` command writes to, from `--local` / `--persist-to` / `--remote`.
+ * @example parseTarget({ local: false, remote: true }) // { kind: 'remote' }
+ */
+export function parseTarget(values: { local?: boolean; remote?: boolean; 'persist-to'?: string | undefined }): D1Target {
+  if (values.local && values.remote) throw new UsageError('give either --local or --remote, not both')
+  if (values.remote && values['persist-to'] !== undefined) throw new UsageError('--persist-to only applies to --local')
+  if (values.remote) return { kind: 'remote' }
+  if (values['persist-to'] !== undefined) return { kind: 'local', persistTo: absolutePath(nonEmpty(values['persist-to'], '--persist-to')) }
+  return { kind: 'local' }
 }
 
 function validateName(raw: string): string {

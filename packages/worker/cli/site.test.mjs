@@ -87,12 +87,16 @@ describe('stammis site create', () => {
       lapse_days: 60,
       time_zone: 'Europe/Berlin',
       // Later settings keep their defaults: trust browser purchases, 395 days of raw events, no
-      // webhook or identity secret yet, the default daily write quota.
+      // webhook or identity secret yet, the default daily write quota, no previous public key, html
+      // content sanitized.
       trust_browser_purchases: 1,
       retention_days: 395,
       webhook_secret: null,
       daily_write_quota: null,
       identity_secret: null,
+      previous_public_key: null,
+      previous_public_key_expires_at: null,
+      allow_scripts: 0,
     })
     assert.ok(!JSON.stringify(site).includes(created.secretKey))
     // The per-site HMAC key: generated, stored, never printed.

@@ -8,9 +8,10 @@ import { rulesPush } from './rules-push'
 import { siteCreate } from './site-create'
 import { siteIdentitySecret } from './site-identity-secret'
 import { siteQuota } from './site-quota'
+import { siteRotate } from './site-rotate'
 import { WranglerError } from './wrangler'
 
-const commands: Command[] = [siteCreate, siteQuota, siteIdentitySecret, rulesPull, rulesPush, importCommand]
+const commands: Command[] = [siteCreate, siteRotate, siteQuota, siteIdentitySecret, rulesPull, rulesPush, importCommand]
 
 function mainUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length))

@@ -71,7 +71,9 @@ export type ErrorJson = { error: { code: string; message: string } }
 /** Signs in like the admin app does and returns what its requests carry. */
 export async function createTestSession(site: TestSite, userName = 'Maria'): Promise<{ cookie: string; csrfToken: string; token: string }> {
   const { createSession, SESSION_COOKIE } = await import('../src/sessions/queries')
-  const { token, session } = await createSession(env.DB, site.siteId, userName, Date.now())
+  const started = await createSession(env.DB, site.siteId, userName, Date.now(), await hashSecretKey(site.secretKey))
+  if (!started) throw new Error('createTestSession: the site\'s secret key is no longer valid')
+  const { token, session } = started
   return { cookie: `${SESSION_COOKIE}=${token}`, csrfToken: session.csrfToken, token }
 }
 

@@ -86,6 +86,7 @@ const WARNING_TITLES: Record<RuleWarning['code'], string> = {
   never_matches: 'A rule can never match',
   shadowed: 'A rule is always beaten by another',
   unverified_coded_offer: 'Anyone can take this code with faked purchases',
+  html_sanitized: 'HTML was cleaned',
 }
 
 /**

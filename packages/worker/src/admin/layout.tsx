@@ -77,6 +77,8 @@ export function Layout(props: { c?: AdminContext; title: string; page: Page; not
 /** Messages after a redirect, by code: the query names one, never carries the text itself. */
 const NOTICES: Record<string, (version: string) => string> = {
   saved: () => 'Saved. Nothing is live until you publish.',
+  'saved-cleaned': () =>
+    'Saved, with its HTML cleaned: scripts, event handlers (on...), javascript: links, forms and frames were removed. Nothing is live until you publish.',
   deleted: () => 'Rule deleted from the working copy. Publish to make it so in the shop.',
   paused: () => 'Rule paused in the working copy. Publish to make it so in the shop.',
   resumed: () => 'Rule set to live in the working copy. Publish to make it so in the shop.',

@@ -105,6 +105,14 @@ export function RuleEditor(props: EditorProps) {
           ) : null}
         </div>
       ) : null}
+      {c.get('site').allowScripts ? (
+        <div class="warnings" role="alert" data-warning="scripts-allowed">
+          <strong>Scripts are allowed on this site.</strong> HTML content is served exactly as saved, so scripts, event
+          handlers (onclick, onerror, ...) and javascript: links in it run on every page with a slot, checkout pages
+          included, with access to what shoppers type there. Only paste HTML you fully trust. A developer can turn this
+          off with <code>PATCH /v1/admin/site {'{"allowScripts": false}'}</code>; HTML is then cleaned when served.
+        </div>
+      ) : null}
       <form method="post" action={action} novalidate>
         <Csrf token={c.get('session').csrfToken} />
         <fieldset>
@@ -176,7 +184,14 @@ export function RuleEditor(props: EditorProps) {
               <Select form={form} name="content.type" options={[['', 'None (offer only)'], ['text', 'Text'], ['html', 'HTML'], ['json', 'JSON (for developers)']]} />,
             )}
           </div>
-          {f('content.value', 'Content', <textarea id={idOf('content.value')} name="content.value">{contentValue}</textarea>)}
+          {f(
+            'content.value',
+            'Content',
+            <textarea id={idOf('content.value')} name="content.value">{contentValue}</textarea>,
+            c.get('site').allowScripts
+              ? 'HTML is served as written, scripts included (scripts are allowed on this site).'
+              : 'HTML is cleaned when saved: no scripts, event handlers, javascript: links, forms or frames.',
+          )}
           <div class="field">
             <label>Preview</label>
             <div id="content-preview-text" class="preview-box" hidden={contentType === 'html' || contentType === ''}>

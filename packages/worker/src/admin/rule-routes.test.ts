@@ -260,10 +260,31 @@ describe('rules list, warnings and publish', () => {
 
   it('never renders rule content as HTML in the list', async () => {
     const { post, page } = await setup()
-    await post('/admin/rules', ruleFields({ 'content.type': 'html', 'content.value': '<img src=x onerror=alert(1)>' }))
+    await post('/admin/rules', ruleFields({ 'content.type': 'html', 'content.value': '<img class="marker" src="/x.png">' }))
     const { html } = await page('/admin')
-    expect(html).not.toContain('<img src=x')
-    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(html).not.toContain('<img class="marker"')
+    expect(html).toContain('&lt;img class=&quot;marker&quot; src=&quot;/x.png&quot;&gt;')
+  })
+
+  it('cleans html content when the editor saves it, and says so', async () => {
+    const { site, post, page } = await setup()
+    const response = await post('/admin/rules', ruleFields({ 'content.type': 'html', 'content.value': '<b>Hi</b><img src=x onerror=alert(1)>' }))
+    expect(response.headers.get('location')).toBe('/admin?done=saved-cleaned')
+    expect((await savedRules(site))![0]!.content).toEqual({ type: 'html', value: '<b>Hi</b><img src="x">' })
+    expect((await page('/admin?done=saved-cleaned')).html).toContain('Saved, with its HTML cleaned')
+    // Clean html is saved as typed, with the plain notice.
+    const clean = await post('/admin/rules/welcome-back', ruleFields({ 'content.type': 'html', 'content.value': '<b>Hi</b>' }))
+    expect(clean.headers.get('location')).toBe('/admin?done=saved')
+  })
+
+  it('warns in the editor when the site allows scripts, and only then', async () => {
+    const { site, page } = await setup()
+    const banner = 'data-warning="scripts-allowed"'
+    expect((await page('/admin/rules/new')).html).not.toContain(banner)
+    await env.DB.prepare('UPDATE sites SET allow_scripts = 1 WHERE id = ?1').bind(site.siteId).run()
+    const { html } = await page('/admin/rules/new')
+    expect(html).toContain(banner)
+    expect(html).toContain('Scripts are allowed on this site.')
   })
 })
 
@@ -328,10 +349,10 @@ describe('preview', () => {
 
   it('renders HTML content only in a sandboxed frame', async () => {
     const { post, page } = await setup()
-    await post('/admin/rules', ruleFields({ 'content.type': 'html', 'content.value': '<b onclick="x()">Hi</b>' }))
+    await post('/admin/rules', ruleFields({ 'content.type': 'html', 'content.value': '<b class="hi">Hi</b>' }))
     const { html } = await page('/admin/preview?segment=returning')
-    expect(html).toContain('sandbox="" title="HTML content" srcdoc="&lt;style&gt;body{margin:8px;font:15px/1.5 system-ui,sans-serif;color:#1f2430}&lt;/style&gt;&lt;b onclick=&quot;x()&quot;&gt;Hi&lt;/b&gt;"')
-    expect(html).not.toContain('<b onclick')
+    expect(html).toContain('sandbox="" title="HTML content" srcdoc="&lt;style&gt;body{margin:8px;font:15px/1.5 system-ui,sans-serif;color:#1f2430}&lt;/style&gt;&lt;b class=&quot;hi&quot;&gt;Hi&lt;/b&gt;"')
+    expect(html).not.toContain('<b class="hi"')
   })
 
   it('creates a signed, expiring preview link to the shop', async () => {

@@ -57,8 +57,9 @@ async function saveForm(c: AdminContext, originalId: string | null) {
   const form = readRuleForm(await c.req.formData())
   const change = applyRuleForm(rules, form, originalId, site.timeZone)
   if (!change.ok) return renderEditor(c, rules, form, change.errors, originalId)
-  await saveWorkspace(c.env, site.id, change.rules, c.get('actor'), now)
-  return c.redirect('/admin?done=saved', 303)
+  const saved = await saveWorkspace(c.env, site.id, change.rules, c.get('actor'), now, site)
+  const isCleaned = saved.warnings.some((warning) => warning.code === 'html_sanitized')
+  return c.redirect(isCleaned ? '/admin?done=saved-cleaned' : '/admin?done=saved', 303)
 }
 
 /** Changes the working copy with `edit` and goes back to the list with a notice. */
@@ -68,7 +69,7 @@ async function editRules(c: AdminContext, id: string, done: string, edit: (rules
   const rules = plainRules(await getWorkspace(c.env, site.id, now))
   const index = rules.findIndex((rule) => rule.id === id)
   if (index === -1) return ruleNotFound(c, id)
-  await saveWorkspace(c.env, site.id, edit(rules, index), c.get('actor'), now)
+  await saveWorkspace(c.env, site.id, edit(rules, index), c.get('actor'), now, site)
   return c.redirect(`/admin?done=${done}`, 303)
 }
 
@@ -118,7 +119,7 @@ export const adminRuleRoutes = new Hono<AdminEnv>()
     const { note: checkedNote } = PublishInputSchema.parse({ note: note.slice(0, 500) || undefined })
     const workspace = await getWorkspace(c.env, site.id, now)
     if (!workspace.hasChanges) return c.redirect('/admin?done=unchanged', 303)
-    const ruleset = await publishWorkspace(c.env, site.id, { actor: c.get('actor'), note: checkedNote }, now)
+    const ruleset = await publishWorkspace(c.env, site.id, { actor: c.get('actor'), note: checkedNote, allowScripts: site.allowScripts }, now)
     return c.redirect(`/admin?done=published&v=${ruleset.version}`, 303)
   })
   .post('/discard', async (c) => {
@@ -126,6 +127,6 @@ export const adminRuleRoutes = new Hono<AdminEnv>()
     const now = Date.now()
     const workspace = await getWorkspace(c.env, site.id, now)
     const live = workspace.liveVersion > 0 ? (await getVersion(c.env, site.id, workspace.liveVersion)).rules : []
-    await saveWorkspace(c.env, site.id, live, c.get('actor'), now)
+    await saveWorkspace(c.env, site.id, live, c.get('actor'), now, site)
     return c.redirect('/admin?done=discarded', 303)
   })

@@ -4,7 +4,7 @@ import { ApiError } from '../errors'
 import { readBytes } from '../http/body'
 import { overRateLimit, RATE_LIMITS } from '../limits/rates'
 import { createSession, deleteSession, findSession, SESSION_COOKIE } from '../sessions/queries'
-import { digestsEqual } from '../sites/keys'
+import { digestsEqual, hashSecretKey } from '../sites/keys'
 import { siteFromKey } from '../sites/auth'
 import { Layout } from './layout'
 import { clearSessionCookie, CSRF_FIELD, setSessionCookie, type AdminContext, type AdminEnv } from './session'
@@ -101,8 +101,10 @@ export const signInRoutes = new Hono<AdminEnv>()
     if (!key) return renderSignIn(c, { name, error: 'Enter the secret key.', status: 400 })
     try {
       const site = await siteFromKey(c.env.DB, key)
-      const { token } = await createSession(c.env.DB, site.id, name, Date.now())
-      setSessionCookie(c, token)
+      const started = await createSession(c.env.DB, site.id, name, Date.now(), await hashSecretKey(key))
+      // The key was rotated between the check above and the insert: it no longer signs anyone in.
+      if (!started) throw new ApiError('invalid_api_key', 'This secret key is not valid for any site.')
+      setSessionCookie(c, started.token)
       return c.redirect('/admin', 303)
     } catch (error) {
       if (!(error instanceof ApiError)) throw error

@@ -4,6 +4,7 @@ import { env, SELF } from 'cloudflare:test'
 import type { Rule } from '@stammis/contract'
 import type { TestSite } from '../../test/helpers'
 import { createSession, SESSION_COOKIE } from '../sessions/queries'
+import { hashSecretKey } from '../sites/keys'
 import { findWorkspace } from '../rules/workspace-queries'
 
 export const ORIGIN = 'https://worker.test'
@@ -12,7 +13,9 @@ export type TestSession = { cookie: string; csrf: string; token: string }
 
 /** A signed-in session for a site, as the sign-in form would create it. */
 export async function signedIn(site: TestSite, userName = 'Maria'): Promise<TestSession> {
-  const { token, session } = await createSession(env.DB, site.siteId, userName, Date.now())
+  const started = await createSession(env.DB, site.siteId, userName, Date.now(), await hashSecretKey(site.secretKey))
+  if (!started) throw new Error('signedIn: the site\'s secret key is no longer valid')
+  const { token, session } = started
   return { cookie: `${SESSION_COOKIE}=${token}`, csrf: session.csrfToken, token }
 }
 

@@ -75,6 +75,6 @@ export const versionRoutes = new Hono<AdminEnv>()
     const version = Number(c.req.param('version'))
     if (!Number.isInteger(version) || version < 1) return c.redirect('/admin/versions', 303)
     // An unknown version throws version_not_found, shown by the admin's error page.
-    await rollbackTo(c.env, c.get('site').id, version, { actor: c.get('actor') }, Date.now())
+    await rollbackTo(c.env, c.get('site').id, version, { actor: c.get('actor'), allowScripts: c.get('site').allowScripts }, Date.now())
     return c.redirect(`/admin/versions?done=rolled-back&v=${version}`, 303)
   })

@@ -67,7 +67,7 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
     isPreview = true
   }
 
-  const ruleset = await loadRuleset(c.env, site.id, context.rulesVersion)
+  const ruleset = await loadRuleset(c.env, site.id, context.rulesVersion, site)
   rememberUniqueCodes(request.site, ruleset.hasUniqueCodes)
   const choices = chooseForSlots(ruleset, request.slots, profile, request.context, now, verifiedProfile)
   const needsTimes = !withExposureTimes && choices.some(({ rule, variant, isOfferWithheld }) => variant === 'treatment' && !isOfferWithheld && rule.offer?.uniqueCodes)

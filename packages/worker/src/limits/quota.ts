@@ -1,5 +1,5 @@
 import { ApiError } from '../errors'
-import { SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
+import { publicKeyMatches, SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
 import type { Site } from '../sites/site'
 
 /**
@@ -50,8 +50,8 @@ export function utcDay(now: number): string {
  */
 export async function findSiteWithQuota(db: D1Database, publicKey: string, now: number): Promise<{ site: Site; quota: WriteQuota } | null> {
   const row = await db
-    .prepare(`SELECT ${SITE_COLUMNS}, ${quotaColumns('?2')} FROM sites s WHERE s.public_key = ?1`)
-    .bind(publicKey, utcDay(now))
+    .prepare(`SELECT ${SITE_COLUMNS}, ${quotaColumns('?2')} FROM sites s WHERE ${publicKeyMatches('?1', '?3')}`)
+    .bind(publicKey, utcDay(now), now)
     .first<SiteRow & QuotaRow>()
   return row ? { site: toSite(row), quota: toWriteQuota(row) } : null
 }

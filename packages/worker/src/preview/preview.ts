@@ -37,7 +37,7 @@ export async function previewDecisions(env: Env, site: Site, request: PreviewReq
       : (await getWorkspace(env, site.id, now)).rules.map(({ displayStatus: _status, ...rule }) => rule)
   const slots = [...new Set(rules.map((rule) => rule.slot))].sort()
   const profile = previewProfile(request, site.lapseDays, now)
-  const ruleset = compileRuleset(site.id, 0, rules)
+  const ruleset = compileRuleset(site.id, 0, rules, site)
   const context = { url: request.url, referrer: request.referrer }
   const choices = chooseForSlots(ruleset, slots, profile, context, now)
   // Show the treatment to a marketer unless they asked about a specific visitor.

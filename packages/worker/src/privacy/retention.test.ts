@@ -2,7 +2,9 @@ import { createScheduledController, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import worker from '../index'
 import { adminFetch, createTestSite, type TestSite } from '../../test/helpers'
-import { purgeExpiredEvents } from './retention'
+import { createSession } from '../sessions/queries'
+import { hashSecretKey } from '../sites/keys'
+import { purgeExpiredData, purgeExpiredEvents, purgeExpiredExposures, purgeExpiredVisitUrls } from './retention'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-06-01T03:17:00Z')
@@ -21,6 +23,103 @@ async function eventIds(site: TestSite): Promise<string[]> {
 async function setRetention(site: TestSite, retentionDays: number | null): Promise<Response> {
   return adminFetch('/v1/admin/settings/retention', site.secretKey, { method: 'PUT', body: JSON.stringify({ retentionDays }) })
 }
+
+async function insertVisit(site: TestSite, visitId: string, startedAt: number): Promise<void> {
+  await env.DB.prepare(
+    "INSERT INTO visits (site_id, visitor_id, visit_id, started_at, segment, url, referrer, day) VALUES (?1, 'v1', ?2, ?3, 'shopper', 'https://shop.example/?email=kim@example.com', 'https://search.example/?q=kim', '2025-01-01')",
+  )
+    .bind(site.siteId, visitId, startedAt)
+    .run()
+}
+
+async function visitUrls(site: TestSite): Promise<Record<string, unknown>[]> {
+  return (await env.DB.prepare('SELECT visit_id, url, referrer FROM visits WHERE site_id = ?1 ORDER BY visit_id').bind(site.siteId).all()).results
+}
+
+async function insertExposure(site: TestSite, ruleId: string, firstExposedAt: number, lastExposedAt: number): Promise<void> {
+  await env.DB.prepare(
+    "INSERT INTO exposures (site_id, rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at, last_visit_id) VALUES (?1, ?2, 'v1', 'treatment', 1, ?3, 's1', ?4, 's9')",
+  )
+    .bind(site.siteId, ruleId, firstExposedAt, lastExposedAt)
+    .run()
+}
+
+async function exposureRules(site: TestSite): Promise<string[]> {
+  const rows = await env.DB.prepare('SELECT rule_id FROM exposures WHERE site_id = ?1 ORDER BY rule_id').bind(site.siteId).all<{ rule_id: string }>()
+  return rows.results.map((row) => row.rule_id)
+}
+
+/** A session that began at `startedAt` (and so expires 12 hours later). */
+async function startSession(site: TestSite, startedAt: number): Promise<string> {
+  const started = await createSession(env.DB, site.siteId, 'Maria', startedAt, await hashSecretKey(site.secretKey))
+  return started!.token
+}
+
+async function sessionExists(token: string): Promise<boolean> {
+  const row = await env.DB.prepare('SELECT count(*) AS n FROM admin_sessions WHERE token_hash = ?1').bind(await hashSecretKey(token)).first<{ n: number }>()
+  return row!.n === 1
+}
+
+describe('purgeExpiredVisitUrls', () => {
+  it('clears URL and referrer of visits that began before the retention, keeping the visits and newer URLs', async () => {
+    const site = await createTestSite()
+    expect((await setRetention(site, 30)).status).toBe(200)
+    await insertVisit(site, 'a-old', NOW - 31 * DAY)
+    await insertVisit(site, 'b-edge', NOW - 30 * DAY)
+    await insertVisit(site, 'c-new', NOW - DAY)
+    const result = await purgeExpiredVisitUrls(env, NOW)
+    expect(result.sites).toContainEqual({ siteId: site.siteId, deleted: 1 })
+    const url = 'https://shop.example/?email=kim@example.com'
+    const referrer = 'https://search.example/?q=kim'
+    expect(await visitUrls(site)).toEqual([
+      { visit_id: 'a-old', url: null, referrer: null },
+      { visit_id: 'b-edge', url, referrer },
+      { visit_id: 'c-new', url, referrer },
+    ])
+    expect((await purgeExpiredVisitUrls(env, NOW)).sites.find((entry) => entry.siteId === site.siteId)).toBeUndefined()
+  })
+
+  it('keeps them for a site without retention, and works in chunks', async () => {
+    const forever = await createTestSite()
+    expect((await setRetention(forever, null)).status).toBe(200)
+    await insertVisit(forever, 'ancient', NOW - 3000 * DAY)
+    await purgeExpiredData(env, NOW) // everything else that is expired, so only this test's rows are left
+    const site = await createTestSite()
+    for (let i = 0; i < 5; i++) await insertVisit(site, `old-${i}`, NOW - 500 * DAY)
+    expect(await purgeExpiredVisitUrls(env, NOW, { chunkSize: 2, maxChunks: 2 })).toEqual({ sites: [{ siteId: site.siteId, deleted: 4 }], deleted: 4, isComplete: false })
+    expect(await purgeExpiredVisitUrls(env, NOW, { chunkSize: 2, maxChunks: 2 })).toEqual({ sites: [{ siteId: site.siteId, deleted: 1 }], deleted: 1, isComplete: true })
+    expect((await visitUrls(site)).every((visit) => visit.url === null && visit.referrer === null)).toBe(true)
+    expect((await visitUrls(forever))[0]).toMatchObject({ url: 'https://shop.example/?email=kim@example.com' })
+  })
+})
+
+describe('purgeExpiredExposures', () => {
+  it('deletes exposures last served before the retention; one still being served stays, however old', async () => {
+    const site = await createTestSite()
+    expect((await setRetention(site, 30)).status).toBe(200)
+    await insertExposure(site, 'gone', NOW - 400 * DAY, NOW - 31 * DAY)
+    await insertExposure(site, 'still-served', NOW - 400 * DAY, NOW - DAY)
+    await insertExposure(site, 'recent', NOW - 2 * DAY, NOW - DAY)
+    const result = await purgeExpiredExposures(env, NOW)
+    expect(result.sites).toContainEqual({ siteId: site.siteId, deleted: 1 })
+    expect(await exposureRules(site)).toEqual(['recent', 'still-served'])
+  })
+})
+
+describe('purgeExpiredData', () => {
+  it('deletes expired admin sessions of every site, and no live one', async () => {
+    const site = await createTestSite()
+    const forever = await createTestSite()
+    expect((await setRetention(forever, null)).status).toBe(200)
+    const now = Date.now()
+    const expired = [await startSession(site, now - 13 * 60 * 60 * 1000), await startSession(forever, now - 12 * 60 * 60 * 1000)]
+    const live = await startSession(site, now - 60 * 60 * 1000)
+    const result = await purgeExpiredData(env, now)
+    expect(result.sessions).toBeGreaterThanOrEqual(2)
+    expect(await Promise.all(expired.map(sessionExists))).toEqual([false, false])
+    expect(await sessionExists(live)).toBe(true)
+  })
+})
 
 describe('purgeExpiredEvents', () => {
   it('deletes raw events older than the retention, keeping newer ones, visits, orders and rollups', async () => {
@@ -68,12 +167,19 @@ describe('purgeExpiredEvents', () => {
     expect(await eventIds(site)).toEqual([])
   })
 
-  it('runs from the cron trigger through the worker\'s scheduled handler', async () => {
+  it('runs from the cron trigger through the worker\'s scheduled handler, purging every kind of expired data', async () => {
     const site = await createTestSite()
-    await insertEvent(site, 'old', Date.now() - 400 * DAY)
-    await insertEvent(site, 'new', Date.now() - DAY)
-    await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: '17 3 * * *' }), env)
+    const now = Date.now()
+    await insertEvent(site, 'old', now - 400 * DAY)
+    await insertEvent(site, 'new', now - DAY)
+    await insertVisit(site, 'old-visit', now - 400 * DAY)
+    await insertExposure(site, 'old-rule', now - 400 * DAY, now - 400 * DAY)
+    const expired = await startSession(site, now - 13 * 60 * 60 * 1000)
+    await worker.scheduled(createScheduledController({ scheduledTime: now, cron: '17 3 * * *' }), env)
     expect(await eventIds(site)).toEqual(['new'])
+    expect(await visitUrls(site)).toEqual([{ visit_id: 'old-visit', url: null, referrer: null }])
+    expect(await exposureRules(site)).toEqual([])
+    expect(await sessionExists(expired)).toBe(false)
   })
 
   it('validates the setting', async () => {

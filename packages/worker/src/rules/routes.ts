@@ -6,6 +6,7 @@ import { ADMIN_MAX_BODY_BYTES, readBody } from '../http/body'
 import { analyzeRules } from './analyze'
 import { diffRules } from './diff'
 import { findLatestRuleset } from './queries'
+import { htmlWarnings, sanitizeRules } from './safe-content'
 import { publishRuleset } from './store'
 import { getVersion, listVersions, rollbackTo } from './versions'
 import { getWorkspace, publishWorkspace, saveWorkspace } from './workspace'
@@ -23,13 +24,18 @@ export const ruleRoutes = new Hono<AppEnv>()
     const { rules } = await readBody(c, RulesetInputSchema, ADMIN_MAX_BODY_BYTES)
     const note = c.req.query('note')
     const expectVersion = parseExpectVersion(c.req.query('expectVersion'))
-    const ruleset = await publishRuleset(c.env, c.get('site').id, rules, Date.now(), { actor: c.get('actor'), note, expectVersion })
-    return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt })
+    const site = c.get('site')
+    const ruleset = await publishRuleset(c.env, site.id, rules, Date.now(), { actor: c.get('actor'), note, expectVersion, allowScripts: site.allowScripts })
+    return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt, sanitizedRuleIds: ruleset.sanitizedRuleIds })
   })
   .post('/check', async (c) => {
-    const { rules } = await readBody(c, RulesetInputSchema, ADMIN_MAX_BODY_BYTES)
-    const live = await findLatestRuleset(c.env.DB, c.get('site').id)
-    return c.json({ liveVersion: live?.version ?? 0, diff: diffRules(live?.rules ?? [], rules), warnings: analyzeRules(rules, Date.now()) })
+    const { rules: input } = await readBody(c, RulesetInputSchema, ADMIN_MAX_BODY_BYTES)
+    const site = c.get('site')
+    // Diff and warnings are about what would be published: the html as it would be stored.
+    const { rules, changedRuleIds } = sanitizeRules(input, site)
+    const live = await findLatestRuleset(c.env.DB, site.id)
+    const warnings = [...htmlWarnings(rules, changedRuleIds), ...analyzeRules(rules, Date.now())]
+    return c.json({ liveVersion: live?.version ?? 0, diff: diffRules(live?.rules ?? [], rules), warnings })
   })
   .get('/versions', async (c) => c.json({ versions: await listVersions(c.env, c.get('site').id) }))
   .get('/versions/:version', async (c) => {
@@ -39,8 +45,9 @@ export const ruleRoutes = new Hono<AppEnv>()
   })
   .post('/rollback', async (c) => {
     const { version, note } = await readBody(c, RollbackInputSchema)
-    const ruleset = await rollbackTo(c.env, c.get('site').id, version, { actor: c.get('actor'), note }, Date.now())
-    return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt, rolledBackTo: version })
+    const site = c.get('site')
+    const ruleset = await rollbackTo(c.env, site.id, version, { actor: c.get('actor'), note, allowScripts: site.allowScripts }, Date.now())
+    return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt, rolledBackTo: version, sanitizedRuleIds: ruleset.sanitizedRuleIds })
   })
 
 /** `/v1/admin/workspace`: the working copy the editor saves to, previewed and then published. */
@@ -48,12 +55,14 @@ export const workspaceRoutes = new Hono<AppEnv>()
   .get('/', async (c) => c.json(await getWorkspace(c.env, c.get('site').id, Date.now())))
   .put('/', async (c) => {
     const { rules } = await readBody(c, WorkspaceInputSchema, ADMIN_MAX_BODY_BYTES)
-    return c.json(await saveWorkspace(c.env, c.get('site').id, rules, c.get('actor'), Date.now()))
+    const site = c.get('site')
+    return c.json(await saveWorkspace(c.env, site.id, rules, c.get('actor'), Date.now(), site))
   })
   .post('/publish', async (c) => {
     const { note } = await readBody(c, PublishInputSchema)
-    const ruleset = await publishWorkspace(c.env, c.get('site').id, { actor: c.get('actor'), note }, Date.now())
-    return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt })
+    const site = c.get('site')
+    const ruleset = await publishWorkspace(c.env, site.id, { actor: c.get('actor'), note, allowScripts: site.allowScripts }, Date.now())
+    return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt, sanitizedRuleIds: ruleset.sanitizedRuleIds })
   })
 
 /** `?expectVersion=N`: publish only if version N is still live (what `rules push` checked against). */

@@ -3,7 +3,7 @@ import type { Env } from '../env'
 import { ApiError } from '../errors'
 import { diffRules } from './diff'
 import { findRuleset, listRulesets } from './queries'
-import { publishRuleset } from './store'
+import { publishRuleset, type PublishedRuleset } from './store'
 
 /** How many versions the audit log page shows; older ones stay stored and reachable by number. */
 export const VERSIONS_PAGE = 100
@@ -37,10 +37,21 @@ export async function getVersion(env: Env, siteId: string, version: number): Pro
 
 /**
  * Rolls back by publishing a copy of an earlier version as the newest one, so the log keeps every
- * step (including the rollback itself) and a rollback can be rolled back.
- * @example await rollbackTo(env, site.id, 3, { actor: 'Maria' }, Date.now())
+ * step (including the rollback itself) and a rollback can be rolled back. The copy's html is
+ * sanitized like any publish: an old version saved while scripts were allowed comes back clean.
+ * @example await rollbackTo(env, site.id, 3, { actor: 'Maria', allowScripts: false }, Date.now())
  */
-export async function rollbackTo(env: Env, siteId: string, version: number, options: { actor: string; note?: string | undefined }, now: number): Promise<Ruleset> {
+export async function rollbackTo(
+  env: Env,
+  siteId: string,
+  version: number,
+  options: { actor: string; note?: string | undefined; allowScripts: boolean },
+  now: number,
+): Promise<PublishedRuleset> {
   const target = await getVersion(env, siteId, version)
-  return publishRuleset(env, siteId, target.rules, now, { actor: options.actor, note: options.note ?? `Rollback to version ${version}` })
+  return publishRuleset(env, siteId, target.rules, now, {
+    actor: options.actor,
+    note: options.note ?? `Rollback to version ${version}`,
+    allowScripts: options.allowScripts,
+  })
 }

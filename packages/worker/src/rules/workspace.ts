@@ -4,6 +4,7 @@ import { analyzeRules } from './analyze'
 import { diffRules, isEmptyDiff } from './diff'
 import { findLatestRuleset } from './queries'
 import { displayStatus, type DisplayStatus } from './status'
+import { htmlWarnings, sanitizeRules, type HtmlPolicy } from './safe-content'
 import { publishRuleset } from './store'
 import { findWorkspace, saveWorkspaceRow } from './workspace-queries'
 
@@ -42,20 +43,24 @@ export async function getWorkspace(env: Env, siteId: string, now: number): Promi
 }
 
 /**
- * Saves validated rules as the working copy (nothing goes live).
- * @example await saveWorkspace(env, site.id, rules, 'Maria', Date.now())
+ * Saves validated rules as the working copy (nothing goes live), html content sanitized unless the
+ * site allows scripts. The answer's warnings name the rules whose html was cleaned (this once:
+ * what is stored is already clean).
+ * @example await saveWorkspace(env, site.id, rules, 'Maria', Date.now(), { allowScripts: site.allowScripts })
  */
-export async function saveWorkspace(env: Env, siteId: string, rules: Rule[], actor: string, now: number): Promise<Workspace> {
+export async function saveWorkspace(env: Env, siteId: string, input: Rule[], actor: string, now: number, policy: HtmlPolicy): Promise<Workspace> {
+  const { rules, changedRuleIds } = sanitizeRules(input, policy)
   const live = await findLatestRuleset(env.DB, siteId)
   await saveWorkspaceRow(env.DB, siteId, { rules, baseVersion: live?.version ?? 0, updatedAt: now, updatedBy: actor })
-  return getWorkspace(env, siteId, now)
+  const workspace = await getWorkspace(env, siteId, now)
+  return { ...workspace, warnings: [...htmlWarnings(rules, changedRuleIds), ...workspace.warnings] }
 }
 
 /**
  * Publishes the working copy as the next version.
- * @example const { version } = await publishWorkspace(env, site.id, { actor: 'Maria', note: 'Winter sale' }, Date.now())
+ * @example const { version } = await publishWorkspace(env, site.id, { actor: 'Maria', note: 'Winter sale', allowScripts: false }, Date.now())
  */
-export async function publishWorkspace(env: Env, siteId: string, options: { actor: string; note?: string | undefined }, now: number) {
+export async function publishWorkspace(env: Env, siteId: string, options: { actor: string; note?: string | undefined; allowScripts: boolean }, now: number) {
   const workspace = await getWorkspace(env, siteId, now)
   const rules = workspace.rules.map(({ displayStatus: _status, ...rule }) => rule)
   return publishRuleset(env, siteId, rules, now, options)

@@ -12,23 +12,56 @@ function randomToken(bytes = 32): string {
 }
 
 /**
- * Starts a session for a signed-in user. Only a hash of the token is stored, so a database leak
- * does not hand out sessions.
- * @example const { token, session } = await createSession(env.DB, site.id, 'Maria', Date.now())
+ * Starts a session for a user who signed in with the secret key whose hash is `secretKeyHash`.
+ * Only a hash of the token is stored, so a database leak does not hand out sessions. The insert
+ * happens only if that key is still the site's: a rotation that lands between the key check and
+ * this insert cannot leave a session of the old key behind. Null when the key was rotated away.
+ * @example const started = await createSession(env.DB, site.id, 'Maria', Date.now(), await hashSecretKey(key))
  */
 export async function createSession(
   db: D1Database,
   siteId: string,
   userName: string,
   now: number,
-): Promise<{ token: string; session: AdminSession }> {
+  secretKeyHash: string,
+): Promise<{ token: string; session: AdminSession } | null> {
   const token = randomToken()
   const session: AdminSession = { siteId, userName, csrfToken: randomToken(24), expiresAt: now + SESSION_TTL_MS }
-  await db
-    .prepare('INSERT INTO admin_sessions (token_hash, site_id, user_name, csrf_token, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)')
-    .bind(await hashSecretKey(token), siteId, userName, session.csrfToken, now, session.expiresAt)
+  const result = await db
+    .prepare(
+      `INSERT INTO admin_sessions (token_hash, site_id, user_name, csrf_token, created_at, expires_at)
+       SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM sites WHERE id = ?2 AND secret_key_hash = ?7)`,
+    )
+    .bind(await hashSecretKey(token), siteId, userName, session.csrfToken, now, session.expiresAt, secretKeyHash)
     .run()
-  return { token, session }
+  return result.meta.changes === 1 ? { token, session } : null
+}
+
+/**
+ * Ends every session of a site at once: part of the secret-key rotation's transaction.
+ * @example await db.batch([updateKeyStatement, deleteSiteSessionsStatement(db, site.id)])
+ */
+export function deleteSiteSessionsStatement(db: D1Database, siteId: string): D1PreparedStatement {
+  return db.prepare('DELETE FROM admin_sessions WHERE site_id = ?1').bind(siteId)
+}
+
+/**
+ * The same as SQL text with the value inlined, for the CLI (`wrangler d1 execute` takes no bound
+ * parameters). The site id is one the CLI read back from the database.
+ * @example deleteSiteSessionsSql('site_abc') // "DELETE FROM admin_sessions WHERE site_id = 'site_abc';"
+ */
+export function deleteSiteSessionsSql(siteId: string): string {
+  return `DELETE FROM admin_sessions WHERE site_id = '${siteId.replaceAll("'", "''")}';`
+}
+
+/**
+ * Housekeeping for the daily purge: deletes sessions that expired before `now` (they already
+ * authorise nothing; this only stops the table from growing).
+ * @example const deleted = await deleteExpiredSessions(env.DB, Date.now())
+ */
+export async function deleteExpiredSessions(db: D1Database, now: number): Promise<number> {
+  const result = await db.prepare('DELETE FROM admin_sessions WHERE expires_at <= ?1').bind(now).run()
+  return result.meta.changes
 }
 
 /** The live session for a cookie token, or null when unknown or expired. */

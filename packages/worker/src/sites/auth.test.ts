@@ -1,7 +1,8 @@
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { expireSession } from '../sessions/queries'
-import { countRows, createTestSession, createTestSite, type ErrorJson } from '../../test/helpers'
+import { countRows, createTestSession, createTestSite, type ErrorJson, type TestSite } from '../../test/helpers'
+import { hashSecretKey } from './keys'
 
 /** Every admin route, with a body valid enough to pass validation when the caller is allowed. */
 const ROUTES: [method: string, path: string, body?: unknown][] = [
@@ -21,6 +22,8 @@ const ROUTES: [method: string, path: string, body?: unknown][] = [
   ['GET', '/v1/admin/site'],
   ['PATCH', '/v1/admin/site', { trustBrowserPurchases: false }],
   ['POST', '/v1/admin/site/webhook-secret', {}],
+  ['POST', '/v1/admin/site/rotate-secret', {}],
+  ['POST', '/v1/admin/site/rotate-public-key', {}],
   ['GET', '/v1/admin/metrics'],
   ['GET', '/v1/admin/metrics.csv'],
 ]
@@ -39,11 +42,19 @@ async function expectCode(response: Response, status: number, code: string): Pro
   expect(((await response.json()) as ErrorJson).error.code).toBe(code)
 }
 
-async function expectNoAdminWrites(siteId: string): Promise<void> {
+async function expectNoAdminWrites(site: TestSite): Promise<void> {
+  const siteId = site.siteId
   expect(await countRows('rulesets', siteId)).toBe(0)
   expect(await countRows('orders', siteId)).toBe(0)
-  const site = await env.DB.prepare('SELECT trust_browser_purchases, webhook_secret FROM sites WHERE id = ?1').bind(siteId).first()
-  expect(site).toEqual({ trust_browser_purchases: 1, webhook_secret: null })
+  const row = await env.DB.prepare('SELECT trust_browser_purchases, webhook_secret, allow_scripts, public_key, previous_public_key, secret_key_hash FROM sites WHERE id = ?1').bind(siteId).first()
+  expect(row).toEqual({
+    trust_browser_purchases: 1,
+    webhook_secret: null,
+    allow_scripts: 0,
+    public_key: site.publicKey,
+    previous_public_key: null,
+    secret_key_hash: await hashSecretKey(site.secretKey),
+  })
   const workspace = await env.DB.prepare('SELECT count(*) AS n FROM rule_workspaces WHERE site_id = ?1').bind(siteId).first<{ n: number }>()
   expect(workspace?.n).toBe(0)
 }
@@ -52,19 +63,19 @@ describe('admin authentication, on every admin route', () => {
   it.each(ROUTES)('%s %s: 401 without a key', async (method, path, body) => {
     const site = await createTestSite()
     await expectCode(await call(method, path, body, {}), 401, 'missing_api_key')
-    await expectNoAdminWrites(site.siteId)
+    await expectNoAdminWrites(site)
   })
 
   it.each(ROUTES)('%s %s: 403 with the public key', async (method, path, body) => {
     const site = await createTestSite()
     await expectCode(await call(method, path, body, { authorization: `Bearer ${site.publicKey}` }), 403, 'public_key_not_allowed')
-    await expectNoAdminWrites(site.siteId)
+    await expectNoAdminWrites(site)
   })
 
   it.each(ROUTES)('%s %s: 401 with a wrong secret key', async (method, path, body) => {
     const site = await createTestSite()
     await expectCode(await call(method, path, body, { authorization: 'Bearer sk_wrong' }), 401, 'invalid_api_key')
-    await expectNoAdminWrites(site.siteId)
+    await expectNoAdminWrites(site)
   })
 
   it.each(ROUTES)('%s %s: 401 with an expired session', async (method, path, body) => {
@@ -72,7 +83,7 @@ describe('admin authentication, on every admin route', () => {
     const session = await createTestSession(site)
     await expireSession(env.DB, session.token, Date.now())
     await expectCode(await call(method, path, body, { cookie: session.cookie, 'x-csrf-token': session.csrfToken }), 401, 'session_expired')
-    await expectNoAdminWrites(site.siteId)
+    await expectNoAdminWrites(site)
   })
 
   it.each(MUTATING)('%s %s: 403 with a session but no CSRF token', async (method, path, body) => {
@@ -80,7 +91,7 @@ describe('admin authentication, on every admin route', () => {
     const session = await createTestSession(site)
     await expectCode(await call(method, path, body, { cookie: session.cookie }), 403, 'csrf_token_invalid')
     await expectCode(await call(method, path, body, { cookie: session.cookie, 'x-csrf-token': 'forged' }), 403, 'csrf_token_invalid')
-    await expectNoAdminWrites(site.siteId)
+    await expectNoAdminWrites(site)
   })
 
   it('accepts a session with its CSRF token, and records the user as publisher', async () => {

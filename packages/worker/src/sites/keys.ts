@@ -11,11 +11,27 @@ const randomPart = customAlphabet('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi
 export function generateSiteKeys(): { siteId: string; publicKey: string; secretKey: string; codeSecret: string } {
   return {
     siteId: `site_${randomPart(16)}`,
-    publicKey: `pk_${randomPart(24)}`,
-    secretKey: `sk_${randomPart(40)}`,
+    publicKey: generatePublicKey(),
+    secretKey: generateSecretKey(),
     // Never shown to anyone: keys the HMACs of unique offer codes and preview links.
     codeSecret: randomPart(43),
   }
+}
+
+/**
+ * A fresh public key (script tags), for a new site or a rotation.
+ * @example generatePublicKey() // 'pk_3kV9...' (24 random characters)
+ */
+export function generatePublicKey(): string {
+  return `pk_${randomPart(24)}`
+}
+
+/**
+ * A fresh secret key (admin API), for a new site or a rotation: 40 random characters, about 238 bits.
+ * @example generateSecretKey() // 'sk_Q8x...'
+ */
+export function generateSecretKey(): string {
+  return `sk_${randomPart(40)}`
 }
 
 /**

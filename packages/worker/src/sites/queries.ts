@@ -11,11 +11,23 @@ export type SiteRow = {
   lapse_days: number
   time_zone: string
   trust_browser_purchases: number
+  allow_scripts: number
 }
 
 /** Columns to select for `toSite`; other domains' queries that join sites reuse it. */
 export const SITE_COLUMNS =
-  's.id, s.name, s.public_key, s.code_secret, s.allowed_origins, s.currency, s.lapse_days, s.time_zone, s.trust_browser_purchases'
+  's.id, s.name, s.public_key, s.code_secret, s.allowed_origins, s.currency, s.lapse_days, s.time_zone, s.trust_browser_purchases, s.allow_scripts'
+
+/**
+ * The WHERE condition that finds a site (aliased `s`) by the public key a browser sent: its current
+ * key, or the key it replaced while that is in its grace period. Both are indexed (a multi-index
+ * OR in SQLite), so decide's single query stays one index probe. `key` and `now` are the SQL
+ * parameters, e.g. `?1` and `?4`.
+ * @example db.prepare(`SELECT ${SITE_COLUMNS} FROM sites s WHERE ${publicKeyMatches('?1', '?2')}`).bind(key, Date.now())
+ */
+export function publicKeyMatches(key: string, now: string): string {
+  return `(s.public_key = ${key} OR (s.previous_public_key = ${key} AND s.previous_public_key_expires_at > ${now}))`
+}
 
 export function toSite(row: SiteRow): Site {
   return {
@@ -28,13 +40,19 @@ export function toSite(row: SiteRow): Site {
     lapseDays: row.lapse_days,
     timeZone: row.time_zone,
     trustBrowserPurchases: row.trust_browser_purchases === 1,
+    allowScripts: row.allow_scripts === 1,
   }
 }
 
-export async function findSiteByPublicKey(db: D1Database, publicKey: string): Promise<Site | null> {
+/**
+ * The site a browser call or webhook names by public key: the current key, or the previous one
+ * during its grace period after a rotation.
+ * @example await findSiteByPublicKey(env.DB, 'pk_demo', Date.now())
+ */
+export async function findSiteByPublicKey(db: D1Database, publicKey: string, now: number = Date.now()): Promise<Site | null> {
   const row = await db
-    .prepare(`SELECT ${SITE_COLUMNS} FROM sites s WHERE s.public_key = ?1`)
-    .bind(publicKey)
+    .prepare(`SELECT ${SITE_COLUMNS} FROM sites s WHERE ${publicKeyMatches('?1', '?2')}`)
+    .bind(publicKey, now)
     .first<SiteRow>()
   return row ? toSite(row) : null
 }

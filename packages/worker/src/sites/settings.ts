@@ -2,7 +2,9 @@ import { z } from 'zod'
 import { Hono } from 'hono'
 import { customAlphabet } from 'nanoid'
 import type { AppEnv } from '../env'
+import { ApiError } from '../errors'
 import { readBody } from '../http/body'
+import { rotatePublicKey, rotateSecretKey } from './rotation'
 
 const randomPart = customAlphabet('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 40)
 
@@ -10,39 +12,70 @@ export const SiteSettingsPatchSchema = z.strictObject({
   /** Count browser-reported purchases for classification at once (true), or only once verified. */
   trustBrowserPurchases: z.boolean().optional(),
   lapseDays: z.number().int().min(1).max(3650).optional(),
+  /**
+   * Serve html content exactly as saved, scripts and event handlers included (true), or sanitized
+   * to the allowlist (false, the default). It runs on every page with a slot, checkout included.
+   */
+  allowScripts: z.boolean().optional(),
 })
+
+/** A boolean setting as its column value, or null to keep the stored one (SQL coalesce). */
+const flag = (value: boolean | undefined): number | null => (value === undefined ? null : value ? 1 : 0)
 
 /**
  * `/v1/admin/site`: the site's settings, the order webhook's signing secret and the identity
- * secret (each shown once). Changing `trustBrowserPurchases` applies to each visitor from their
- * next event or order on.
+ * secret (each shown once), and key rotation. Changing `trustBrowserPurchases` applies to each
+ * visitor from their next event or order on; `allowScripts` from the next decide on.
  */
 export const siteRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const site = c.get('site')
-    const row = await c.env.DB.prepare('SELECT webhook_secret IS NOT NULL AS has_secret, identity_secret IS NOT NULL AS has_identity_secret FROM sites WHERE id = ?1')
+    const row = await c.env.DB.prepare(
+      'SELECT webhook_secret IS NOT NULL AS has_secret, identity_secret IS NOT NULL AS has_identity_secret, previous_public_key, previous_public_key_expires_at FROM sites WHERE id = ?1',
+    )
       .bind(site.id)
-      .first<{ has_secret: number; has_identity_secret: number }>()
+      .first<{ has_secret: number; has_identity_secret: number; previous_public_key: string | null; previous_public_key_expires_at: number | null }>()
     const { codeSecret: _secret, ...visible } = site
-    return c.json({ ...visible, hasWebhookSecret: row?.has_secret === 1, hasIdentitySecret: row?.has_identity_secret === 1 })
+    const previousValid = row?.previous_public_key && (row.previous_public_key_expires_at ?? 0) > Date.now()
+    return c.json({
+      ...visible,
+      hasWebhookSecret: row?.has_secret === 1,
+      hasIdentitySecret: row?.has_identity_secret === 1,
+      previousPublicKey: previousValid ? row.previous_public_key : null,
+      previousKeyValidUntil: previousValid ? new Date(row.previous_public_key_expires_at!).toISOString() : null,
+    })
   })
   .patch('/', async (c) => {
     const patch = await readBody(c, SiteSettingsPatchSchema)
     const site = c.get('site')
     await c.env.DB.prepare(
-      'UPDATE sites SET trust_browser_purchases = coalesce(?2, trust_browser_purchases), lapse_days = coalesce(?3, lapse_days) WHERE id = ?1',
+      `UPDATE sites SET trust_browser_purchases = coalesce(?2, trust_browser_purchases), lapse_days = coalesce(?3, lapse_days),
+         allow_scripts = coalesce(?4, allow_scripts) WHERE id = ?1`,
     )
-      .bind(site.id, patch.trustBrowserPurchases === undefined ? null : patch.trustBrowserPurchases ? 1 : 0, patch.lapseDays ?? null)
+      .bind(site.id, flag(patch.trustBrowserPurchases), patch.lapseDays ?? null, flag(patch.allowScripts))
       .run()
     return c.json({
       trustBrowserPurchases: patch.trustBrowserPurchases ?? site.trustBrowserPurchases,
       lapseDays: patch.lapseDays ?? site.lapseDays,
+      allowScripts: patch.allowScripts ?? site.allowScripts,
     })
+  })
+  .post('/rotate-secret', async (c) => {
+    // The old key and every session (this one too, when called from a session) stop working now.
+    const rotation = await rotateSecretKey(c.env.DB, c.get('site').id)
+    c.header('Cache-Control', 'no-store')
+    return c.json(rotation)
+  })
+  .post('/rotate-public-key', async (c) => {
+    const rotation = await rotatePublicKey(c.env.DB, c.get('site').id, Date.now())
+    if (!rotation) throw new ApiError('invalid_api_key', 'The site of this key no longer exists.')
+    return c.json(rotation)
   })
   .post('/webhook-secret', async (c) => {
     // A new secret replaces the old one at once: deploy it to the shop's server right after.
     const secret = `whsec_${randomPart()}`
     await c.env.DB.prepare('UPDATE sites SET webhook_secret = ?2 WHERE id = ?1').bind(c.get('site').id, secret).run()
+    c.header('Cache-Control', 'no-store')
     return c.json({ secret })
   })
   .post('/identity-secret', async (c) => {

@@ -11,6 +11,8 @@ export type Site = {
   timeZone: string
   /** Count browser-reported purchases for classification at once (true) or only once verified. */
   trustBrowserPurchases: boolean
+  /** Serve html content exactly as saved, scripts included (true), or sanitized to the allowlist (false, the default). */
+  allowScripts: boolean
 }
 
 export const DEFAULT_LAPSE_DAYS = 90

@@ -20,7 +20,7 @@ export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async
   const publicKey = c.req.param('publicKey')
   // Before the site lookup and before reading the body: a flood costs no query and no signature check.
   await enforceRateLimits(c.env, [{ limit: 'webhook', key: publicKey }])
-  const site = await findSiteByPublicKey(c.env.DB, publicKey)
+  const site = await findSiteByPublicKey(c.env.DB, publicKey, Date.now())
   if (!site) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
   const secretRow = await c.env.DB.prepare('SELECT webhook_secret FROM sites WHERE id = ?1').bind(site.id).first<{ webhook_secret: string | null }>()
   if (!secretRow?.webhook_secret) throw new ApiError('invalid_signature', 'This site has no webhook secret yet: create one with POST /v1/admin/site/webhook-secret.')
