@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { decideContextSql } from './queries'
 
 async function plan(sql: string): Promise<string[]> {
-  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind('pk_x', 'v', 's', Date.now()).all<{ detail: string }>()
+  const rows = await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind('pk_x', 'v', 's', Date.now(), '2026-01-01').all<{ detail: string }>()
   return rows.results.map((row) => row.detail)
 }
 
