@@ -1,3 +1,4 @@
+/// <reference types="node" />
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { ERROR_CODES } from './errors'
@@ -6,7 +7,10 @@ import { ERROR_CODES } from './errors'
 const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8')
 
 describe('error registry', () => {
-  it.each(Object.entries(ERROR_CODES))('documents %s in the README with its status', (code, { status }) => {
-    expect(readme).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`))
-  })
+  it.each(Object.entries(ERROR_CODES))(
+    'documents %s in the README with its status',
+    (code, { status }) => {
+      expect(readme).toMatch(new RegExp(`\\| \`${code}\` \\| ${status} \\|`))
+    },
+  )
 })
