@@ -12,7 +12,12 @@ import { fileURLToPath } from 'node:url'
 const shopDir = fileURLToPath(new URL('./shop/', import.meta.url))
 const sdkDist = fileURLToPath(new URL('../packages/sdk/dist/', import.meta.url))
 const esmDir = fileURLToPath(new URL('./esm/', import.meta.url))
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json' }
+const TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+}
 
 /**
  * Starts the demo shop.
@@ -37,15 +42,20 @@ export async function startShop(options = {}) {
       if (!file.startsWith(dir)) throw Object.assign(new Error('outside'), { code: 'ENOENT' })
       let body = await readFile(file)
       const type = TYPES[extname(file)] ?? 'application/octet-stream'
-      if (type.startsWith('text/html')) body = body.toString('utf8').replaceAll('%WORKER%', workerUrl)
+      if (type.startsWith('text/html'))
+        body = body.toString('utf8').replaceAll('%WORKER%', workerUrl)
       res.writeHead(200, { 'Content-Type': type, 'Cache-Control': 'no-store' })
       res.end(body)
     } catch (e) {
-      res.writeHead(e?.code === 'ENOENT' || e?.code === 'EISDIR' ? 404 : 500, { 'Content-Type': 'text/plain' })
+      res.writeHead(e?.code === 'ENOENT' || e?.code === 'EISDIR' ? 404 : 500, {
+        'Content-Type': 'text/plain',
+      })
       res.end('not found')
     }
   })
-  await new Promise((resolve, reject) => server.once('error', reject).listen(options.port ?? 5173, host, resolve))
+  await new Promise((resolve, reject) =>
+    server.once('error', reject).listen(options.port ?? 5173, host, resolve),
+  )
   const { port } = server.address()
   return {
     url: `http://${host}:${port}`,
@@ -58,6 +68,11 @@ export async function startShop(options = {}) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const shop = await startShop({ port: Number(process.env.PORT ?? 5173), workerUrl: process.env.WORKER_URL })
-  console.log(`demo shop: ${shop.url}  (worker: ${process.env.WORKER_URL ?? 'http://127.0.0.1:8787'})`)
+  const shop = await startShop({
+    port: Number(process.env.PORT ?? 5173),
+    workerUrl: process.env.WORKER_URL,
+  })
+  console.log(
+    `demo shop: ${shop.url}  (worker: ${process.env.WORKER_URL ?? 'http://127.0.0.1:8787'})`,
+  )
 }

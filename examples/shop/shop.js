@@ -9,7 +9,8 @@ const KEY = 'demo_cart'
 export const cart = () => JSON.parse(localStorage.getItem(KEY) || '{}')
 export const saveCart = (c) => localStorage.setItem(KEY, JSON.stringify(c))
 export const total = (c) =>
-  Math.round(Object.entries(c).reduce((sum, [sku, n]) => sum + PRODUCTS[sku].price * n, 0) * 100) / 100
+  Math.round(Object.entries(c).reduce((sum, [sku, n]) => sum + PRODUCTS[sku].price * n, 0) * 100) /
+  100
 export const money = (n) => '$' + n.toFixed(2)
 
 const count = Object.values(cart()).reduce((a, b) => a + b, 0)
@@ -21,6 +22,8 @@ document.querySelector('header').innerHTML = `<a href="/">Stammis Coffee</a>
 // Show the visitor's segment, so you can watch it move: shopper -> returning -> repeat.
 window.stammis.push((s) =>
   s.profile().then((p) => {
-    if (p) document.getElementById('segment').textContent = `You are a "${p.segment}" (${p.orders} orders, ${p.visits} visits)`
+    if (p)
+      document.getElementById('segment').textContent =
+        `You are a "${p.segment}" (${p.orders} orders, ${p.visits} visits)`
   }),
 )

@@ -42,7 +42,12 @@ export const PreviewLinkRequestSchema = z.strictObject({
   /** The shop page to open, e.g. "https://shop.example/". */
   url: z.url({ protocol: /^https?$/ }),
   /** How long the link works: 1 minute to 7 days, default 24 hours. */
-  ttlMinutes: z.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
+  ttlMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(24 * 60),
 })
 
 /** Body of `POST /v1/admin/offers/redeem`, called by the shop's checkout server. */

@@ -32,7 +32,10 @@ export const IdentifyEventSchema = z.strictObject({
   ...base,
   type: z.literal('identify'),
   customerId: z.string().min(1).max(256),
-  signature: z.string().regex(/^[0-9a-f]{64}$/, 'lowercase hex HMAC-SHA256 of the customer id').optional(),
+  signature: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'lowercase hex HMAC-SHA256 of the customer id')
+    .optional(),
 })
 
 export const TrackEventSchema = z.strictObject({
@@ -42,7 +45,10 @@ export const TrackEventSchema = z.strictObject({
   /** Anything JSON, at most `MAX_TRACK_PROPS_BYTES` (2 KB) serialized: one event cannot bloat storage. */
   props: z
     .record(z.string().max(128), z.unknown())
-    .refine((props) => jsonBytes(props) <= MAX_TRACK_PROPS_BYTES, `must be at most ${MAX_TRACK_PROPS_BYTES} bytes as JSON`)
+    .refine(
+      (props) => jsonBytes(props) <= MAX_TRACK_PROPS_BYTES,
+      `must be at most ${MAX_TRACK_PROPS_BYTES} bytes as JSON`,
+    )
     .optional(),
 })
 

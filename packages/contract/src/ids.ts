@@ -25,7 +25,9 @@ export const SlotNameSchema = z
   .regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be lowercase letters, digits, "_" or "-"')
 
 /** ISO 4217 currency code. @example 'USD' */
-export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter currency code like "USD"')
+export const CurrencySchema = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be a 3-letter currency code like "USD"')
 
 /** An absolute or relative URL as the browser reports it; bounded so a page cannot bloat storage. */
 export const UrlSchema = z.string().max(MAX_URL_LENGTH)

@@ -5,7 +5,10 @@ const DaySchema = z.iso.date()
 /** Query of `GET /v1/admin/metrics`: local calendar days, both inclusive (default: the last 30 days). */
 export const MetricsQuerySchema = z
   .strictObject({ from: DaySchema.optional(), to: DaySchema.optional() })
-  .refine((q) => !q.from || !q.to || q.from <= q.to, { message: 'from must not be after to', path: ['from'] })
+  .refine((q) => !q.from || !q.to || q.from <= q.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  })
 
 export type SegmentMetrics = {
   /** Distinct visitors with a visit that began in the range in this segment. */

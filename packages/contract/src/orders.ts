@@ -20,7 +20,10 @@ export const ServerOrderSchema = z
     placedAt: DateTimeSchema,
     discount: MoneySchema.optional(),
   })
-  .refine((order) => order.customerId || order.visitorId, { message: 'name the customerId, the visitorId, or both', path: ['customerId'] })
+  .refine((order) => order.customerId || order.visitorId, {
+    message: 'name the customerId, the visitorId, or both',
+    path: ['customerId'],
+  })
 
 /** Body of `POST /v1/admin/orders` and of the order webhook. */
 export const ServerOrdersRequestSchema = z.strictObject({

@@ -35,10 +35,18 @@ export const OfferSchema = z
   })
   .superRefine((offer, ctx) => {
     if (offer.code && offer.uniqueCodes) {
-      ctx.addIssue({ code: 'custom', path: ['uniqueCodes'], message: 'choose a static code or unique codes, not both' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uniqueCodes'],
+        message: 'choose a static code or unique codes, not both',
+      })
     }
     if (offer.kind === 'percent' && (offer.value <= 0 || offer.value > 100)) {
-      ctx.addIssue({ code: 'custom', path: ['value'], message: 'a percent offer must be above 0 and at most 100' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['value'],
+        message: 'a percent offer must be above 0 and at most 100',
+      })
     }
     if (offer.kind === 'amount' && offer.value <= 0) {
       ctx.addIssue({ code: 'custom', path: ['value'], message: 'an amount offer must be above 0' })
@@ -69,11 +77,27 @@ export const RuleWhenSchema = z
     referrerPattern: z.string().min(1).max(512).optional(),
   })
   .superRefine((when, ctx) => {
-    if (when.minOrders !== undefined && when.maxOrders !== undefined && when.minOrders > when.maxOrders) {
-      ctx.addIssue({ code: 'custom', path: ['maxOrders'], message: 'maxOrders must be at least minOrders' })
+    if (
+      when.minOrders !== undefined &&
+      when.maxOrders !== undefined &&
+      when.minOrders > when.maxOrders
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxOrders'],
+        message: 'maxOrders must be at least minOrders',
+      })
     }
-    if (when.minRevenue !== undefined && when.maxRevenue !== undefined && when.minRevenue > when.maxRevenue) {
-      ctx.addIssue({ code: 'custom', path: ['maxRevenue'], message: 'maxRevenue must be at least minRevenue' })
+    if (
+      when.minRevenue !== undefined &&
+      when.maxRevenue !== undefined &&
+      when.minRevenue > when.maxRevenue
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['maxRevenue'],
+        message: 'maxRevenue must be at least minRevenue',
+      })
     }
   })
 
@@ -109,7 +133,11 @@ export const RuleSchema = z
       ctx.addIssue({ code: 'custom', path: ['endsAt'], message: 'endsAt must be after startsAt' })
     }
     if (!rule.content && !rule.offer) {
-      ctx.addIssue({ code: 'custom', path: ['content'], message: 'a rule needs content, an offer, or both' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['content'],
+        message: 'a rule needs content, an offer, or both',
+      })
     }
   })
 
@@ -122,7 +150,11 @@ export const RulesetInputSchema = z
     const seen = new Set<string>()
     set.rules.forEach((rule, index) => {
       if (seen.has(rule.id)) {
-        ctx.addIssue({ code: 'custom', path: ['rules', index, 'id'], message: `duplicate rule id "${rule.id}"` })
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', index, 'id'],
+          message: `duplicate rule id "${rule.id}"`,
+        })
       }
       seen.add(rule.id)
     })
@@ -138,4 +170,10 @@ export type RuleInput = z.input<typeof RuleSchema>
 export type RulesetInput = z.infer<typeof RulesetInputSchema>
 
 /** A published set of rules, as `GET /v1/admin/rules` returns it. */
-export type Ruleset = { version: number; publishedAt: string | null; publishedBy?: string | null; note?: string | null; rules: Rule[] }
+export type Ruleset = {
+  version: number
+  publishedAt: string | null
+  publishedBy?: string | null
+  note?: string | null
+  rules: Rule[]
+}

@@ -13,7 +13,12 @@ import {
 } from './index'
 
 describe('EventsRequestSchema', () => {
-  const batch = { site: 'pk_demo', visitorId: 'v1', visitId: 's1', events: [{ id: 'e1', type: 'visit' }] }
+  const batch = {
+    site: 'pk_demo',
+    visitorId: 'v1',
+    visitId: 's1',
+    events: [{ id: 'e1', type: 'visit' }],
+  }
 
   it('accepts every event type', () => {
     const events = [
@@ -28,10 +33,31 @@ describe('EventsRequestSchema', () => {
 
   it.each([
     ['a secret key as site', { ...batch, site: 'sk_x' }],
-    ['50+ events', { ...batch, events: Array.from({ length: 51 }, (_, i) => ({ id: `e${i}`, type: 'visit' })) }],
-    ['negative revenue', { ...batch, events: [{ id: 'p', type: 'purchase', orderId: 'o', revenue: -1, currency: 'USD' }] }],
-    ['infinite revenue', { ...batch, events: [{ id: 'p', type: 'purchase', orderId: 'o', revenue: Infinity, currency: 'USD' }] }],
-    ['a 4-letter currency', { ...batch, events: [{ id: 'p', type: 'purchase', orderId: 'o', revenue: 1, currency: 'USDT' }] }],
+    [
+      '50+ events',
+      { ...batch, events: Array.from({ length: 51 }, (_, i) => ({ id: `e${i}`, type: 'visit' })) },
+    ],
+    [
+      'negative revenue',
+      {
+        ...batch,
+        events: [{ id: 'p', type: 'purchase', orderId: 'o', revenue: -1, currency: 'USD' }],
+      },
+    ],
+    [
+      'infinite revenue',
+      {
+        ...batch,
+        events: [{ id: 'p', type: 'purchase', orderId: 'o', revenue: Infinity, currency: 'USD' }],
+      },
+    ],
+    [
+      'a 4-letter currency',
+      {
+        ...batch,
+        events: [{ id: 'p', type: 'purchase', orderId: 'o', revenue: 1, currency: 'USDT' }],
+      },
+    ],
     ['a pageview without url', { ...batch, events: [{ id: 'p', type: 'pageview' }] }],
     ['an id of 65 characters', { ...batch, visitorId: 'x'.repeat(65) }],
   ])('rejects %s', (_name, value) => {
@@ -40,34 +66,68 @@ describe('EventsRequestSchema', () => {
 })
 
 describe('limits: just under passes, just over is refused', () => {
-  const batch = (event: object) => ({ site: 'pk_demo', visitorId: 'v1', visitId: 's1', events: [{ id: 'e1', ...event }] })
+  const batch = (event: object) => ({
+    site: 'pk_demo',
+    visitorId: 'v1',
+    visitId: 's1',
+    events: [{ id: 'e1', ...event }],
+  })
   const accepts = (value: unknown) => EventsRequestSchema.safeParse(value).success
 
   it(`track props of at most ${MAX_TRACK_PROPS_BYTES} bytes as JSON`, () => {
     // {"k":"…"} is 8 bytes around the value; "é" is 2 bytes in UTF-8, so bytes are counted, not characters.
-    const props = (valueBytes: number) => ({ k: 'é'.repeat(Math.floor(valueBytes / 2)) + 'x'.repeat(valueBytes % 2) })
+    const props = (valueBytes: number) => ({
+      k: 'é'.repeat(Math.floor(valueBytes / 2)) + 'x'.repeat(valueBytes % 2),
+    })
     expect(jsonBytes(props(MAX_TRACK_PROPS_BYTES - 8))).toBe(MAX_TRACK_PROPS_BYTES)
-    expect(accepts(batch({ type: 'track', name: 't', props: props(MAX_TRACK_PROPS_BYTES - 8) }))).toBe(true)
-    const over = EventsRequestSchema.safeParse(batch({ type: 'track', name: 't', props: props(MAX_TRACK_PROPS_BYTES - 7) }))
+    expect(
+      accepts(batch({ type: 'track', name: 't', props: props(MAX_TRACK_PROPS_BYTES - 8) })),
+    ).toBe(true)
+    const over = EventsRequestSchema.safeParse(
+      batch({ type: 'track', name: 't', props: props(MAX_TRACK_PROPS_BYTES - 7) }),
+    )
     expect(over.success).toBe(false)
     expect(over.error?.issues[0]?.path).toEqual(['events', 0, 'props'])
     expect(over.error?.issues[0]?.message).toBe('must be at most 2048 bytes as JSON')
-    expect([jsonBytes({ a: '€' }), jsonBytes({ a: '😀' }), jsonBytes({ a: 'a' })]).toEqual([3 + 8, 4 + 8, 1 + 8])
+    expect([jsonBytes({ a: '€' }), jsonBytes({ a: '😀' }), jsonBytes({ a: 'a' })]).toEqual([
+      3 + 8,
+      4 + 8,
+      1 + 8,
+    ])
   })
 
   it(`revenue and discount of at most ${MAX_ORDER_AMOUNT}, in browser purchases and server orders`, () => {
-    const purchase = (money: object) => batch({ type: 'purchase', orderId: 'o', revenue: 1, currency: 'USD', ...money })
-    const order = (money: object) => ({ orders: [{ orderId: 'o', customerId: 'c', revenue: 1, currency: 'USD', placedAt: '2026-11-20T10:00:00Z', ...money }] })
+    const purchase = (money: object) =>
+      batch({ type: 'purchase', orderId: 'o', revenue: 1, currency: 'USD', ...money })
+    const order = (money: object) => ({
+      orders: [
+        {
+          orderId: 'o',
+          customerId: 'c',
+          revenue: 1,
+          currency: 'USD',
+          placedAt: '2026-11-20T10:00:00Z',
+          ...money,
+        },
+      ],
+    })
     for (const field of ['revenue', 'discount']) {
       expect(accepts(purchase({ [field]: MAX_ORDER_AMOUNT })), field).toBe(true)
       expect(accepts(purchase({ [field]: MAX_ORDER_AMOUNT + 0.01 })), field).toBe(false)
-      expect(ServerOrdersRequestSchema.safeParse(order({ [field]: MAX_ORDER_AMOUNT })).success, field).toBe(true)
-      expect(ServerOrdersRequestSchema.safeParse(order({ [field]: MAX_ORDER_AMOUNT + 0.01 })).success, field).toBe(false)
+      expect(
+        ServerOrdersRequestSchema.safeParse(order({ [field]: MAX_ORDER_AMOUNT })).success,
+        field,
+      ).toBe(true)
+      expect(
+        ServerOrdersRequestSchema.safeParse(order({ [field]: MAX_ORDER_AMOUNT + 0.01 })).success,
+        field,
+      ).toBe(false)
     }
   })
 
   it(`URLs and referrers of at most ${MAX_URL_LENGTH} characters`, () => {
-    const url = (length: number) => 'https://shop.example/' + 'a'.repeat(length - 'https://shop.example/'.length)
+    const url = (length: number) =>
+      'https://shop.example/' + 'a'.repeat(length - 'https://shop.example/'.length)
     for (const event of [
       (u: string) => ({ type: 'visit', url: u }),
       (u: string) => ({ type: 'visit', referrer: u }),
@@ -76,7 +136,14 @@ describe('limits: just under passes, just over is refused', () => {
       expect(accepts(batch(event(url(MAX_URL_LENGTH))))).toBe(true)
       expect(accepts(batch(event(url(MAX_URL_LENGTH + 1))))).toBe(false)
     }
-    const decide = (context: object) => DecideRequestSchema.safeParse({ site: 'pk_a', visitorId: 'v', visitId: 's', slots: ['hero'], context }).success
+    const decide = (context: object) =>
+      DecideRequestSchema.safeParse({
+        site: 'pk_a',
+        visitorId: 'v',
+        visitId: 's',
+        slots: ['hero'],
+        context,
+      }).success
     expect(decide({ url: url(MAX_URL_LENGTH), referrer: url(MAX_URL_LENGTH) })).toBe(true)
     expect(decide({ url: url(MAX_URL_LENGTH + 1) })).toBe(false)
     expect(decide({ referrer: url(MAX_URL_LENGTH + 1) })).toBe(false)
@@ -85,25 +152,39 @@ describe('limits: just under passes, just over is refused', () => {
 
 describe('DecideRequestSchema', () => {
   it('defaults the context', () => {
-    expect(DecideRequestSchema.parse({ site: 'pk_a', visitorId: 'v', visitId: 's', slots: ['hero'] }).context).toEqual({})
+    expect(
+      DecideRequestSchema.parse({ site: 'pk_a', visitorId: 'v', visitId: 's', slots: ['hero'] })
+        .context,
+    ).toEqual({})
   })
 })
 
 describe('RuleSchema', () => {
-  const rule = { id: 'r1', slot: 'hero', status: 'live', content: { type: 'json', value: { title: 'Hi', items: [1, 2] } } }
+  const rule = {
+    id: 'r1',
+    slot: 'hero',
+    status: 'live',
+    content: { type: 'json', value: { title: 'Hi', items: [1, 2] } },
+  }
 
   it('fills defaults', () => {
     expect(RuleSchema.parse(rule)).toMatchObject({ priority: 0, when: {}, holdoutPercent: 0 })
   })
 
   it('accepts each offer kind', () => {
-    for (const offer of [{ kind: 'percent', value: 15 }, { kind: 'amount', value: 5, code: 'FIVE' }, { kind: 'free_shipping', value: 0, expiresAt: '2026-12-31T23:59:59Z' }]) {
+    for (const offer of [
+      { kind: 'percent', value: 15 },
+      { kind: 'amount', value: 5, code: 'FIVE' },
+      { kind: 'free_shipping', value: 0, expiresAt: '2026-12-31T23:59:59Z' },
+    ]) {
       expect(RuleSchema.safeParse({ ...rule, offer }).success, JSON.stringify(offer)).toBe(true)
     }
   })
 
   it('points at the field at fault', () => {
-    const result = RulesetInputSchema.safeParse({ rules: [rule, { ...rule, id: 'r2', holdoutPercent: 75 }] })
+    const result = RulesetInputSchema.safeParse({
+      rules: [rule, { ...rule, id: 'r2', holdoutPercent: 75 }],
+    })
     expect(result.success).toBe(false)
     expect(result.error?.issues[0]?.path).toEqual(['rules', 1, 'holdoutPercent'])
   })

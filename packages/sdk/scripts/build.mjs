@@ -13,7 +13,13 @@ const dist = join(root, 'dist')
 export const BUDGET = 2048
 
 // Internal property names end in `_` and are shortened (the wire and API keys cannot be).
-const common = { bundle: true, mangleProps: /_$/, target: 'es2020', logLevel: 'warning', legalComments: 'none' }
+const common = {
+  bundle: true,
+  mangleProps: /_$/,
+  target: 'es2020',
+  logLevel: 'warning',
+  legalComments: 'none',
+}
 
 rmSync(dist, { recursive: true, force: true })
 await Promise.all([
@@ -53,7 +59,11 @@ const terse = await minify(readFileSync(sPath, 'utf8'), {
   mangle: true,
 })
 writeFileSync(sPath, terse.code)
-execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' })
+execFileSync(
+  process.execPath,
+  [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+  { stdio: 'inherit' },
+)
 
 export const sizes = (file) => {
   const buf = readFileSync(file)
@@ -61,7 +71,10 @@ export const sizes = (file) => {
     raw: buf.length,
     gzip: gzipSync(buf, { level: 9 }).length,
     brotli: brotliCompressSync(buf, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: buf.length },
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 11,
+        [constants.BROTLI_PARAM_SIZE_HINT]: buf.length,
+      },
     }).length,
   }
 }
@@ -70,7 +83,9 @@ let failed = false
 for (const name of ['s.js', 'index.js']) {
   const s = sizes(join(dist, name))
   const budget = name == 's.js' ? ` (budget ${BUDGET} brotli)` : ''
-  console.log(`dist/${name.padEnd(9)} raw ${s.raw} B  gzip ${s.gzip} B  brotli ${s.brotli} B${budget}`)
+  console.log(
+    `dist/${name.padEnd(9)} raw ${s.raw} B  gzip ${s.gzip} B  brotli ${s.brotli} B${budget}`,
+  )
   if (name == 's.js' && s.brotli > BUDGET) {
     failed = true
     console.error(`size budget exceeded: dist/s.js is ${s.brotli} B brotli, budget ${BUDGET} B`)

@@ -48,8 +48,12 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
   }
 
   // The answer's visitor id may be a new one: another customer signed in on this computer.
-  const out = transport(base + 'events', isAllowed, (b, a) =>
-    b.visitorId == ids.visitor_() && (ids.use_(a.profile.visitorId), b.visitId == ids.visit_() && setProfile(a.profile)),
+  const out = transport(
+    base + 'events',
+    isAllowed,
+    (b, a) =>
+      b.visitorId == ids.visitor_() &&
+      (ids.use_(a.profile.visitorId), b.visitId == ids.visit_() && setProfile(a.profile)),
   )
 
   const head = () => ({ site, visitorId: ids.visitor_(), visitId: ids.visit_() })
@@ -69,14 +73,21 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
   const decide = (slots: string[]): Promise<any> =>
     isGranted
       ? (send(),
-        post(base + 'decide', { ...head(), slots, context: context(), preview }, AbortSignal.timeout(timeout)))
+        post(
+          base + 'decide',
+          { ...head(), slots, context: context(), preview },
+          AbortSignal.timeout(timeout),
+        ))
       : resolved
 
   // The token check: a decide like any other, so a preview records nothing, a refused token
   // neither, and without consent there is no check and the token is dropped.
   const ready = preview
     ? decide(['p'])
-        .then((a) => a?.preview || (preview = undefined), () => (preview = undefined))
+        .then(
+          (a) => a?.preview || (preview = undefined),
+          () => (preview = undefined),
+        )
         .then(() => {
           write(SS, P, preview)
           // Refused: what waited in memory is stored and sent now.
@@ -109,7 +120,8 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
       })
     },
     // The signature (the shop server's HMAC of the id) proves the id; absent, JSON drops the key.
-    identify: (customerId, o) => send({ type: 'identify', customerId: '' + customerId, signature: o?.signature }),
+    identify: (customerId, o) =>
+      send({ type: 'identify', customerId: '' + customerId, signature: o?.signature }),
     // A round trip through JSON makes bad props (cycles, BigInt) fail here, not in the outbox.
     track: (name, props) =>
       send({ type: 'track', name, props: props && JSON.parse(JSON.stringify(props)) }),

@@ -9,7 +9,9 @@ const C = 'stm_c'
  */
 export const initialConsent = (required: boolean, respectGpc: boolean): boolean => {
   const stored = read(L, C)
-  return stored ? stored == '1' : !required && !(respectGpc && (navigator as any).globalPrivacyControl)
+  return stored
+    ? stored == '1'
+    : !required && !(respectGpc && (navigator as any).globalPrivacyControl)
 }
 
 /** Records the visitor's choice. A refusal is kept too, so the next page stays silent. */

@@ -11,7 +11,13 @@ const readCookie = () => D.cookie.match(/(?:^|; )stm_v=([^;]*)/)?.[1]
  * pages so it never travels over plain http; max-age 0 deletes it.
  */
 const setCookie = (v = '') => {
-  D.cookie = V + '=' + v + ';path=/;max-age=' + (v ? 3e7 : 0) + (location.protocol == 'https:' ? ';secure' : '')
+  D.cookie =
+    V +
+    '=' +
+    v +
+    ';path=/;max-age=' +
+    (v ? 3e7 : 0) +
+    (location.protocol == 'https:' ? ';secure' : '')
 }
 
 /**

@@ -39,7 +39,8 @@ export const purchase = (order: Parameters<Stammis['purchase']>[0]) => use().pur
  * Links the visitor to your customer id, with your server's signature of it when you have one.
  * @example identify('cus_42', { signature: '9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08' })
  */
-export const identify = (customerId: string, options?: IdentifyOptions) => use().identify(customerId, options)
+export const identify = (customerId: string, options?: IdentifyOptions) =>
+  use().identify(customerId, options)
 /** A custom event. @example track('newsletter_signup', { source: 'footer' }) */
 export const track = (name: string, props?: Record<string, unknown>) => use().track(name, props)
 /** Grants (true) or refuses (false, clears storage) consent. @example consent(true) */

@@ -93,4 +93,3 @@ export const transport = (
 }
 
 export type Transport = ReturnType<typeof transport>
-

@@ -79,7 +79,11 @@ export interface Stammis {
 }
 
 /** One event as sent, minus its id. */
-export type EventInput = StammisEvent extends infer E ? (E extends { id: string } ? Omit<E, 'id'> : never) : never
+export type EventInput = StammisEvent extends infer E
+  ? E extends { id: string }
+    ? Omit<E, 'id'>
+    : never
+  : never
 
 export interface Batch {
   site: string

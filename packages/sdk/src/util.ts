@@ -12,7 +12,6 @@ export const clip = (u: string): string => u.slice(0, 2048)
  */
 export const isId = (s: unknown): s is string => !!s && /^[\w-]{1,64}$/.test(s as string)
 
-
 export const here = (): string => clip(location.href)
 
 export const W = window

@@ -26,21 +26,29 @@ describe('consent', () => {
       }),
     )
     await sdkReady(page)
-    await page.evaluate(() => (window as any).stammis.purchase({ orderId: 'C-1', revenue: 5, currency: 'USD' }))
+    await page.evaluate(() =>
+      (window as any).stammis.purchase({ orderId: 'C-1', revenue: 5, currency: 'USD' }),
+    )
     expect(await page.evaluate(() => (window as any).stammis.getOffer('hero'))).toBeNull()
     await page.waitForTimeout(300)
     expect(api.requests).toEqual([])
     expect(await storage(page)).toEqual({ cookie: '', local: [], session: [] })
 
     await page.evaluate(() => (window as any).stammis.consent(true))
-    await until(() => api.events().some((e) => e.type == 'purchase') && api.decides().length, 'sent after consent')
+    await until(
+      () => api.events().some((e) => e.type == 'purchase') && api.decides().length,
+      'sent after consent',
+    )
     expect(api.events().map((e) => e.type)).toEqual(['visit', 'pageview', 'track', 'purchase'])
     expect((await storage(page)).local).toContain('stm_v')
 
     // Granted consent is remembered on the next page.
     await page.reload()
     await sdkReady(page)
-    await until(() => api.events().filter((e) => e.type == 'pageview').length == 2, 'next page tracked')
+    await until(
+      () => api.events().filter((e) => e.type == 'pageview').length == 2,
+      'next page tracked',
+    )
     await ctx.close()
   })
 

@@ -8,7 +8,14 @@ const env = useBrowser()
 describe('esm package', () => {
   it('init() starts tracking and the named exports work; calls before init throw', async () => {
     const { browser, api } = env
-    api.state.decisions = { hero: { ruleId: 'r', variant: 'treatment', content: { type: 'text', value: 'Hi' }, offer: null } }
+    api.state.decisions = {
+      hero: {
+        ruleId: 'r',
+        variant: 'treatment',
+        content: { type: 'text', value: 'Hi' },
+        offer: null,
+      },
+    }
     const url = api.raw(
       '/esm',
       `<!doctype html><h1 data-stammis-slot="hero">Default</h1><script type="module">
@@ -24,7 +31,11 @@ describe('esm package', () => {
     const ctx = await browser.newContext()
     const { page, errors } = await openPage(ctx, url)
     await page.waitForFunction(() => (window as any).done)
-    const r = await page.evaluate(() => ({ before: (window as any).before, same: (window as any).same, offer: (window as any).offer }))
+    const r = await page.evaluate(() => ({
+      before: (window as any).before,
+      same: (window as any).same,
+      offer: (window as any).offer,
+    }))
     expect(r.before).toMatch(/call init/)
     expect(r.same).toBe(true)
     expect(r.offer.content.value).toBe('Hi')

@@ -80,22 +80,35 @@ export const startMockApi = async () => {
     const mode = path == '/v1/events' ? (state.eventsMode ?? state.mode) : state.mode
     if (mode == 'down') return req.socket.destroy()
     if (mode == 'hang') return void hung.push(res)
-    if (mode == 'error500') return json(res, 500, { error: { code: 'internal_error', message: 'x' } })
-    if (mode == 'error400') return json(res, 400, { error: { code: 'invalid_request', message: 'x' } })
+    if (mode == 'error500')
+      return json(res, 500, { error: { code: 'internal_error', message: 'x' } })
+    if (mode == 'error400')
+      return json(res, 400, { error: { code: 'invalid_request', message: 'x' } })
     if (mode == 'rateLimited429') {
       res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '60' })
       return void res.end(JSON.stringify({ error: { code: 'rate_limited', message: 'x' } }))
     }
     const reply = () => {
       if (path == '/v1/events')
-        json(res, 200, { accepted: body.events.length, duplicates: 0, profile: profileOf(state.segment, 0, state.switchVisitorTo ?? body.visitorId) })
+        json(res, 200, {
+          accepted: body.events.length,
+          duplicates: 0,
+          profile: profileOf(state.segment, 0, state.switchVisitorTo ?? body.visitorId),
+        })
       else if (body.preview !== undefined && body.preview !== state.previewToken)
-        json(res, 403, { error: { code: 'invalid_preview', message: 'This preview link is not valid; ask for a new one.' } })
+        json(res, 403, {
+          error: {
+            code: 'invalid_preview',
+            message: 'This preview link is not valid; ask for a new one.',
+          },
+        })
       else
         json(res, 200, {
           ...(body.preview ? { preview: true } : {}),
           profile: profileOf(state.segment, 0, body.visitorId),
-          decisions: Object.fromEntries(body.slots.map((s: string) => [s, state.decisions[s] ?? null])),
+          decisions: Object.fromEntries(
+            body.slots.map((s: string) => [s, state.decisions[s] ?? null]),
+          ),
         })
     }
     mode == 'slow' ? setTimeout(reply, state.delayMs) : reply()
@@ -145,7 +158,10 @@ export const startMockApi = async () => {
     site,
     api,
     /** Events the API received, flattened, in arrival order. */
-    events: () => requests.filter((r) => r.path == '/v1/events' && r.method == 'POST').flatMap((r) => r.body.events),
+    events: () =>
+      requests
+        .filter((r) => r.path == '/v1/events' && r.method == 'POST')
+        .flatMap((r) => r.body.events),
     decides: () => requests.filter((r) => r.path == '/v1/decide'),
     /**
      * Registers a page with the script tag. `attrs` are extra attributes on the tag, `head` runs
@@ -163,7 +179,14 @@ export const startMockApi = async () => {
     raw: (path: string, html: string) => (pages.set(path, html), site + path),
     reset: () => {
       requests.length = 0
-      Object.assign(state, { mode: 'ok', eventsMode: undefined, segment: 'shopper', decisions: {}, switchVisitorTo: undefined, previewToken: 'tok.sig' })
+      Object.assign(state, {
+        mode: 'ok',
+        eventsMode: undefined,
+        segment: 'shopper',
+        decisions: {},
+        switchVisitorTo: undefined,
+        previewToken: 'tok.sig',
+      })
       hung.splice(0).forEach((r) => r.destroy())
     },
     close: () =>
@@ -195,4 +218,5 @@ export const until = async <T>(check: () => T, what: string, ms = 5000): Promise
   }
 }
 
-export const sdkReady = (page: Page) => page.waitForFunction(() => !Array.isArray((window as any).stammis))
+export const sdkReady = (page: Page) =>
+  page.waitForFunction(() => !Array.isArray((window as any).stammis))

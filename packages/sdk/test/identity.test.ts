@@ -54,7 +54,10 @@ describe('identity', () => {
     await sdkReady(page)
     await page.reload()
     await sdkReady(page)
-    await until(() => api.events().filter((e) => e.type == 'pageview').length == 2, 'two page views')
+    await until(
+      () => api.events().filter((e) => e.type == 'pageview').length == 2,
+      'two page views',
+    )
     const visits = api.events().filter((e) => e.type == 'visit')
     expect(visits).toHaveLength(1)
     expect(visits[0]).toMatchObject({ url, referrer: 'https://search.example/q' })
@@ -80,14 +83,20 @@ describe('identity', () => {
     const before = (await stored(page)).session!
     const [id] = before.split('.')
     // 31 minutes ago
-    await page.evaluate((id) => sessionStorage.setItem('stm_s', id + '.' + (Date.now() - 31 * 60e3)), id)
+    await page.evaluate(
+      (id) => sessionStorage.setItem('stm_s', id + '.' + (Date.now() - 31 * 60e3)),
+      id,
+    )
     await page.reload()
     await sdkReady(page)
     await until(() => api.events().filter((e) => e.type == 'visit').length == 2, 'second visit')
     expect((await stored(page)).session!.split('.')[0]).not.toBe(id)
     // 29 minutes ago: same visit
     const now = (await stored(page)).session!.split('.')[0]
-    await page.evaluate((id) => sessionStorage.setItem('stm_s', id + '.' + (Date.now() - 29 * 60e3)), now)
+    await page.evaluate(
+      (id) => sessionStorage.setItem('stm_s', id + '.' + (Date.now() - 29 * 60e3)),
+      now,
+    )
     await page.reload()
     await sdkReady(page)
     await page.waitForTimeout(200)
@@ -111,7 +120,13 @@ describe('a second customer on a shared computer', () => {
     expect(before).not.toContain('bobs-fresh-id')
     api.state.switchVisitorTo = undefined
     await page.evaluate(() => (window as any).stammis.track('after-switch'))
-    await until(() => api.requests.some((r) => r.body?.events?.some((e: { name?: string }) => e.name == 'after-switch')), 'tracked after')
+    await until(
+      () =>
+        api.requests.some((r) =>
+          r.body?.events?.some((e: { name?: string }) => e.name == 'after-switch'),
+        ),
+      'tracked after',
+    )
     const last = api.requests.filter((r) => r.path == '/v1/events').at(-1)!
     expect(last.body.visitorId).toBe('bobs-fresh-id')
     expect(await page.evaluate(() => localStorage.getItem('stm_v'))).toBe('bobs-fresh-id')

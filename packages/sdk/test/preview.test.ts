@@ -11,9 +11,19 @@ const BODY = '<h1 data-stammis-slot="hero">Default</h1>'
 describe('preview links', () => {
   it('confirms the token, passes it to every decide of the tab, and stores and sends no events', async () => {
     const { browser, api } = env
-    api.state.decisions = { hero: { ruleId: 'r', variant: 'treatment', content: { type: 'text', value: 'Previewed' }, offer: null } }
+    api.state.decisions = {
+      hero: {
+        ruleId: 'r',
+        variant: 'treatment',
+        content: { type: 'text', value: 'Previewed' },
+        offer: null,
+      },
+    }
     const ctx = await browser.newContext()
-    const { page } = await openPage(ctx, api.page('/p', { body: BODY }) + '?stammis_preview=tok.sig')
+    const { page } = await openPage(
+      ctx,
+      api.page('/p', { body: BODY }) + '?stammis_preview=tok.sig',
+    )
     await sdkReady(page)
     await page.waitForFunction(() => document.querySelector('h1')!.textContent == 'Previewed')
     // The first decide is the check; the slots' decide waits for its answer.
@@ -23,13 +33,21 @@ describe('preview links', () => {
     // The next page of the same tab has no token in its URL, and is still a preview.
     await page.goto(api.page('/p2', { body: BODY }))
     await sdkReady(page)
-    await until(() => api.decides().length == 4, 'the second page\'s check and decide')
+    await until(() => api.decides().length == 4, "the second page's check and decide")
     expect(api.decides().every((d) => d.body.preview == 'tok.sig')).toBe(true)
-    await page.evaluate(() => (window as any).stammis.purchase({ orderId: 'P-1', revenue: 5, currency: 'USD' }))
+    await page.evaluate(() =>
+      (window as any).stammis.purchase({ orderId: 'P-1', revenue: 5, currency: 'USD' }),
+    )
     await page.waitForTimeout(300)
     expect(api.events()).toEqual([])
     // Nothing of the preview is stored: no outbox, no visitor id.
-    expect(await page.evaluate(() => [localStorage.getItem('stm_q'), localStorage.getItem('stm_v'), document.cookie])).toEqual([null, null, ''])
+    expect(
+      await page.evaluate(() => [
+        localStorage.getItem('stm_q'),
+        localStorage.getItem('stm_v'),
+        document.cookie,
+      ]),
+    ).toEqual([null, null, ''])
     await ctx.close()
   })
 
@@ -46,7 +64,10 @@ describe('preview links', () => {
   it('sends no check before consent: the token is dropped and nothing at all is sent', async () => {
     const { browser, api } = env
     const ctx = await browser.newContext()
-    const { page } = await openPage(ctx, api.page('/c', { body: BODY, attrs: 'data-consent="required"' }) + '?stammis_preview=tok.sig')
+    const { page } = await openPage(
+      ctx,
+      api.page('/c', { body: BODY, attrs: 'data-consent="required"' }) + '?stammis_preview=tok.sig',
+    )
     await sdkReady(page)
     await page.waitForTimeout(300)
     expect(api.requests).toEqual([])
@@ -62,14 +83,20 @@ describe('preview links', () => {
   it('leaves preview mode when the worker no longer accepts the token (expired), and tracks again', async () => {
     const { browser, api } = env
     const ctx = await browser.newContext()
-    const { page } = await openPage(ctx, api.page('/e', { body: BODY }) + '?stammis_preview=tok.sig')
+    const { page } = await openPage(
+      ctx,
+      api.page('/e', { body: BODY }) + '?stammis_preview=tok.sig',
+    )
     await sdkReady(page)
     await until(() => api.decides().length == 2, 'check and decide')
     expect(api.events()).toEqual([])
     api.state.previewToken = 'another.token'
     await page.goto(api.page('/e2', { body: BODY }))
     await sdkReady(page)
-    await until(() => api.events().some((e) => e.type == 'pageview'), 'page view once the token is refused')
+    await until(
+      () => api.events().some((e) => e.type == 'pageview'),
+      'page view once the token is refused',
+    )
     expect(await page.evaluate(() => sessionStorage.getItem('stm_p'))).toBeNull()
     await ctx.close()
   })

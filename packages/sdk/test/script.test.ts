@@ -29,7 +29,18 @@ describe('script tag', () => {
     expect(await page.evaluate(() => (window as any).gotApi)).toBe('function')
     const methods = await page.evaluate(() => Object.keys((window as any).stammis).sort())
     expect(methods).toEqual(
-      ['consent', 'getDecisions', 'getOffer', 'identify', 'on', 'profile', 'purchase', 'push', 'refresh', 'track'].sort(),
+      [
+        'consent',
+        'getDecisions',
+        'getOffer',
+        'identify',
+        'on',
+        'profile',
+        'purchase',
+        'push',
+        'refresh',
+        'track',
+      ].sort(),
     )
     // push() keeps working after load.
     await page.evaluate(() => (window as any).stammis.push(['track', 'late']))
@@ -40,7 +51,10 @@ describe('script tag', () => {
 
   it('sends text/plain with the contract body and never triggers a CORS preflight', async () => {
     const ctx = await browser.newContext()
-    const { page } = await openPage(ctx, api.page('/wire', { body: '<p data-stammis-slot="hero">Default</p>' }))
+    const { page } = await openPage(
+      ctx,
+      api.page('/wire', { body: '<p data-stammis-slot="hero">Default</p>' }),
+    )
     await sdkReady(page)
     await until(() => api.decides().length && api.events().length, 'decide and events')
     expect(api.requests.some((r) => r.method == 'OPTIONS')).toBe(false)
@@ -51,7 +65,12 @@ describe('script tag', () => {
     expect(ev.visitId).toMatch(/^[A-Za-z0-9_-]{1,64}$/)
     for (const e of ev.events) expect(e.id).toMatch(/^[A-Za-z0-9_-]{1,64}$/)
     const d = api.decides()[0]!.body
-    expect(d).toMatchObject({ site: 'pk_test', visitorId: ev.visitorId, visitId: ev.visitId, slots: ['hero'] })
+    expect(d).toMatchObject({
+      site: 'pk_test',
+      visitorId: ev.visitorId,
+      visitId: ev.visitId,
+      slots: ['hero'],
+    })
     expect(d.context.url).toBe(page.url())
     await ctx.close()
   })
@@ -60,7 +79,10 @@ describe('script tag', () => {
     const ctx = await browser.newContext()
     const other = await startMockApi()
     try {
-      const { page } = await openPage(ctx, api.page('/endpoint', { attrs: `data-endpoint="${other.api}/"` }))
+      const { page } = await openPage(
+        ctx,
+        api.page('/endpoint', { attrs: `data-endpoint="${other.api}/"` }),
+      )
       await sdkReady(page)
       await until(() => other.events().length, 'events at the other endpoint')
       expect(api.events()).toEqual([])

@@ -11,7 +11,9 @@ describe('segment event', () => {
     const ctx = await browser.newContext()
     await ctx.addInitScript(() => {
       ;(window as any).seen = []
-      addEventListener('stammis:segment', (e: any) => (window as any).seen.push([e.detail.previous, e.detail.segment]))
+      addEventListener('stammis:segment', (e: any) =>
+        (window as any).seen.push([e.detail.previous, e.detail.segment]),
+      )
     })
     const { page } = await openPage(ctx, api.page('/seg'))
     await sdkReady(page)
@@ -26,7 +28,11 @@ describe('segment event', () => {
           ;(window as any).stammis.track('x')
         }),
     )
-    expect(viaOn).toMatchObject({ previous: 'shopper', segment: 'returning', profile: { segment: 'returning' } })
+    expect(viaOn).toMatchObject({
+      previous: 'shopper',
+      segment: 'returning',
+      profile: { segment: 'returning' },
+    })
     await page.reload()
     await sdkReady(page)
     await page.evaluate(() => (window as any).stammis.profile())

@@ -37,7 +37,9 @@ describe('slots', () => {
     expect(await page.textContent('[data-stammis-slot=promo]')).toBe('Default promo')
     expect(await page.textContent('[data-stammis-slot=cfg]')).toBe('Default cfg')
     const events = await page.evaluate(() => (window as any).slotEvents)
-    expect(events.find((e: any) => e.slot == 'cfg').decision.content.value).toEqual({ color: 'red' })
+    expect(events.find((e: any) => e.slot == 'cfg').decision.content.value).toEqual({
+      color: 'red',
+    })
     expect(api.decides()).toHaveLength(1)
     expect(api.decides()[0]!.body.slots).toEqual(['hero', 'banner', 'promo', 'cfg'])
 
@@ -75,7 +77,9 @@ describe('slots', () => {
     await until(() => api.decides().length, 'decide')
     await page.waitForTimeout(2000)
     expect(await page.textContent('h1')).toBe('Default hero')
-    expect(await page.evaluate(() => getComputedStyle(document.querySelector('h1')!).visibility)).toBe('visible')
+    expect(
+      await page.evaluate(() => getComputedStyle(document.querySelector('h1')!).visibility),
+    ).toBe('visible')
     expect(errors).toEqual([])
     await ctx.close()
   })
@@ -102,10 +106,18 @@ describe('slots', () => {
   it('getOffer and getDecisions return decisions with offers', async () => {
     const { browser, api } = env
     api.state.decisions = {
-      hero: { ruleId: 'h', variant: 'treatment', content: null, offer: { kind: 'percent', value: 10, code: 'T10' } },
+      hero: {
+        ruleId: 'h',
+        variant: 'treatment',
+        content: null,
+        offer: { kind: 'percent', value: 10, code: 'T10' },
+      },
     }
     const ctx = await browser.newContext()
-    const { page } = await openPage(ctx, api.page('/offer', { attrs: 'data-slots="off"', body: BODY }))
+    const { page } = await openPage(
+      ctx,
+      api.page('/offer', { attrs: 'data-slots="off"', body: BODY }),
+    )
     await sdkReady(page)
     const [offer, all] = await page.evaluate(async () => {
       const s = (window as any).stammis

@@ -15,7 +15,14 @@ describe('spa', () => {
     )
     await sdkReady(page)
     await until(() => api.decides().length == 1, 'first decide')
-    api.state.decisions = { hero: { ruleId: 'r', variant: 'treatment', content: { type: 'text', value: 'Route 2' }, offer: null } }
+    api.state.decisions = {
+      hero: {
+        ruleId: 'r',
+        variant: 'treatment',
+        content: { type: 'text', value: 'Route 2' },
+        offer: null,
+      },
+    }
     await page.evaluate(() => history.pushState({}, '', '/app/products'))
     await until(() => api.decides().length == 2, 'decide after pushState')
     await page.waitForFunction(() => document.querySelector('h1')!.textContent == 'Route 2')
@@ -26,7 +33,10 @@ describe('spa', () => {
     expect(api.decides()).toHaveLength(2)
     await page.evaluate(() => history.back())
     await until(() => api.decides().length == 3, 'decide after popstate')
-    const views = api.events().filter((e) => e.type == 'pageview').map((e) => new URL(e.url).pathname)
+    const views = api
+      .events()
+      .filter((e) => e.type == 'pageview')
+      .map((e) => new URL(e.url).pathname)
     expect(views).toEqual(['/app', '/app/products', '/app'])
     expect(errors).toEqual([])
     await ctx.close()

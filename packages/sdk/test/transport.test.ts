@@ -18,19 +18,31 @@ describe('transport', () => {
     )
     const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem('stm_q') || '[]'))
     const ids = outbox.flatMap((b: any) => b.events.map((e: any) => e.id))
-    expect(outbox.flatMap((b: any) => b.events.map((e: any) => e.type))).toEqual(['visit', 'pageview', 'purchase'])
+    expect(outbox.flatMap((b: any) => b.events.map((e: any) => e.type))).toEqual([
+      'visit',
+      'pageview',
+      'purchase',
+    ])
 
     api.state.eventsMode = undefined
     const sent = api.events().length
     await page.reload()
     await sdkReady(page)
-    await until(() => ids.every((id: string) => api.events().slice(sent).some((e) => e.id == id)), 'retried ids')
-    const purchase = api.events().find((e) => e.type == 'purchase' && api.events().indexOf(e) >= sent)
-    expect(purchase).toMatchObject({ orderId: 'A-1', revenue: 59.9, currency: 'USD' })
     await until(
-      () => page.evaluate(() => localStorage.getItem('stm_q') == null),
-      'empty outbox',
+      () =>
+        ids.every((id: string) =>
+          api
+            .events()
+            .slice(sent)
+            .some((e) => e.id == id),
+        ),
+      'retried ids',
     )
+    const purchase = api
+      .events()
+      .find((e) => e.type == 'purchase' && api.events().indexOf(e) >= sent)
+    expect(purchase).toMatchObject({ orderId: 'A-1', revenue: 59.9, currency: 'USD' })
+    await until(() => page.evaluate(() => localStorage.getItem('stm_q') == null), 'empty outbox')
     await ctx.close()
   })
 
@@ -42,7 +54,14 @@ describe('transport', () => {
     await sdkReady(page)
     const sent = api.events().length
     await page.evaluate(() => (window as any).stammis.track('limited', { n: 1 }))
-    await until(() => api.events().slice(sent).some((e) => e.type == 'track'), 'refused attempt')
+    await until(
+      () =>
+        api
+          .events()
+          .slice(sent)
+          .some((e) => e.type == 'track'),
+      'refused attempt',
+    )
     const outbox = await page.evaluate(() => JSON.parse(localStorage.getItem('stm_q') || '[]'))
     const ids = outbox.flatMap((b: any) => b.events.map((e: any) => e.id))
     expect(outbox.flatMap((b: any) => b.events.map((e: any) => e.type))).toContain('track')
@@ -51,7 +70,16 @@ describe('transport', () => {
     const before = api.events().length
     await page.reload()
     await sdkReady(page)
-    await until(() => ids.every((id: string) => api.events().slice(before).some((e) => e.id == id)), 'retried ids')
+    await until(
+      () =>
+        ids.every((id: string) =>
+          api
+            .events()
+            .slice(before)
+            .some((e) => e.id == id),
+        ),
+      'retried ids',
+    )
     await until(() => page.evaluate(() => localStorage.getItem('stm_q') == null), 'empty outbox')
     await ctx.close()
   })
@@ -81,7 +109,9 @@ describe('transport', () => {
       return s.profile()
     })
     expect(profile).toMatchObject({ segment: 'shopper' })
-    const batches = api.requests.filter((r) => r.path == '/v1/events').map((r) => r.body.events.map((e: any) => e.type))
+    const batches = api.requests
+      .filter((r) => r.path == '/v1/events')
+      .map((r) => r.body.events.map((e: any) => e.type))
     const withPurchase = batches.find((b) => b.includes('purchase'))
     expect(withPurchase).toEqual(['purchase'])
     await ctx.close()

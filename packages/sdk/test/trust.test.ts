@@ -16,18 +16,37 @@ describe('identify with a signature', () => {
   it('sends the signature on the identify event, from the API and from push, and none without one', async () => {
     const { browser, api } = env
     const ctx = await browser.newContext()
-    const { page } = await openPage(ctx, api.page('/sig', { head: `stammis.push(['identify', 'cus-1', { signature: '${SIGNATURE}' }])` }))
+    const { page } = await openPage(
+      ctx,
+      api.page('/sig', {
+        head: `stammis.push(['identify', 'cus-1', { signature: '${SIGNATURE}' }])`,
+      }),
+    )
     await sdkReady(page)
-    await page.evaluate((s) => (window as any).stammis.identify(42, { signature: s.replace(/a/g, 'b') }), SIGNATURE)
+    await page.evaluate(
+      (s) => (window as any).stammis.identify(42, { signature: s.replace(/a/g, 'b') }),
+      SIGNATURE,
+    )
     await page.evaluate(() => (window as any).stammis.identify('cus-3'))
-    await until(() => api.events().filter((e) => e.type == 'identify').length == 3, 'three identify events')
-    const identifies = api.events().filter((e) => e.type == 'identify').map(({ customerId, signature }) => ({ customerId, signature }))
+    await until(
+      () => api.events().filter((e) => e.type == 'identify').length == 3,
+      'three identify events',
+    )
+    const identifies = api
+      .events()
+      .filter((e) => e.type == 'identify')
+      .map(({ customerId, signature }) => ({ customerId, signature }))
     expect(identifies).toEqual([
       { customerId: 'cus-1', signature: SIGNATURE },
       { customerId: '42', signature: 'b'.repeat(64) },
       { customerId: 'cus-3', signature: undefined },
     ])
-    expect(api.events().filter((e) => e.type == 'identify').every((e) => 'signature' in e == (e.customerId != 'cus-3'))).toBe(true)
+    expect(
+      api
+        .events()
+        .filter((e) => e.type == 'identify')
+        .every((e) => 'signature' in e == (e.customerId != 'cus-3')),
+    ).toBe(true)
     await ctx.close()
   })
 })
@@ -38,7 +57,10 @@ describe('the visitor cookie', () => {
     const ctx = await browser.newContext({ ignoreHTTPSErrors: true })
     // An https page served by Chromium's request interception (no certificate needed), with the
     // script from the same https origin and the API on the mock server.
-    const bundle = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../dist', BUNDLE), 'utf8')
+    const bundle = readFileSync(
+      join(dirname(fileURLToPath(import.meta.url)), '../dist', BUNDLE),
+      'utf8',
+    )
     await ctx.route('https://shop.test/**', (route) =>
       route.request().url().endsWith('/s.js')
         ? route.fulfill({ contentType: 'text/javascript', body: bundle })
@@ -81,31 +103,44 @@ describe('html content', () => {
         },
       })
     })
-    await page.goto(api.page('/tpl', { body: '<div data-stammis-slot="hero"><a id="own">Default</a></div>' }))
-    await page.waitForFunction(() => document.querySelector('[data-stammis-slot=hero] b')?.textContent == 'Members')
+    await page.goto(
+      api.page('/tpl', { body: '<div data-stammis-slot="hero"><a id="own">Default</a></div>' }),
+    )
+    await page.waitForFunction(
+      () => document.querySelector('[data-stammis-slot=hero] b')?.textContent == 'Members',
+    )
     expect(await page.evaluate(() => (window as any).liveInnerHtml)).toEqual([])
     expect(await page.evaluate(() => (window as any).ran)).toBeUndefined()
     await ctx.close()
   })
 
-  it('puts the slot\'s own nodes back on a later null decision, listeners and all', async () => {
+  it("puts the slot's own nodes back on a later null decision, listeners and all", async () => {
     const { browser, api } = env
     api.state.decisions = { hero: treat({ type: 'text', value: 'Personal' }) }
     // A slow answer, so the page's own button is there to hold on to before it is replaced.
     api.state.mode = 'slow'
     api.state.delayMs = 800
     const ctx = await browser.newContext()
-    const { page } = await openPage(ctx, api.page('/own', { body: '<div data-stammis-slot="hero"><button id="own">Default</button></div>' }))
+    const { page } = await openPage(
+      ctx,
+      api.page('/own', {
+        body: '<div data-stammis-slot="hero"><button id="own">Default</button></div>',
+      }),
+    )
     await page.evaluate(() => {
       const w = window as any
       w.ownButton = document.getElementById('own')
       w.ownButton.addEventListener('click', () => (w.clicked = true))
     })
-    await page.waitForFunction(() => document.querySelector('[data-stammis-slot=hero]')!.textContent == 'Personal')
+    await page.waitForFunction(
+      () => document.querySelector('[data-stammis-slot=hero]')!.textContent == 'Personal',
+    )
     api.state.mode = 'ok'
     api.state.decisions = {}
     await page.evaluate(() => (window as any).stammis.refresh())
-    expect(await page.evaluate(() => document.getElementById('own') === (window as any).ownButton)).toBe(true)
+    expect(
+      await page.evaluate(() => document.getElementById('own') === (window as any).ownButton),
+    ).toBe(true)
     await page.click('#own')
     expect(await page.evaluate(() => (window as any).clicked)).toBe(true)
     await ctx.close()

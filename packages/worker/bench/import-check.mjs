@@ -16,7 +16,10 @@ export async function cdnowCustomers(file) {
   const customers = new Map()
   const micros = new Map()
   let isHeader = true
-  for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+  for await (const text of createInterface({
+    input: createReadStream(file, 'utf8'),
+    crlfDelay: Infinity,
+  })) {
     if (isHeader || text.trim() === '') {
       isHeader = false
       continue
@@ -45,9 +48,13 @@ export function classify(purchaseVisits) {
  * @returns {Promise<string>}
  */
 export async function createIdentitySecret(url, secretKey = 'sk_demo') {
-  const response = await fetch(`${url}/v1/admin/site/identity-secret`, { method: 'POST', headers: { authorization: `Bearer ${secretKey}` } })
+  const response = await fetch(`${url}/v1/admin/site/identity-secret`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${secretKey}` },
+  })
   const body = await response.json()
-  if (!response.ok) throw new Error(`identity secret: HTTP ${response.status} ${JSON.stringify(body)}`)
+  if (!response.ok)
+    throw new Error(`identity secret: HTTP ${response.status} ${JSON.stringify(body)}`)
   return body.identitySecret
 }
 
@@ -74,6 +81,7 @@ export async function profileAfterIdentify(url, customerId, identitySecret, publ
     }),
   })
   const body = await response.json()
-  if (!response.ok) throw new Error(`identify ${customerId}: HTTP ${response.status} ${JSON.stringify(body)}`)
+  if (!response.ok)
+    throw new Error(`identify ${customerId}: HTTP ${response.status} ${JSON.stringify(body)}`)
   return body.profile
 }

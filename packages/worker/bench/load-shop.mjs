@@ -12,7 +12,12 @@ import { workerDir } from '../../../scripts/local-worker.mjs'
 
 const run = promisify(execFile)
 const wrangler = `${workerDir}/node_modules/.bin/wrangler`
-const wranglerEnv = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
+const wranglerEnv = {
+  ...process.env,
+  CI: 'true',
+  WRANGLER_SEND_METRICS: 'false',
+  NO_D1_WARNING: 'true',
+}
 
 /** Rows per statement (one JSON parameter) and statements per batch (one transaction). */
 const ROWS_PER_STATEMENT = 5000
@@ -21,8 +26,14 @@ const STATEMENTS_PER_BATCH = 20
 /** `wrangler d1 migrations apply` and the demo site, as `startLocalWorker` does. */
 export async function prepareState(persistTo) {
   const local = ['--local', '--persist-to', persistTo]
-  await run(wrangler, ['d1', 'migrations', 'apply', 'DB', ...local], { cwd: workerDir, env: wranglerEnv })
-  await run(wrangler, ['d1', 'execute', 'DB', ...local, '--file', 'seed/demo-site.sql'], { cwd: workerDir, env: wranglerEnv })
+  await run(wrangler, ['d1', 'migrations', 'apply', 'DB', ...local], {
+    cwd: workerDir,
+    env: wranglerEnv,
+  })
+  await run(wrangler, ['d1', 'execute', 'DB', ...local, '--file', 'seed/demo-site.sql'], {
+    cwd: workerDir,
+    env: wranglerEnv,
+  })
 }
 
 /**
@@ -31,7 +42,10 @@ export async function prepareState(persistTo) {
  * @example const { db, dispose } = await openState(dir)
  */
 export async function openState(persistTo) {
-  const proxy = await getPlatformProxy({ configPath: `${workerDir}/wrangler.jsonc`, persist: { path: `${persistTo}/v3` } })
+  const proxy = await getPlatformProxy({
+    configPath: `${workerDir}/wrangler.jsonc`,
+    persist: { path: `${persistTo}/v3` },
+  })
   return { db: proxy.env.DB, dispose: () => proxy.dispose() }
 }
 
@@ -51,21 +65,48 @@ export async function loadShop(db, shop, onProgress = () => {}) {
       // What recomputeVisitorStatement leaves after the visitor's last batch.
       `INSERT INTO visitors (site_id, visitor_id, first_seen_at, last_seen_at, visits, orders, purchase_visits, revenue_micros, last_purchase_at${hasPerson ? ', person_id' : ''})
        SELECT ?2, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7${hasPerson ? ', value->>0' : ''} FROM json_each(?1)`,
-      shop.visitors.map((v) => [v.visitorId, v.firstSeenAt, v.lastSeenAt, v.visits, v.orders, v.purchaseVisits, v.revenueMicros, v.lastPurchaseAt]),
+      shop.visitors.map((v) => [
+        v.visitorId,
+        v.firstSeenAt,
+        v.lastSeenAt,
+        v.visits,
+        v.orders,
+        v.purchaseVisits,
+        v.revenueMicros,
+        v.lastPurchaseAt,
+      ]),
     ],
     [
       'visits',
       // has_purchase starts at 0, as when the visit's first batch is written: visits_rollup counts it.
       `INSERT INTO visits (site_id, visitor_id, visit_id, started_at, segment, url, referrer, day)
        SELECT ?2, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6 FROM json_each(?1)`,
-      shop.visits.map((v) => [v.visitorId, v.visitId, v.startedAt, v.segment, v.url, v.referrer, v.day]),
+      shop.visits.map((v) => [
+        v.visitorId,
+        v.visitId,
+        v.startedAt,
+        v.segment,
+        v.url,
+        v.referrer,
+        v.day,
+      ]),
     ],
     [
       'orders',
       // After their visits: orders_rollup adds each order to its visit's day and segment.
       `INSERT INTO orders (site_id, order_id, event_id, visitor_id, visit_id, revenue_micros, currency, placed_at, day, discount_micros)
        SELECT ?2, value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8 FROM json_each(?1)`,
-      shop.orders.map((o) => [o.orderId, o.eventId, o.visitorId, o.visitId, o.revenueMicros, o.currency, o.placedAt, o.day, o.discountMicros]),
+      shop.orders.map((o) => [
+        o.orderId,
+        o.eventId,
+        o.visitorId,
+        o.visitId,
+        o.revenueMicros,
+        o.currency,
+        o.placedAt,
+        o.day,
+        o.discountMicros,
+      ]),
     ],
     [
       'purchase visits',
@@ -84,7 +125,17 @@ export async function loadShop(db, shop, onProgress = () => {}) {
       'exposures',
       `INSERT INTO exposures (site_id, rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at, last_visit_id, visits_exposed, offer_code)
        SELECT ?2, value->>0, value->>1, value->>2, 1, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8 FROM json_each(?1)`,
-      shop.exposures.map((e) => [e.ruleId, e.visitorId, e.variant, e.firstExposedAt, e.firstVisitId, e.lastExposedAt, e.lastVisitId, e.visitsExposed, e.offerCode]),
+      shop.exposures.map((e) => [
+        e.ruleId,
+        e.visitorId,
+        e.variant,
+        e.firstExposedAt,
+        e.firstVisitId,
+        e.lastExposedAt,
+        e.lastVisitId,
+        e.visitsExposed,
+        e.offerCode,
+      ]),
     ],
   ]
   for (const [table, sql, rows] of steps) {
@@ -121,9 +172,15 @@ export async function checkLoaded(db, shop) {
     orders: await count('SELECT count(*) AS n FROM orders WHERE site_id = ?1'),
     events: await count('SELECT count(*) AS n FROM events WHERE site_id = ?1'),
     exposures: await count('SELECT count(*) AS n FROM exposures WHERE site_id = ?1'),
-    rollupVisits: await count('SELECT coalesce(sum(visits), 0) AS n FROM daily_segment_stats WHERE site_id = ?1'),
-    rollupConverted: await count('SELECT coalesce(sum(converted_visits), 0) AS n FROM daily_segment_stats WHERE site_id = ?1'),
-    rollupOrders: await count('SELECT coalesce(sum(orders), 0) AS n FROM daily_segment_stats WHERE site_id = ?1'),
+    rollupVisits: await count(
+      'SELECT coalesce(sum(visits), 0) AS n FROM daily_segment_stats WHERE site_id = ?1',
+    ),
+    rollupConverted: await count(
+      'SELECT coalesce(sum(converted_visits), 0) AS n FROM daily_segment_stats WHERE site_id = ?1',
+    ),
+    rollupOrders: await count(
+      'SELECT coalesce(sum(orders), 0) AS n FROM daily_segment_stats WHERE site_id = ?1',
+    ),
     visitorsWithoutPerson: (await hasColumn(db, 'visitors', 'person_id'))
       ? await count('SELECT count(*) AS n FROM visitors WHERE site_id = ?1 AND person_id IS NULL')
       : 0,
@@ -141,7 +198,9 @@ export async function checkLoaded(db, shop) {
   }
   const wrong = Object.keys(expected).filter((key) => actual[key] !== expected[key])
   if (wrong.length > 0) {
-    throw new Error(`the loaded state does not match the shop: ${wrong.map((key) => `${key} ${actual[key]} (expected ${expected[key]})`).join(', ')}`)
+    throw new Error(
+      `the loaded state does not match the shop: ${wrong.map((key) => `${key} ${actual[key]} (expected ${expected[key]})`).join(', ')}`,
+    )
   }
   return actual
 }

@@ -4,7 +4,15 @@
 // against counts computed from the generated rows, so the bench cannot time an empty or wrong
 // report. Then each SQL statement of the report is timed on its own, with its query plan, to show
 // where the time goes. The speed goal (under 1 s) is reported, not asserted.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,7 +35,9 @@ const extraSql = process.env.BENCH_EXTRA_SQL ?? ''
 const demoSite = { siteId: 'site_demo', currency: 'USD', timeZone: 'UTC', lapseDays: 90 }
 
 function rangeEndingAt(lastDay, days) {
-  const from = new Date(Date.parse(`${lastDay}T00:00:00Z`) - (days - 1) * DAY_MS).toISOString().slice(0, 10)
+  const from = new Date(Date.parse(`${lastDay}T00:00:00Z`) - (days - 1) * DAY_MS)
+    .toISOString()
+    .slice(0, 10)
   return { name: `${days} days`, from, to: lastDay }
 }
 
@@ -38,8 +48,16 @@ async function main() {
   let started = performance.now()
   const shop = generateShop()
   const generateSeconds = (performance.now() - started) / 1000
-  const counts = { visitors: shop.visitors.length, visits: shop.visits.length, orders: shop.orders.length, events: shop.events.length, exposures: shop.exposures.length }
-  console.log(`bench:metrics: generated ${describeCounts(counts)} in ${generateSeconds.toFixed(1)} s`)
+  const counts = {
+    visitors: shop.visitors.length,
+    visits: shop.visits.length,
+    orders: shop.orders.length,
+    events: shop.events.length,
+    exposures: shop.exposures.length,
+  }
+  console.log(
+    `bench:metrics: generated ${describeCounts(counts)} in ${generateSeconds.toFixed(1)} s`,
+  )
 
   const state = openStateFolder(shop)
   let load = null
@@ -59,7 +77,8 @@ async function main() {
     const { db, dispose } = await openState(state.dir)
     const breakdown = {}
     try {
-      for (const range of ranges) breakdown[range.name] = await queryBreakdown(db, demoSite, range.from, range.to, 1)
+      for (const range of ranges)
+        breakdown[range.name] = await queryBreakdown(db, demoSite, range.from, range.to, 1)
     } finally {
       await dispose()
     }
@@ -89,15 +108,22 @@ async function main() {
  * fresh temporary folder removed at the end. A folder holding anything else is never written to.
  */
 function openStateFolder(shop) {
-  if (!stateFromEnv) return { dir: mkdtempSync(join(os.tmpdir(), 'stammis-bench-metrics-')), isLoaded: false }
+  if (!stateFromEnv)
+    return { dir: mkdtempSync(join(os.tmpdir(), 'stammis-bench-metrics-')), isLoaded: false }
   const dir = stateFromEnv
   mkdirSync(dir, { recursive: true })
   const markerPath = join(dir, MARKER)
   if (existsSync(markerPath)) {
-    if (readFileSync(markerPath, 'utf8') === JSON.stringify(markerOf(shop), null, 2) + '\n') return { dir, isLoaded: true }
-    throw new Error(`${dir} holds another synthetic shop (${MARKER} differs): delete the folder to reload it`)
+    if (readFileSync(markerPath, 'utf8') === JSON.stringify(markerOf(shop), null, 2) + '\n')
+      return { dir, isLoaded: true }
+    throw new Error(
+      `${dir} holds another synthetic shop (${MARKER} differs): delete the folder to reload it`,
+    )
   }
-  if (readdirSync(dir).length > 0) throw new Error(`${dir} is not empty and has no ${MARKER}: use an empty or new folder for BENCH_STATE`)
+  if (readdirSync(dir).length > 0)
+    throw new Error(
+      `${dir} is not empty and has no ${MARKER}: use an empty or new folder for BENCH_STATE`,
+    )
   return { dir, isLoaded: false }
 }
 
@@ -121,8 +147,14 @@ async function loadInto(dir, shop) {
     if (process.stdout.isTTY) process.stdout.write('\n')
     await checkLoaded(db, shop)
     const seconds = (performance.now() - started) / 1000
-    console.log(`bench:metrics: loaded and checked in ${seconds.toFixed(1)} s (migrations and demo site ${migrateSeconds.toFixed(1)} s)`)
-    return { seconds: round(seconds, 2), migrateSeconds: round(migrateSeconds, 2), tables: Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, round(v, 2)])) }
+    console.log(
+      `bench:metrics: loaded and checked in ${seconds.toFixed(1)} s (migrations and demo site ${migrateSeconds.toFixed(1)} s)`,
+    )
+    return {
+      seconds: round(seconds, 2),
+      migrateSeconds: round(migrateSeconds, 2),
+      tables: Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, round(v, 2)])),
+    }
   } finally {
     await dispose()
   }
@@ -143,7 +175,12 @@ async function runExtraSql(dir, sql) {
 async function timeReports(dir, shop) {
   const port = await freePort()
   console.log(`bench:metrics: starting the worker on port ${port} (wrangler dev, rules: none)`)
-  const worker = await startLocalWorker({ port, persistTo: dir, rulesFile: null, quiet: process.env.BENCH_WORKER_LOGS !== 'on' })
+  const worker = await startLocalWorker({
+    port,
+    persistTo: dir,
+    rulesFile: null,
+    quiet: process.env.BENCH_WORKER_LOGS !== 'on',
+  })
   const stopOnSignal = async () => {
     await worker.stop()
     process.exit(130)
@@ -151,9 +188,13 @@ async function timeReports(dir, shop) {
   process.once('SIGINT', stopOnSignal)
   process.once('SIGTERM', stopOnSignal)
   try {
-    const expected = Object.fromEntries(ranges.map((range) => [range.name, expectedTotals(shop, range.from, range.to)]))
+    const expected = Object.fromEntries(
+      ranges.map((range) => [range.name, expectedTotals(shop, range.from, range.to)]),
+    )
     // Warm-up: the worker's first requests compile code and fill SQLite's page cache; discarded.
-    for (const range of ranges) for (let i = 0; i < 2; i++) checkReport(range, (await fetchReport(worker.url, range)).body, expected[range.name])
+    for (const range of ranges)
+      for (let i = 0; i < 2; i++)
+        checkReport(range, (await fetchReport(worker.url, range)).body, expected[range.name])
     const timings = []
     for (const range of ranges) {
       const durations = []
@@ -172,7 +213,11 @@ async function timeReports(dir, shop) {
         maxMs: round(sorted.at(-1), 1),
         durationsMs: durations.map((ms) => round(ms, 1)),
         goalMet: median(sorted) < GOAL_MS,
-        checked: { visits: totals.visits, orders: totals.orders, customers: expected[range.name].customers },
+        checked: {
+          visits: totals.visits,
+          orders: totals.orders,
+          customers: expected[range.name].customers,
+        },
       })
       console.log(`  ${range.name}: median ${median(sorted).toFixed(0)} ms`)
     }
@@ -186,10 +231,15 @@ async function timeReports(dir, shop) {
 
 async function fetchReport(url, range) {
   const started = performance.now()
-  const response = await fetch(`${url}/v1/admin/metrics?from=${range.from}&to=${range.to}`, { headers: { authorization: 'Bearer sk_demo' } })
+  const response = await fetch(`${url}/v1/admin/metrics?from=${range.from}&to=${range.to}`, {
+    headers: { authorization: 'Bearer sk_demo' },
+  })
   const text = await response.text()
   const ms = performance.now() - started
-  if (!response.ok) throw new Error(`GET /v1/admin/metrics (${range.name}) answered ${response.status} ${text.slice(0, 300)}`)
+  if (!response.ok)
+    throw new Error(
+      `GET /v1/admin/metrics (${range.name}) answered ${response.status} ${text.slice(0, 300)}`,
+    )
   return { ms, body: JSON.parse(text) }
 }
 
@@ -200,7 +250,10 @@ async function fetchReport(url, range) {
 function checkReport(range, report, expected) {
   const problems = []
   const same = (path, actual, wanted) => {
-    const ok = typeof wanted === 'number' && !Number.isInteger(wanted) ? Math.abs(actual - wanted) <= 1e-9 * Math.max(1, Math.abs(wanted)) : actual === wanted
+    const ok =
+      typeof wanted === 'number' && !Number.isInteger(wanted)
+        ? Math.abs(actual - wanted) <= 1e-9 * Math.max(1, Math.abs(wanted))
+        : actual === wanted
     if (!ok) problems.push(`${path} is ${actual}, expected ${wanted}`)
   }
   same('totals.visits', report.totals?.visits, expected.totals.visits)
@@ -220,8 +273,12 @@ function checkReport(range, report, expected) {
     same(`offers.${ruleId}.treatment.exposed`, offer?.treatment.exposed, arms.treatment)
     same(`offers.${ruleId}.control.exposed`, offer?.control.exposed, arms.control)
   }
-  if (expected.totals.visits === 0 || expected.totals.orders === 0) problems.push('the range holds no visits or orders: nothing worth timing')
-  if (problems.length > 0) throw new Error(`the ${range.name} report (${range.from} to ${range.to}) is wrong: ${problems.join('; ')}`)
+  if (expected.totals.visits === 0 || expected.totals.orders === 0)
+    problems.push('the range holds no visits or orders: nothing worth timing')
+  if (problems.length > 0)
+    throw new Error(
+      `the ${range.name} report (${range.from} to ${range.to}) is wrong: ${problems.join('; ')}`,
+    )
 }
 
 function printReport(report) {
@@ -229,13 +286,26 @@ function printReport(report) {
   const s = report.shop
   console.log(`shop: ${describeCounts(s)}, ${s.days} days up to ${s.lastDay}`)
   if (report.load) {
-    const tables = Object.entries(report.load.tables).map(([table, seconds]) => `${table} ${seconds.toFixed(1)} s`).join(', ')
-    console.log(`load: ${report.load.seconds.toFixed(1)} s (migrations ${report.load.migrateSeconds.toFixed(1)} s; ${tables})`)
+    const tables = Object.entries(report.load.tables)
+      .map(([table, seconds]) => `${table} ${seconds.toFixed(1)} s`)
+      .join(', ')
+    console.log(
+      `load: ${report.load.seconds.toFixed(1)} s (migrations ${report.load.migrateSeconds.toFixed(1)} s; ${tables})`,
+    )
   } else console.log(`load: reused ${report.state.dir}`)
   if (report.state.extraSql) console.log(`extra SQL: ${report.state.extraSql}`)
 
   const header = ['range', 'from', 'to', 'runs', 'min ms', 'median ms', 'max ms', 'goal < 1 s']
-  const rows = report.ranges.map((r) => [r.name, r.from, r.to, String(r.runs), r.minMs.toFixed(0), r.medianMs.toFixed(0), r.maxMs.toFixed(0), r.goalMet ? 'met' : 'MISSED'])
+  const rows = report.ranges.map((r) => [
+    r.name,
+    r.from,
+    r.to,
+    String(r.runs),
+    r.minMs.toFixed(0),
+    r.medianMs.toFixed(0),
+    r.maxMs.toFixed(0),
+    r.goalMet ? 'met' : 'MISSED',
+  ])
   console.log('\nGET /v1/admin/metrics (each answer checked against the generated counts)')
   printTable(header, rows)
 
@@ -243,17 +313,29 @@ function printReport(report) {
     console.log(`\nstatements of the ${name} report, each run alone (D1 meta.duration)`)
     printTable(
       ['function', 'ms', 'rows', 'statement'],
-      statements.map((st) => [st.function, st.ms.toFixed(0), String(st.rows), st.sql.slice(0, 70) + (st.sql.length > 70 ? '...' : '')]),
+      statements.map((st) => [
+        st.function,
+        st.ms.toFixed(0),
+        String(st.rows),
+        st.sql.slice(0, 70) + (st.sql.length > 70 ? '...' : ''),
+      ]),
     )
     for (const st of statements.filter((candidate) => candidate.ms > SLOW_STATEMENT_MS)) {
-      console.log(`\n  ${st.function}: ${st.ms.toFixed(0)} ms, query plan:\n    ${st.plan.join('\n    ')}`)
+      console.log(
+        `\n  ${st.function}: ${st.ms.toFixed(0)} ms, query plan:\n    ${st.plan.join('\n    ')}`,
+      )
     }
   }
 }
 
 function printTable(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
-  const line = (cells) => cells.map((cell, i) => (i === 0 || i === cells.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')
+  const line = (cells) =>
+    cells
+      .map((cell, i) =>
+        i === 0 || i === cells.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]),
+      )
+      .join('  ')
   console.log(line(header).trimEnd())
   for (const row of rows) console.log(line(row).trimEnd())
 }
@@ -273,7 +355,8 @@ function round(value, digits) {
 }
 
 function machineDescription() {
-  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
+  const cores =
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
   return `Node ${process.version}, ${process.platform}/${process.arch}, ${cores} cores`
 }
 

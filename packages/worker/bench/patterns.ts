@@ -37,10 +37,18 @@ function timePerCall(match: () => boolean, minMs: number): number {
 }
 
 const cases = [
-  { pattern: '*-*-*-*x', filler: '-', why: 'the issue: four stars, a URL of dashes, no x at the end' },
+  {
+    pattern: '*-*-*-*x',
+    filler: '-',
+    why: 'the issue: four stars, a URL of dashes, no x at the end',
+  },
   { pattern: '*-*-*-*x*', filler: '-', why: 'x anywhere: the new matcher scans to the end' },
   { pattern: '*a*a*a*a*a*a*a*a*b', filler: 'a', why: 'many stars, every part found everywhere' },
-  { pattern: `*${'a'.repeat(200)}b*`, filler: 'a', why: 'a long part that almost matches at every place' },
+  {
+    pattern: `*${'a'.repeat(200)}b*`,
+    filler: 'a',
+    why: 'a long part that almost matches at every place',
+  },
 ]
 
 const format = (us: number) => (us >= 1000 ? `${(us / 1000).toFixed(1)} ms` : `${us.toFixed(2)} µs`)
@@ -59,12 +67,18 @@ for (const { pattern, filler, why } of cases) {
       const start = performance.now()
       const oldResult = regex.test(url)
       const oldMs = performance.now() - start
-      if (oldResult !== matchesPattern(compiled, url)) throw new Error(`the matchers disagree on ${pattern} at ${length} characters`)
+      if (oldResult !== matchesPattern(compiled, url))
+        throw new Error(`the matchers disagree on ${pattern} at ${length} characters`)
       isOldOverBudget = oldMs > OLD_BUDGET_MS
       oldText = oldMs < 50 ? format(timePerCall(() => regex.test(url), 50)) : format(oldMs * 1000)
     }
-    console.log(`  ${String(length).padStart(5)} chars   old regex ${oldText.padEnd(10)}   new ${format(newUs)}`)
+    console.log(
+      `  ${String(length).padStart(5)} chars   old regex ${oldText.padEnd(10)}   new ${format(newUs)}`,
+    )
   }
-  if (isOldOverBudget) console.log(`  (the old regex is not run on longer URLs once one match takes over ${OLD_BUDGET_MS / 1000} s)`)
+  if (isOldOverBudget)
+    console.log(
+      `  (the old regex is not run on longer URLs once one match takes over ${OLD_BUDGET_MS / 1000} s)`,
+    )
   console.log('')
 }

@@ -22,7 +22,8 @@ export async function queryBreakdown(db, site, from, to, runs = 3) {
   const end = zone.dayStart(zone.nextDay(to), site.timeZone)
   const calls = {
     segmentTotals: (d) => queries.segmentTotals(d, site.siteId, from, to),
-    customerSummary: (d) => queries.customerSummary(d, site.siteId, start, end, site.currency, site.lapseDays * DAY_MS),
+    customerSummary: (d) =>
+      queries.customerSummary(d, site.siteId, start, end, site.currency, site.lapseDays * DAY_MS),
     cohortCounts: (d) => queries.cohortCounts(d, site.siteId, end),
     offerArms: (d) => queries.offerArms(d, site.siteId, start, end, site.currency),
   }
@@ -30,18 +31,25 @@ export async function queryBreakdown(db, site, from, to, runs = 3) {
   for (const [name, call] of Object.entries(calls)) {
     const recorded = []
     await call(recordingDb(db, recorded))
-    for (const { sql, args } of recorded) statements.push({ function: name, sql: squash(sql), args })
+    for (const { sql, args } of recorded)
+      statements.push({ function: name, sql: squash(sql), args })
   }
   for (const statement of statements) {
     const durations = []
     for (let i = 0; i < runs; i++) {
-      const result = await db.prepare(statement.sql).bind(...statement.args).all()
+      const result = await db
+        .prepare(statement.sql)
+        .bind(...statement.args)
+        .all()
       durations.push(result.meta.duration)
       statement.rows = result.results.length
     }
     durations.sort((a, b) => a - b)
     statement.ms = durations[Math.floor(durations.length / 2)]
-    const plan = await db.prepare(`EXPLAIN QUERY PLAN ${statement.sql}`).bind(...statement.args).all()
+    const plan = await db
+      .prepare(`EXPLAIN QUERY PLAN ${statement.sql}`)
+      .bind(...statement.args)
+      .all()
     statement.plan = plan.results.map((row) => `${row.parent}>${row.id} ${row.detail}`)
   }
   return statements

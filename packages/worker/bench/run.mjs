@@ -38,7 +38,9 @@ function nextEventsBody() {
     site: 'pk_demo',
     visitorId,
     visitId: `${visitorId}-load`,
-    events: [{ id: `load-${runId}-${n}`, type: 'pageview', url: `http://localhost/products/${n % 50}` }],
+    events: [
+      { id: `load-${runId}-${n}`, type: 'pageview', url: `http://localhost/products/${n % 50}` },
+    ],
   })
 }
 
@@ -48,22 +50,45 @@ function nextEventsBody() {
  */
 const routes = [
   { name: 'noop', path: '/__bench/noop', body: () => '{}', check: (b) => b.ok === true },
-  { name: 'read', path: '/__bench/read', body: () => '{}', check: (b) => b.row?.visitor_id === 'bench-visitor' },
-  { name: 'decide', path: '/v1/decide', body: () => decideBody, check: (b) => b.profile?.segment === 'repeat' && 'hero' in (b.decisions ?? {}) && 'banner' in b.decisions },
-  { name: 'events', path: '/v1/events', body: nextEventsBody, check: (b) => b.accepted === 1 && b.duplicates === 0 },
+  {
+    name: 'read',
+    path: '/__bench/read',
+    body: () => '{}',
+    check: (b) => b.row?.visitor_id === 'bench-visitor',
+  },
+  {
+    name: 'decide',
+    path: '/v1/decide',
+    body: () => decideBody,
+    check: (b) =>
+      b.profile?.segment === 'repeat' && 'hero' in (b.decisions ?? {}) && 'banner' in b.decisions,
+  },
+  {
+    name: 'events',
+    path: '/v1/events',
+    body: nextEventsBody,
+    check: (b) => b.accepted === 1 && b.duplicates === 0,
+  },
 ]
 
 const loadBefore = os.loadavg()
 
 async function main() {
   const port = await freePort()
-  console.log(`bench: starting the worker on port ${port} (wrangler dev --log-level warn, fresh local state)`)
+  console.log(
+    `bench: starting the worker on port ${port} (wrangler dev --log-level warn, fresh local state)`,
+  )
   // BENCH_WORKER_LOGS=on shows wrangler's output (warnings and errors only), e.g. to see why a route answered 500.
   // One visitor and one site get ~300 requests a second here, far over the real limits (120 a
   // minute, 1,000 per 10 s): raise them so the limiters are still called (and their cost measured)
   // but never refuse.
   const rateLimits = { RATE_LIMIT_VISITOR: 1e9, RATE_LIMIT_SITE: 1e9 }
-  const worker = await startLocalWorker({ port, vars: { BENCH_ROUTES: 'on' }, rateLimits, quiet: process.env.BENCH_WORKER_LOGS !== 'on' })
+  const worker = await startLocalWorker({
+    port,
+    vars: { BENCH_ROUTES: 'on' },
+    rateLimits,
+    quiet: process.env.BENCH_WORKER_LOGS !== 'on',
+  })
   const stopOnSignal = async () => {
     await worker.stop()
     process.exit(130)
@@ -72,8 +97,12 @@ async function main() {
   process.once('SIGTERM', stopOnSignal)
   try {
     const seeded = await seedVisitors(worker.url)
-    console.log(`bench: seeded ${seeded.visitors} visitors, ${seeded.visits} visits, ${seeded.orders} orders`)
-    console.log(`bench: ${seconds} s per route (+${warmupSeconds} s warm-up), ${connections} connections\n`)
+    console.log(
+      `bench: seeded ${seeded.visitors} visitors, ${seeded.visits} visits, ${seeded.orders} orders`,
+    )
+    console.log(
+      `bench: ${seconds} s per route (+${warmupSeconds} s warm-up), ${connections} connections\n`,
+    )
 
     const results = []
     for (const route of routes) {
@@ -81,7 +110,9 @@ async function main() {
       await load(worker.url, route, warmupSeconds) // warm-up: JIT, caches, connections; discarded
       const result = await load(worker.url, route, seconds)
       results.push(result)
-      console.log(`  ${route.name.padEnd(7)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s`)
+      console.log(
+        `  ${route.name.padEnd(7)} ${result.requestsPerSecond.toFixed(0).padStart(6)} req/s`,
+      )
     }
 
     const report = buildReport(results)
@@ -91,7 +122,9 @@ async function main() {
 
     const failed = results.filter((r) => r.errors + r.timeouts + r.non2xx > 0)
     if (failed.length > 0) {
-      console.error(`bench: FAILED, errors or non-2xx answers on: ${failed.map((r) => r.route).join(', ')}`)
+      console.error(
+        `bench: FAILED, errors or non-2xx answers on: ${failed.map((r) => r.route).join(', ')}`,
+      )
       process.exitCode = 1
     }
   } finally {
@@ -101,14 +134,20 @@ async function main() {
 
 /** Sends one request and checks status and body, so the load measures real answers. */
 async function preflight(url, route) {
-  const response = await fetch(url + route.path, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: route.body() })
+  const response = await fetch(url + route.path, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: route.body(),
+  })
   const text = await response.text()
   let body
   try {
     body = JSON.parse(text)
   } catch {}
   if (!response.ok || !body || !route.check(body)) {
-    throw new Error(`${route.path} answered ${response.status} ${text.slice(0, 300)}; expected a valid answer before loading it`)
+    throw new Error(
+      `${route.path} answered ${response.status} ${text.slice(0, 300)}; expected a valid answer before loading it`,
+    )
   }
 }
 
@@ -142,7 +181,9 @@ async function load(url, route, duration) {
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
-    statusCodes: Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count])),
+    statusCodes: Object.fromEntries(
+      Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]),
+    ),
   }
 }
 
@@ -159,9 +200,18 @@ function buildReport(results) {
     seconds,
     warmupSeconds,
     connections,
-    routes: results.map((r) => ({ ...r, requestsPerSecond: round(r.requestsPerSecond, 1), p50: round(r.p50, 2), p99: round(r.p99, 2) })),
+    routes: results.map((r) => ({
+      ...r,
+      requestsPerSecond: round(r.requestsPerSecond, 1),
+      p50: round(r.p50, 2),
+      p99: round(r.p99, 2),
+    })),
     ratios: {
-      decideOverRead: { value: decideOverRead, goal: DECIDE_GOAL, met: decideOverRead >= DECIDE_GOAL },
+      decideOverRead: {
+        value: decideOverRead,
+        goal: DECIDE_GOAL,
+        met: decideOverRead >= DECIDE_GOAL,
+      },
       decideOverNoop: { value: ratio('decide', 'noop') },
       eventsOverRead: { value: ratio('events', 'read') },
     },
@@ -170,15 +220,27 @@ function buildReport(results) {
 
 function printReport(report) {
   const header = ['route', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors']
-  const rows = report.routes.map((r) => [r.path, r.requestsPerSecond.toFixed(0), r.p50.toFixed(2), r.p99.toFixed(2), String(r.non2xx), String(r.errors + r.timeouts)])
+  const rows = report.routes.map((r) => [
+    r.path,
+    r.requestsPerSecond.toFixed(0),
+    r.p50.toFixed(2),
+    r.p99.toFixed(2),
+    String(r.non2xx),
+    String(r.errors + r.timeouts),
+  ])
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
-  const line = (cells) => cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')
-  console.log(`\n${report.machine} (load average before: ${report.loadAverageBefore.join(' ')}), ${report.connections} connections, ${report.seconds} s per route\n`)
+  const line = (cells) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')
+  console.log(
+    `\n${report.machine} (load average before: ${report.loadAverageBefore.join(' ')}), ${report.connections} connections, ${report.seconds} s per route\n`,
+  )
   console.log(line(header))
   for (const row of rows) console.log(line(row))
   const { decideOverRead, decideOverNoop, eventsOverRead } = report.ratios
   const verdict = decideOverRead.met ? 'goal met' : 'goal MISSED'
-  console.log(`\ndecide / read   ${decideOverRead.value.toFixed(2)}  (goal >= ${decideOverRead.goal.toFixed(2)}: ${verdict})`)
+  console.log(
+    `\ndecide / read   ${decideOverRead.value.toFixed(2)}  (goal >= ${decideOverRead.goal.toFixed(2)}: ${verdict})`,
+  )
   console.log(`decide / noop   ${decideOverNoop.value.toFixed(2)}`)
   console.log(`events / read   ${eventsOverRead.value.toFixed(2)}`)
 }
@@ -199,7 +261,9 @@ function machineDescription() {
 
 function availableCores() {
   // availableParallelism honours CPU affinity (containers), unlike cpus().length.
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
+  return typeof os.availableParallelism === 'function'
+    ? os.availableParallelism()
+    : os.cpus().length
 }
 
 function positiveInt(name, fallback) {

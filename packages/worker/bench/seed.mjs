@@ -19,10 +19,17 @@ export async function seedVisitors(url) {
     const isCustomer = i % 3 !== 0
     for (let v = 0; v < visitCount; v++) {
       const hasOrder = isCustomer && (v === 0 || v % 2 === 1)
-      batches.push(visitBatch(visitorId, `${visitorId}-v${v}`, hasOrder ? 20 + ((i * 7 + v * 13) % 180) : null))
+      batches.push(
+        visitBatch(
+          visitorId,
+          `${visitorId}-v${v}`,
+          hasOrder ? 20 + ((i * 7 + v * 13) % 180) : null,
+        ),
+      )
     }
   })
-  for (let v = 0; v < 3; v++) batches.push(visitBatch('bench-visitor', `bench-visitor-v${v}`, v < 2 ? 49.9 : null))
+  for (let v = 0; v < 3; v++)
+    batches.push(visitBatch('bench-visitor', `bench-visitor-v${v}`, v < 2 ? 49.9 : null))
 
   let next = 0
   const worker = async () => {
@@ -32,18 +39,30 @@ export async function seedVisitors(url) {
   return {
     visitors: SEED_VISITOR_IDS.length + 1,
     visits: batches.length,
-    orders: batches.filter((batch) => batch.events.some((event) => event.type === 'purchase')).length,
+    orders: batches.filter((batch) => batch.events.some((event) => event.type === 'purchase'))
+      .length,
   }
 }
 
 function visitBatch(visitorId, visitId, revenue) {
   const events = [
-    { id: `${visitId}-e0`, type: 'visit', url: 'http://localhost/', referrer: 'https://www.google.com/' },
+    {
+      id: `${visitId}-e0`,
+      type: 'visit',
+      url: 'http://localhost/',
+      referrer: 'https://www.google.com/',
+    },
     { id: `${visitId}-e1`, type: 'pageview', url: 'http://localhost/products/1' },
     { id: `${visitId}-e2`, type: 'pageview', url: 'http://localhost/cart' },
   ]
   if (revenue !== null) {
-    events.push({ id: `${visitId}-e3`, type: 'purchase', orderId: `order-${visitId}`, revenue, currency: 'USD' })
+    events.push({
+      id: `${visitId}-e3`,
+      type: 'purchase',
+      orderId: `order-${visitId}`,
+      revenue,
+      currency: 'USD',
+    })
   }
   return { site: 'pk_demo', visitorId, visitId, events }
 }
@@ -54,5 +73,8 @@ async function postEvents(url, batch) {
     headers: { 'content-type': 'text/plain' },
     body: JSON.stringify(batch),
   })
-  if (!response.ok) throw new Error(`seeding failed: /v1/events answered ${response.status} ${await response.text()}`)
+  if (!response.ok)
+    throw new Error(
+      `seeding failed: /v1/events answered ${response.status} ${await response.text()}`,
+    )
 }

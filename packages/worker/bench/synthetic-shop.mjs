@@ -26,17 +26,58 @@ export const SHOP = {
  * to order; `discount`: share of the order taken off by the offer.
  */
 const RULES = [
-  { id: 'welcome-offer', segment: 'shopper', days: 120, rate: 0.03, holdout: 0.1, boost: 1.3, discount: 0.1, code: 'WELCOME10' },
-  { id: 'come-back', segment: 'returning', days: 90, rate: 0.3, holdout: 0.2, boost: 1.2, discount: 0.15, code: 'THANKS15' },
-  { id: 'vip-banner', segment: 'repeat', days: 60, rate: 0.3, holdout: 0.1, boost: 1.1, discount: 0, code: null },
+  {
+    id: 'welcome-offer',
+    segment: 'shopper',
+    days: 120,
+    rate: 0.03,
+    holdout: 0.1,
+    boost: 1.3,
+    discount: 0.1,
+    code: 'WELCOME10',
+  },
+  {
+    id: 'come-back',
+    segment: 'returning',
+    days: 90,
+    rate: 0.3,
+    holdout: 0.2,
+    boost: 1.2,
+    discount: 0.15,
+    code: 'THANKS15',
+  },
+  {
+    id: 'vip-banner',
+    segment: 'repeat',
+    days: 60,
+    rate: 0.3,
+    holdout: 0.1,
+    boost: 1.1,
+    discount: 0,
+    code: null,
+  },
 ]
 
 // Chance that a visit has an order, by the segment it started in; a shopper's first visit is the
 // least likely, so orders concentrate on returning and repeat visits.
 const ORDER_RATE = { firstVisit: 0.097, shopper: 0.194, returning: 0.485, repeat: 0.63 }
 
-const LANDING_PAGES = ['/', '/', '/collections/new', '/products/linen-shirt', '/products/wool-socks', '/sale']
-const REFERRERS = [null, null, 'https://www.google.com/', 'https://www.google.com/', 'https://www.instagram.com/', 'https://newsletter.example/']
+const LANDING_PAGES = [
+  '/',
+  '/',
+  '/collections/new',
+  '/products/linen-shirt',
+  '/products/wool-socks',
+  '/sale',
+]
+const REFERRERS = [
+  null,
+  null,
+  'https://www.google.com/',
+  'https://www.google.com/',
+  'https://www.instagram.com/',
+  'https://newsletter.example/',
+]
 
 /** mulberry32: a small seeded PRNG, so every run builds the same shop. */
 function random(seed) {
@@ -104,7 +145,16 @@ function simulate(shape, scale) {
       visitCount = 2
       while (visitCount < 30 && rand() < 0.7) visitCount++
     }
-    const visitor = { visitorId, firstSeenAt: at, lastSeenAt: at, visits: 0, orders: 0, purchaseVisits: 0, revenueMicros: 0, lastPurchaseAt: null }
+    const visitor = {
+      visitorId,
+      firstSeenAt: at,
+      lastSeenAt: at,
+      visits: 0,
+      orders: 0,
+      purchaseVisits: 0,
+      revenueMicros: 0,
+      lastPurchaseAt: null,
+    }
     for (let n = 0; n < visitCount && at < end - 2 * 60 * MINUTE_MS; n++) {
       const visitId = `${visitorId}-${n}`
       const segment = segmentOf(visitor.purchaseVisits)
@@ -123,12 +173,23 @@ function simulate(shape, scale) {
       let orderRate = (n === 0 ? ORDER_RATE.firstVisit : ORDER_RATE[segment]) * scale
       let discountShare = 0
       for (const rule of RULES) {
-        if (rule.segment !== segment || at < end - rule.days * DAY_MS || rand() >= rule.rate) continue
+        if (rule.segment !== segment || at < end - rule.days * DAY_MS || rand() >= rule.rate)
+          continue
         const key = `${rule.id}|${visitorId}`
         let exposure = exposures.get(key)
         if (!exposure) {
           const variant = rand() < rule.holdout ? 'control' : 'treatment'
-          exposure = { ruleId: rule.id, visitorId, variant, firstExposedAt: at + 1000, firstVisitId: visitId, lastExposedAt: at + 1000, lastVisitId: visitId, visitsExposed: 1, offerCode: null }
+          exposure = {
+            ruleId: rule.id,
+            visitorId,
+            variant,
+            firstExposedAt: at + 1000,
+            firstVisitId: visitId,
+            lastExposedAt: at + 1000,
+            lastVisitId: visitId,
+            visitsExposed: 1,
+            offerCode: null,
+          }
           exposures.set(key, exposure)
         } else {
           exposure.visitsExposed++
@@ -192,7 +253,16 @@ function simulate(shape, scale) {
     const visitor = byVisitor.get(visit.visitorId)
     visitor.lastSeenAt = Math.max(visitor.lastSeenAt, visit.lastEventAt)
   }
-  return { shape, siteId: SITE_ID, currency: CURRENCY, visitors, visits, orders, events, exposures: [...exposures.values()] }
+  return {
+    shape,
+    siteId: SITE_ID,
+    currency: CURRENCY,
+    visitors,
+    visits,
+    orders,
+    events,
+    exposures: [...exposures.values()],
+  }
 }
 
 /**
@@ -206,22 +276,48 @@ function buildEvents(rand, shape, visits) {
   const pageviews = new Uint16Array(visits.length).fill(1)
   const buying = visits.flatMap((visit, index) => (visit.hasPurchase ? [index] : []))
   for (; extra > 0; extra--) {
-    const index = rand() < 0.15 ? buying[Math.floor(rand() * buying.length)] : Math.floor(rand() * visits.length)
+    const index =
+      rand() < 0.15
+        ? buying[Math.floor(rand() * buying.length)]
+        : Math.floor(rand() * visits.length)
     pageviews[index]++
   }
   const events = []
   visits.forEach((visit, index) => {
     const { visitorId, visitId, startedAt } = visit
-    events.push([`${visitId}-v`, visitorId, visitId, 'visit', startedAt, JSON.stringify(visit.referrer ? { url: visit.url, referrer: visit.referrer } : { url: visit.url })])
+    events.push([
+      `${visitId}-v`,
+      visitorId,
+      visitId,
+      'visit',
+      startedAt,
+      JSON.stringify(
+        visit.referrer ? { url: visit.url, referrer: visit.referrer } : { url: visit.url },
+      ),
+    ])
     for (let p = 0; p < pageviews[index]; p++) {
       const at = startedAt + (p + 1) * 45_000
-      events.push([`${visitId}-${p}`, visitorId, visitId, 'pageview', at, JSON.stringify({ url: `https://shop.example/products/${(index + p) % 97}` })])
+      events.push([
+        `${visitId}-${p}`,
+        visitorId,
+        visitId,
+        'pageview',
+        at,
+        JSON.stringify({ url: `https://shop.example/products/${(index + p) % 97}` }),
+      ])
       visit.lastEventAt = Math.max(visit.lastEventAt, at)
     }
     for (const order of visit.orders) {
       const data = { orderId: order.orderId, revenue: order.revenue, currency: order.currency }
       if (order.discount > 0) data.discount = order.discount
-      events.push([order.eventId, visitorId, visitId, 'purchase', order.placedAt, JSON.stringify(data)])
+      events.push([
+        order.eventId,
+        visitorId,
+        visitId,
+        'purchase',
+        order.placedAt,
+        JSON.stringify(data),
+      ])
     }
   })
   return events
@@ -242,7 +338,12 @@ function gaussian(rand) {
 export function expectedTotals(shop, from, to) {
   const end = Date.parse(`${to}T00:00:00Z`) + DAY_MS
   const start = Date.parse(`${from}T00:00:00Z`)
-  const segments = Object.fromEntries(['shopper', 'returning', 'repeat'].map((segment) => [segment, { visitors: new Set(), visits: 0, convertedVisits: 0, orders: 0, revenueMicros: 0 }]))
+  const segments = Object.fromEntries(
+    ['shopper', 'returning', 'repeat'].map((segment) => [
+      segment,
+      { visitors: new Set(), visits: 0, convertedVisits: 0, orders: 0, revenueMicros: 0 },
+    ]),
+  )
   for (const visit of shop.visits) {
     if (visit.day < from || visit.day > to) continue
     const s = segments[visit.segment]
@@ -254,7 +355,9 @@ export function expectedTotals(shop, from, to) {
       if (order.currency === shop.currency) s.revenueMicros += order.revenueMicros
     }
   }
-  const customers = new Set(shop.orders.filter((order) => order.placedAt < end).map((order) => order.visitorId))
+  const customers = new Set(
+    shop.orders.filter((order) => order.placedAt < end).map((order) => order.visitorId),
+  )
   const offers = {}
   for (const exposure of shop.exposures) {
     if (exposure.firstExposedAt < start || exposure.firstExposedAt >= end) continue
@@ -262,7 +365,16 @@ export function expectedTotals(shop, from, to) {
     offers[exposure.ruleId][exposure.variant]++
   }
   const bySegment = Object.fromEntries(
-    Object.entries(segments).map(([segment, s]) => [segment, { visitors: s.visitors.size, visits: s.visits, convertedVisits: s.convertedVisits, orders: s.orders, revenueMicros: s.revenueMicros }]),
+    Object.entries(segments).map(([segment, s]) => [
+      segment,
+      {
+        visitors: s.visitors.size,
+        visits: s.visits,
+        convertedVisits: s.convertedVisits,
+        orders: s.orders,
+        revenueMicros: s.revenueMicros,
+      },
+    ]),
   )
   const sum = (key) => Object.values(bySegment).reduce((total, s) => total + s[key], 0)
   return {

@@ -31,11 +31,17 @@ export function resolveConnection(
   env: NodeJS.ProcessEnv,
 ): Connection {
   if (values.key !== undefined) {
-    console.error('Note: --key is saved in your shell history; prefer STAMMIS_SECRET_KEY=sk_... in the environment.')
+    console.error(
+      'Note: --key is saved in your shell history; prefer STAMMIS_SECRET_KEY=sk_... in the environment.',
+    )
   }
   const secretKey = (values.key ?? env.STAMMIS_SECRET_KEY ?? '').trim()
-  if (secretKey === '') throw new UsageError('no secret key: set STAMMIS_SECRET_KEY=sk_... (or pass --key sk_...)')
-  if (secretKey.startsWith('pk_')) throw new UsageError('that is the public key (pk_...); the admin API needs the secret key (sk_...)')
+  if (secretKey === '')
+    throw new UsageError('no secret key: set STAMMIS_SECRET_KEY=sk_... (or pass --key sk_...)')
+  if (secretKey.startsWith('pk_'))
+    throw new UsageError(
+      'that is the public key (pk_...); the admin API needs the secret key (sk_...)',
+    )
   return {
     endpoint: validateEndpoint(values.endpoint ?? env.STAMMIS_ENDPOINT ?? DEFAULT_ENDPOINT),
     secretKey,
@@ -48,9 +54,12 @@ function validateEndpoint(raw: string): string {
   try {
     url = new URL(raw.trim())
   } catch {
-    throw new UsageError(`--endpoint must be a URL like https://stammis.example.workers.dev (got "${raw}")`)
+    throw new UsageError(
+      `--endpoint must be a URL like https://stammis.example.workers.dev (got "${raw}")`,
+    )
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--endpoint must start with http:// or https:// (got "${raw}")`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UsageError(`--endpoint must start with http:// or https:// (got "${raw}")`)
   return url.href.replace(/\/+$/, '')
 }
 
@@ -60,7 +69,9 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]+$/
 function validateUser(raw: string): string {
   const user = raw.trim()
   if (!PRINTABLE_ASCII.test(user) || user.length > 100) {
-    throw new UsageError('--user must be 1 to 100 plain ASCII characters, like "maria" or "CI deploy"')
+    throw new UsageError(
+      '--user must be 1 to 100 plain ASCII characters, like "maria" or "CI deploy"',
+    )
   }
   return user
 }
@@ -96,9 +107,17 @@ export class AdminApiError extends Error {
  * a one-line message a person can act on (unreachable worker, refused key, ...).
  * @example const live = await adminRequest<Ruleset>(connection, 'GET', '/v1/admin/rules')
  */
-export async function adminRequest<T>(connection: Connection, method: string, path: string, body?: unknown): Promise<T> {
+export async function adminRequest<T>(
+  connection: Connection,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
   const url = connection.endpoint + path
-  const headers: Record<string, string> = { authorization: `Bearer ${connection.secretKey}`, accept: 'application/json' }
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${connection.secretKey}`,
+    accept: 'application/json',
+  }
   if (connection.user) headers['x-stammis-user'] = connection.user
   if (body !== undefined) headers['content-type'] = 'application/json'
   let response: Response
@@ -117,16 +136,28 @@ export async function adminRequest<T>(connection: Connection, method: string, pa
   try {
     json = JSON.parse(text)
   } catch {
-    throw new AdminApiError(`${connection.endpoint} answered HTTP ${response.status} with something other than JSON; is --endpoint a Stammis worker?`, 'bad_response', [], response.status)
+    throw new AdminApiError(
+      `${connection.endpoint} answered HTTP ${response.status} with something other than JSON; is --endpoint a Stammis worker?`,
+      'bad_response',
+      [],
+      response.status,
+    )
   }
   if (response.ok) return json as T
   throw apiError(connection.endpoint, response.status, json)
 }
 
 function unreachable(endpoint: string, error: unknown): AdminApiError {
-  const cause = error instanceof Error ? ((error.cause as { code?: string } | undefined)?.code ?? error.name) : String(error)
-  if (cause === 'TimeoutError') return new AdminApiError(`${endpoint} did not answer within ${TIMEOUT_MS / 1000} s`, 'timeout')
-  return new AdminApiError(`could not reach the worker at ${endpoint} (${cause}); is it running? Set --endpoint or STAMMIS_ENDPOINT`, 'unreachable')
+  const cause =
+    error instanceof Error
+      ? ((error.cause as { code?: string } | undefined)?.code ?? error.name)
+      : String(error)
+  if (cause === 'TimeoutError')
+    return new AdminApiError(`${endpoint} did not answer within ${TIMEOUT_MS / 1000} s`, 'timeout')
+  return new AdminApiError(
+    `could not reach the worker at ${endpoint} (${cause}); is it running? Set --endpoint or STAMMIS_ENDPOINT`,
+    'unreachable',
+  )
 }
 
 function apiError(endpoint: string, status: number, json: unknown): AdminApiError {
@@ -135,17 +166,31 @@ function apiError(endpoint: string, status: number, json: unknown): AdminApiErro
 }
 
 function describeError(endpoint: string, status: number, json: unknown): AdminApiError {
-  const error = (json as { error?: { code?: string; message?: string; issues?: { path: string; message: string }[] } }).error
+  const error = (
+    json as {
+      error?: { code?: string; message?: string; issues?: { path: string; message: string }[] }
+    }
+  ).error
   const code = error?.code ?? `http_${status}`
   switch (code) {
     case 'invalid_api_key':
-      return new AdminApiError(`the secret key was refused by ${endpoint}: it is not valid for any site there`, code)
+      return new AdminApiError(
+        `the secret key was refused by ${endpoint}: it is not valid for any site there`,
+        code,
+      )
     case 'missing_api_key':
     case 'public_key_not_allowed':
       return new AdminApiError(`the secret key was refused by ${endpoint}: ${error?.message}`, code)
     case 'not_found':
-      return new AdminApiError(`${endpoint} has no rules API (${error?.message}); is --endpoint a Stammis worker?`, code)
+      return new AdminApiError(
+        `${endpoint} has no rules API (${error?.message}); is --endpoint a Stammis worker?`,
+        code,
+      )
     default:
-      return new AdminApiError(error?.message ?? `${endpoint} answered HTTP ${status}`, code, error?.issues)
+      return new AdminApiError(
+        error?.message ?? `${endpoint} answered HTTP ${status}`,
+        code,
+        error?.issues,
+      )
   }
 }

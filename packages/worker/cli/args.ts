@@ -30,7 +30,11 @@ export class CommandError extends Error {
  * @example const { values } = parseOptions(argv, { name: { type: 'string' } })
  * @example const { values, positionals } = parseOptions(argv, { yes: { type: 'boolean' } }, true)
  */
-export function parseOptions<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O, allowPositionals = false) {
+export function parseOptions<O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: string[],
+  options: O,
+  allowPositionals = false,
+) {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals })
   } catch (error) {

@@ -28,7 +28,9 @@ const LF = 10
  * of the file becomes a record with a `problem`, so one stray quote costs one reported row.
  * @example for await (const record of csvRecords(['a,"b ""c"""\r\n1,2\n'])) ... // ['a', 'b "c"'], ['1', '2']
  */
-export async function* csvRecords(chunks: AsyncIterable<string> | Iterable<string>): AsyncGenerator<FileRecord> {
+export async function* csvRecords(
+  chunks: AsyncIterable<string> | Iterable<string>,
+): AsyncGenerator<FileRecord> {
   let fields: string[] = []
   let field = ''
   let isQuoted = false // inside a quoted field
@@ -93,7 +95,11 @@ export async function* csvRecords(chunks: AsyncIterable<string> | Iterable<strin
   }
   if (isQuoted && !isAfterQuote) {
     fields.push(field)
-    yield { line: recordLine, fields, problem: `a quoted field opened on line ${recordLine} is never closed` }
+    yield {
+      line: recordLine,
+      fields,
+      problem: `a quoted field opened on line ${recordLine} is never closed`,
+    }
   } else if (fields.length > 0 || field !== '' || wasQuoted) {
     fields.push(field)
     yield { line: recordLine, fields }

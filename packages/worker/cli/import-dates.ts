@@ -18,13 +18,25 @@ export function parseOrderDate(raw: string, timeZone: string): number | null {
   if (!match) return null
   const [, year, , month, day, hour, minute, second, fraction, offset] = match
   const hasTime = hour !== undefined
-  const fields = [Number(year), Number(month) - 1, Number(day), hasTime ? Number(hour) : 12, hasTime ? Number(minute) : 0, Number(second ?? 0)] as const
+  const fields = [
+    Number(year),
+    Number(month) - 1,
+    Number(day),
+    hasTime ? Number(hour) : 12,
+    hasTime ? Number(minute) : 0,
+    Number(second ?? 0),
+  ] as const
   const milliseconds = fraction ? Math.floor(Number(`0.${fraction}`) * 1000) : 0
   const wallAsUtc = Date.UTC(...fields, milliseconds)
   // Date.UTC rolls 2026-02-30 over into March: a date that does not exist comes back different.
   const back = new Date(wallAsUtc)
   const isReal =
-    back.getUTCFullYear() === fields[0] && back.getUTCMonth() === fields[1] && back.getUTCDate() === fields[2] && back.getUTCHours() === fields[3] && back.getUTCMinutes() === fields[4] && back.getUTCSeconds() === fields[5]
+    back.getUTCFullYear() === fields[0] &&
+    back.getUTCMonth() === fields[1] &&
+    back.getUTCDate() === fields[2] &&
+    back.getUTCHours() === fields[3] &&
+    back.getUTCMinutes() === fields[4] &&
+    back.getUTCSeconds() === fields[5]
   if (!isReal) return null
   if (offset === undefined) return zonedInstant(wallAsUtc, timeZone)
   return wallAsUtc - offsetMs(offset)

@@ -4,7 +4,15 @@ import { parseOrderDate } from './import-dates'
 import type { FileFormat } from './import-csv'
 
 /** The fields of an order (`ServerOrderSchema`) that a file's columns can fill. */
-export const ORDER_FIELDS = ['orderId', 'customerId', 'revenue', 'currency', 'placedAt', 'discount', 'visitorId'] as const
+export const ORDER_FIELDS = [
+  'orderId',
+  'customerId',
+  'revenue',
+  'currency',
+  'placedAt',
+  'discount',
+  'visitorId',
+] as const
 export type OrderField = (typeof ORDER_FIELDS)[number]
 
 /**
@@ -25,7 +33,14 @@ export const PRESETS: Record<string, Preset> = {
   shopify: {
     name: 'shopify',
     format: 'csv',
-    columns: { orderId: ['Name'], customerId: ['Email'], revenue: ['Total'], currency: ['Currency'], placedAt: ['Created at'], discount: ['Discount Amount'] },
+    columns: {
+      orderId: ['Name'],
+      customerId: ['Email'],
+      revenue: ['Total'],
+      currency: ['Currency'],
+      placedAt: ['Created at'],
+      discount: ['Discount Amount'],
+    },
   },
   // WooCommerce order exports (the Customer/Order CSV Export extension, in its default and
   // legacy column names, and Advanced Order Export's defaults). Dates are the shop's local time.
@@ -34,7 +49,14 @@ export const PRESETS: Record<string, Preset> = {
     format: 'csv',
     columns: {
       orderId: ['Order Number', 'Order ID'],
-      customerId: ['Billing Email', 'Customer Email', 'Email', 'Customer User', 'Customer ID', 'Customer User ID'],
+      customerId: [
+        'Billing Email',
+        'Customer Email',
+        'Email',
+        'Customer User',
+        'Customer ID',
+        'Customer User ID',
+      ],
       revenue: ['Order Total', 'Order Total Amount', 'Total'],
       currency: ['Order Currency', 'Currency'],
       placedAt: ['Order Date', 'Date Created', 'Date'],
@@ -46,7 +68,8 @@ export const PRESETS: Record<string, Preset> = {
     name: 'cdnow',
     format: 'whitespace',
     columns: { customerId: ['customer_id'], placedAt: ['date'], revenue: ['dollar_value'] },
-    synthesizeOrderId: ({ line, customerId, placedAt }) => `cdnow-${customerId}-${placedAt}-${line}`,
+    synthesizeOrderId: ({ line, customerId, placedAt }) =>
+      `cdnow-${customerId}-${placedAt}-${line}`,
   },
 }
 
@@ -65,16 +88,23 @@ export function choosePreset(presetName: string | undefined, map: string | undef
   let preset = GENERIC
   if (presetName !== undefined) {
     const found = PRESETS[presetName.toLowerCase()]
-    if (!found) throw new UsageError(`--preset must be one of ${Object.keys(PRESETS).join(', ')} (got "${presetName}")`)
+    if (!found)
+      throw new UsageError(
+        `--preset must be one of ${Object.keys(PRESETS).join(', ')} (got "${presetName}")`,
+      )
     preset = found
   }
   if (map === undefined) return preset
   const columns = { ...preset.columns }
   for (const pair of map.split(',')) {
     const match = /^\s*([A-Za-z]+)\s*=(.+)$/.exec(pair)
-    const field = ORDER_FIELDS.find((candidate) => candidate.toLowerCase() === match?.[1]?.toLowerCase())
+    const field = ORDER_FIELDS.find(
+      (candidate) => candidate.toLowerCase() === match?.[1]?.toLowerCase(),
+    )
     if (!match || !field) {
-      throw new UsageError(`--map takes field=Column pairs separated by commas, the fields being ${ORDER_FIELDS.join(', ')} (got "${pair}")`)
+      throw new UsageError(
+        `--map takes field=Column pairs separated by commas, the fields being ${ORDER_FIELDS.join(', ')} (got "${pair}")`,
+      )
     }
     columns[field] = [match[2]!.trim()]
   }
@@ -113,7 +143,10 @@ export function findColumns(header: string[], preset: Preset, file: string): Col
   if (!columns.visitorId) required.splice(1, 0, 'customerId')
   const missing = required.filter((field) => !columns[field])
   if (missing.length > 0) {
-    const wanted = missing.map((field) => `${field} (${(preset.columns[field] ?? []).map((name) => `"${name}"`).join(' or ') || 'not mapped'})`)
+    const wanted = missing.map(
+      (field) =>
+        `${field} (${(preset.columns[field] ?? []).map((name) => `"${name}"`).join(' or ') || 'not mapped'})`,
+    )
     const found = header.length > 0 ? header.map((name) => `"${name}"`).join(', ') : 'none'
     throw new CommandError(
       [
@@ -128,7 +161,10 @@ export function findColumns(header: string[], preset: Preset, file: string): Col
 }
 
 /** What a row is: an order, an extra line-item row of an order (no total), or rejected. */
-export type RowReading = { kind: 'order'; order: ServerOrder } | { kind: 'lineItem'; orderId: string } | { kind: 'rejected'; orderId: string; reason: string }
+export type RowReading =
+  | { kind: 'order'; order: ServerOrder }
+  | { kind: 'lineItem'; orderId: string }
+  | { kind: 'rejected'; orderId: string; reason: string }
 
 export type RowOptions = { currency: string; timeZone: string }
 
@@ -137,17 +173,25 @@ export type RowOptions = { currency: string; timeZone: string }
  * worker will validate it, or the reasons it cannot be one, naming the file's columns.
  * @example readRow({ line: 2, fields: ['#1001', 'kim@example.com', '59.90', 'EUR', '2026-01-15 10:23:45 +0100'] }, columns, preset, { currency: 'USD', timeZone: 'UTC' })
  */
-export function readRow(record: { line: number; fields: string[] }, columns: ColumnMap, preset: Preset, options: RowOptions): RowReading {
+export function readRow(
+  record: { line: number; fields: string[] },
+  columns: ColumnMap,
+  preset: Preset,
+  options: RowOptions,
+): RowReading {
   const value = (field: OrderField) => {
     const column = columns[field]
     return column ? (record.fields[column.index] ?? '').trim() : ''
   }
-  const label = (field: OrderField) => (columns[field] ? `${columns[field].name} (${field})` : field)
+  const label = (field: OrderField) =>
+    columns[field] ? `${columns[field].name} (${field})` : field
   const reasons: string[] = []
 
   const rawDate = value('placedAt')
   const customerId = value('customerId')
-  const orderId = preset.synthesizeOrderId ? preset.synthesizeOrderId({ line: record.line, customerId, placedAt: rawDate }) : value('orderId')
+  const orderId = preset.synthesizeOrderId
+    ? preset.synthesizeOrderId({ line: record.line, customerId, placedAt: rawDate })
+    : value('orderId')
   const rawRevenue = value('revenue')
   // Line-item rows carry the order's id but not its totals (Shopify): the caller decides.
   if (rawRevenue === '' && orderId !== '') return { kind: 'lineItem', orderId }
@@ -159,7 +203,9 @@ export function readRow(record: { line: number; fields: string[] }, columns: Col
   if (discount === null) reasons.push(`${label('discount')}: "${rawDiscount}" is not a number`)
   const placedAt = rawDate === '' ? null : parseOrderDate(rawDate, options.timeZone)
   if (placedAt === null) {
-    reasons.push(`${label('placedAt')}: ${rawDate === '' ? 'empty' : `"${rawDate}" is not a date like 2026-01-15 10:23:45 +0100`}`)
+    reasons.push(
+      `${label('placedAt')}: ${rawDate === '' ? 'empty' : `"${rawDate}" is not a date like 2026-01-15 10:23:45 +0100`}`,
+    )
   }
   const candidate = {
     orderId,
@@ -174,13 +220,28 @@ export function readRow(record: { line: number; fields: string[] }, columns: Col
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as OrderField
-      const raw = field === 'revenue' ? rawRevenue : field === 'discount' ? rawDiscount : field === 'currency' ? candidate.currency : field === 'orderId' ? orderId : value(field)
+      const raw =
+        field === 'revenue'
+          ? rawRevenue
+          : field === 'discount'
+            ? rawDiscount
+            : field === 'currency'
+              ? candidate.currency
+              : field === 'orderId'
+                ? orderId
+                : value(field)
       // The customer-or-visitor rule is reported on customerId: say what is actually missing.
-      const message = raw !== '' ? `${issue.message} (got "${raw}")` : field === 'customerId' ? 'empty: every order needs a customer id' : 'empty'
+      const message =
+        raw !== ''
+          ? `${issue.message} (got "${raw}")`
+          : field === 'customerId'
+            ? 'empty: every order needs a customer id'
+            : 'empty'
       reasons.push(`${label(field)}: ${message}`)
     }
   }
-  if (reasons.length > 0) return { kind: 'rejected', orderId, reason: [...new Set(reasons)].join('; ') }
+  if (reasons.length > 0)
+    return { kind: 'rejected', orderId, reason: [...new Set(reasons)].join('; ') }
   return { kind: 'order', order: parsed.data! }
 }
 

@@ -21,7 +21,11 @@ export type ImportCounts = {
  * orders found, imported, duplicates, rate, time left).
  * @example const progress = createProgress(process.stderr, counts); progress.phase('sending'); ...; progress.stop()
  */
-export function createProgress(stream: NodeJS.WriteStream, counts: ImportCounts, options: { everyMs?: number; isDryRun?: boolean } = {}) {
+export function createProgress(
+  stream: NodeJS.WriteStream,
+  counts: ImportCounts,
+  options: { everyMs?: number; isDryRun?: boolean } = {},
+) {
   const isTty = stream.isTTY === true
   let phase: 'reading' | 'sending' = 'reading'
   let phaseStarted = Date.now()

@@ -24,20 +24,37 @@ export async function sendBatch(connection: Connection, batch: LineOrder[]): Pro
     const refused = refusedOrders(error, batch)
     if (refused.size === 0) throw error
     const rest = batch.filter((_, index) => !refused.has(index))
-    const rejected = [...refused].map(([index, reason]) => ({ line: batch[index]!.line, reason: `refused by the worker: ${reason}` }))
-    if (rest.length === 0) return { accepted: 0, confirmed: 0, conflicts: 0, duplicates: 0, rejected }
+    const rejected = [...refused].map(([index, reason]) => ({
+      line: batch[index]!.line,
+      reason: `refused by the worker: ${reason}`,
+    }))
+    if (rest.length === 0)
+      return { accepted: 0, confirmed: 0, conflicts: 0, duplicates: 0, rejected }
     return { ...(await postWithRetry(connection, rest)), rejected }
   }
 }
 
-async function postWithRetry(connection: Connection, batch: LineOrder[]): Promise<ServerOrdersResult> {
+async function postWithRetry(
+  connection: Connection,
+  batch: LineOrder[],
+): Promise<ServerOrdersResult> {
   const body = { orders: batch.map((item) => item.order) }
   try {
-    return await adminRequest<ServerOrdersResult>(connection, 'POST', '/v1/admin/orders?source=import', body)
+    return await adminRequest<ServerOrdersResult>(
+      connection,
+      'POST',
+      '/v1/admin/orders?source=import',
+      body,
+    )
   } catch (error) {
     if (!isTransient(error)) throw error
     await new Promise((done) => setTimeout(done, RETRY_DELAY_MS))
-    return await adminRequest<ServerOrdersResult>(connection, 'POST', '/v1/admin/orders?source=import', body)
+    return await adminRequest<ServerOrdersResult>(
+      connection,
+      'POST',
+      '/v1/admin/orders?source=import',
+      body,
+    )
   }
 }
 

@@ -67,11 +67,16 @@ export function createOrderSorter(runSize = RUN_SIZE) {
 }
 
 function byPersonAndTime(a: LineOrder, b: LineOrder): number {
-  return (a.person < b.person ? -1 : a.person > b.person ? 1 : 0) || a.time - b.time || a.line - b.line
+  return (
+    (a.person < b.person ? -1 : a.person > b.person ? 1 : 0) || a.time - b.time || a.line - b.line
+  )
 }
 
 async function* readRun(path: string): AsyncGenerator<LineOrder> {
-  for await (const text of createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity })) {
+  for await (const text of createInterface({
+    input: createReadStream(path, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  })) {
     yield JSON.parse(text) as LineOrder
   }
 }
@@ -82,7 +87,12 @@ async function* merge(streams: AsyncGenerator<LineOrder>[]): AsyncGenerator<Line
   for (;;) {
     let best = -1
     for (let i = 0; i < heads.length; i++) {
-      if (!heads[i]!.done && (best === -1 || byPersonAndTime(heads[i]!.value as LineOrder, heads[best]!.value as LineOrder) < 0)) best = i
+      if (
+        !heads[i]!.done &&
+        (best === -1 ||
+          byPersonAndTime(heads[i]!.value as LineOrder, heads[best]!.value as LineOrder) < 0)
+      )
+        best = i
     }
     if (best === -1) return
     yield heads[best]!.value as LineOrder

@@ -11,7 +11,12 @@ import { createInterface } from 'node:readline'
 import { after, before, describe, test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
-import { cdnowCustomers, classify, createIdentitySecret, profileAfterIdentify } from '../bench/import-check.mjs'
+import {
+  cdnowCustomers,
+  classify,
+  createIdentitySecret,
+  profileAfterIdentify,
+} from '../bench/import-check.mjs'
 
 const workerDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const tsx = join(workerDir, 'node_modules/.bin/tsx')
@@ -19,16 +24,17 @@ const cdnowMaster = resolve(workerDir, '../../../shared/data/cdnow/CDNOW_master.
 
 // A Shopify order export: one row per line item, only an order's first row has its totals;
 // quoted fields with commas, doubled quotes and a line break; CRLF line ends.
-const shopifyCsv = [
-  'Name,Email,Financial Status,Paid at,Currency,Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price',
-  '#1001,kim@shop.example,paid,2026-01-15 10:24:00 +0100,USD,59.90,0.00,0.00,59.90,,0.00,2026-01-15 10:23:45 +0100,1,"Mug, large",39.90',
-  '#1001,kim@shop.example,,,,,,,,,,,1,"Poster ""Blue""",20.00',
-  '#1002,kim@shop.example,paid,,USD,20.00,0.00,0.00,20.00,WELCOME,5.00,2026-01-15 18:00:00 +0100,1,Socks,25.00',
-  '#1003,Kim@Shop.Example,paid,,USD,35.50,0.00,0.00,35.50,,0.00,2026-02-03 09:00:00 +0100,1,"Gift card',
-  'with a note",35.50',
-  '#1004,lee@shop.example,paid,,USD,10.00,0.00,0.00,10.00,,0.00,2026-03-01 12:00:00 -0500,1,Pen,4.00',
-  '#1004,lee@shop.example,,,,,,,,,,,2,Pencil,3.00',
-].join('\r\n') + '\r\n'
+const shopifyCsv =
+  [
+    'Name,Email,Financial Status,Paid at,Currency,Subtotal,Shipping,Taxes,Total,Discount Code,Discount Amount,Created at,Lineitem quantity,Lineitem name,Lineitem price',
+    '#1001,kim@shop.example,paid,2026-01-15 10:24:00 +0100,USD,59.90,0.00,0.00,59.90,,0.00,2026-01-15 10:23:45 +0100,1,"Mug, large",39.90',
+    '#1001,kim@shop.example,,,,,,,,,,,1,"Poster ""Blue""",20.00',
+    '#1002,kim@shop.example,paid,,USD,20.00,0.00,0.00,20.00,WELCOME,5.00,2026-01-15 18:00:00 +0100,1,Socks,25.00',
+    '#1003,Kim@Shop.Example,paid,,USD,35.50,0.00,0.00,35.50,,0.00,2026-02-03 09:00:00 +0100,1,"Gift card',
+    'with a note",35.50',
+    '#1004,lee@shop.example,paid,,USD,10.00,0.00,0.00,10.00,,0.00,2026-03-01 12:00:00 -0500,1,Pen,4.00',
+    '#1004,lee@shop.example,,,,,,,,,,,2,Pencil,3.00',
+  ].join('\r\n') + '\r\n'
 
 // A WooCommerce export (legacy column names): dates in the shop's local time, no offset.
 const wooCsv = `Order ID,Order Number,Order Date,Order Status,Billing First Name,Billing Email,Customer User,Order Currency,Order Total,Cart Discount
@@ -52,12 +58,23 @@ describe('stammis import', () => {
 
   /** Runs the CLI as a user would, from `dir`; resolves with the exit code and output. */
   function stammis(args, env = {}) {
-    const fullEnv = { ...process.env, STAMMIS_ENDPOINT: worker.url, STAMMIS_SECRET_KEY: 'sk_demo', INIT_CWD: dir, ...env }
+    const fullEnv = {
+      ...process.env,
+      STAMMIS_ENDPOINT: worker.url,
+      STAMMIS_SECRET_KEY: 'sk_demo',
+      INIT_CWD: dir,
+      ...env,
+    }
     return new Promise((done, fail) => {
-      execFile(tsx, ['cli/stammis.ts', ...args], { cwd: workerDir, env: fullEnv }, (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return fail(error)
-        done({ code: error ? error.code : 0, stdout, stderr })
-      })
+      execFile(
+        tsx,
+        ['cli/stammis.ts', ...args],
+        { cwd: workerDir, env: fullEnv },
+        (error, stdout, stderr) => {
+          if (error && typeof error.code !== 'number') return fail(error)
+          done({ code: error ? error.code : 0, stdout, stderr })
+        },
+      )
     })
   }
 
@@ -75,42 +92,97 @@ describe('stammis import', () => {
 
   // Created once (a second call would replace it), then every check signs with it.
   let identitySecret
-  const profile = async (customerId) => profileAfterIdentify(worker.url, customerId, await (identitySecret ??= createIdentitySecret(worker.url)))
-  const facts = (p) => ({ orders: p.orders, purchaseVisits: p.purchaseVisits, revenue: p.revenue, segment: p.segment })
+  const profile = async (customerId) =>
+    profileAfterIdentify(
+      worker.url,
+      customerId,
+      await (identitySecret ??= createIdentitySecret(worker.url)),
+    )
+  const facts = (p) => ({
+    orders: p.orders,
+    purchaseVisits: p.purchaseVisits,
+    revenue: p.revenue,
+    segment: p.segment,
+  })
 
   test('imports a Shopify export: one order per order, line items skipped, one purchase visit per day', async () => {
     const name = file('orders_export.csv', shopifyCsv)
     const { code, stdout, stderr } = await stammis(['import', name, '--preset', 'shopify'])
     assert.equal(code, 0, stderr)
     assert.deepEqual(
-      ['rows read', 'imported', 'duplicates', 'line items', 'rejected'].map((label) => count(stdout, label)),
+      ['rows read', 'imported', 'duplicates', 'line items', 'rejected'].map((label) =>
+        count(stdout, label),
+      ),
       [6, 4, 0, 2, 0],
     )
     // #1001 and #1002 fall on one day: two purchase visits out of three orders. The email is the
     // customer id, whatever its case.
-    assert.deepEqual(facts(await profile('kim@shop.example')), { orders: 3, purchaseVisits: 2, revenue: 115.4, segment: 'repeat' })
+    assert.deepEqual(facts(await profile('kim@shop.example')), {
+      orders: 3,
+      purchaseVisits: 2,
+      revenue: 115.4,
+      segment: 'repeat',
+    })
     const lee = await profile('lee@shop.example')
-    assert.deepEqual(facts(lee), { orders: 1, purchaseVisits: 1, revenue: 10, segment: 'returning' })
+    assert.deepEqual(facts(lee), {
+      orders: 1,
+      purchaseVisits: 1,
+      revenue: 10,
+      segment: 'returning',
+    })
     assert.equal(lee.lastPurchaseAt, '2026-03-01T17:00:00.000Z')
-    assert.match(stderr, /4\/4 orders: 4 imported/, 'progress lines on stderr when it is not a terminal')
+    assert.match(
+      stderr,
+      /4\/4 orders: 4 imported/,
+      'progress lines on stderr when it is not a terminal',
+    )
 
     const again = await stammis(['import', name, '--preset', 'shopify'])
     assert.equal(again.code, 0, again.stderr)
-    assert.deepEqual([count(again.stdout, 'imported'), count(again.stdout, 'duplicates'), count(again.stdout, 'rejected')], [0, 4, 0])
-    assert.deepEqual(facts(await profile('kim@shop.example')), { orders: 3, purchaseVisits: 2, revenue: 115.4, segment: 'repeat' })
+    assert.deepEqual(
+      [
+        count(again.stdout, 'imported'),
+        count(again.stdout, 'duplicates'),
+        count(again.stdout, 'rejected'),
+      ],
+      [0, 4, 0],
+    )
+    assert.deepEqual(facts(await profile('kim@shop.example')), {
+      orders: 3,
+      purchaseVisits: 2,
+      revenue: 115.4,
+      segment: 'repeat',
+    })
     assert.deepEqual(facts(await profile('lee@shop.example')), facts(lee))
   })
 
   test('imports a WooCommerce export, reading dates in --time-zone', async () => {
     const name = file('woo.csv', wooCsv)
-    const { code, stdout, stderr } = await stammis(['import', name, '--preset', 'woocommerce', '--time-zone', 'America/New_York'])
+    const { code, stdout, stderr } = await stammis([
+      'import',
+      name,
+      '--preset',
+      'woocommerce',
+      '--time-zone',
+      'America/New_York',
+    ])
     assert.equal(code, 0, stderr)
     assert.deepEqual([count(stdout, 'imported'), count(stdout, 'rejected')], [3, 0])
     // 23:30 in New York on the 10th and 09:00 on the 11th are both the 11th in UTC, the site's zone.
     const ana = await profile('ana@woo.example')
-    assert.deepEqual(facts(ana), { orders: 2, purchaseVisits: 1, revenue: 50, segment: 'returning' })
+    assert.deepEqual(facts(ana), {
+      orders: 2,
+      purchaseVisits: 1,
+      revenue: 50,
+      segment: 'returning',
+    })
     assert.equal(ana.lastPurchaseAt, '2026-02-11T14:00:00.000Z')
-    assert.deepEqual(facts(await profile('ben@woo.example')), { orders: 1, purchaseVisits: 1, revenue: 15, segment: 'returning' })
+    assert.deepEqual(facts(await profile('ben@woo.example')), {
+      orders: 1,
+      purchaseVisits: 1,
+      revenue: 15,
+      segment: 'returning',
+    })
   })
 
   test('rejects bad rows with their line numbers and reasons, and keeps the good ones', async () => {
@@ -130,19 +202,42 @@ describe('stammis import', () => {
     )
     const { code, stdout, stderr } = await stammis(['import', name, '--rejects', 'rejects.csv'])
     assert.equal(code, 0, stderr)
-    assert.deepEqual([count(stdout, 'rows read'), count(stdout, 'imported'), count(stdout, 'rejected')], [7, 2, 5])
+    assert.deepEqual(
+      [count(stdout, 'rows read'), count(stdout, 'imported'), count(stdout, 'rejected')],
+      [7, 2, 5],
+    )
     assert.match(stdout, /line 3: Revenue \(revenue\): Too small.*\(got "-5\.00"\)/)
     assert.match(stdout, /line 4: Placed at \(placedAt\): "yesterday" is not a date/)
-    assert.match(stdout, /line 6: Customer ID \(customerId\): empty: every order needs a customer id/)
+    assert.match(
+      stdout,
+      /line 6: Customer ID \(customerId\): empty: every order needs a customer id/,
+    )
     assert.match(stdout, /line 7: Currency \(currency\): .*\(got "EURO"\)/)
-    assert.match(stdout, /line 8: Revenue \(revenue\): "abc" is not a number; Placed at \(placedAt\): "2026-02-30" is not a date/)
+    assert.match(
+      stdout,
+      /line 8: Revenue \(revenue\): "abc" is not a number; Placed at \(placedAt\): "2026-02-30" is not a date/,
+    )
     const rejects = readFileSync(join(dir, 'rejects.csv'), 'utf8').trim().split('\n')
     assert.equal(rejects[0], 'line,reason,Order ID,Customer ID,Revenue,Currency,Placed at')
-    assert.deepEqual(rejects.slice(1).map((row) => row.split(',')[0]), ['3', '4', '6', '7', '8'])
-    assert.deepEqual(facts(await profile('mixed-1')), { orders: 2, purchaseVisits: 2, revenue: 17.5, segment: 'repeat' })
+    assert.deepEqual(
+      rejects.slice(1).map((row) => row.split(',')[0]),
+      ['3', '4', '6', '7', '8'],
+    )
+    assert.deepEqual(facts(await profile('mixed-1')), {
+      orders: 2,
+      purchaseVisits: 2,
+      revenue: 17.5,
+      segment: 'repeat',
+    })
 
     // Past 50 rejected rows the summary counts the rest.
-    const many = file('many-bad.csv', ['orderId,customerId,revenue,placedAt', ...Array.from({ length: 60 }, (_, i) => `B-${i},bad,x,2026-01-01`)].join('\n'))
+    const many = file(
+      'many-bad.csv',
+      [
+        'orderId,customerId,revenue,placedAt',
+        ...Array.from({ length: 60 }, (_, i) => `B-${i},bad,x,2026-01-01`),
+      ].join('\n'),
+    )
     const dry = await stammis(['import', many, '--dry-run'])
     assert.equal(dry.code, 0, dry.stderr)
     assert.equal(count(dry.stdout, 'rejected'), 60)
@@ -154,31 +249,55 @@ describe('stammis import', () => {
     const { code, stdout, stderr } = await stammis(['import', name, '--preset', 'shopify'])
     assert.equal(code, 2)
     assert.equal(stdout, '')
-    assert.match(stderr, /lacks the columns for orderId \("Name"\), revenue \("Total"\), placedAt \("Created at"\); nothing was imported/)
+    assert.match(
+      stderr,
+      /lacks the columns for orderId \("Name"\), revenue \("Total"\), placedAt \("Created at"\); nothing was imported/,
+    )
     assert.match(stderr, /Columns found \(comma-separated\): "Order", "Email", "Amount"/)
     // Even with a row that --map makes valid, a missing mapped column is refused just the same.
-    const mapped = await stammis(['import', name, '--map', 'orderId=Order,customerId=Email,revenue=Amount,placedAt=Date'])
+    const mapped = await stammis([
+      'import',
+      name,
+      '--map',
+      'orderId=Order,customerId=Email,revenue=Amount,placedAt=Date',
+    ])
     assert.equal(mapped.code, 2)
     assert.match(mapped.stderr, /placedAt \("Date"\)/)
     assert.equal((await profile('header@shop.example')).orders, 0)
   })
 
   test('--dry-run reads and checks everything and sends nothing', async () => {
-    const name = file('dry.csv', 'orderId,customerId,revenue,currency,placedAt\nD-1,dry-1,5,USD,2026-01-01T10:00:00Z\nD-2,dry-1,6,USD,2026-01-02T10:00:00Z\nD-2,dry-1,6,USD,2026-01-02T10:00:00Z\n')
-    const { code, stdout, stderr } = await stammis(['import', name, '--dry-run'], { STAMMIS_SECRET_KEY: '' })
+    const name = file(
+      'dry.csv',
+      'orderId,customerId,revenue,currency,placedAt\nD-1,dry-1,5,USD,2026-01-01T10:00:00Z\nD-2,dry-1,6,USD,2026-01-02T10:00:00Z\nD-2,dry-1,6,USD,2026-01-02T10:00:00Z\n',
+    )
+    const { code, stdout, stderr } = await stammis(['import', name, '--dry-run'], {
+      STAMMIS_SECRET_KEY: '',
+    })
     assert.equal(code, 0, stderr)
     assert.match(stdout, /nothing was sent/)
-    assert.deepEqual([count(stdout, 'would import'), count(stdout, 'duplicates'), count(stdout, 'rejected')], [2, 1, 0])
+    assert.deepEqual(
+      [count(stdout, 'would import'), count(stdout, 'duplicates'), count(stdout, 'rejected')],
+      [2, 1, 0],
+    )
     assert.equal((await profile('dry-1')).orders, 0)
   })
 
   test('bad usage, a missing file and a refused key exit 2, 2 and 1', async () => {
     const cases = [
       [['import'], 2, /give the file to import/],
-      [['import', 'x.csv', '--preset', 'magento'], 2, /--preset must be one of shopify, woocommerce, cdnow/],
+      [
+        ['import', 'x.csv', '--preset', 'magento'],
+        2,
+        /--preset must be one of shopify, woocommerce, cdnow/,
+      ],
       [['import', 'x.csv', '--batch', '5000'], 2, /--batch must be a whole number from 1 to 1000/],
       [['import', 'x.csv', '--map', 'price=Total'], 2, /--map takes field=Column pairs/],
-      [['import', 'x.csv', '--time-zone', 'Mars/Olympus'], 2, /--time-zone must be an IANA time zone/],
+      [
+        ['import', 'x.csv', '--time-zone', 'Mars/Olympus'],
+        2,
+        /--time-zone must be an IANA time zone/,
+      ],
       [['import', 'missing.csv'], 2, /cannot read missing.csv: no such file/],
     ]
     for (const [args, exitCode, message] of cases) {
@@ -186,7 +305,10 @@ describe('stammis import', () => {
       assert.equal(code, exitCode, `${args.join(' ')}: ${stderr}`)
       assert.match(stderr, message)
     }
-    const name = file('refused.csv', 'orderId,customerId,revenue,placedAt\nR-1,refused-1,5,2026-01-01\n')
+    const name = file(
+      'refused.csv',
+      'orderId,customerId,revenue,placedAt\nR-1,refused-1,5,2026-01-01\n',
+    )
     const refused = await stammis(['import', name], { STAMMIS_SECRET_KEY: 'sk_wrong' })
     assert.equal(refused.code, 1)
     assert.match(refused.stderr, /the secret key was refused/)
@@ -195,12 +317,22 @@ describe('stammis import', () => {
   test('classification after importing CDNOW data matches a computation from the same file', async () => {
     // The first 600 orders of the data set (150 customers), checked customer by customer.
     const lines = []
-    for await (const line of createInterface({ input: createReadStream(cdnowMaster, 'utf8'), crlfDelay: Infinity })) {
+    for await (const line of createInterface({
+      input: createReadStream(cdnowMaster, 'utf8'),
+      crlfDelay: Infinity,
+    })) {
       lines.push(line)
       if (lines.length === 601) break
     }
     const name = file('cdnow-600.txt', `${lines.join('\r\n')}\r\n`)
-    const { code, stdout, stderr } = await stammis(['import', name, '--preset', 'cdnow', '--batch', '250'])
+    const { code, stdout, stderr } = await stammis([
+      'import',
+      name,
+      '--preset',
+      'cdnow',
+      '--batch',
+      '250',
+    ])
     assert.equal(code, 0, stderr)
     assert.deepEqual([count(stdout, 'imported'), count(stdout, 'rejected')], [600, 0])
 
@@ -212,7 +344,12 @@ describe('stammis import', () => {
       segments.add(actual.segment)
       assert.deepEqual(
         actual,
-        { orders: customer.orders, purchaseVisits: customer.days.size, revenue: customer.revenue, segment: classify(customer.days.size) },
+        {
+          orders: customer.orders,
+          purchaseVisits: customer.days.size,
+          revenue: customer.revenue,
+          segment: classify(customer.days.size),
+        },
         `customer ${customer.id}`,
       )
     }
@@ -234,7 +371,9 @@ describe('stammis import', () => {
       console.log(whole)
     `
     const stdout = await new Promise((done, fail) =>
-      execFile(tsx, ['--input-type=module', '-e', script], { cwd: workerDir }, (error, out, err) => (error ? fail(new Error(err)) : done(out))),
+      execFile(tsx, ['--input-type=module', '-e', script], { cwd: workerDir }, (error, out, err) =>
+        error ? fail(new Error(err)) : done(out),
+      ),
     )
     assert.deepEqual(JSON.parse(stdout), [
       { line: 1, fields: ['a', 'b "q", c', 'd'] },
@@ -244,4 +383,3 @@ describe('stammis import', () => {
     ])
   })
 })
-

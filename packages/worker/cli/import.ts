@@ -1,11 +1,25 @@
 import { MAX_ORDERS_PER_IMPORT } from '@stammis/contract'
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { resolve } from 'node:path'
-import { AdminApiError, adminRequest, connectionOptions, connectionUsage, resolveConnection, type Connection } from './admin-api'
+import {
+  AdminApiError,
+  adminRequest,
+  connectionOptions,
+  connectionUsage,
+  resolveConnection,
+  type Connection,
+} from './admin-api'
 import { CommandError, parseOptions, UsageError } from './args'
 import type { Command } from './command'
 import { readRecords, type FileRecord } from './import-csv'
-import { choosePreset, findColumns, readRow, type ColumnMap, type Preset, type RowOptions } from './import-mapping'
+import {
+  choosePreset,
+  findColumns,
+  readRow,
+  type ColumnMap,
+  type Preset,
+  type RowOptions,
+} from './import-mapping'
 import { createProgress, type ImportCounts } from './import-progress'
 import { sendBatch } from './import-send'
 import { createOrderSorter, type LineOrder } from './import-sort'
@@ -48,7 +62,15 @@ reached or refused the key (run the same command again: imported orders count as
 
 const SHOWN_REJECTS = 50
 
-type Options = { file: string; path: string; preset: Preset; rows: RowOptions; isDryRun: boolean; batchSize: number; rejectsPath: string | undefined }
+type Options = {
+  file: string
+  path: string
+  preset: Preset
+  rows: RowOptions
+  isDryRun: boolean
+  batchSize: number
+  rejectsPath: string | undefined
+}
 type Reject = { line: number; reason: string; fields: string[] }
 type Site = { name: string; currency: string; timeZone: string }
 
@@ -75,14 +97,22 @@ export const importCommand: Command = {
       },
       true,
     )
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the file to import, e.g. orders_export.csv' : 'give exactly one file')
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length === 0
+          ? 'give the file to import, e.g. orders_export.csv'
+          : 'give exactly one file',
+      )
     const [file] = positionals as [string]
     const cwd = process.env.INIT_CWD ?? process.cwd()
     const options: Options = {
       file,
       path: resolve(cwd, file),
       preset: choosePreset(values.preset, values.map),
-      rows: { currency: validateCurrency(values.currency), timeZone: validateTimeZone(values['time-zone']) },
+      rows: {
+        currency: validateCurrency(values.currency),
+        timeZone: validateTimeZone(values['time-zone']),
+      },
       isDryRun: values['dry-run'],
       batchSize: validateBatch(values.batch),
       rejectsPath: values.rejects === undefined ? undefined : resolve(cwd, values.rejects),
@@ -94,13 +124,17 @@ export const importCommand: Command = {
 
 function validateCurrency(raw: string): string {
   const currency = raw.trim().toUpperCase()
-  if (!/^[A-Z]{3}$/.test(currency)) throw new UsageError(`--currency must be a 3-letter ISO 4217 code like USD (got "${raw}")`)
+  if (!/^[A-Z]{3}$/.test(currency))
+    throw new UsageError(`--currency must be a 3-letter ISO 4217 code like USD (got "${raw}")`)
   return currency
 }
 
 function validateBatch(raw: string): number {
   const size = Number(raw)
-  if (!Number.isInteger(size) || size < 1 || size > MAX_ORDERS_PER_IMPORT) throw new UsageError(`--batch must be a whole number from 1 to ${MAX_ORDERS_PER_IMPORT} (got "${raw}")`)
+  if (!Number.isInteger(size) || size < 1 || size > MAX_ORDERS_PER_IMPORT)
+    throw new UsageError(
+      `--batch must be a whole number from 1 to ${MAX_ORDERS_PER_IMPORT} (got "${raw}")`,
+    )
   return size
 }
 
@@ -111,9 +145,21 @@ async function runImport(options: Options, connection: Connection | undefined): 
   const columns = findColumns(header.fields, options.preset, options.file)
   // Ask the worker before reading on, so a wrong key or endpoint fails in a second, not after
   // reading a large file.
-  const site = connection ? await adminRequest<Site>(connection, 'GET', '/v1/admin/site') : undefined
+  const site = connection
+    ? await adminRequest<Site>(connection, 'GET', '/v1/admin/site')
+    : undefined
 
-  const counts: ImportCounts = { rowsRead: 0, orders: 0, sent: 0, accepted: 0, confirmed: 0, conflicts: 0, duplicates: 0, lineItems: 0, rejected: 0 }
+  const counts: ImportCounts = {
+    rowsRead: 0,
+    orders: 0,
+    sent: 0,
+    accepted: 0,
+    confirmed: 0,
+    conflicts: 0,
+    duplicates: 0,
+    lineItems: 0,
+    rejected: 0,
+  }
   const rejects = createRejects(options.rejectsPath, header.fields)
   const progress = createProgress(process.stderr, counts, { isDryRun: options.isDryRun })
   const sorter = createOrderSorter()
@@ -140,7 +186,9 @@ async function runImport(options: Options, connection: Connection | undefined): 
   await rejects.close()
   console.log(summary(options, counts, rejects.shown, started, site))
   if (otherCurrency > 0) {
-    console.log(`Note: ${otherCurrency.toLocaleString('en-US')} orders are in another currency than the site's ${site!.currency}: they count as purchases, not in revenue.`)
+    console.log(
+      `Note: ${otherCurrency.toLocaleString('en-US')} orders are in another currency than the site's ${site!.currency}: they count as purchases, not in revenue.`,
+    )
   }
 }
 
@@ -150,10 +198,19 @@ async function readHeader(records: AsyncGenerator<FileRecord>, file: string): Pr
     first = await records.next()
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : (error as Error).message
     throw new CommandError(`cannot read ${file}: ${why}`, 2)
   }
-  if (first.done) throw new CommandError(`${file} is empty: it needs a header line naming its columns; nothing was imported.`, 2)
+  if (first.done)
+    throw new CommandError(
+      `${file} is empty: it needs a header line naming its columns; nothing was imported.`,
+      2,
+    )
   return first.value
 }
 
@@ -208,18 +265,33 @@ async function readOrders(
       settle(reading.order.orderId)
       counts.orders++
       const { order } = reading
-      await keep({ line: record.line, order, person: order.customerId ?? `visitor:${order.visitorId}`, time: Date.parse(order.placedAt) })
+      await keep({
+        line: record.line,
+        order,
+        person: order.customerId ?? `visitor:${order.visitorId}`,
+        time: Date.parse(order.placedAt),
+      })
     }
   }
   const revenue = columns.revenue!.name
   for (const [orderId, { first, rows }] of waiting) {
-    rejects.add({ line: first.line, reason: `${revenue} (revenue): empty, and no row of order "${orderId}" has one`, fields: first.fields })
+    rejects.add({
+      line: first.line,
+      reason: `${revenue} (revenue): empty, and no row of order "${orderId}" has one`,
+      fields: first.fields,
+    })
     counts.rejected++
     counts.lineItems += rows - 1
   }
 }
 
-async function sendAll(connection: Connection, orders: AsyncGenerator<LineOrder>, batchSize: number, counts: ImportCounts, rejects: Rejects): Promise<void> {
+async function sendAll(
+  connection: Connection,
+  orders: AsyncGenerator<LineOrder>,
+  batchSize: number,
+  counts: ImportCounts,
+  rejects: Rejects,
+): Promise<void> {
   let batch: LineOrder[] = []
   const send = async () => {
     const outcome = await sendBatch(connection, batch)
@@ -260,25 +332,43 @@ function createRejects(path: string | undefined, header: string[]) {
       if (!out) return
       const stream = out
       out = undefined
-      await new Promise<void>((done, fail) => stream.end((error?: Error | null) => (error ? fail(error) : done())))
+      await new Promise<void>((done, fail) =>
+        stream.end((error?: Error | null) => (error ? fail(error) : done())),
+      )
     },
   }
 }
 
 function csvLine(fields: string[]): string {
-  return fields.map((field) => (/[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field)).join(',')
+  return fields
+    .map((field) => (/[",\r\n]/.test(field) ? `"${field.replaceAll('"', '""')}"` : field))
+    .join(',')
 }
 
-function summary(options: Options, counts: ImportCounts, shown: Reject[], started: number, site: Site | undefined, hasStopped = false): string {
+function summary(
+  options: Options,
+  counts: ImportCounts,
+  shown: Reject[],
+  started: number,
+  site: Site | undefined,
+  hasStopped = false,
+): string {
   const n = (value: number) => value.toLocaleString('en-US')
-  const width = Math.max(...[counts.rowsRead, counts.accepted, counts.orders].map((value) => n(value).length))
-  const row = (label: string, value: number, meaning: string) => `  ${label.padEnd(15)}${n(value).padStart(width)}  ${meaning}`
+  const width = Math.max(
+    ...[counts.rowsRead, counts.accepted, counts.orders].map((value) => n(value).length),
+  )
+  const row = (label: string, value: number, meaning: string) =>
+    `  ${label.padEnd(15)}${n(value).padStart(width)}  ${meaning}`
   const seconds = ((Date.now() - started) / 1000).toFixed(1)
   const lines = options.isDryRun
     ? [
         `Dry run of ${options.file} (${options.preset.name} columns): nothing was sent. Read in ${seconds} s.`,
         row('rows read', counts.rowsRead, 'after the header'),
-        row('would import', counts.orders, 'valid orders (those the worker already has will count as duplicates)'),
+        row(
+          'would import',
+          counts.orders,
+          'valid orders (those the worker already has will count as duplicates)',
+        ),
         row('duplicates', counts.duplicates, 'rows repeating an order of the file'),
       ]
     : [
@@ -286,14 +376,34 @@ function summary(options: Options, counts: ImportCounts, shown: Reject[], starte
         row('rows read', counts.rowsRead, 'after the header'),
         row('imported', counts.accepted, 'new orders stored'),
         row('confirmed', counts.confirmed, 'orders the browser had reported, now verified'),
-        ...(counts.conflicts > 0 ? [row('corrected', counts.conflicts, 'orders the browser had reported differently: the file\'s version replaced them')] : []),
+        ...(counts.conflicts > 0
+          ? [
+              row(
+                'corrected',
+                counts.conflicts,
+                "orders the browser had reported differently: the file's version replaced them",
+              ),
+            ]
+          : []),
         row('duplicates', counts.duplicates, 'orders already imported, or repeated in the file'),
       ]
-  if (counts.lineItems > 0) lines.push(row('line items', counts.lineItems, "more rows of an order's line items (skipped)"))
-  lines.push(row('rejected', counts.rejected, counts.rejected === 0 ? 'rows' : `rows${options.isDryRun ? ' that would be' : ''} not imported:`))
-  for (const reject of [...shown].sort((a, b) => a.line - b.line)) lines.push(`    line ${reject.line}: ${reject.reason}`)
+  if (counts.lineItems > 0)
+    lines.push(row('line items', counts.lineItems, "more rows of an order's line items (skipped)"))
+  lines.push(
+    row(
+      'rejected',
+      counts.rejected,
+      counts.rejected === 0
+        ? 'rows'
+        : `rows${options.isDryRun ? ' that would be' : ''} not imported:`,
+    ),
+  )
+  for (const reject of [...shown].sort((a, b) => a.line - b.line))
+    lines.push(`    line ${reject.line}: ${reject.reason}`)
   if (counts.rejected > shown.length) {
-    lines.push(`    and ${n(counts.rejected - shown.length)} more${options.rejectsPath ? ` (all in ${options.rejectsPath})` : ' (--rejects FILE writes them all)'}`)
+    lines.push(
+      `    and ${n(counts.rejected - shown.length)} more${options.rejectsPath ? ` (all in ${options.rejectsPath})` : ' (--rejects FILE writes them all)'}`,
+    )
   } else if (counts.rejected > 0 && options.rejectsPath) {
     lines.push(`    (also written to ${options.rejectsPath})`)
   }

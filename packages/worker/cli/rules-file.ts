@@ -13,7 +13,10 @@ export function canonicalRulesJson(rules: unknown[]): string {
   const parsed = RulesetInputSchema.safeParse({ rules })
   // A worker newer than this CLI may know fields the local schema does not: keep its rules as
   // they came rather than fail the pull.
-  if (!parsed.success) console.error('Note: this CLI does not know every field the worker sent; the file keeps them as they came.')
+  if (!parsed.success)
+    console.error(
+      'Note: this CLI does not know every field the worker sent; the file keeps them as they came.',
+    )
   return `${JSON.stringify(parsed.success ? parsed.data : { rules }, null, 2)}\n`
 }
 
@@ -28,15 +31,25 @@ export async function readRulesFile(path: string): Promise<unknown> {
     text = await readFile(resolve(process.env.INIT_CWD ?? process.cwd(), path), 'utf8')
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : (error as Error).message
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a folder'
+          : (error as Error).message
     throw new CommandError(`cannot read ${path}: ${why}`, 2)
   }
   try {
     return JSON.parse(text)
   } catch (error) {
     // `pnpm stammis rules pull > rules.json` without -s puts pnpm's "> stammis@ ..." banner first.
-    const hint = /^\s*> /.test(text) ? '\nIt starts with pnpm\'s script banner: pull with "pnpm -s stammis rules pull > FILE" or --out FILE.' : ''
-    throw new CommandError(`${path} is not valid JSON: ${describeJsonError(text, (error as Error).message)}${hint}`, 2)
+    const hint = /^\s*> /.test(text)
+      ? '\nIt starts with pnpm\'s script banner: pull with "pnpm -s stammis rules pull > FILE" or --out FILE.'
+      : ''
+    throw new CommandError(
+      `${path} is not valid JSON: ${describeJsonError(text, (error as Error).message)}${hint}`,
+      2,
+    )
   }
 }
 

@@ -1,12 +1,20 @@
 import type { RuleWarning, RulesetDiff } from '@stammis/contract'
-import { AdminApiError, adminRequest, connectionOptions, connectionUsage, resolveConnection, type Connection } from './admin-api'
+import {
+  AdminApiError,
+  adminRequest,
+  connectionOptions,
+  connectionUsage,
+  resolveConnection,
+  type Connection,
+} from './admin-api'
 import { CommandError, parseOptions, UsageError } from './args'
 import type { Command } from './command'
 import { confirm } from './confirm'
 import { readRulesFile } from './rules-file'
 import { formatDiff, formatWarnings, isEmptyDiff } from './rules-summary'
 
-const NO_TERMINAL = 'not published: stdin is not a terminal, so there is no one to confirm; pass --yes to publish'
+const NO_TERMINAL =
+  'not published: stdin is not a terminal, so there is no one to confirm; pass --yes to publish'
 
 const usage = `Usage: stammis rules push FILE [--yes] [--note TEXT] [--dry-run]
                            [--endpoint URL] [--key sk_...] [--user NAME]
@@ -37,10 +45,20 @@ export const rulesPush: Command = {
   async run(argv) {
     const { values, positionals } = parseOptions(
       argv,
-      { ...connectionOptions, yes: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false }, note: { type: 'string' } },
+      {
+        ...connectionOptions,
+        yes: { type: 'boolean', default: false },
+        'dry-run': { type: 'boolean', default: false },
+        note: { type: 'string' },
+      },
       true,
     )
-    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? 'give the rules file to push, e.g. rules.json' : 'give exactly one rules file')
+    if (positionals.length !== 1)
+      throw new UsageError(
+        positionals.length === 0
+          ? 'give the rules file to push, e.g. rules.json'
+          : 'give exactly one rules file',
+      )
     const [file] = positionals as [string]
     const connection = resolveConnection(values, process.env)
     const body = await readRulesFile(file)
@@ -56,20 +74,38 @@ export const rulesPush: Command = {
       console.log(`Nothing to publish: ${file} matches live version ${check.liveVersion}.`)
       return
     }
-    if (!values.yes && !(await confirm(`Publish this as version ${check.liveVersion + 1} to ${connection.endpoint}? [y/N] `, NO_TERMINAL))) {
+    if (
+      !values.yes &&
+      !(await confirm(
+        `Publish this as version ${check.liveVersion + 1} to ${connection.endpoint}? [y/N] `,
+        NO_TERMINAL,
+      ))
+    ) {
       throw new CommandError('not published', 1)
     }
     // expectVersion: if someone published since the check, the worker refuses (409) instead of
     // silently replacing their change with this file.
-    const query = new URLSearchParams({ expectVersion: String(check.liveVersion), ...(values.note === undefined ? {} : { note: values.note }) })
+    const query = new URLSearchParams({
+      expectVersion: String(check.liveVersion),
+      ...(values.note === undefined ? {} : { note: values.note }),
+    })
     const note = `?${query}`
-    const published = await adminRequest<{ version: number; publishedAt: string }>(connection, 'PUT', `/v1/admin/rules${note}`, body)
+    const published = await adminRequest<{ version: number; publishedAt: string }>(
+      connection,
+      'PUT',
+      `/v1/admin/rules${note}`,
+      body,
+    )
     console.log(`Published version ${published.version} at ${published.publishedAt}.`)
   },
 }
 
 /** The worker's dry run; an invalid file becomes exit 2 with one line per problem. */
-async function checkRules(connection: Connection, body: unknown, file: string): Promise<CheckResult> {
+async function checkRules(
+  connection: Connection,
+  body: unknown,
+  file: string,
+): Promise<CheckResult> {
   try {
     return await adminRequest<CheckResult>(connection, 'POST', '/v1/admin/rules/check', body)
   } catch (error) {
@@ -77,10 +113,13 @@ async function checkRules(connection: Connection, body: unknown, file: string): 
     if (error.code === 'invalid_request' && error.issues.length > 0) {
       const count = `${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}`
       const lines = error.issues.map((issue) => `  ${issue.path}: ${issue.message}`)
-      throw new CommandError([`${file} has ${count}; nothing was published:`, ...lines].join('\n'), 2)
+      throw new CommandError(
+        [`${file} has ${count}; nothing was published:`, ...lines].join('\n'),
+        2,
+      )
     }
-    if (error.code === 'payload_too_large') throw new CommandError(`${file} is too large for the worker: ${error.message}`, 2)
+    if (error.code === 'payload_too_large')
+      throw new CommandError(`${file} is too large for the worker: ${error.message}`, 2)
     throw error
   }
 }
-

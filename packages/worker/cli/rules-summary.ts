@@ -13,7 +13,8 @@ export function formatDiff(diff: RulesetDiff, liveVersion: number): string {
     ...diff.changed.map(({ id, fields }) => ['~', id, fields.join(', ')]),
   ]
   const width = Math.max(0, ...lines.map(([, id]) => id!.length))
-  const against = liveVersion === 0 ? 'the site, which has no published rules yet' : `live version ${liveVersion}`
+  const against =
+    liveVersion === 0 ? 'the site, which has no published rules yet' : `live version ${liveVersion}`
   return [
     `Changes against ${against}:`,
     ...lines.map(([mark, id, detail]) => `  ${mark} ${id!.padEnd(width)}  ${detail}`),
@@ -28,7 +29,10 @@ export function formatDiff(diff: RulesetDiff, liveVersion: number): string {
  */
 export function formatWarnings(warnings: RuleWarning[]): string {
   if (warnings.length === 0) return 'No warnings.'
-  return [`Warnings (${warnings.length}):`, ...warnings.map((w) => `  ! [${w.slot}] ${w.code}: ${w.message}`)].join('\n')
+  return [
+    `Warnings (${warnings.length}):`,
+    ...warnings.map((w) => `  ! [${w.slot}] ${w.code}: ${w.message}`),
+  ].join('\n')
 }
 
 /** True when publishing would change nothing. */

@@ -15,8 +15,20 @@ const tsx = join(workerDir, 'node_modules/.bin/tsx')
 // Keys out of order and defaults left out, as a person might write it.
 const handWritten = {
   rules: [
-    { status: 'live', slot: 'hero', id: 'hero-returning', when: { segments: ['returning'] }, content: { value: 'Welcome back!', type: 'text' } },
-    { id: 'banner-all', slot: 'banner', status: 'draft', priority: 5, offer: { value: 10, kind: 'percent', code: 'TEN' } },
+    {
+      status: 'live',
+      slot: 'hero',
+      id: 'hero-returning',
+      when: { segments: ['returning'] },
+      content: { value: 'Welcome back!', type: 'text' },
+    },
+    {
+      id: 'banner-all',
+      slot: 'banner',
+      status: 'draft',
+      priority: 5,
+      offer: { value: 10, kind: 'percent', code: 'TEN' },
+    },
   ],
 }
 // What pull prints for it: schema key order, every default filled in, 2 spaces, final newline.
@@ -72,19 +84,33 @@ describe('stammis rules', () => {
 
   /** Runs the CLI with stdin a pipe (not a terminal); resolves with the exit code and output. */
   function stammis(args, env = {}) {
-    const fullEnv = { ...process.env, STAMMIS_ENDPOINT: endpoint, STAMMIS_SECRET_KEY: 'sk_demo', INIT_CWD: dir, ...env }
+    const fullEnv = {
+      ...process.env,
+      STAMMIS_ENDPOINT: endpoint,
+      STAMMIS_SECRET_KEY: 'sk_demo',
+      INIT_CWD: dir,
+      ...env,
+    }
     return new Promise((done, fail) => {
-      execFile(tsx, ['cli/stammis.ts', ...args], { cwd: workerDir, env: fullEnv }, (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return fail(error)
-        done({ code: error ? error.code : 0, stdout, stderr })
-      })
+      execFile(
+        tsx,
+        ['cli/stammis.ts', ...args],
+        { cwd: workerDir, env: fullEnv },
+        (error, stdout, stderr) => {
+          if (error && typeof error.code !== 'number') return fail(error)
+          done({ code: error ? error.code : 0, stdout, stderr })
+        },
+      )
     })
   }
   const file = (name, content) => {
     writeFileSync(join(dir, name), typeof content === 'string' ? content : JSON.stringify(content))
     return name
   }
-  const live = async () => (await fetch(`${endpoint}/v1/admin/rules`, { headers: { authorization: 'Bearer sk_demo' } })).json()
+  const live = async () =>
+    (
+      await fetch(`${endpoint}/v1/admin/rules`, { headers: { authorization: 'Bearer sk_demo' } })
+    ).json()
 
   test('pull on a site without rules prints an empty rules file, and only that, on stdout', async () => {
     const { code, stdout, stderr } = await stammis(['rules', 'pull'])
@@ -94,7 +120,12 @@ describe('stammis rules', () => {
   })
 
   test('push --dry-run shows the diff and publishes nothing', async () => {
-    const { code, stdout, stderr } = await stammis(['rules', 'push', file('rules.json', handWritten), '--dry-run'])
+    const { code, stdout, stderr } = await stammis([
+      'rules',
+      'push',
+      file('rules.json', handWritten),
+      '--dry-run',
+    ])
     assert.equal(code, 0, stderr)
     assert.match(stdout, /^  \+ hero-returning\s+\(new\)$/m)
     assert.match(stdout, /^  \+ banner-all\s+\(new\)$/m)
@@ -111,11 +142,23 @@ describe('stammis rules', () => {
   })
 
   test('push --yes publishes version 1, and pull gives it back in canonical form', async () => {
-    const pushed = await stammis(['rules', 'push', 'rules.json', '--yes', '--note', 'from git', '--user', 'ci-bot'])
+    const pushed = await stammis([
+      'rules',
+      'push',
+      'rules.json',
+      '--yes',
+      '--note',
+      'from git',
+      '--user',
+      'ci-bot',
+    ])
     assert.equal(pushed.code, 0, pushed.stderr)
     assert.match(pushed.stdout, /Published version 1/)
     const ruleset = await live()
-    assert.deepEqual([ruleset.version, ruleset.publishedBy, ruleset.note], [1, 'ci-bot', 'from git'])
+    assert.deepEqual(
+      [ruleset.version, ruleset.publishedBy, ruleset.note],
+      [1, 'ci-bot', 'from git'],
+    )
 
     const pulled = await stammis(['rules', 'pull'])
     assert.equal(pulled.code, 0, pulled.stderr)
@@ -133,8 +176,17 @@ describe('stammis rules', () => {
     assert.equal(same.code, 0, same.stderr)
     assert.match(same.stdout, /Nothing to publish/)
 
-    const edited = { rules: [{ ...handWritten.rules[0], priority: 3, content: { type: 'text', value: 'Hi again' } }] }
-    const { code, stdout, stderr } = await stammis(['rules', 'push', file('edited.json', edited), '--dry-run'])
+    const edited = {
+      rules: [
+        { ...handWritten.rules[0], priority: 3, content: { type: 'text', value: 'Hi again' } },
+      ],
+    }
+    const { code, stdout, stderr } = await stammis([
+      'rules',
+      'push',
+      file('edited.json', edited),
+      '--dry-run',
+    ])
     assert.equal(code, 0, stderr)
     assert.match(stdout, /^  ~ hero-returning\s+content, priority$/m)
     assert.match(stdout, /^  - banner-all\s+\(removed\)$/m)
@@ -142,28 +194,65 @@ describe('stammis rules', () => {
   })
 
   test('push shows the warning for a coded offer served on browser-reported purchases', async () => {
-    const loose = { rules: [{ id: 'loyal-code', slot: 'banner', status: 'live', when: { segments: ['repeat'] }, offer: { kind: 'percent', value: 20, code: 'LOYAL20', requiresVerified: false } }] }
-    const { code, stdout, stderr } = await stammis(['rules', 'push', file('loose.json', loose), '--dry-run'])
+    const loose = {
+      rules: [
+        {
+          id: 'loyal-code',
+          slot: 'banner',
+          status: 'live',
+          when: { segments: ['repeat'] },
+          offer: { kind: 'percent', value: 20, code: 'LOYAL20', requiresVerified: false },
+        },
+      ],
+    }
+    const { code, stdout, stderr } = await stammis([
+      'rules',
+      'push',
+      file('loose.json', loose),
+      '--dry-run',
+    ])
     assert.equal(code, 0, stderr)
-    assert.match(stdout, /^ {2}! \[banner\] unverified_coded_offer: "loyal-code" hands out the code LOYAL20 on purchases the browser reports/m)
+    assert.match(
+      stdout,
+      /^ {2}! \[banner\] unverified_coded_offer: "loyal-code" hands out the code LOYAL20 on purchases the browser reports/m,
+    )
     assert.equal((await live()).version, 1)
   })
 
   test('an invalid rules file exits 2 naming each problem, and publishes nothing', async () => {
-    const invalid = { rules: [handWritten.rules[0], { ...handWritten.rules[1], holdoutPercent: 90 }] }
-    const { code, stdout, stderr } = await stammis(['rules', 'push', file('invalid.json', invalid), '--yes'])
+    const invalid = {
+      rules: [handWritten.rules[0], { ...handWritten.rules[1], holdoutPercent: 90 }],
+    }
+    const { code, stdout, stderr } = await stammis([
+      'rules',
+      'push',
+      file('invalid.json', invalid),
+      '--yes',
+    ])
     assert.equal(code, 2)
     assert.match(stderr, /invalid\.json has 1 problem; nothing was published/)
     assert.match(stderr, /^  rules\.1\.holdoutPercent: /m)
     assert.equal(stdout, '')
 
-    const broken = await stammis(['rules', 'push', file('broken.json', '{\n  "rules": [\n    {"id": "x",}\n  ]\n}\n'), '--yes'])
+    const broken = await stammis([
+      'rules',
+      'push',
+      file('broken.json', '{\n  "rules": [\n    {"id": "x",}\n  ]\n}\n'),
+      '--yes',
+    ])
     assert.equal(broken.code, 2)
     assert.match(broken.stderr, /broken\.json is not valid JSON: .* at line 3, column 16/)
 
-    const bannered = await stammis(['rules', 'push', file('bannered.json', `\n> stammis@ stammis /repo\n> tsx cli/stammis.ts\n\n${canonical}`)])
+    const bannered = await stammis([
+      'rules',
+      'push',
+      file('bannered.json', `\n> stammis@ stammis /repo\n> tsx cli/stammis.ts\n\n${canonical}`),
+    ])
     assert.equal(bannered.code, 2)
-    assert.match(bannered.stderr, /pnpm's script banner: pull with "pnpm -s stammis rules pull > FILE"/)
+    assert.match(
+      bannered.stderr,
+      /pnpm's script banner: pull with "pnpm -s stammis rules pull > FILE"/,
+    )
     assert.equal((await live()).version, 1)
   })
 
@@ -178,9 +267,14 @@ describe('stammis rules', () => {
     assert.match(viaFlag.stderr, /--key is saved in your shell history/)
     assert.match(viaFlag.stderr, /the secret key was refused/)
 
-    const down = await stammis(['rules', 'pull'], { STAMMIS_ENDPOINT: `http://127.0.0.1:${await freePort()}` })
+    const down = await stammis(['rules', 'pull'], {
+      STAMMIS_ENDPOINT: `http://127.0.0.1:${await freePort()}`,
+    })
     assert.equal(down.code, 1)
-    assert.match(down.stderr, /could not reach the worker at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/)
+    assert.match(
+      down.stderr,
+      /could not reach the worker at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/,
+    )
 
     const noKey = await stammis(['rules', 'pull'], { STAMMIS_SECRET_KEY: '' })
     assert.equal(noKey.code, 2)
@@ -192,8 +286,14 @@ describe('stammis rules', () => {
     const target = join(dir, 'via-pnpm.json')
     const root = resolve(workerDir, '../..')
     await new Promise((done, fail) =>
-      execFile('/bin/sh', ['-c', `npx -y pnpm@10 stammis rules pull > "${target}"`], { cwd: root, env: { ...process.env, STAMMIS_ENDPOINT: endpoint, STAMMIS_SECRET_KEY: 'sk_demo' } }, (error) =>
-        error ? fail(error) : done(),
+      execFile(
+        '/bin/sh',
+        ['-c', `npx -y pnpm@10 stammis rules pull > "${target}"`],
+        {
+          cwd: root,
+          env: { ...process.env, STAMMIS_ENDPOINT: endpoint, STAMMIS_SECRET_KEY: 'sk_demo' },
+        },
+        (error) => (error ? fail(error) : done()),
       ),
     )
     const text = readFileSync(target, 'utf8')
@@ -208,4 +308,3 @@ describe('stammis rules', () => {
     assert.match(stdout, /^Usage: stammis rules push FILE/m)
   })
 })
-

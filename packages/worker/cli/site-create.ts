@@ -37,7 +37,9 @@ export const siteCreate: Command = {
   async run(argv) {
     const input = parseSiteCreateArgs(argv)
     if (input.isDefaultTarget) {
-      console.error('Neither --local nor --remote given: writing to the local database (use --remote for the deployed one).')
+      console.error(
+        'Neither --local nor --remote given: writing to the local database (use --remote for the deployed one).',
+      )
     }
     const keys = generateSiteKeys()
     // Everything the generator makes goes into the row except the secret key, which only leaves
@@ -60,7 +62,9 @@ export const siteCreate: Command = {
       await executeSql(input.target, sql)
     } catch (error) {
       if (error instanceof WranglerError && /no such table: sites/.test(error.message)) {
-        throw new Error(`${error.message}\nThe database has no schema yet. Apply the migrations first (from packages/worker):\n  ${migrateCommand(input.target)}`)
+        throw new Error(
+          `${error.message}\nThe database has no schema yet. Apply the migrations first (from packages/worker):\n  ${migrateCommand(input.target)}`,
+        )
       }
       throw error
     }

@@ -20,7 +20,17 @@ describe('stammis site identity-secret', () => {
     const imported = await fetch(`${worker.url}/v1/admin/orders?source=import`, {
       method: 'POST',
       headers: { authorization: 'Bearer sk_demo', 'content-type': 'application/json' },
-      body: JSON.stringify({ orders: [{ orderId: 'cli-1', customerId: 'cust-cli', revenue: 30, currency: 'USD', placedAt: '2026-01-10T10:00:00Z' }] }),
+      body: JSON.stringify({
+        orders: [
+          {
+            orderId: 'cli-1',
+            customerId: 'cust-cli',
+            revenue: 30,
+            currency: 'USD',
+            placedAt: '2026-01-10T10:00:00Z',
+          },
+        ],
+      }),
     })
     assert.equal(imported.status, 200, await imported.text())
   })
@@ -32,10 +42,15 @@ describe('stammis site identity-secret', () => {
   function stammis(args) {
     const env = { ...process.env, STAMMIS_ENDPOINT: worker.url, STAMMIS_SECRET_KEY: 'sk_demo' }
     return new Promise((done, fail) => {
-      execFile(tsx, ['cli/stammis.ts', 'site', 'identity-secret', ...args], { cwd: workerDir, env }, (error, stdout, stderr) => {
-        if (error && typeof error.code !== 'number') return fail(error)
-        done({ code: error ? error.code : 0, stdout, stderr })
-      })
+      execFile(
+        tsx,
+        ['cli/stammis.ts', 'site', 'identity-secret', ...args],
+        { cwd: workerDir, env },
+        (error, stdout, stderr) => {
+          if (error && typeof error.code !== 'number') return fail(error)
+          done({ code: error ? error.code : 0, stdout, stderr })
+        },
+      )
     })
   }
 
@@ -48,7 +63,14 @@ describe('stammis site identity-secret', () => {
         site: 'pk_demo',
         visitorId: `cli-${randomUUID()}`,
         visitId: 's1',
-        events: [{ id: randomUUID(), type: 'identify', customerId: 'cust-cli', ...(signature ? { signature } : {}) }],
+        events: [
+          {
+            id: randomUUID(),
+            type: 'identify',
+            customerId: 'cust-cli',
+            ...(signature ? { signature } : {}),
+          },
+        ],
       }),
     })
     assert.equal(response.status, 200, await response.clone().text())
@@ -64,7 +86,7 @@ describe('stammis site identity-secret', () => {
   }
 
   let first
-  test('prints a secret whose signatures the worker accepts, and no one else\'s', async () => {
+  test("prints a secret whose signatures the worker accepts, and no one else's", async () => {
     const { code, stdout, stderr } = await stammis([])
     assert.equal(code, 0, stderr)
     first = printedSecret(stdout)

@@ -30,9 +30,16 @@ export const siteIdentitySecret: Command = {
   summary: 'create the secret your server signs customer ids with (printed once)',
   usage,
   async run(argv) {
-    const { values } = parseOptions(argv, { ...connectionOptions, rotate: { type: 'boolean', default: false } })
+    const { values } = parseOptions(argv, {
+      ...connectionOptions,
+      rotate: { type: 'boolean', default: false },
+    })
     const connection = resolveConnection(values, process.env)
-    const site = await adminRequest<{ name: string; hasIdentitySecret?: boolean }>(connection, 'GET', '/v1/admin/site')
+    const site = await adminRequest<{ name: string; hasIdentitySecret?: boolean }>(
+      connection,
+      'GET',
+      '/v1/admin/site',
+    )
     if (site.hasIdentitySecret && !values.rotate) {
       throw new CommandError(
         `"${site.name}" already has an identity secret; nothing was changed. To replace it, run again with --rotate ` +
@@ -40,7 +47,11 @@ export const siteIdentitySecret: Command = {
         2,
       )
     }
-    const { identitySecret } = await adminRequest<{ identitySecret: string }>(connection, 'POST', '/v1/admin/site/identity-secret')
+    const { identitySecret } = await adminRequest<{ identitySecret: string }>(
+      connection,
+      'POST',
+      '/v1/admin/site/identity-secret',
+    )
     console.log(`${site.hasIdentitySecret ? 'New identity secret' : 'Identity secret'} for "${site.name}" (shown only this once; keep it on your server, never in a page):
 
   Identity secret  ${identitySecret}

@@ -33,7 +33,10 @@ export function parseSiteCreateArgs(argv: string[]): SiteCreateInput {
     ...targetOptions,
   })
   const target = parseTarget(values)
-  const origins = required(values.origin, '--origin (at least one, e.g. --origin https://shop.example)')
+  const origins = required(
+    values.origin,
+    '--origin (at least one, e.g. --origin https://shop.example)',
+  )
   return {
     name: validateName(required(values.name, '--name')),
     allowedOrigins: [...new Set(origins.map(normalizeOrigin))],
@@ -56,26 +59,40 @@ export const targetOptions = {
  * The database a `site` command writes to, from `--local` / `--persist-to` / `--remote`.
  * @example parseTarget({ local: false, remote: true }) // { kind: 'remote' }
  */
-export function parseTarget(values: { local?: boolean; remote?: boolean; 'persist-to'?: string | undefined }): D1Target {
-  if (values.local && values.remote) throw new UsageError('give either --local or --remote, not both')
-  if (values.remote && values['persist-to'] !== undefined) throw new UsageError('--persist-to only applies to --local')
+export function parseTarget(values: {
+  local?: boolean
+  remote?: boolean
+  'persist-to'?: string | undefined
+}): D1Target {
+  if (values.local && values.remote)
+    throw new UsageError('give either --local or --remote, not both')
+  if (values.remote && values['persist-to'] !== undefined)
+    throw new UsageError('--persist-to only applies to --local')
   if (values.remote) return { kind: 'remote' }
-  if (values['persist-to'] !== undefined) return { kind: 'local', persistTo: absolutePath(nonEmpty(values['persist-to'], '--persist-to')) }
+  if (values['persist-to'] !== undefined)
+    return {
+      kind: 'local',
+      persistTo: absolutePath(nonEmpty(values['persist-to'], '--persist-to')),
+    }
   return { kind: 'local' }
 }
 
 function validateName(raw: string): string {
   const name = raw.trim()
   if (name === '') throw new UsageError('--name must not be empty')
-  if (name.length > MAX_NAME_LENGTH) throw new UsageError(`--name must be at most ${MAX_NAME_LENGTH} characters`)
+  if (name.length > MAX_NAME_LENGTH)
+    throw new UsageError(`--name must be at most ${MAX_NAME_LENGTH} characters`)
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) throw new UsageError('--name must not contain control characters')
+  if (/[\u0000-\u001f\u007f]/.test(name))
+    throw new UsageError('--name must not contain control characters')
   return name
 }
 
 function validateCurrency(currency: string): string {
   if (!/^[A-Z]{3}$/.test(currency)) {
-    throw new UsageError(`--currency must be a 3-letter ISO 4217 code in uppercase, like USD or EUR (got "${currency}")`)
+    throw new UsageError(
+      `--currency must be a 3-letter ISO 4217 code in uppercase, like USD or EUR (got "${currency}")`,
+    )
   }
   return currency
 }
@@ -83,7 +100,9 @@ function validateCurrency(currency: string): string {
 function validateLapseDays(raw: string): number {
   const days = /^\d+$/.test(raw) ? Number(raw) : NaN
   if (!Number.isSafeInteger(days) || days < 1 || days > MAX_LAPSE_DAYS) {
-    throw new UsageError(`--lapse-days must be a whole number of days from 1 to ${MAX_LAPSE_DAYS} (got "${raw}")`)
+    throw new UsageError(
+      `--lapse-days must be a whole number of days from 1 to ${MAX_LAPSE_DAYS} (got "${raw}")`,
+    )
   }
   return days
 }
@@ -97,7 +116,9 @@ export function validateTimeZone(raw: string): string {
     // Canonical spelling, e.g. "utc" -> "UTC", "europe/berlin" -> "Europe/Berlin".
     return new Intl.DateTimeFormat('en', { timeZone: raw }).resolvedOptions().timeZone
   } catch {
-    throw new UsageError(`--time-zone must be an IANA time zone like UTC or Europe/Berlin (got "${raw}")`)
+    throw new UsageError(
+      `--time-zone must be an IANA time zone like UTC or Europe/Berlin (got "${raw}")`,
+    )
   }
 }
 
@@ -109,7 +130,9 @@ export function validateTimeZone(raw: string): string {
  */
 export function normalizeOrigin(raw: string): string {
   const invalid = (why: string) =>
-    new UsageError(`--origin "${raw}" ${why}; give scheme and host only, like https://shop.example or http://localhost:3000`)
+    new UsageError(
+      `--origin "${raw}" ${why}; give scheme and host only, like https://shop.example or http://localhost:3000`,
+    )
   const match = /^(https?):\/\/([^/?#@\s]+)\/?$/i.exec(raw.trim())
   if (!match) {
     if (!/^https?:\/\//i.test(raw.trim())) throw invalid('must start with http:// or https://')
@@ -123,11 +146,14 @@ export function normalizeOrigin(raw: string): string {
   const placeholder = 'wildcard-subdomain'
   let url: URL
   try {
-    url = new URL(`${scheme}://${isAnySubdomain ? placeholder + hostAndPort.slice(1) : hostAndPort}`)
+    url = new URL(
+      `${scheme}://${isAnySubdomain ? placeholder + hostAndPort.slice(1) : hostAndPort}`,
+    )
   } catch {
     throw invalid('is not a valid origin')
   }
-  if (url.hostname.includes('*')) throw invalid('may only use "*" as the first label of the host (https://*.shop.example)')
+  if (url.hostname.includes('*'))
+    throw invalid('may only use "*" as the first label of the host (https://*.shop.example)')
   if (isAnyPort && url.port !== '') throw invalid('has two ports')
   let origin = url.origin
   if (isAnySubdomain) origin = origin.replace(`//${placeholder}.`, '//*.')

@@ -20,7 +20,10 @@ const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_
 /** Runs the CLI as a user would; resolves with its exit code and output, whatever the code. */
 async function stammis(...args) {
   try {
-    const { stdout, stderr } = await run(bin('tsx'), ['cli/stammis.ts', ...args], { cwd: workerDir, env })
+    const { stdout, stderr } = await run(bin('tsx'), ['cli/stammis.ts', ...args], {
+      cwd: workerDir,
+      env,
+    })
     return { code: 0, stdout, stderr }
   } catch (error) {
     if (typeof error.code !== 'number') throw error
@@ -31,7 +34,17 @@ async function stammis(...args) {
 async function storedQuota(persistTo, siteId) {
   const { stdout } = await run(
     bin('wrangler'),
-    ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', `SELECT daily_write_quota FROM sites WHERE id = '${siteId}'`],
+    [
+      'd1',
+      'execute',
+      'DB',
+      '--local',
+      '--persist-to',
+      persistTo,
+      '--json',
+      '--command',
+      `SELECT daily_write_quota FROM sites WHERE id = '${siteId}'`,
+    ],
     { cwd: workerDir, env },
   )
   return JSON.parse(stdout)[0].results[0].daily_write_quota
@@ -42,8 +55,22 @@ describe('stammis site quota', () => {
   const site = {}
   before(async () => {
     persistTo = mkdtempSync(join(tmpdir(), 'stammis-quota-'))
-    await run(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: workerDir, env })
-    const { code, stdout, stderr } = await stammis('site', 'create', '--name', 'Busy Shop', '--origin', 'https://busy.example', '--local', '--persist-to', persistTo)
+    await run(
+      bin('wrangler'),
+      ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo],
+      { cwd: workerDir, env },
+    )
+    const { code, stdout, stderr } = await stammis(
+      'site',
+      'create',
+      '--name',
+      'Busy Shop',
+      '--origin',
+      'https://busy.example',
+      '--local',
+      '--persist-to',
+      persistTo,
+    )
     assert.equal(code, 0, stderr)
     site.id = /^ {2}Site id\s+(\S+)$/m.exec(stdout)[1]
     site.publicKey = /^ {2}Public key\s+(\S+)$/m.exec(stdout)[1]
@@ -53,7 +80,13 @@ describe('stammis site quota', () => {
   const local = () => ['--local', '--persist-to', persistTo]
 
   test("shows the default quota and today's writes", async () => {
-    const { code, stdout, stderr } = await stammis('site', 'quota', '--site', site.publicKey, ...local())
+    const { code, stdout, stderr } = await stammis(
+      'site',
+      'quota',
+      '--site',
+      site.publicKey,
+      ...local(),
+    )
     assert.equal(code, 0, stderr)
     assert.match(stdout, /Site "Busy Shop"/)
     assert.match(stdout, /Daily write quota {2}100,000 rows per UTC day \(the default\)/)
@@ -62,7 +95,15 @@ describe('stammis site quota', () => {
   })
 
   test('sets the quota by public key, and goes back to the default by site id', async () => {
-    const set = await stammis('site', 'quota', '--site', site.publicKey, '--daily-writes', '250000', ...local())
+    const set = await stammis(
+      'site',
+      'quota',
+      '--site',
+      site.publicKey,
+      '--daily-writes',
+      '250000',
+      ...local(),
+    )
     assert.equal(set.code, 0, set.stderr)
     assert.match(set.stdout, /^Changed\. /)
     assert.match(set.stdout, /Daily write quota {2}250,000 rows per UTC day$/m)
@@ -77,14 +118,32 @@ describe('stammis site quota', () => {
   test('bad input or an unknown site exits 2 and writes nothing', async () => {
     await stammis('site', 'quota', '--site', site.publicKey, '--daily-writes', '7', ...local())
     const cases = [
-      [['--site', site.publicKey, '--daily-writes=-1'], /--daily-writes must be a whole number from 0 to 1000000000/],
-      [['--site', site.publicKey, '--daily-writes', '1.5'], /--daily-writes must be a whole number/],
-      [['--site', site.publicKey, '--daily-writes', '1000000001'], /--daily-writes must be a whole number/],
-      [['--site', site.publicKey, '--daily-writes', '5', '--default'], /either --daily-writes or --default/],
+      [
+        ['--site', site.publicKey, '--daily-writes=-1'],
+        /--daily-writes must be a whole number from 0 to 1000000000/,
+      ],
+      [
+        ['--site', site.publicKey, '--daily-writes', '1.5'],
+        /--daily-writes must be a whole number/,
+      ],
+      [
+        ['--site', site.publicKey, '--daily-writes', '1000000001'],
+        /--daily-writes must be a whole number/,
+      ],
+      [
+        ['--site', site.publicKey, '--daily-writes', '5', '--default'],
+        /either --daily-writes or --default/,
+      ],
       [['--site', 'sk_secret', '--daily-writes', '5'], /--site must be a public key/],
-      [['--daily-writes', '5'], /--site \(the public key pk_\.\.\. or the id site_\.\.\.\) is required/],
+      [
+        ['--daily-writes', '5'],
+        /--site \(the public key pk_\.\.\. or the id site_\.\.\.\) is required/,
+      ],
       [['--site', site.publicKey, '--remote'], /either --local or --remote, not both/],
-      [['--site', 'pk_nobody', '--daily-writes', '5'], /No site has the public key or id "pk_nobody"; nothing was changed/],
+      [
+        ['--site', 'pk_nobody', '--daily-writes', '5'],
+        /No site has the public key or id "pk_nobody"; nothing was changed/,
+      ],
     ]
     for (const [args, message] of cases) {
       const { code, stdout, stderr } = await stammis('site', 'quota', ...args, ...local())
@@ -104,7 +163,16 @@ describe('stammis site quota', () => {
         fetch(`${worker.url}/v1/events`, {
           method: 'POST',
           headers: { 'content-type': 'text/plain' },
-          body: JSON.stringify({ site: site.publicKey, visitorId: 'v1', visitId: 's1', events: Array.from({ length: count }, () => ({ id: `q-${++n}`, type: 'pageview', url: 'https://busy.example/' })) }),
+          body: JSON.stringify({
+            site: site.publicKey,
+            visitorId: 'v1',
+            visitId: 's1',
+            events: Array.from({ length: count }, () => ({
+              id: `q-${++n}`,
+              type: 'pageview',
+              url: 'https://busy.example/',
+            })),
+          }),
         })
       assert.equal((await send(2)).status, 200)
       const refused = await send(1)

@@ -1,4 +1,9 @@
-import { DEFAULT_DAILY_WRITE_QUOTA, MAX_DAILY_WRITE_QUOTA, quotaCommandSql, type QuotaReportRow } from '../src/limits/quota'
+import {
+  DEFAULT_DAILY_WRITE_QUOTA,
+  MAX_DAILY_WRITE_QUOTA,
+  quotaCommandSql,
+  type QuotaReportRow,
+} from '../src/limits/quota'
 import { CommandError, parseOptions, required, UsageError } from './args'
 import type { Command } from './command'
 import { absolutePath } from './site-input'
@@ -43,22 +48,38 @@ export function parseSiteQuotaArgs(argv: string[]): SiteQuotaInput {
     remote: { type: 'boolean', default: false },
     'persist-to': { type: 'string' },
   })
-  if (values.local && values.remote) throw new UsageError('give either --local or --remote, not both')
-  if (values.remote && values['persist-to'] !== undefined) throw new UsageError('--persist-to only applies to --local')
-  if (values.default && values['daily-writes'] !== undefined) throw new UsageError('give either --daily-writes or --default, not both')
+  if (values.local && values.remote)
+    throw new UsageError('give either --local or --remote, not both')
+  if (values.remote && values['persist-to'] !== undefined)
+    throw new UsageError('--persist-to only applies to --local')
+  if (values.default && values['daily-writes'] !== undefined)
+    throw new UsageError('give either --daily-writes or --default, not both')
   const site = required(values.site, '--site (the public key pk_... or the id site_...)')
-  if (!/^(pk|site)_[A-Za-z0-9_-]{1,64}$/.test(site)) throw new UsageError(`--site must be a public key (pk_...) or a site id (site_...) (got "${site}")`)
+  if (!/^(pk|site)_[A-Za-z0-9_-]{1,64}$/.test(site))
+    throw new UsageError(
+      `--site must be a public key (pk_...) or a site id (site_...) (got "${site}")`,
+    )
   return {
     site,
-    dailyWrites: values.default ? null : values['daily-writes'] === undefined ? undefined : validateDailyWrites(values['daily-writes']),
-    target: values.remote ? { kind: 'remote' } : values['persist-to'] !== undefined ? { kind: 'local', persistTo: absolutePath(values['persist-to']) } : { kind: 'local' },
+    dailyWrites: values.default
+      ? null
+      : values['daily-writes'] === undefined
+        ? undefined
+        : validateDailyWrites(values['daily-writes']),
+    target: values.remote
+      ? { kind: 'remote' }
+      : values['persist-to'] !== undefined
+        ? { kind: 'local', persistTo: absolutePath(values['persist-to']) }
+        : { kind: 'local' },
   }
 }
 
 function validateDailyWrites(raw: string): number {
   const writes = /^\d+$/.test(raw.replaceAll('_', '')) ? Number(raw.replaceAll('_', '')) : NaN
   if (!Number.isSafeInteger(writes) || writes > MAX_DAILY_WRITE_QUOTA) {
-    throw new UsageError(`--daily-writes must be a whole number from 0 to ${MAX_DAILY_WRITE_QUOTA} (got "${raw}")`)
+    throw new UsageError(
+      `--daily-writes must be a whole number from 0 to ${MAX_DAILY_WRITE_QUOTA} (got "${raw}")`,
+    )
   }
   return writes
 }
@@ -73,9 +94,16 @@ export const siteQuota: Command = {
   usage,
   async run(argv) {
     const input = parseSiteQuotaArgs(argv)
-    const results = await executeSql(input.target, quotaCommandSql(input.site, input.dailyWrites, Date.now()))
+    const results = await executeSql(
+      input.target,
+      quotaCommandSql(input.site, input.dailyWrites, Date.now()),
+    )
     const row = results[results.length - 1]?.[0] as QuotaReportRow | undefined
-    if (!row) throw new CommandError(`No site has the public key or id "${input.site}"; nothing was changed.`, 2)
+    if (!row)
+      throw new CommandError(
+        `No site has the public key or id "${input.site}"; nothing was changed.`,
+        2,
+      )
     const quota = row.daily_write_quota ?? DEFAULT_DAILY_WRITE_QUOTA
     const changed = input.dailyWrites === undefined ? '' : 'Changed. '
     console.log(`${changed}Site "${row.name}" (${row.public_key}, ${row.id})

@@ -1,5 +1,9 @@
 import { generatePublicKey, generateSecretKey, hashSecretKey } from '../src/sites/keys'
-import { PUBLIC_KEY_GRACE_DAYS, rotatePublicKeySql, rotateSecretKeySql } from '../src/sites/rotation'
+import {
+  PUBLIC_KEY_GRACE_DAYS,
+  rotatePublicKeySql,
+  rotateSecretKeySql,
+} from '../src/sites/rotation'
 import { deleteSiteSessionsSql } from '../src/sessions/queries'
 import { CommandError, parseOptions, required, UsageError } from './args'
 import type { Command } from './command'
@@ -42,7 +46,7 @@ type SiteRef = { id: string; name: string; public_key: string }
  */
 export const siteRotate: Command = {
   name: 'site rotate',
-  summary: 'rotate a site\'s secret key (or --public-key) and print the new one (once)',
+  summary: "rotate a site's secret key (or --public-key) and print the new one (once)",
   usage,
   async run(argv) {
     const { values } = parseOptions(argv, {
@@ -52,14 +56,26 @@ export const siteRotate: Command = {
       ...targetOptions,
     })
     const target = parseTarget(values)
-    const ref = required(values.site, '--site (the site id, site_..., or its public key, pk_...)').trim()
-    if (!/^(site|pk)_[A-Za-z0-9]+$/.test(ref)) throw new UsageError(`--site must be a site id (site_...) or a public key (pk_...), got "${ref}"`)
+    const ref = required(
+      values.site,
+      '--site (the site id, site_..., or its public key, pk_...)',
+    ).trim()
+    if (!/^(site|pk)_[A-Za-z0-9]+$/.test(ref))
+      throw new UsageError(
+        `--site must be a site id (site_...) or a public key (pk_...), got "${ref}"`,
+      )
     const site = await findSite(target, ref)
     const isPublic = values['public-key']
     const what = isPublic
       ? `the public key of "${site.name}" (${site.id})? The old key keeps working for ${PUBLIC_KEY_GRACE_DAYS} days.`
       : `the secret key of "${site.name}" (${site.id})? The old key and every admin session stop working at once.`
-    if (!values.yes && !(await confirm(`Rotate ${what} [y/N] `, 'not rotated: stdin is not a terminal, so there is no one to confirm; pass --yes to rotate'))) {
+    if (
+      !values.yes &&
+      !(await confirm(
+        `Rotate ${what} [y/N] `,
+        'not rotated: stdin is not a terminal, so there is no one to confirm; pass --yes to rotate',
+      ))
+    ) {
       throw new CommandError('not rotated', 1)
     }
     console.log(isPublic ? await rotatePublic(target, site) : await rotateSecret(target, site))
@@ -68,9 +84,16 @@ export const siteRotate: Command = {
 
 async function findSite(target: D1Target, ref: string): Promise<SiteRef> {
   // `ref` matched /^(site|pk)_[A-Za-z0-9]+$/, so it is safe to inline.
-  const [rows] = await executeSql(target, `SELECT id, name, public_key FROM sites WHERE id = '${ref}' OR public_key = '${ref}';`)
+  const [rows] = await executeSql(
+    target,
+    `SELECT id, name, public_key FROM sites WHERE id = '${ref}' OR public_key = '${ref}';`,
+  )
   const site = rows?.[0] as SiteRef | undefined
-  if (!site) throw new CommandError(`no site has the id or public key "${ref}" in this database; nothing was changed`, 2)
+  if (!site)
+    throw new CommandError(
+      `no site has the id or public key "${ref}" in this database; nothing was changed`,
+      2,
+    )
   return site
 }
 
@@ -78,7 +101,10 @@ async function rotateSecret(target: D1Target, site: SiteRef): Promise<string> {
   const secretKey = generateSecretKey()
   // One wrangler call, key first: should the session purge fail after it, the old key is already
   // refused and the command exits 1, so it can simply be run again.
-  await executeSql(target, `${rotateSecretKeySql(site.id, await hashSecretKey(secretKey))}\n${deleteSiteSessionsSql(site.id)}`)
+  await executeSql(
+    target,
+    `${rotateSecretKeySql(site.id, await hashSecretKey(secretKey))}\n${deleteSiteSessionsSql(site.id)}`,
+  )
   return `Rotated the secret key of "${site.name}" (${site.id}).
 
   Secret key   ${secretKey}
@@ -89,9 +115,18 @@ server, STAMMIS_SECRET_KEY). Everyone signed in to the admin must sign in again 
 }
 
 async function rotatePublic(target: D1Target, site: SiteRef): Promise<string> {
-  const [rows] = await executeSql(target, rotatePublicKeySql(site.id, generatePublicKey(), Date.now()))
-  const row = rows?.[0] as { public_key: string; previous_public_key: string; previous_public_key_expires_at: number } | undefined
-  if (!row) throw new CommandError(`the site ${site.id} disappeared before its key could be rotated; nothing was changed`, 1)
+  const [rows] = await executeSql(
+    target,
+    rotatePublicKeySql(site.id, generatePublicKey(), Date.now()),
+  )
+  const row = rows?.[0] as
+    | { public_key: string; previous_public_key: string; previous_public_key_expires_at: number }
+    | undefined
+  if (!row)
+    throw new CommandError(
+      `the site ${site.id} disappeared before its key could be rotated; nothing was changed`,
+      1,
+    )
   return `Rotated the public key of "${site.name}" (${site.id}).
 
   Public key   ${row.public_key}

@@ -20,7 +20,10 @@ const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_
 /** Runs the CLI as a user would; resolves with its exit code and output, whatever the code. */
 async function stammis(...args) {
   try {
-    const { stdout, stderr } = await run(bin('tsx'), ['cli/stammis.ts', ...args], { cwd: workerDir, env })
+    const { stdout, stderr } = await run(bin('tsx'), ['cli/stammis.ts', ...args], {
+      cwd: workerDir,
+      env,
+    })
     return { code: 0, stdout, stderr }
   } catch (error) {
     if (typeof error.code !== 'number') throw error
@@ -31,7 +34,17 @@ async function stammis(...args) {
 async function selectSites(persistTo) {
   const { stdout } = await run(
     bin('wrangler'),
-    ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', 'SELECT * FROM sites ORDER BY id'],
+    [
+      'd1',
+      'execute',
+      'DB',
+      '--local',
+      '--persist-to',
+      persistTo,
+      '--json',
+      '--command',
+      'SELECT * FROM sites ORDER BY id',
+    ],
     { cwd: workerDir, env },
   )
   return JSON.parse(stdout)[0].results
@@ -47,7 +60,11 @@ describe('stammis site create', () => {
   let persistTo
   before(async () => {
     persistTo = mkdtempSync(join(tmpdir(), 'stammis-cli-'))
-    await run(bin('wrangler'), ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo], { cwd: workerDir, env })
+    await run(
+      bin('wrangler'),
+      ['d1', 'migrations', 'apply', 'DB', '--local', '--persist-to', persistTo],
+      { cwd: workerDir, env },
+    )
   })
   after(() => rmSync(persistTo, { recursive: true, force: true }))
 
@@ -55,8 +72,23 @@ describe('stammis site create', () => {
 
   test('creates the site and prints its keys once, with a script tag', async () => {
     const { code, stdout, stderr } = await stammis(
-      'site', 'create', '--name', "Kim's Shop", '--origin', 'https://Shop.Example/', '--origin', 'http://localhost:*',
-      '--currency', 'EUR', '--lapse-days', '60', '--time-zone', 'Europe/Berlin', '--local', '--persist-to', persistTo,
+      'site',
+      'create',
+      '--name',
+      "Kim's Shop",
+      '--origin',
+      'https://Shop.Example/',
+      '--origin',
+      'http://localhost:*',
+      '--currency',
+      'EUR',
+      '--lapse-days',
+      '60',
+      '--time-zone',
+      'Europe/Berlin',
+      '--local',
+      '--persist-to',
+      persistTo,
     )
     assert.equal(code, 0, stderr)
     created.siteId = printed(stdout, 'Site id')
@@ -67,8 +99,16 @@ describe('stammis site create', () => {
     assert.match(created.publicKey, /^pk_[A-Za-z0-9]{24}$/)
     assert.match(created.secretKey, /^sk_[A-Za-z0-9]{40}$/)
     assert.match(stdout, /shown only this once/)
-    assert.ok(stdout.includes(`<script async src="https://YOUR-WORKER/s.js" data-site="${created.publicKey}"></script>`))
-    assert.equal(stdout.split(created.secretKey).length - 1, 1, 'the secret key is printed exactly once')
+    assert.ok(
+      stdout.includes(
+        `<script async src="https://YOUR-WORKER/s.js" data-site="${created.publicKey}"></script>`,
+      ),
+    )
+    assert.equal(
+      stdout.split(created.secretKey).length - 1,
+      1,
+      'the secret key is printed exactly once',
+    )
   })
 
   test('stores the row with the secret key hash, never the key', async () => {
@@ -117,13 +157,29 @@ describe('stammis site create', () => {
     ]
     for (const [extra, message] of cases) {
       const { code, stdout, stderr } = await stammis(
-        'site', 'create', '--name', 'Bad', '--origin', 'https://bad.example', '--local', '--persist-to', persistTo, ...extra,
+        'site',
+        'create',
+        '--name',
+        'Bad',
+        '--origin',
+        'https://bad.example',
+        '--local',
+        '--persist-to',
+        persistTo,
+        ...extra,
       )
       assert.equal(code, 2, `${extra.join(' ')}: ${stderr}`)
       assert.match(stderr, message)
       assert.equal(stdout, '')
     }
-    const { code, stderr } = await stammis('site', 'create', '--origin', 'https://bad.example', '--persist-to', persistTo)
+    const { code, stderr } = await stammis(
+      'site',
+      'create',
+      '--origin',
+      'https://bad.example',
+      '--persist-to',
+      persistTo,
+    )
     assert.equal(code, 2)
     assert.match(stderr, /--name is required/)
     assert.equal((await selectSites(persistTo)).length, 1, 'nothing was written')
@@ -132,14 +188,21 @@ describe('stammis site create', () => {
   test('a worker on that state accepts the new keys and only the allowed origins', async () => {
     const worker = await startLocalWorker({ port: await freePort(), persistTo, rulesFile: null })
     try {
-      const admin = await fetch(`${worker.url}/v1/admin/rules`, { headers: { authorization: `Bearer ${created.secretKey}` } })
+      const admin = await fetch(`${worker.url}/v1/admin/rules`, {
+        headers: { authorization: `Bearer ${created.secretKey}` },
+      })
       assert.equal(admin.status, 200, await admin.text())
 
       const events = (origin) =>
         fetch(`${worker.url}/v1/events`, {
           method: 'POST',
           headers: { 'content-type': 'text/plain', origin },
-          body: JSON.stringify({ site: created.publicKey, visitorId: 'v1', visitId: 's1', events: [{ id: `e-${origin.length}`, type: 'visit' }] }),
+          body: JSON.stringify({
+            site: created.publicKey,
+            visitorId: 'v1',
+            visitId: 's1',
+            events: [{ id: `e-${origin.length}`, type: 'visit' }],
+          }),
         })
       assert.equal((await events('https://shop.example')).status, 200)
       assert.equal((await events('http://localhost:5173')).status, 200)
@@ -166,4 +229,3 @@ describe('stammis help', () => {
     assert.match(stderr, /unknown command "site delete"/)
   })
 })
-

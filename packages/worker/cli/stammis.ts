@@ -11,7 +11,15 @@ import { siteQuota } from './site-quota'
 import { siteRotate } from './site-rotate'
 import { WranglerError } from './wrangler'
 
-const commands: Command[] = [siteCreate, siteRotate, siteQuota, siteIdentitySecret, rulesPull, rulesPush, importCommand]
+const commands: Command[] = [
+  siteCreate,
+  siteRotate,
+  siteQuota,
+  siteIdentitySecret,
+  rulesPull,
+  rulesPush,
+  importCommand,
+]
 
 function mainUsage(): string {
   const width = Math.max(...commands.map((command) => command.name.length))
@@ -31,7 +39,9 @@ secret key.`
 function helpFor(words: string[]): string | null {
   const exact = findCommand(words)
   if (exact && exact.rest.length === 0) return exact.command.usage
-  const group = commands.filter((command) => words.length > 0 && words.every((word, i) => command.name.split(' ')[i] === word))
+  const group = commands.filter(
+    (command) => words.length > 0 && words.every((word, i) => command.name.split(' ')[i] === word),
+  )
   return group.length > 0 ? group.map((command) => command.usage).join('\n\n') : null
 }
 
@@ -40,7 +50,8 @@ function findCommand(argv: string[]): { command: Command; rest: string[] } | nul
   const sorted = [...commands].sort((a, b) => b.name.length - a.name.length)
   for (const command of sorted) {
     const words = command.name.split(' ')
-    if (words.every((word, i) => argv[i] === word)) return { command, rest: argv.slice(words.length) }
+    if (words.every((word, i) => argv[i] === word))
+      return { command, rest: argv.slice(words.length) }
   }
   return null
 }
@@ -71,14 +82,18 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       const synopsis = command.usage.split('\n\n')[0]
-      console.error(`stammis ${command.name}: ${error.message}\n\n${synopsis}\n\nRun "stammis help ${command.name}" for all options.`)
+      console.error(
+        `stammis ${command.name}: ${error.message}\n\n${synopsis}\n\nRun "stammis help ${command.name}" for all options.`,
+      )
       return 2
     }
     if (error instanceof CommandError) {
       console.error(`stammis ${command.name}: ${error.message}`)
       return error.exitCode
     }
-    console.error(`stammis ${command.name}: ${error instanceof Error ? error.message : String(error)}`)
+    console.error(
+      `stammis ${command.name}: ${error instanceof Error ? error.message : String(error)}`,
+    )
     if (error instanceof WranglerError && process.env.STAMMIS_DEBUG) console.error(error.output)
     return 1
   }

@@ -31,17 +31,27 @@ export class WranglerError extends Error {
  * rows of each statement.
  * @example await executeSql({ kind: 'local' }, 'SELECT count(*) AS n FROM sites')
  */
-export async function executeSql(target: D1Target, sql: string): Promise<Record<string, unknown>[][]> {
+export async function executeSql(
+  target: D1Target,
+  sql: string,
+): Promise<Record<string, unknown>[][]> {
   const args = ['d1', 'execute', 'DB', ...targetArgs(target), '--json', '--command', sql]
   // remote runs ask for confirmation on a TTY; CI=true answers yes and keeps the output plain.
   const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
   try {
-    const { stdout } = await run(wranglerBin, args, { cwd: workerDir, env, maxBuffer: 16 * 1024 * 1024 })
+    const { stdout } = await run(wranglerBin, args, {
+      cwd: workerDir,
+      env,
+      maxBuffer: 16 * 1024 * 1024,
+    })
     const results = JSON.parse(stdout) as { results: Record<string, unknown>[] }[]
     return results.map((result) => result.results)
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string }
-    throw new WranglerError(`wrangler d1 execute failed: ${wranglerMessage(stdout) ?? (stderr.trim() || String(error))}`, `${stdout}${stderr}`)
+    throw new WranglerError(
+      `wrangler d1 execute failed: ${wranglerMessage(stdout) ?? (stderr.trim() || String(error))}`,
+      `${stdout}${stderr}`,
+    )
   }
 }
 

@@ -27,7 +27,12 @@ export function createApp(): Hono<AppEnv> {
   app.onError(handleError)
   app.notFound(handleNotFound)
 
-  app.get('/', (c) => c.json({ name: 'stammis', routes: ['POST /v1/events', 'POST /v1/decide', 'GET /s.js', '/v1/admin/*'] }))
+  app.get('/', (c) =>
+    c.json({
+      name: 'stammis',
+      routes: ['POST /v1/events', 'POST /v1/decide', 'GET /s.js', '/v1/admin/*'],
+    }),
+  )
   app.get('/health', (c) => c.json({ ok: true }))
 
   app.route('/s.js', scriptRoutes)

@@ -15,7 +15,12 @@ export class ApiError extends Error {
   /** Seconds the client should wait before trying again: sent as `Retry-After` (429 answers). */
   readonly retryAfterSeconds: number | undefined
 
-  constructor(code: ErrorCode, message: string, issues?: Issue[], options: { retryAfterSeconds?: number } = {}) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    issues?: Issue[],
+    options: { retryAfterSeconds?: number } = {},
+  ) {
     super(message)
     this.name = 'ApiError'
     this.code = code
@@ -61,6 +66,9 @@ export function handleError(err: Error, c: Context): Response {
 
 /** `app.notFound`. */
 export function handleNotFound(c: Context): Response {
-  const error = new ApiError('not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`)
+  const error = new ApiError(
+    'not_found',
+    `No route for ${c.req.method} ${new URL(c.req.url).pathname}.`,
+  )
   return c.json(error.toBody(), error.status)
 }

@@ -6,8 +6,16 @@ export type HistoryStep = { visit: string; events: CaseEvent[] } | { decide: str
 export type StepExpectation = Partial<Profile> & { accepted?: number; duplicates?: number }
 export type HistoryCase = [name: string, steps: HistoryStep[], expected: StepExpectation[]]
 
-export const classifyCases = cases.classify as [string, { purchaseVisits: number }, Profile['segment']][]
-export const lapsedCases = cases.lapsed as [string, { lastPurchaseDaysAgo: number | null; lapseDays: number }, boolean][]
+export const classifyCases = cases.classify as [
+  string,
+  { purchaseVisits: number },
+  Profile['segment'],
+][]
+export const lapsedCases = cases.lapsed as [
+  string,
+  { lastPurchaseDaysAgo: number | null; lapseDays: number },
+  boolean,
+][]
 export const historyCases = cases.histories as unknown as HistoryCase[]
 
 /**

@@ -31,7 +31,11 @@ export async function createTestSite(
 }
 
 /** POSTs a JSON value as text/plain, the way the browser SDK sends it. */
-export function postJson(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
+export function postJson(
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return SELF.fetch(`https://worker.test${path}`, {
     method: 'POST',
     headers: { 'content-type': 'text/plain', ...headers },
@@ -39,7 +43,11 @@ export function postJson(path: string, body: unknown, headers: Record<string, st
   })
 }
 
-export function adminFetch(path: string, secretKey: string | null, init: RequestInit = {}): Promise<Response> {
+export function adminFetch(
+  path: string,
+  secretKey: string | null,
+  init: RequestInit = {},
+): Promise<Response> {
   const headers = new Headers(init.headers)
   if (secretKey !== null) headers.set('authorization', `Bearer ${secretKey}`)
   if (init.body) headers.set('content-type', 'application/json')
@@ -48,7 +56,10 @@ export function adminFetch(path: string, secretKey: string | null, init: Request
 
 /** Publishes through the API; rules are `unknown` because the route is what validates them. */
 export async function publishRules(site: TestSite, rules: readonly unknown[]): Promise<number> {
-  const response = await adminFetch('/v1/admin/rules', site.secretKey, { method: 'PUT', body: JSON.stringify({ rules }) })
+  const response = await adminFetch('/v1/admin/rules', site.secretKey, {
+    method: 'PUT',
+    body: JSON.stringify({ rules }),
+  })
   const body = (await response.json()) as { version: number }
   if (response.status !== 200) throw new Error(`publish failed: ${JSON.stringify(body)}`)
   return body.version
@@ -61,18 +72,32 @@ export function eventId(): string {
 }
 
 /** Counts rows of a table for one site: used to prove that rejected requests store nothing. */
-export async function countRows(table: 'visitors' | 'visits' | 'events' | 'orders' | 'exposures' | 'rulesets', siteId: string): Promise<number> {
-  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?1`).bind(siteId).first<{ n: number }>()
+export async function countRows(
+  table: 'visitors' | 'visits' | 'events' | 'orders' | 'exposures' | 'rulesets',
+  siteId: string,
+): Promise<number> {
+  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?1`)
+    .bind(siteId)
+    .first<{ n: number }>()
   return row?.n ?? 0
 }
 
 export type ErrorJson = { error: { code: string; message: string } }
 
 /** Signs in like the admin app does and returns what its requests carry. */
-export async function createTestSession(site: TestSite, userName = 'Maria'): Promise<{ cookie: string; csrfToken: string; token: string }> {
+export async function createTestSession(
+  site: TestSite,
+  userName = 'Maria',
+): Promise<{ cookie: string; csrfToken: string; token: string }> {
   const { createSession, SESSION_COOKIE } = await import('../src/sessions/queries')
-  const started = await createSession(env.DB, site.siteId, userName, Date.now(), await hashSecretKey(site.secretKey))
-  if (!started) throw new Error('createTestSession: the site\'s secret key is no longer valid')
+  const started = await createSession(
+    env.DB,
+    site.siteId,
+    userName,
+    Date.now(),
+    await hashSecretKey(site.secretKey),
+  )
+  if (!started) throw new Error("createTestSession: the site's secret key is no longer valid")
   const { token, session } = started
   return { cookie: `${SESSION_COOKIE}=${token}`, csrfToken: session.csrfToken, token }
 }
@@ -86,8 +111,16 @@ export async function createTestSession(site: TestSite, userName = 'Maria'): Pro
  */
 export async function callWorker(path: string, init: RequestInit = {}): Promise<Response> {
   const ctx = createExecutionContext()
-  const request = new Request(`https://worker.test${path}`, { method: 'POST', headers: { 'content-type': 'text/plain' }, ...init })
-  const response = await worker.fetch(request as Request<unknown, IncomingRequestCfProperties>, env, ctx)
+  const request = new Request(`https://worker.test${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    ...init,
+  })
+  const response = await worker.fetch(
+    request as Request<unknown, IncomingRequestCfProperties>,
+    env,
+    ctx,
+  )
   // Read the body before waiting, as a client would; the copy keeps it readable for the caller.
   const copy = new Response(await response.arrayBuffer(), response)
   await waitOnExecutionContext(ctx)
@@ -112,7 +145,9 @@ export async function waitForWindowRoom(periodSeconds: number, neededMs: number)
  * @example const secret = await createIdentitySecret(site)
  */
 export async function createIdentitySecret(site: TestSite): Promise<string> {
-  const response = await adminFetch('/v1/admin/site/identity-secret', site.secretKey, { method: 'POST' })
+  const response = await adminFetch('/v1/admin/site/identity-secret', site.secretKey, {
+    method: 'POST',
+  })
   const body = (await response.json()) as { identitySecret: string }
   if (response.status !== 200) throw new Error(`identity secret failed: ${JSON.stringify(body)}`)
   return body.identitySecret
@@ -124,8 +159,16 @@ export async function createIdentitySecret(site: TestSite): Promise<string> {
  * @example await signCustomerId(secret, 'cust-42') // '5d1f…'
  */
 export async function signCustomerId(identitySecret: string, customerId: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(identitySecret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-  const mac = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(customerId)))
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(identitySecret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
+  const mac = new Uint8Array(
+    await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(customerId)),
+  )
   return Array.from(mac, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
@@ -134,10 +177,16 @@ export async function signCustomerId(identitySecret: string, customerId: string)
  * events signed like a shop's server would sign them.
  * @example const signedIdentify = identitySigner(site); events.push(await signedIdentify('cust-1'))
  */
-export function identitySigner(site: TestSite): (customerId: string) => Promise<{ type: 'identify'; customerId: string; signature: string }> {
+export function identitySigner(
+  site: TestSite,
+): (customerId: string) => Promise<{ type: 'identify'; customerId: string; signature: string }> {
   let secret: Promise<string> | undefined
   return async (customerId) => {
     secret ??= createIdentitySecret(site)
-    return { type: 'identify', customerId, signature: await signCustomerId(await secret, customerId) }
+    return {
+      type: 'identify',
+      customerId,
+      signature: await signCustomerId(await secret, customerId),
+    }
   }
 }

@@ -5,13 +5,43 @@
  */
 import type { MetricsReport, Segment } from '@stammis/contract'
 
-export type LoggedEvent = { id: string; type: string; url?: string; orderId?: string; revenue?: number; currency?: string; discount?: number; customerId?: string; signature?: string }
+export type LoggedEvent = {
+  id: string
+  type: string
+  url?: string
+  orderId?: string
+  revenue?: number
+  currency?: string
+  discount?: number
+  customerId?: string
+  signature?: string
+}
 export type LogEntry =
   | { at: number; kind: 'events'; visitorId: string; visitId: string; events: LoggedEvent[] }
-  | { at: number; kind: 'decide'; visitorId: string; visitId: string; ruleId: string | null; variant: 'treatment' | 'control' | null }
+  | {
+      at: number
+      kind: 'decide'
+      visitorId: string
+      visitId: string
+      ruleId: string | null
+      variant: 'treatment' | 'control' | null
+    }
 
-type Visit = { visitorId: string; visitId: string; startedAt: number; segment: Segment; orders: Order[] }
-type Order = { visitorId: string; visitId: string; placedAt: number; revenue: number; currency: string; discount: number }
+type Visit = {
+  visitorId: string
+  visitId: string
+  startedAt: number
+  segment: Segment
+  orders: Order[]
+}
+type Order = {
+  visitorId: string
+  visitId: string
+  placedAt: number
+  revenue: number
+  currency: string
+  discount: number
+}
 
 const DAY = 86_400_000
 
@@ -38,7 +68,12 @@ function nextDayOf(day: string): string {
 }
 
 /** Replays the log with the API's dedupe and visit rules. */
-function replay(log: LogEntry[]): { visits: Visit[]; orders: Order[]; firstExposure: Map<string, { at: number; variant: string }>; personOf: (visitorId: string) => string } {
+function replay(log: LogEntry[]): {
+  visits: Visit[]
+  orders: Order[]
+  firstExposure: Map<string, { at: number; variant: string }>
+  personOf: (visitorId: string) => string
+} {
   const visits = new Map<string, Visit>()
   // Who is who: a visitor is its own person until a signed identify; then it joins the customer.
   const people = new Map<string, string>()
@@ -51,23 +86,42 @@ function replay(log: LogEntry[]): { visits: Visit[]; orders: Order[]; firstExpos
     const key = `${entry.visitorId}/${entry.visitId}`
     if (entry.kind === 'decide') {
       const exposureKey = `${entry.ruleId}/${entry.visitorId}`
-      if (entry.ruleId && entry.variant && !firstExposure.has(exposureKey)) firstExposure.set(exposureKey, { at: entry.at, variant: entry.variant })
+      if (entry.ruleId && entry.variant && !firstExposure.has(exposureKey))
+        firstExposure.set(exposureKey, { at: entry.at, variant: entry.variant })
       continue
     }
     // Only an identify the shop's server signed merges (the log holds valid signatures or none).
-    const identified = entry.events.filter((e) => e.type === 'identify' && e.signature !== undefined).at(-1)
-    if (identified && personOf(entry.visitorId) === entry.visitorId) people.set(entry.visitorId, `customer:${identified.customerId}`)
+    const identified = entry.events
+      .filter((e) => e.type === 'identify' && e.signature !== undefined)
+      .at(-1)
+    if (identified && personOf(entry.visitorId) === entry.visitorId)
+      people.set(entry.visitorId, `customer:${identified.customerId}`)
     if (!visits.has(key)) {
       const person = personOf(entry.visitorId)
-      const earlier = [...visits.values()].filter((v) => personOf(v.visitorId) === person && v.orders.length > 0).length
-      visits.set(key, { visitorId: entry.visitorId, visitId: entry.visitId, startedAt: entry.at, segment: earlier === 0 ? 'shopper' : earlier === 1 ? 'returning' : 'repeat', orders: [] })
+      const earlier = [...visits.values()].filter(
+        (v) => personOf(v.visitorId) === person && v.orders.length > 0,
+      ).length
+      visits.set(key, {
+        visitorId: entry.visitorId,
+        visitId: entry.visitId,
+        startedAt: entry.at,
+        segment: earlier === 0 ? 'shopper' : earlier === 1 ? 'returning' : 'repeat',
+        orders: [],
+      })
     }
     for (const event of entry.events) {
       if (seenEvents.has(event.id)) continue
       if (event.type === 'purchase') {
         if (seenOrders.has(event.orderId!)) continue
         seenOrders.add(event.orderId!)
-        const order = { visitorId: entry.visitorId, visitId: entry.visitId, placedAt: entry.at, revenue: event.revenue!, currency: event.currency!, discount: event.discount ?? 0 }
+        const order = {
+          visitorId: entry.visitorId,
+          visitId: entry.visitId,
+          placedAt: entry.at,
+          revenue: event.revenue!,
+          currency: event.currency!,
+          discount: event.discount ?? 0,
+        }
         orders.push(order)
         visits.get(key)!.orders.push(order)
       }
@@ -117,13 +171,26 @@ export function referenceMetrics(
   // Customers, as of the end of the range.
   const past = orders.filter((o) => o.placedAt < end)
   const byCustomer = new Map<string, Order[]>()
-  for (const order of past) byCustomer.set(personOf(order.visitorId), [...(byCustomer.get(personOf(order.visitorId)) ?? []), order])
+  for (const order of past)
+    byCustomer.set(personOf(order.visitorId), [
+      ...(byCustomer.get(personOf(order.visitorId)) ?? []),
+      order,
+    ])
   const lapse = site.lapseDays * DAY
-  let repeaters = 0, lapsed = 0, revenue = 0, newInRange = 0, activeAtStart = 0, activeAtEnd = 0
+  let repeaters = 0,
+    lapsed = 0,
+    revenue = 0,
+    newInRange = 0,
+    activeAtStart = 0,
+    activeAtEnd = 0
   const gaps: number[] = []
   for (const customerOrders of byCustomer.values()) {
     const visitStarts = new Map<string, number>()
-    for (const o of customerOrders) visitStarts.set(`${o.visitorId}/${o.visitId}`, Math.min(visitStarts.get(`${o.visitorId}/${o.visitId}`) ?? Infinity, o.placedAt))
+    for (const o of customerOrders)
+      visitStarts.set(
+        `${o.visitorId}/${o.visitId}`,
+        Math.min(visitStarts.get(`${o.visitorId}/${o.visitId}`) ?? Infinity, o.placedAt),
+      )
     const times = [...visitStarts.values()].sort((a, b) => a - b)
     if (times.length >= 2) repeaters++
     for (let i = 1; i < times.length; i++) gaps.push(times[i]! - times[i - 1]!)
@@ -139,12 +206,23 @@ export function referenceMetrics(
   gaps.sort((a, b) => a - b)
   const total = byCustomer.size
   const middle = Math.floor(gaps.length / 2)
-  const medianGap = gaps.length === 0 ? null : gaps.length % 2 ? gaps[middle]! : (gaps[middle - 1]! + gaps[middle]!) / 2
+  const medianGap =
+    gaps.length === 0
+      ? null
+      : gaps.length % 2
+        ? gaps[middle]!
+        : (gaps[middle - 1]! + gaps[middle]!) / 2
 
   // Cohorts by month of first purchase.
   const lastMonth = dayOf(end - 1, site.timeZone).slice(0, 7)
   const monthsOf = new Map<string, Set<string>>()
-  for (const o of past) monthsOf.set(personOf(o.visitorId), (monthsOf.get(personOf(o.visitorId)) ?? new Set()).add(dayOf(o.placedAt, site.timeZone).slice(0, 7)))
+  for (const o of past)
+    monthsOf.set(
+      personOf(o.visitorId),
+      (monthsOf.get(personOf(o.visitorId)) ?? new Set()).add(
+        dayOf(o.placedAt, site.timeZone).slice(0, 7),
+      ),
+    )
   const cohortMembers = new Map<string, string[]>()
   for (const [visitor, months] of monthsOf) {
     const first = [...months].sort()[0]!
@@ -156,7 +234,7 @@ export function referenceMetrics(
     let [y, m] = month.split('-').map(Number) as [number, number]
     for (let after = 1; ; after++) {
       m++
-      if (m > 12) (m = 1), y++
+      if (m > 12) ((m = 1), y++)
       const next = `${y}-${String(m).padStart(2, '0')}`
       if (next > lastMonth) break
       const customers = members.filter((v) => monthsOf.get(v)!.has(next)).length
@@ -168,21 +246,46 @@ export function referenceMetrics(
   // Offers: first exposures in range, orders within 7 days of them.
   const offers = [...holdoutRuleIds].sort().map((ruleId) => {
     const arm = (variant: string) => {
-      let exposed = 0, converted = 0, revenue = 0, discount = 0
+      let exposed = 0,
+        converted = 0,
+        revenue = 0,
+        discount = 0
       for (const [key, exposure] of firstExposure) {
         const [rule, visitor] = key.split('/')
-        if (rule !== ruleId || exposure.variant !== variant || exposure.at < start || exposure.at >= end) continue
+        if (
+          rule !== ruleId ||
+          exposure.variant !== variant ||
+          exposure.at < start ||
+          exposure.at >= end
+        )
+          continue
         exposed++
-        const within = orders.filter((o) => o.visitorId === visitor && o.placedAt >= exposure.at && o.placedAt < exposure.at + 7 * DAY)
+        const within = orders.filter(
+          (o) =>
+            o.visitorId === visitor &&
+            o.placedAt >= exposure.at &&
+            o.placedAt < exposure.at + 7 * DAY,
+        )
         if (within.length > 0) converted++
         revenue += within.reduce((s, o) => s + inCurrency(o), 0)
         discount += within.reduce((s, o) => s + (o.currency === site.currency ? o.discount : 0), 0)
       }
-      return { exposed, converted, conversionRate: share(converted, exposed), revenue, discount, netRevenuePerExposed: share(revenue - discount, exposed) }
+      return {
+        exposed,
+        converted,
+        conversionRate: share(converted, exposed),
+        revenue,
+        discount,
+        netRevenuePerExposed: share(revenue - discount, exposed),
+      }
     }
     const treatment = arm('treatment')
     const control = arm('control')
-    let lift = null, low = null, high = null, relative = null, isSignificant = false
+    let lift = null,
+      low = null,
+      high = null,
+      relative = null,
+      isSignificant = false
     if (treatment.exposed > 0 && control.exposed > 0) {
       const pt = treatment.converted / treatment.exposed
       const pc = control.converted / control.exposed
@@ -202,7 +305,10 @@ export function referenceMetrics(
       liftHigh: high,
       relativeLift: relative,
       isSignificant,
-      netRevenuePerExposedLift: treatment.netRevenuePerExposed === null || control.netRevenuePerExposed === null ? null : treatment.netRevenuePerExposed - control.netRevenuePerExposed,
+      netRevenuePerExposedLift:
+        treatment.netRevenuePerExposed === null || control.netRevenuePerExposed === null
+          ? null
+          : treatment.netRevenuePerExposed - control.netRevenuePerExposed,
     }
   })
 
@@ -212,7 +318,11 @@ export function referenceMetrics(
     currency: site.currency,
     timeZone: site.timeZone,
     segments,
-    totals: { visits: allVisits, orders: inRange.flatMap((v) => v.orders).length, revenue: allRevenue },
+    totals: {
+      visits: allVisits,
+      orders: inRange.flatMap((v) => v.orders).length,
+      revenue: allRevenue,
+    },
     customers: {
       total,
       repeatRate: share(repeaters, total),

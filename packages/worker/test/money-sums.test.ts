@@ -15,14 +15,20 @@ const TOTAL = ORDERS * MAX_ORDER_AMOUNT
 async function storeWhale(siteId: string, now: number): Promise<void> {
   const day = new Date(now).toISOString().slice(0, 10)
   await env.DB.batch([
-    env.DB.prepare("INSERT INTO visitors (site_id, visitor_id, first_seen_at, last_seen_at, person_id) VALUES (?1, 'whale', ?2, ?2, 'whale')").bind(siteId, now - 60_000),
-    env.DB.prepare("INSERT INTO visits (site_id, visitor_id, visit_id, started_at, segment, day) VALUES (?1, 'whale', 'w1', ?2, 'shopper', ?3)").bind(siteId, now - 60_000, day),
+    env.DB.prepare(
+      "INSERT INTO visitors (site_id, visitor_id, first_seen_at, last_seen_at, person_id) VALUES (?1, 'whale', ?2, ?2, 'whale')",
+    ).bind(siteId, now - 60_000),
+    env.DB.prepare(
+      "INSERT INTO visits (site_id, visitor_id, visit_id, started_at, segment, day) VALUES (?1, 'whale', 'w1', ?2, 'shopper', ?3)",
+    ).bind(siteId, now - 60_000, day),
     env.DB.prepare(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?4)
        INSERT INTO orders (site_id, order_id, visitor_id, visit_id, revenue_micros, currency, placed_at, day, discount_micros, verified, source)
        SELECT ?1, 'big-' || i, 'whale', 'w1', ?2, 'USD', ?3, ?5, ?2, 1, 'server' FROM n`,
     ).bind(siteId, MAX_MICROS, now - 30_000, ORDERS, day),
-    env.DB.prepare("UPDATE visits SET has_purchase = 1, has_verified_purchase = 1 WHERE site_id = ?1 AND visitor_id = 'whale'").bind(siteId),
+    env.DB.prepare(
+      "UPDATE visits SET has_purchase = 1, has_verified_purchase = 1 WHERE site_id = ?1 AND visitor_id = 'whale'",
+    ).bind(siteId),
     // Exposed a minute before the orders: offer lift sums their revenue and discounts too.
     env.DB.prepare(
       `INSERT INTO exposures (site_id, rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at, last_visit_id)
@@ -38,10 +44,19 @@ describe('money sums at the limits', () => {
     await storeWhale(site.siteId, now)
 
     // The data is past the point where SQLite's integer sum() throws: what the code used before.
-    await expect(env.DB.prepare('SELECT sum(revenue_micros) AS n FROM orders WHERE site_id = ?1').bind(site.siteId).first()).rejects.toThrow(/integer overflow/)
+    await expect(
+      env.DB.prepare('SELECT sum(revenue_micros) AS n FROM orders WHERE site_id = ?1')
+        .bind(site.siteId)
+        .first(),
+    ).rejects.toThrow(/integer overflow/)
 
     await recomputeVisitorStatement(env.DB, site.siteId, 'whale', 'USD').run()
-    const decide = await postJson('/v1/decide', { site: site.publicKey, visitorId: 'whale', visitId: 'w2', slots: ['hero'] })
+    const decide = await postJson('/v1/decide', {
+      site: site.publicKey,
+      visitorId: 'whale',
+      visitId: 'w2',
+      slots: ['hero'],
+    })
     expect(decide.status).toBe(200)
     const { profile } = (await decide.json()) as DecideResponse
     expect(profile).toMatchObject({ orders: ORDERS, purchaseVisits: 1, segment: 'returning' })
@@ -75,8 +90,12 @@ describe('money sums at the limits', () => {
       events: [{ id: 'p1', type: 'purchase', orderId: 'A-1', revenue, currency: 'USD' }],
     })
     expect(answer.status).toBe(200)
-    const row = await env.DB.prepare('SELECT revenue_micros FROM orders WHERE site_id = ?1').bind(site.siteId).first<{ revenue_micros: number }>()
+    const row = await env.DB.prepare('SELECT revenue_micros FROM orders WHERE site_id = ?1')
+      .bind(site.siteId)
+      .first<{ revenue_micros: number }>()
     expect(row!.revenue_micros).toBe(MAX_MICROS - 1)
-    expect(((await answer.json()) as { profile: { revenue: number } }).profile.revenue).toBe(revenue)
+    expect(((await answer.json()) as { profile: { revenue: number } }).profile.revenue).toBe(
+      revenue,
+    )
   })
 })

@@ -137,7 +137,15 @@ const SCRIPT = `
  * @example adminRoutes.route('/assets', assetRoutes)
  */
 export const assetRoutes = new Hono<AdminEnv>()
-  .get('/admin.css', (c) => c.body(CSS, 200, { 'Content-Type': 'text/css; charset=utf-8', 'Cache-Control': 'public, max-age=300' }))
+  .get('/admin.css', (c) =>
+    c.body(CSS, 200, {
+      'Content-Type': 'text/css; charset=utf-8',
+      'Cache-Control': 'public, max-age=300',
+    }),
+  )
   .get('/admin.js', (c) =>
-    c.body(SCRIPT, 200, { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=300' }),
+    c.body(SCRIPT, 200, {
+      'Content-Type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=300',
+    }),
   )

@@ -46,7 +46,14 @@ function Legend(props: { series: ChartSeries[]; mark: 'box' | 'line' }) {
  * labelled with its `text`. Bar lengths are `value / max`.
  * @example <BarChart id="shares" title="Share of visits and revenue" description="..." series={[{ key: 'traffic', name: 'Visits' }]} groups={groups} max={1} />
  */
-export function BarChart(props: { id: string; title: string; description: string; series: ChartSeries[]; groups: BarGroup[]; max: number }) {
+export function BarChart(props: {
+  id: string
+  title: string
+  description: string
+  series: ChartSeries[]
+  groups: BarGroup[]
+  max: number
+}) {
   const legend = props.series.length > 1 ? LEGEND_HEIGHT : 0
   const groupHeight = props.series.length * (BAR_HEIGHT + BAR_GAP) - BAR_GAP
   const height = legend + props.groups.length * (groupHeight + GROUP_GAP) - GROUP_GAP + 4
@@ -74,17 +81,33 @@ export function BarChart(props: { id: string; title: string; description: string
             </text>
             {group.bars.map((bar, i) => {
               const y = top + i * (BAR_HEIGHT + BAR_GAP)
-              const share = bar.value === null || props.max <= 0 ? 0 : Math.min(1, Math.max(0, bar.value / props.max))
+              const share =
+                bar.value === null || props.max <= 0
+                  ? 0
+                  : Math.min(1, Math.max(0, bar.value / props.max))
               // A tiny but non-zero value still shows a sliver, so "0" and "almost 0" differ.
               const length = share === 0 ? 0 : Math.max(2, share * area)
               return (
                 <g class="bar" data-series={bar.series}>
-                  <rect class={`series-${bar.series}`} x={LABEL_WIDTH} y={y} width={length} height={BAR_HEIGHT} rx={3}>
+                  <rect
+                    class={`series-${bar.series}`}
+                    x={LABEL_WIDTH}
+                    y={y}
+                    width={length}
+                    height={BAR_HEIGHT}
+                    rx={3}
+                  >
                     <title>
                       {group.label}, {names.get(bar.series) ?? bar.series}: {bar.text}
                     </title>
                   </rect>
-                  <text class="value" x={LABEL_WIDTH + length + 6} y={y + BAR_HEIGHT - 4} data-group={group.key} data-series={bar.series}>
+                  <text
+                    class="value"
+                    x={LABEL_WIDTH + length + 6}
+                    y={y + BAR_HEIGHT - 4}
+                    data-group={group.key}
+                    data-series={bar.series}
+                  >
                     {bar.text}
                   </text>
                 </g>
@@ -119,8 +142,10 @@ export function LineChart(props: {
 }) {
   const inner = { width: WIDTH - PAD.left - PAD.right, height: LINE_HEIGHT - PAD.top - PAD.bottom }
   const count = props.labels.length
-  const x = (index: number) => PAD.left + (count === 1 ? inner.width / 2 : (index * inner.width) / (count - 1))
-  const y = (value: number) => PAD.top + inner.height - (Math.min(props.max, Math.max(0, value)) / props.max) * inner.height
+  const x = (index: number) =>
+    PAD.left + (count === 1 ? inner.width / 2 : (index * inner.width) / (count - 1))
+  const y = (value: number) =>
+    PAD.top + inner.height - (Math.min(props.max, Math.max(0, value)) / props.max) * inner.height
   // Fewer x labels when they would overlap: every second one past 8 points.
   const step = count > 8 ? 2 : 1
   return (
@@ -154,10 +179,16 @@ export function LineChart(props: {
         )}
       </g>
       {props.series.map((series, s) => {
-        const points = series.values.map((value, index) => (value === null ? null : { x: x(index), y: y(value), index }))
+        const points = series.values.map((value, index) =>
+          value === null ? null : { x: x(index), y: y(value), index },
+        )
         // A gap (no value) breaks the line instead of drawing it down to zero.
         const path = points
-          .map((point, index) => (point ? `${index > 0 && points[index - 1] ? 'L' : 'M'}${point.x.toFixed(1)},${point.y.toFixed(1)}` : ''))
+          .map((point, index) =>
+            point
+              ? `${index > 0 && points[index - 1] ? 'L' : 'M'}${point.x.toFixed(1)},${point.y.toFixed(1)}`
+              : '',
+          )
           .join('')
         return (
           <g class="series" data-series={series.key}>

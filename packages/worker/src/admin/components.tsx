@@ -7,7 +7,11 @@ export const SEGMENT_LABELS: Record<Segment, string> = {
   returning: 'Returning customers (bought in one earlier visit)',
   repeat: 'Repeat customers (bought in two or more earlier visits)',
 }
-export const SEGMENT_SHORT: Record<Segment, string> = { shopper: 'new visitors', returning: 'returning', repeat: 'repeat' }
+export const SEGMENT_SHORT: Record<Segment, string> = {
+  shopper: 'new visitors',
+  returning: 'returning',
+  repeat: 'repeat',
+}
 
 /** @example <StatusBadge status="scheduled" /> */
 export function StatusBadge(props: { status: DisplayStatus }) {
@@ -21,7 +25,11 @@ export function StatusBadge(props: { status: DisplayStatus }) {
 export function offerSummary(offer: Offer | ServedOffer | null | undefined, currency = ''): string {
   if (!offer) return ''
   const what =
-    offer.kind === 'percent' ? `${offer.value}% off` : offer.kind === 'amount' ? `${offer.value} ${currency} off`.replace('  ', ' ') : 'free shipping'
+    offer.kind === 'percent'
+      ? `${offer.value}% off`
+      : offer.kind === 'amount'
+        ? `${offer.value} ${currency} off`.replace('  ', ' ')
+        : 'free shipping'
   const unique = 'uniqueCodes' in offer && offer.uniqueCodes
   const code = unique
     ? `unique codes ${offer.uniqueCodes!.prefix}…, valid ${offer.uniqueCodes!.validDays} days`
@@ -37,10 +45,14 @@ export function offerSummary(offer: Offer | ServedOffer | null | undefined, curr
  */
 export function whoSummary(rule: Rule): string {
   const when = rule.when
-  const parts = [when.segments ? when.segments.map((segment) => SEGMENT_SHORT[segment]).join(', ') : 'everyone']
+  const parts = [
+    when.segments ? when.segments.map((segment) => SEGMENT_SHORT[segment]).join(', ') : 'everyone',
+  ]
   if (when.lapsed !== undefined) parts.push(when.lapsed ? 'lapsed only' : 'not lapsed')
-  if (when.minOrders !== undefined || when.maxOrders !== undefined) parts.push(`orders ${when.minOrders ?? 0}–${when.maxOrders ?? '∞'}`)
-  if (when.minRevenue !== undefined || when.maxRevenue !== undefined) parts.push(`revenue ${when.minRevenue ?? 0}–${when.maxRevenue ?? '∞'}`)
+  if (when.minOrders !== undefined || when.maxOrders !== undefined)
+    parts.push(`orders ${when.minOrders ?? 0}–${when.maxOrders ?? '∞'}`)
+  if (when.minRevenue !== undefined || when.maxRevenue !== undefined)
+    parts.push(`revenue ${when.minRevenue ?? 0}–${when.maxRevenue ?? '∞'}`)
   if (when.minVisits !== undefined) parts.push(`${when.minVisits}+ visits`)
   if (when.urlPattern) parts.push(`on ${when.urlPattern}`)
   if (when.referrerPattern) parts.push(`from ${when.referrerPattern}`)
@@ -58,7 +70,8 @@ export function contentSnippet(rule: Pick<Rule, 'content'>): string {
 /** @example <DiffList diff={workspace.diff} /> */
 export function DiffList(props: { diff: RulesetDiff }) {
   const { added, removed, changed } = props.diff
-  if (added.length + removed.length + changed.length === 0) return <span class="muted">no changes</span>
+  if (added.length + removed.length + changed.length === 0)
+    return <span class="muted">no changes</span>
   return (
     <ul class="diff">
       {added.map((id) => (
@@ -96,16 +109,23 @@ const WARNING_TITLES: Record<RuleWarning['code'], string> = {
 export function Warnings(props: { warnings: RuleWarning[] }) {
   if (props.warnings.length === 0) return null
   const sorted = [...props.warnings].sort(
-    (a, b) => Number(b.code === 'new_visitors_favoured') - Number(a.code === 'new_visitors_favoured'),
+    (a, b) =>
+      Number(b.code === 'new_visitors_favoured') - Number(a.code === 'new_visitors_favoured'),
   )
   return (
     <section class="warnings" role="alert" aria-label="Warnings">
       <h3>
-        {props.warnings.length === 1 ? '1 thing to check' : `${props.warnings.length} things to check`} before you publish
+        {props.warnings.length === 1
+          ? '1 thing to check'
+          : `${props.warnings.length} things to check`}{' '}
+        before you publish
       </h3>
       <ul>
         {sorted.map((warning) => (
-          <li class={warning.code === 'new_visitors_favoured' ? 'fairness' : undefined} data-code={warning.code}>
+          <li
+            class={warning.code === 'new_visitors_favoured' ? 'fairness' : undefined}
+            data-code={warning.code}
+          >
             {WARNING_TITLES[warning.code]}: <span>{warning.message}</span>
           </li>
         ))}
@@ -115,4 +135,5 @@ export function Warnings(props: { warnings: RuleWarning[] }) {
 }
 
 /** Prepended to HTML previews so they read like a page, not like 1995. Constant, never user data. */
-export const PREVIEW_BASE_STYLE = '<style>body{margin:8px;font:15px/1.5 system-ui,sans-serif;color:#1f2430}</style>'
+export const PREVIEW_BASE_STYLE =
+  '<style>body{margin:8px;font:15px/1.5 system-ui,sans-serif;color:#1f2430}</style>'

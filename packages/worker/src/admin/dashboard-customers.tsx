@@ -1,10 +1,22 @@
 import type { Cohort, MetricsReport } from '@stammis/contract'
 import type { Child } from 'hono/jsx'
 import { LineChart } from './charts'
-import { formatCount, formatDay, formatDays, formatMoney, formatMonth, formatPercent } from './dashboard-format'
+import {
+  formatCount,
+  formatDay,
+  formatDays,
+  formatMoney,
+  formatMonth,
+  formatPercent,
+} from './dashboard-format'
 
 /** Repeat rate and lapsed rate as of one day (a month end). */
-export type TrendPoint = { day: string; customers: number; repeatRate: number | null; lapsedRate: number | null }
+export type TrendPoint = {
+  day: string
+  customers: number
+  repeatRate: number | null
+  lapsedRate: number | null
+}
 
 function Stat(props: { name: string; metric: string; value: string; children: Child }) {
   return (
@@ -30,25 +42,37 @@ export function CustomerStats(props: { report: MetricsReport; lapseDays: number 
       <Stat name="Repeat rate" metric="repeatRate" value={formatPercent(customers.repeatRate)}>
         Share of customers who bought in two or more visits.
       </Stat>
-      <Stat name="Days between purchases" metric="medianDaysBetweenPurchases" value={formatDays(customers.medianDaysBetweenPurchases)}>
+      <Stat
+        name="Days between purchases"
+        metric="medianDaysBetweenPurchases"
+        value={formatDays(customers.medianDaysBetweenPurchases)}
+      >
         The typical (median) time from one purchase visit to the customer's next.
       </Stat>
       <Stat name="Lapsed (churn)" metric="lapsedRate" value={formatPercent(customers.lapsedRate)}>
         Share of customers whose last purchase is more than {props.lapseDays} days old.
       </Stat>
-      <Stat name="Revenue per customer" metric="revenuePerCustomer" value={formatMoney(customers.revenuePerCustomer, currency)}>
+      <Stat
+        name="Revenue per customer"
+        metric="revenuePerCustomer"
+        value={formatMoney(customers.revenuePerCustomer, currency)}
+      >
         Everything customers have spent, divided by the number of customers: lifetime value so far.
       </Stat>
       <Stat name="Retention" metric="retentionRate" value={formatPercent(customers.retentionRate)}>
-        Of the {formatCount(customers.activeAtStart)} customers active at the start, the share still active at the end: (
-        {formatCount(customers.activeAtEnd)} active at the end − {formatCount(customers.newInRange)} new) /{' '}
-        {formatCount(customers.activeAtStart)}.
+        Of the {formatCount(customers.activeAtStart)} customers active at the start, the share still
+        active at the end: ({formatCount(customers.activeAtEnd)} active at the end −{' '}
+        {formatCount(customers.newInRange)} new) / {formatCount(customers.activeAtStart)}.
       </Stat>
     </div>
   )
 }
 
-const SHORT_DAY = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' })
+const SHORT_DAY = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  timeZone: 'UTC',
+})
 
 /**
  * Repeat rate and churn at each month end of the range.
@@ -74,7 +98,10 @@ export function CustomerTrend(props: { points: TrendPoint[] }) {
         id="chart-trend"
         title="Repeat rate and lapsed rate at each month end"
         description={points
-          .map((point, index) => `${formatDay(point.day)}: repeat rate ${series[0]!.texts[index]}, lapsed ${series[1]!.texts[index]}.`)
+          .map(
+            (point, index) =>
+              `${formatDay(point.day)}: repeat rate ${series[0]!.texts[index]}, lapsed ${series[1]!.texts[index]}.`,
+          )
           .join(' ')}
         labels={labels}
         series={series}

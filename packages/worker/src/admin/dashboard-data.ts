@@ -21,7 +21,12 @@ export async function loadDashboard(env: Env, site: Site, range: DayRange): Prom
   ])
   const trend = days.map((day, index) => {
     const customers = earlier[index] ?? report.customers
-    return { day, customers: customers.total, repeatRate: customers.repeatRate, lapsedRate: customers.lapsedRate }
+    return {
+      day,
+      customers: customers.total,
+      repeatRate: customers.repeatRate,
+      lapsedRate: customers.lapsedRate,
+    }
   })
   return { report, trend }
 }

@@ -4,18 +4,31 @@
 /** Shown for a metric without a value: never 0, never NaN. */
 export const NONE = '–'
 
-const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 })
+const PERCENT = new Intl.NumberFormat('en-US', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+})
 const SIGNED_PERCENT = new Intl.NumberFormat('en-US', {
   style: 'percent',
   minimumFractionDigits: 1,
   maximumFractionDigits: 1,
   signDisplay: 'exceptZero',
 })
-const POINTS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'exceptZero' })
+const POINTS = new Intl.NumberFormat('en-US', {
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+  signDisplay: 'exceptZero',
+})
 const COUNT = new Intl.NumberFormat('en-US')
 const DAYS = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 })
 const MONTH = new Intl.DateTimeFormat('en-US', { month: 'short', year: 'numeric', timeZone: 'UTC' })
-const DAY = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', year: 'numeric', timeZone: 'UTC' })
+const DAY = new Intl.DateTimeFormat('en-US', {
+  month: 'short',
+  day: 'numeric',
+  year: 'numeric',
+  timeZone: 'UTC',
+})
 
 /** @example formatPercent(0.4123) // '41.2%' */
 export function formatPercent(value: number | null): string {
@@ -36,12 +49,20 @@ export function formatPoints(value: number | null): string {
 }
 
 function moneyFormat(currency: string, signed: boolean): Intl.NumberFormat {
-  const options = { style: 'currency', currency, signDisplay: signed ? 'exceptZero' : 'auto' } as const
+  const options = {
+    style: 'currency',
+    currency,
+    signDisplay: signed ? 'exceptZero' : 'auto',
+  } as const
   try {
     return new Intl.NumberFormat('en-US', options)
   } catch {
     // A currency code this runtime does not know: still a number, with the code after it.
-    return new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2, signDisplay: options.signDisplay })
+    return new Intl.NumberFormat('en-US', {
+      minimumFractionDigits: 2,
+      maximumFractionDigits: 2,
+      signDisplay: options.signDisplay,
+    })
   }
 }
 
@@ -49,14 +70,18 @@ function moneyFormat(currency: string, signed: boolean): Intl.NumberFormat {
 export function formatMoney(value: number | null, currency: string): string {
   if (value === null) return NONE
   const format = moneyFormat(currency, false)
-  return format.resolvedOptions().currency ? format.format(value) : `${format.format(value)} ${currency}`
+  return format.resolvedOptions().currency
+    ? format.format(value)
+    : `${format.format(value)} ${currency}`
 }
 
 /** @example formatSignedMoney(-0.5, 'USD') // '-$0.50' */
 export function formatSignedMoney(value: number | null, currency: string): string {
   if (value === null) return NONE
   const format = moneyFormat(currency, true)
-  return format.resolvedOptions().currency ? format.format(value) : `${format.format(value)} ${currency}`
+  return format.resolvedOptions().currency
+    ? format.format(value)
+    : `${format.format(value)} ${currency}`
 }
 
 /** @example formatCount(12345) // '12,345' */

@@ -1,5 +1,12 @@
 import type { OfferMetrics } from '@stammis/contract'
-import { formatCount, formatMoney, formatPercent, formatPoints, formatSignedMoney, formatSignedPercent } from './dashboard-format'
+import {
+  formatCount,
+  formatMoney,
+  formatPercent,
+  formatPoints,
+  formatSignedMoney,
+  formatSignedPercent,
+} from './dashboard-format'
 
 /**
  * What a lift's 95% interval says: above zero, below zero, or not yet telling (it includes zero,
@@ -11,13 +18,18 @@ export function verdict(offer: OfferMetrics): 'positive' | 'negative' | 'pending
   return offer.lift > 0 ? 'positive' : 'negative'
 }
 
-const VERDICT_TEXT = { positive: 'positive', negative: 'negative', pending: 'not yet significant' } as const
+const VERDICT_TEXT = {
+  positive: 'positive',
+  negative: 'negative',
+  pending: 'not yet significant',
+} as const
 
 /** "t / c" for one number of both arms. */
 function Arms(props: { treatment: string; control: string }) {
   return (
     <>
-      <span data-arm="treatment">{props.treatment}</span> / <span data-arm="control">{props.control}</span>
+      <span data-arm="treatment">{props.treatment}</span> /{' '}
+      <span data-arm="control">{props.control}</span>
     </>
   )
 }
@@ -52,15 +64,23 @@ export function OffersTable(props: { offers: OfferMetrics[]; currency: string })
                   <a href={`/admin/rules/${encodeURIComponent(offer.ruleId)}`}>{offer.ruleId}</a>
                 </td>
                 <td class="num" data-metric="exposed">
-                  <Arms treatment={formatCount(offer.treatment.exposed)} control={formatCount(offer.control.exposed)} />
+                  <Arms
+                    treatment={formatCount(offer.treatment.exposed)}
+                    control={formatCount(offer.control.exposed)}
+                  />
                 </td>
                 <td class="num" data-metric="conversion">
-                  <Arms treatment={formatPercent(offer.treatment.conversionRate)} control={formatPercent(offer.control.conversionRate)} />
+                  <Arms
+                    treatment={formatPercent(offer.treatment.conversionRate)}
+                    control={formatPercent(offer.control.conversionRate)}
+                  />
                 </td>
                 <td class="num" data-metric="lift">
                   <span data-value="lift">{formatPoints(offer.lift)}</span>
                   <div class="muted small" data-value="interval">
-                    {offer.liftLow === null || offer.liftHigh === null ? 'no interval yet' : `${formatPoints(offer.liftLow)} to ${formatPoints(offer.liftHigh)}`}
+                    {offer.liftLow === null || offer.liftHigh === null
+                      ? 'no interval yet'
+                      : `${formatPoints(offer.liftLow)} to ${formatPoints(offer.liftHigh)}`}
                   </div>
                   <span class={`badge ${result}`} data-value="verdict">
                     {VERDICT_TEXT[result]}
@@ -70,7 +90,10 @@ export function OffersTable(props: { offers: OfferMetrics[]; currency: string })
                   {formatSignedPercent(offer.relativeLift)}
                 </td>
                 <td class="num" data-metric="netRevenuePerExposed">
-                  <Arms treatment={money(offer.treatment.netRevenuePerExposed)} control={money(offer.control.netRevenuePerExposed)} />
+                  <Arms
+                    treatment={money(offer.treatment.netRevenuePerExposed)}
+                    control={money(offer.control.netRevenuePerExposed)}
+                  />
                 </td>
                 <td class="num" data-metric="netRevenuePerExposedLift">
                   {formatSignedMoney(offer.netRevenuePerExposedLift, props.currency)}

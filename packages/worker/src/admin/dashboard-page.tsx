@@ -33,7 +33,11 @@ function RangePicker(props: { from: string; to: string; today: string; range: Da
           const quick = quickRange(days, props.today)
           const isActive = props.range?.from === quick.from && props.range.to === quick.to
           return (
-            <a href={`/admin/dashboard?${rangeQuery(quick)}`} class={isActive ? 'active' : undefined} data-days={days}>
+            <a
+              href={`/admin/dashboard?${rangeQuery(quick)}`}
+              class={isActive ? 'active' : undefined}
+              data-days={days}
+            >
               Last {days} days
             </a>
           )
@@ -41,7 +45,12 @@ function RangePicker(props: { from: string; to: string; today: string; range: Da
       </nav>
       <span class="spacer"></span>
       {props.range ? (
-        <a class="button" id="csv" href={`/v1/admin/metrics.csv?${rangeQuery(props.range)}`} download>
+        <a
+          class="button"
+          id="csv"
+          href={`/v1/admin/metrics.csv?${rangeQuery(props.range)}`}
+          download
+        >
           Download CSV
         </a>
       ) : null}
@@ -64,11 +73,15 @@ function NoVisits(props: { scriptTag: string }) {
       <h2>Who brings the revenue</h2>
       <Empty kind="visits" title="No visits in this range yet">
         <p>
-          Stammis counts a visit when its script tag runs in your shop. If you have not done it yet, install the script tag: paste
-          it into every page of your shop, before <code>&lt;/head&gt;</code>:
+          Stammis counts a visit when its script tag runs in your shop. If you have not done it yet,
+          install the script tag: paste it into every page of your shop, before{' '}
+          <code>&lt;/head&gt;</code>:
         </p>
         <pre class="snippet">{props.scriptTag}</pre>
-        <p class="muted small">If it is installed, pick a longer range above. Visits appear here within a minute of a page view.</p>
+        <p class="muted small">
+          If it is installed, pick a longer range above. Visits appear here within a minute of a
+          page view.
+        </p>
       </Empty>
     </section>
   )
@@ -80,7 +93,11 @@ function Customers(props: { report: MetricsReport; trend: TrendPoint[]; lapseDay
     <Empty kind="customers" title="No customers yet">
       <p>Orders appear after the first purchase event or an order import.</p>
       <p class="muted small">
-        Send a purchase event from your order confirmation page: <code>stammis.push(['purchase', {'{'} orderId, revenue, currency {'}'}])</code>.
+        Send a purchase event from your order confirmation page:{' '}
+        <code>
+          stammis.push(['purchase', {'{'} orderId, revenue, currency {'}'}])
+        </code>
+        .
       </p>
     </Empty>
   )
@@ -100,8 +117,8 @@ function Customers(props: { report: MetricsReport; trend: TrendPoint[]; lapseDay
       <section class="card dash" id="cohorts" aria-labelledby="cohorts-heading">
         <h2 id="cohorts-heading">Do customers come back?</h2>
         <p class="muted small" id="cohorts-explained">
-          Customers grouped by the month of their first purchase; each cell is the share of that group who bought again that many
-          months later. Darker is better.
+          Customers grouped by the month of their first purchase; each cell is the share of that
+          group who bought again that many months later. Darker is better.
         </p>
         {report.cohorts.length === 0 ? noCustomers : <CohortTable cohorts={report.cohorts} />}
       </section>
@@ -116,16 +133,18 @@ function Offers(props: { report: MetricsReport }) {
       {props.report.offers.length === 0 ? (
         <Empty kind="offers" title="No offer is measured yet">
           <p>
-            Add a holdout to a rule to measure its lift: a share of the visitors it fits do not see it, and comparing them with
-            those who do shows what the rule really earns. Set “Holdout %” in a rule on the <a href="/admin">Rules</a> page.
+            Add a holdout to a rule to measure its lift: a share of the visitors it fits do not see
+            it, and comparing them with those who do shows what the rule really earns. Set “Holdout
+            %” in a rule on the <a href="/admin">Rules</a> page.
           </p>
         </Empty>
       ) : (
         <>
           <p class="muted small">
-            t = treatment (saw the rule), c = control (held out). Conversion: ordered within 7 days of first seeing it. Lift: the
-            difference in conversion, in percentage points, with its 95% interval; “not yet significant” while that interval
-            includes zero. Net revenue per visitor is after the offer's discount.
+            t = treatment (saw the rule), c = control (held out). Conversion: ordered within 7 days
+            of first seeing it. Lift: the difference in conversion, in percentage points, with its
+            95% interval; “not yet significant” while that interval includes zero. Net revenue per
+            visitor is after the offer's discount.
           </p>
           <OffersTable offers={props.report.offers} currency={props.report.currency} />
         </>
@@ -150,23 +169,36 @@ function DashboardPage(props: {
       <h1>Dashboard</h1>
       {props.range ? (
         <p class="muted" id="range-summary">
-          {formatDay(props.range.from)} – {formatDay(props.range.to)} · days in {site.timeZone} · amounts in {site.currency}
+          {formatDay(props.range.from)} – {formatDay(props.range.to)} · days in {site.timeZone} ·
+          amounts in {site.currency}
           {props.data ? (
             <span id="bots-filtered">
               {' '}
-              · bots filtered out: {props.data.report.botsFiltered.events} event batches, {props.data.report.botsFiltered.decides} decide calls
+              · bots filtered out: {props.data.report.botsFiltered.events} event batches,{' '}
+              {props.data.report.botsFiltered.decides} decide calls
             </span>
           ) : null}
           {props.data ? (
-            <span id="order-conflicts" title="Orders the browser reported differently from your server (another customer, revenue or currency): your server's version replaced them.">
+            <span
+              id="order-conflicts"
+              title="Orders the browser reported differently from your server (another customer, revenue or currency): your server's version replaced them."
+            >
               {' '}
-              · {props.data.report.conflicts === 1 ? '1 browser-reported order' : `${props.data.report.conflicts} browser-reported orders`} corrected by your
-              server in this range
+              ·{' '}
+              {props.data.report.conflicts === 1
+                ? '1 browser-reported order'
+                : `${props.data.report.conflicts} browser-reported orders`}{' '}
+              corrected by your server in this range
             </span>
           ) : null}
         </p>
       ) : null}
-      <RangePicker from={props.form.from} to={props.form.to} today={props.today} range={props.range} />
+      <RangePicker
+        from={props.form.from}
+        to={props.form.to}
+        today={props.today}
+        range={props.range}
+      />
       {props.error ? (
         <div class="errors" role="alert" id="range-error">
           {props.error}
@@ -201,8 +233,13 @@ export const dashboardRoutes = new Hono<AdminEnv>().get('/', async (c) => {
   const choice = chooseRange({ from: c.req.query('from'), to: c.req.query('to') }, today)
   if (!choice.ok) {
     // The form keeps what was typed, so it can be fixed in place.
-    return c.html(<DashboardPage c={c} today={today} form={choice} range={null} error={choice.error} />, 400)
+    return c.html(
+      <DashboardPage c={c} today={today} form={choice} range={null} error={choice.error} />,
+      400,
+    )
   }
   const data = await loadDashboard(c.env, site, choice.range)
-  return c.html(<DashboardPage c={c} today={today} form={choice.range} range={choice.range} data={data} />)
+  return c.html(
+    <DashboardPage c={c} today={today} form={choice.range} range={choice.range} data={data} />,
+  )
 })

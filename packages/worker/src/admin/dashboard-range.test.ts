@@ -1,17 +1,39 @@
 import { describe, expect, it } from 'vitest'
-import { formatDays, formatMoney, formatPercent, formatPoints, formatSignedMoney, formatSignedPercent } from './dashboard-format'
+import {
+  formatDays,
+  formatMoney,
+  formatPercent,
+  formatPoints,
+  formatSignedMoney,
+  formatSignedPercent,
+} from './dashboard-format'
 import { chooseRange, monthEnds, quickRange } from './dashboard-range'
 
 describe('dashboard range', () => {
   it('defaults to the last 30 days, like the metrics API', () => {
-    expect(chooseRange({}, '2026-03-31')).toEqual({ ok: true, range: { from: '2026-03-02', to: '2026-03-31' } })
-    expect(chooseRange({ from: '', to: '' }, '2026-03-31')).toEqual({ ok: true, range: { from: '2026-03-02', to: '2026-03-31' } })
-    expect(chooseRange({ from: '2026-01-01' }, '2026-03-31')).toEqual({ ok: true, range: { from: '2026-01-01', to: '2026-03-31' } })
+    expect(chooseRange({}, '2026-03-31')).toEqual({
+      ok: true,
+      range: { from: '2026-03-02', to: '2026-03-31' },
+    })
+    expect(chooseRange({ from: '', to: '' }, '2026-03-31')).toEqual({
+      ok: true,
+      range: { from: '2026-03-02', to: '2026-03-31' },
+    })
+    expect(chooseRange({ from: '2026-01-01' }, '2026-03-31')).toEqual({
+      ok: true,
+      range: { from: '2026-01-01', to: '2026-03-31' },
+    })
   })
 
   it('refuses what is not a range, saying why', () => {
-    expect(chooseRange({ from: '2026-02-30' }, '2026-03-31')).toMatchObject({ ok: false, error: expect.stringContaining('“2026-02-30” is not a date') })
-    expect(chooseRange({ from: '2026-03-01', to: '2026-02-01' }, '2026-03-31')).toMatchObject({ ok: false, error: expect.stringContaining('is after the end date') })
+    expect(chooseRange({ from: '2026-02-30' }, '2026-03-31')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('“2026-02-30” is not a date'),
+    })
+    expect(chooseRange({ from: '2026-03-01', to: '2026-02-01' }, '2026-03-31')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('is after the end date'),
+    })
   })
 
   it('has quick ranges that end today', () => {
@@ -20,10 +42,20 @@ describe('dashboard range', () => {
   })
 
   it('plots month ends, the range end last, at most twelve', () => {
-    expect(monthEnds('2026-01-15', '2026-03-10')).toEqual(['2026-01-31', '2026-02-28', '2026-03-10'])
+    expect(monthEnds('2026-01-15', '2026-03-10')).toEqual([
+      '2026-01-31',
+      '2026-02-28',
+      '2026-03-10',
+    ])
     expect(monthEnds('2026-03-01', '2026-03-31')).toEqual(['2026-03-31'])
     expect(monthEnds('2026-03-05', '2026-03-06')).toEqual(['2026-03-06'])
-    expect(monthEnds('2023-11-20', '2024-03-01')).toEqual(['2023-11-30', '2023-12-31', '2024-01-31', '2024-02-29', '2024-03-01'])
+    expect(monthEnds('2023-11-20', '2024-03-01')).toEqual([
+      '2023-11-30',
+      '2023-12-31',
+      '2024-01-31',
+      '2024-02-29',
+      '2024-03-01',
+    ])
     const long = monthEnds('2020-01-01', '2026-03-31')
     expect(long).toHaveLength(12)
     expect(long[0]).toBe('2025-04-30')

@@ -12,7 +12,8 @@ export const QUICK_RANGES = [7, 30, 90, 365] as const
 export const MAX_TREND_POINTS = 12
 
 export type DayRange = { from: string; to: string }
-export type RangeChoice = { ok: true; range: DayRange } | { ok: false; error: string; from: string; to: string }
+export type RangeChoice =
+  { ok: true; range: DayRange } | { ok: false; error: string; from: string; to: string }
 
 /**
  * A day `count` days after (or before, when negative) a YYYY-MM-DD day.
@@ -40,16 +41,32 @@ export function chooseRange(query: { from?: string; to?: string }, today: string
   const from = query.from?.trim() || undefined
   const to = query.to?.trim() || undefined
   const shown = { from: from ?? '', to: to ?? '' }
-  for (const [name, value] of [['start', from], ['end', to]] as const) {
+  for (const [name, value] of [
+    ['start', from],
+    ['end', to],
+  ] as const) {
     if (value !== undefined && !MetricsQuerySchema.safeParse({ from: value }).success) {
-      return { ok: false, ...shown, error: `The ${name} date “${value}” is not a date. Pick one in the calendar, or type it as YYYY-MM-DD.` }
+      return {
+        ok: false,
+        ...shown,
+        error: `The ${name} date “${value}” is not a date. Pick one in the calendar, or type it as YYYY-MM-DD.`,
+      }
     }
   }
   const end = to ?? today
   const start = from ?? addDays(end, -29)
-  if (start > end) return { ok: false, ...shown, error: `The start date (${start}) is after the end date (${end}). Swap them, or pick a quick range.` }
+  if (start > end)
+    return {
+      ok: false,
+      ...shown,
+      error: `The start date (${start}) is after the end date (${end}). Swap them, or pick a quick range.`,
+    }
   if ((Date.parse(end) - Date.parse(start)) / DAY_MS >= MAX_DAYS) {
-    return { ok: false, ...shown, error: `A report covers at most ${MAX_DAYS} days (about ten years). Pick a later start date.` }
+    return {
+      ok: false,
+      ...shown,
+      error: `A report covers at most ${MAX_DAYS} days (about ten years). Pick a later start date.`,
+    }
   }
   return { ok: true, range: { from: start, to: end } }
 }

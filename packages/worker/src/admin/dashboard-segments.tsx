@@ -4,7 +4,11 @@ import { SEGMENT_LABELS } from './components'
 import { formatCount, formatMoney, formatPercent } from './dashboard-format'
 
 /** Segment names on the dashboard: short enough for a chart label. */
-export const SEGMENT_NAMES: Record<Segment, string> = { shopper: 'New visitors', returning: 'Returning', repeat: 'Repeat' }
+export const SEGMENT_NAMES: Record<Segment, string> = {
+  shopper: 'New visitors',
+  returning: 'Returning',
+  repeat: 'Repeat',
+}
 
 /** Two shares added up, or null when either has no value. */
 function sum(a: number | null, b: number | null): number | null {
@@ -21,8 +25,16 @@ export function SegmentShares(props: { report: MetricsReport }) {
     key: segment,
     label: SEGMENT_NAMES[segment],
     bars: [
-      { series: 'traffic', value: segments[segment].trafficShare, text: `${formatPercent(segments[segment].trafficShare)} of visits` },
-      { series: 'revenue', value: segments[segment].revenueShare, text: `${formatPercent(segments[segment].revenueShare)} of revenue` },
+      {
+        series: 'traffic',
+        value: segments[segment].trafficShare,
+        text: `${formatPercent(segments[segment].trafficShare)} of visits`,
+      },
+      {
+        series: 'revenue',
+        value: segments[segment].revenueShare,
+        text: `${formatPercent(segments[segment].revenueShare)} of revenue`,
+      },
     ],
   }))
   const customersTraffic = sum(segments.returning.trafficShare, segments.repeat.trafficShare)
@@ -31,13 +43,20 @@ export function SegmentShares(props: { report: MetricsReport }) {
     <section class="card dash" id="segments" aria-labelledby="segments-heading">
       <h2 id="segments-heading">Who brings the revenue</h2>
       <p class="lead" data-headline="shares">
-        Your customers (returning and repeat) made <strong>{formatPercent(customersTraffic)}</strong> of the visits and brought{' '}
+        Your customers (returning and repeat) made{' '}
+        <strong>{formatPercent(customersTraffic)}</strong> of the visits and brought{' '}
         <strong>{formatPercent(customersRevenue)}</strong> of the revenue.
       </p>
       <BarChart
         id="chart-shares"
         title="Share of visits and share of revenue per segment"
-        description={SEGMENTS.map((segment) => `${SEGMENT_NAMES[segment]}: ${groups.find((g) => g.key === segment)!.bars.map((b) => b.text).join(', ')}.`).join(' ')}
+        description={SEGMENTS.map(
+          (segment) =>
+            `${SEGMENT_NAMES[segment]}: ${groups
+              .find((g) => g.key === segment)!
+              .bars.map((b) => b.text)
+              .join(', ')}.`,
+        ).join(' ')}
         series={[
           { key: 'traffic', name: 'Share of visits' },
           { key: 'revenue', name: 'Share of revenue' },
@@ -65,11 +84,21 @@ export function SegmentShares(props: { report: MetricsReport }) {
                   <strong>{SEGMENT_NAMES[segment]}</strong>
                   <div class="muted small">{SEGMENT_LABELS[segment]}</div>
                 </td>
-                <td class="num" data-metric="visitors">{formatCount(m.visitors)}</td>
-                <td class="num" data-metric="visits">{formatCount(m.visits)}</td>
-                <td class="num" data-metric="orders">{formatCount(m.orders)}</td>
-                <td class="num" data-metric="revenue">{formatMoney(m.revenue, currency)}</td>
-                <td class="num" data-metric="aov">{formatMoney(m.aov, currency)}</td>
+                <td class="num" data-metric="visitors">
+                  {formatCount(m.visitors)}
+                </td>
+                <td class="num" data-metric="visits">
+                  {formatCount(m.visits)}
+                </td>
+                <td class="num" data-metric="orders">
+                  {formatCount(m.orders)}
+                </td>
+                <td class="num" data-metric="revenue">
+                  {formatMoney(m.revenue, currency)}
+                </td>
+                <td class="num" data-metric="aov">
+                  {formatMoney(m.aov, currency)}
+                </td>
               </tr>
             )
           })}
@@ -85,8 +114,13 @@ function conversionHeadline(report: MetricsReport): string | null {
   if (!base) return null
   const parts = (['returning', 'repeat'] as const)
     .filter((segment) => report.segments[segment].conversionRate !== null)
-    .map((segment) => `${SEGMENT_NAMES[segment].toLowerCase()} ${(report.segments[segment].conversionRate! / base).toFixed(1)}×`)
-  return parts.length === 0 ? null : `Compared with new visitors, a visit converts: ${parts.join(', ')} as often.`
+    .map(
+      (segment) =>
+        `${SEGMENT_NAMES[segment].toLowerCase()} ${(report.segments[segment].conversionRate! / base).toFixed(1)}×`,
+    )
+  return parts.length === 0
+    ? null
+    : `Compared with new visitors, a visit converts: ${parts.join(', ')} as often.`
 }
 
 /**
@@ -109,12 +143,21 @@ export function SegmentConversion(props: { report: MetricsReport }) {
       <BarChart
         id="chart-conversion"
         title="Conversion rate per segment"
-        description={SEGMENTS.map((segment) => `${SEGMENT_NAMES[segment]}: ${formatPercent(segments[segment].conversionRate)} of visits placed an order.`).join(' ')}
+        description={SEGMENTS.map(
+          (segment) =>
+            `${SEGMENT_NAMES[segment]}: ${formatPercent(segments[segment].conversionRate)} of visits placed an order.`,
+        ).join(' ')}
         series={[{ key: 'conversion', name: 'Conversion rate' }]}
         groups={SEGMENTS.map((segment) => ({
           key: segment,
           label: SEGMENT_NAMES[segment],
-          bars: [{ series: 'conversion', value: segments[segment].conversionRate, text: formatPercent(segments[segment].conversionRate) }],
+          bars: [
+            {
+              series: 'conversion',
+              value: segments[segment].conversionRate,
+              text: formatPercent(segments[segment].conversionRate),
+            },
+          ],
         }))}
         // Scaled to the best segment: conversion rates are small, and the labels carry the values.
         max={Math.max(...rates) || 1}

@@ -17,7 +17,13 @@ export function Csrf(props: { token: string }) {
  * the sign-in page.
  * @example c.html(<Layout c={c} title="Rules" page="rules">...</Layout>)
  */
-export function Layout(props: { c?: AdminContext; title: string; page: Page; notice?: string | null; children: Child }) {
+export function Layout(props: {
+  c?: AdminContext
+  title: string
+  page: Page
+  notice?: string | null
+  children: Child
+}) {
   const c = props.c
   const link = (page: Page, href: string, label: string) => (
     <a href={href} class={props.page === page ? 'active' : undefined}>
@@ -82,10 +88,12 @@ const NOTICES: Record<string, (version: string) => string> = {
   deleted: () => 'Rule deleted from the working copy. Publish to make it so in the shop.',
   paused: () => 'Rule paused in the working copy. Publish to make it so in the shop.',
   resumed: () => 'Rule set to live in the working copy. Publish to make it so in the shop.',
-  published: (version) => `Published as version ${version}. The shop shows it from the next page view.`,
+  published: (version) =>
+    `Published as version ${version}. The shop shows it from the next page view.`,
   unchanged: () => 'Nothing to publish: the working copy is the same as the live rules.',
   discarded: () => 'Unpublished changes discarded: the working copy is the live rules again.',
-  'rolled-back': (version) => `Rolled back: the rules of version ${version} are live again, as a new version.`,
+  'rolled-back': (version) =>
+    `Rolled back: the rules of version ${version} are live again, as a new version.`,
 }
 
 /**

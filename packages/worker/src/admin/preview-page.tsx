@@ -1,4 +1,9 @@
-import { PreviewLinkRequestSchema, PreviewRequestSchema, SEGMENTS, type Content } from '@stammis/contract'
+import {
+  PreviewLinkRequestSchema,
+  PreviewRequestSchema,
+  SEGMENTS,
+  type Content,
+} from '@stammis/contract'
 import { Hono } from 'hono'
 import { createPreviewLink } from '../preview/link'
 import { previewDecisions, type PreviewResult } from '../preview/preview'
@@ -7,37 +12,72 @@ import { Csrf, Layout } from './layout'
 import type { AdminContext, AdminEnv } from './session'
 import { formatTime } from './time'
 
-type PreviewForm = { segment: string; lapsed: boolean; url: string; referrer: string; visitorId: string; source: string }
+type PreviewForm = {
+  segment: string
+  lapsed: boolean
+  url: string
+  referrer: string
+  visitorId: string
+  source: string
+}
 type LinkForm = { segment: string; lapsed: boolean; url: string; ttlMinutes: string }
 type LinkResult = { url: string; expiresAt: string } | { error: string } | null
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`
 
-const TTL_OPTIONS: [string, string][] = [['60', '1 hour'], ['1440', '24 hours'], ['10080', '7 days']]
+const TTL_OPTIONS: [string, string][] = [
+  ['60', '1 hour'],
+  ['1440', '24 hours'],
+  ['10080', '7 days'],
+]
 
 function ContentCell(props: { content: Content | null }) {
   const content = props.content
   if (!content) return <span class="muted">page default</span>
   if (content.type === 'html') {
     // Rendered only inside a sandboxed frame, never into this page.
-    return <iframe class="preview" sandbox="" title="HTML content" srcdoc={PREVIEW_BASE_STYLE + content.value}></iframe>
+    return (
+      <iframe
+        class="preview"
+        sandbox=""
+        title="HTML content"
+        srcdoc={PREVIEW_BASE_STYLE + content.value}
+      ></iframe>
+    )
   }
   if (content.type === 'json') return <pre>{JSON.stringify(content.value, null, 2)}</pre>
   return <span>{content.value}</span>
 }
 
-function SegmentPicker(props: { name: string; segment: string; lapsed: boolean; idPrefix: string }) {
+function SegmentPicker(props: {
+  name: string
+  segment: string
+  lapsed: boolean
+  idPrefix: string
+}) {
   return (
     <div class="field">
       <label>Visitor</label>
       {SEGMENTS.map((segment) => (
         <label class="inline">
-          <input type="radio" name={props.name} value={segment} checked={props.segment === segment} id={`${props.idPrefix}-${segment}`} />
+          <input
+            type="radio"
+            name={props.name}
+            value={segment}
+            checked={props.segment === segment}
+            id={`${props.idPrefix}-${segment}`}
+          />
           {SEGMENT_LABELS[segment]}
         </label>
       ))}
       <label class="inline">
-        <input type="checkbox" name="lapsed" value="true" checked={props.lapsed} id={`${props.idPrefix}-lapsed`} />
+        <input
+          type="checkbox"
+          name="lapsed"
+          value="true"
+          checked={props.lapsed}
+          id={`${props.idPrefix}-lapsed`}
+        />
         Lapsed (last purchase outside the lapse window)
       </label>
     </div>
@@ -51,11 +91,16 @@ function Results(props: { c: AdminContext; result: PreviewResult }) {
     <section aria-label="Preview result">
       <h2>
         What a {profile.segment}
-        {profile.lapsed ? ' (lapsed)' : ''} visitor gets from the {result.source === 'live' ? 'live rules' : 'working copy'}
+        {profile.lapsed ? ' (lapsed)' : ''} visitor gets from the{' '}
+        {result.source === 'live' ? 'live rules' : 'working copy'}
       </h2>
       <p class="muted small">
-        Assumed: {plural(profile.visits, 'visit')}, {plural(profile.orders, 'order')}, {profile.revenue} {c.get('site').currency} spent
-        {profile.lastPurchaseAt ? `, last purchase ${formatTime(profile.lastPurchaseAt, c.get('site').timeZone)}` : ''}.
+        Assumed: {plural(profile.visits, 'visit')}, {plural(profile.orders, 'order')},{' '}
+        {profile.revenue} {c.get('site').currency} spent
+        {profile.lastPurchaseAt
+          ? `, last purchase ${formatTime(profile.lastPurchaseAt, c.get('site').timeZone)}`
+          : ''}
+        .
       </p>
       {result.slots.length === 0 ? (
         <p class="card">No rules yet, so every slot shows the page's default.</p>
@@ -82,18 +127,28 @@ function Results(props: { c: AdminContext; result: PreviewResult }) {
                   ) : (
                     <span class="muted">no rule matches</span>
                   )}
-                  {slot.priority !== null ? <div class="muted small">priority {slot.priority}</div> : null}
+                  {slot.priority !== null ? (
+                    <div class="muted small">priority {slot.priority}</div>
+                  ) : null}
                 </td>
                 <td class="content">
                   <ContentCell content={slot.content} />
                 </td>
                 <td class="small">
                   {offerSummary(slot.offer, c.get('site').currency)}
-                  {slot.offer?.expiresAt ? <div class="muted">until {formatTime(slot.offer.expiresAt, c.get('site').timeZone)}</div> : null}
+                  {slot.offer?.expiresAt ? (
+                    <div class="muted">
+                      until {formatTime(slot.offer.expiresAt, c.get('site').timeZone)}
+                    </div>
+                  ) : null}
                 </td>
                 <td class="small">
                   {slot.holdoutPercent ? `${slot.holdoutPercent}% see the default` : '–'}
-                  {slot.isHeldOut === true ? <div><strong>this visitor is held out</strong></div> : null}
+                  {slot.isHeldOut === true ? (
+                    <div>
+                      <strong>this visitor is held out</strong>
+                    </div>
+                  ) : null}
                   {slot.isHeldOut === false ? <div>this visitor sees the rule</div> : null}
                 </td>
               </tr>
@@ -105,7 +160,14 @@ function Results(props: { c: AdminContext; result: PreviewResult }) {
   )
 }
 
-function PreviewPage(props: { c: AdminContext; form: PreviewForm; result: PreviewResult | null; error: string | null; link: LinkForm; linkResult: LinkResult }) {
+function PreviewPage(props: {
+  c: AdminContext
+  form: PreviewForm
+  result: PreviewResult | null
+  error: string | null
+  link: LinkForm
+  linkResult: LinkResult
+}) {
   const { c, form, link, linkResult } = props
   return (
     <Layout c={c} title="Preview" page="preview">
@@ -115,11 +177,23 @@ function PreviewPage(props: { c: AdminContext; form: PreviewForm; result: Previe
         <div class="grid">
           <div class="field">
             <label for="p-url">Page URL (optional)</label>
-            <input type="url" id="p-url" name="url" value={form.url} placeholder="https://shop.example/sale" />
+            <input
+              type="url"
+              id="p-url"
+              name="url"
+              value={form.url}
+              placeholder="https://shop.example/sale"
+            />
           </div>
           <div class="field">
             <label for="p-referrer">Coming from (optional)</label>
-            <input type="url" id="p-referrer" name="referrer" value={form.referrer} placeholder="https://www.google.com/" />
+            <input
+              type="url"
+              id="p-referrer"
+              name="referrer"
+              value={form.referrer}
+              placeholder="https://www.google.com/"
+            />
           </div>
           <div class="field">
             <label for="p-visitor">Visitor id (optional, for holdouts)</label>
@@ -152,14 +226,20 @@ function PreviewPage(props: { c: AdminContext; form: PreviewForm; result: Previe
       <form method="post" action="/admin/preview/link" class="card" novalidate>
         <Csrf token={c.get('session').csrfToken} />
         <p class="muted small">
-          Opens the real shop as this segment, with the <strong>live</strong> rules. The link is signed, expires, and visits
-          through it are never counted in metrics.
+          Opens the real shop as this segment, with the <strong>live</strong> rules. The link is
+          signed, expires, and visits through it are never counted in metrics.
         </p>
         <SegmentPicker name="segment" segment={link.segment} lapsed={link.lapsed} idPrefix="l" />
         <div class="grid">
           <div class="field">
             <label for="l-url">Shop page</label>
-            <input type="url" id="l-url" name="url" value={link.url} placeholder="https://shop.example/" />
+            <input
+              type="url"
+              id="l-url"
+              name="url"
+              value={link.url}
+              placeholder="https://shop.example/"
+            />
           </div>
           <div class="field">
             <label for="l-ttl">Works for</label>
@@ -180,8 +260,17 @@ function PreviewPage(props: { c: AdminContext; form: PreviewForm; result: Previe
         ) : null}
         {linkResult && 'url' in linkResult ? (
           <div style="margin-top:12px">
-            <label for="l-result">Preview link (until {formatTime(linkResult.expiresAt, c.get('site').timeZone)})</label>
-            <input type="text" id="l-result" class="link-out" readonly value={linkResult.url} data-select />
+            <label for="l-result">
+              Preview link (until {formatTime(linkResult.expiresAt, c.get('site').timeZone)})
+            </label>
+            <input
+              type="text"
+              id="l-result"
+              class="link-out"
+              readonly
+              value={linkResult.url}
+              data-select
+            />
             <p>
               <a href={linkResult.url} target="_blank" rel="noopener noreferrer">
                 Open the shop as this visitor
@@ -196,15 +285,27 @@ function PreviewPage(props: { c: AdminContext; form: PreviewForm; result: Previe
 
 function readPreviewForm(c: AdminContext): PreviewForm {
   const q = (name: string) => c.req.query(name)?.trim() ?? ''
-  return { segment: q('segment') || 'returning', lapsed: q('lapsed') === 'true', url: q('url'), referrer: q('referrer'), visitorId: q('visitorId'), source: q('source') || 'workspace' }
+  return {
+    segment: q('segment') || 'returning',
+    lapsed: q('lapsed') === 'true',
+    url: q('url'),
+    referrer: q('referrer'),
+    visitorId: q('visitorId'),
+    source: q('source') || 'workspace',
+  }
 }
 
 function firstIssue(error: { issues: { path: PropertyKey[]; message: string }[] }): string {
   const issue = error.issues[0]
-  return issue ? `${issue.path.map(String).join('.') || 'input'}: ${issue.message}` : 'Invalid input.'
+  return issue
+    ? `${issue.path.map(String).join('.') || 'input'}: ${issue.message}`
+    : 'Invalid input.'
 }
 
-async function runPreview(c: AdminContext, form: PreviewForm): Promise<{ result: PreviewResult | null; error: string | null }> {
+async function runPreview(
+  c: AdminContext,
+  form: PreviewForm,
+): Promise<{ result: PreviewResult | null; error: string | null }> {
   // The page opens with a preview of returning customers straight away; an explicit form is the same request.
   const parsed = PreviewRequestSchema.safeParse({
     segment: form.segment,
@@ -215,7 +316,10 @@ async function runPreview(c: AdminContext, form: PreviewForm): Promise<{ result:
     source: form.source,
   })
   if (!parsed.success) return { result: null, error: firstIssue(parsed.error) }
-  return { result: await previewDecisions(c.env, c.get('site'), parsed.data, Date.now()), error: null }
+  return {
+    result: await previewDecisions(c.env, c.get('site'), parsed.data, Date.now()),
+    error: null,
+  }
 }
 
 const emptyLink: LinkForm = { segment: 'returning', lapsed: false, url: '', ttlMinutes: '1440' }
@@ -228,17 +332,49 @@ export const previewPageRoutes = new Hono<AdminEnv>()
   .get('/', async (c) => {
     const form = readPreviewForm(c)
     const { result, error } = await runPreview(c, form)
-    return c.html(<PreviewPage c={c} form={form} result={result} error={error} link={emptyLink} linkResult={null} />, error ? 400 : 200)
+    return c.html(
+      <PreviewPage
+        c={c}
+        form={form}
+        result={result}
+        error={error}
+        link={emptyLink}
+        linkResult={null}
+      />,
+      error ? 400 : 200,
+    )
   })
   .post('/link', async (c) => {
     const data = await c.req.formData()
     const field = (name: string) => String(data.get(name) ?? '').trim()
-    const link: LinkForm = { segment: field('segment') || 'returning', lapsed: field('lapsed') === 'true', url: field('url'), ttlMinutes: field('ttlMinutes') || '1440' }
-    const parsed = PreviewLinkRequestSchema.safeParse({ ...link, ttlMinutes: Number(link.ttlMinutes) })
+    const link: LinkForm = {
+      segment: field('segment') || 'returning',
+      lapsed: field('lapsed') === 'true',
+      url: field('url'),
+      ttlMinutes: field('ttlMinutes') || '1440',
+    }
+    const parsed = PreviewLinkRequestSchema.safeParse({
+      ...link,
+      ttlMinutes: Number(link.ttlMinutes),
+    })
     const linkResult: LinkResult = parsed.success
       ? await createPreviewLink(c.get('site'), parsed.data, Date.now())
-      : { error: parsed.error.issues.some((issue) => issue.path[0] === 'url') ? 'Enter the full address of a shop page, starting with https:// or http://.' : firstIssue(parsed.error) }
+      : {
+          error: parsed.error.issues.some((issue) => issue.path[0] === 'url')
+            ? 'Enter the full address of a shop page, starting with https:// or http://.'
+            : firstIssue(parsed.error),
+        }
     const form = { ...readPreviewForm(c), segment: link.segment, lapsed: link.lapsed }
     const { result, error } = await runPreview(c, form)
-    return c.html(<PreviewPage c={c} form={form} result={result} error={error} link={link} linkResult={linkResult} />, parsed.success ? 200 : 400)
+    return c.html(
+      <PreviewPage
+        c={c}
+        form={form}
+        result={result}
+        error={error}
+        link={link}
+        linkResult={linkResult}
+      />,
+      parsed.success ? 200 : 400,
+    )
   })

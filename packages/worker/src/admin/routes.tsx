@@ -25,9 +25,13 @@ function errorPage(title: string, message: string): string {
 export const adminRoutes = new Hono<AdminEnv>()
 
 adminRoutes.onError((error, c) => {
-  if (error instanceof ApiError) return c.html(errorPage('That did not work', error.message), error.status)
+  if (error instanceof ApiError)
+    return c.html(errorPage('That did not work', error.message), error.status)
   console.error('unhandled admin error', error)
-  return c.html(errorPage('Something went wrong', 'The error was logged. Reload the page and try again.'), 500)
+  return c.html(
+    errorPage('Something went wrong', 'The error was logged. Reload the page and try again.'),
+    500,
+  )
 })
 adminRoutes.use('*', adminHeaders())
 adminRoutes.route('/assets', assetRoutes)

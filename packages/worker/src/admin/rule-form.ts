@@ -12,10 +12,32 @@ export type FieldErrors = Record<string, string[]>
 
 /** Every input of the editor, by name. Issues on other paths are shown above the form. */
 export const RULE_FIELDS = [
-  'id', 'slot', 'priority', 'status', 'when.segments', 'when.lapsed', 'when.minOrders', 'when.maxOrders',
-  'when.minRevenue', 'when.maxRevenue', 'when.minVisits', 'when.urlPattern', 'when.referrerPattern',
-  'content.type', 'content.value', 'offer.kind', 'offer.value', 'offer.code', 'offer.uniqueCodes',
-  'offer.uniqueCodes.prefix', 'offer.uniqueCodes.validDays', 'offer.expiresAt', 'offer.requiresVerified', 'holdoutPercent', 'startsAt', 'endsAt',
+  'id',
+  'slot',
+  'priority',
+  'status',
+  'when.segments',
+  'when.lapsed',
+  'when.minOrders',
+  'when.maxOrders',
+  'when.minRevenue',
+  'when.maxRevenue',
+  'when.minVisits',
+  'when.urlPattern',
+  'when.referrerPattern',
+  'content.type',
+  'content.value',
+  'offer.kind',
+  'offer.value',
+  'offer.code',
+  'offer.uniqueCodes',
+  'offer.uniqueCodes.prefix',
+  'offer.uniqueCodes.validDays',
+  'offer.expiresAt',
+  'offer.requiresVerified',
+  'holdoutPercent',
+  'startsAt',
+  'endsAt',
 ] as const
 
 // Issues zod reports on a whole object are shown next to the input that decides it.
@@ -31,7 +53,9 @@ export function readRuleForm(data: FormData): RuleForm {
     const value = data.get(name)
     if (typeof value === 'string') values[name] = value
   }
-  const segments = data.getAll('when.segments').filter((value): value is string => typeof value === 'string')
+  const segments = data
+    .getAll('when.segments')
+    .filter((value): value is string => typeof value === 'string')
   return { values, segments }
 }
 
@@ -59,7 +83,11 @@ export function ruleToForm(rule: Rule, timeZone: string): RuleForm {
       'when.urlPattern': text(rule.when.urlPattern),
       'when.referrerPattern': text(rule.when.referrerPattern),
       'content.type': content?.type ?? '',
-      'content.value': !content ? '' : content.type === 'json' ? JSON.stringify(content.value, null, 2) : content.value,
+      'content.value': !content
+        ? ''
+        : content.type === 'json'
+          ? JSON.stringify(content.value, null, 2)
+          : content.value,
       'offer.kind': offer?.kind ?? '',
       'offer.value': text(offer?.value),
       'offer.code': text(offer?.code),
@@ -84,7 +112,10 @@ function compact<T extends Record<string, unknown>>(object: T): T {
  * The form as the object the rule schema validates. Nothing is checked here: a number field that
  * is not a number stays a string so the schema reports it on that field.
  */
-export function formToInput(form: RuleForm, timeZone: string): { input: Record<string, unknown>; errors: FieldErrors } {
+export function formToInput(
+  form: RuleForm,
+  timeZone: string,
+): { input: Record<string, unknown>; errors: FieldErrors } {
   const raw = (name: string) => form.values[name] ?? ''
   const text = (name: string) => raw(name).trim() || undefined
   const number = (name: string) => {
@@ -135,7 +166,10 @@ export function formToInput(form: RuleForm, timeZone: string): { input: Record<s
       value: number('offer.value') ?? (kind === 'free_shipping' ? 0 : undefined),
       code: text('offer.code'),
       uniqueCodes: raw('offer.uniqueCodes')
-        ? { prefix: raw('offer.uniqueCodes.prefix').trim(), validDays: number('offer.uniqueCodes.validDays') }
+        ? {
+            prefix: raw('offer.uniqueCodes.prefix').trim(),
+            validDays: number('offer.uniqueCodes.validDays'),
+          }
         : undefined,
       expiresAt: time('offer.expiresAt'),
       requiresVerified: requiresVerified === undefined ? undefined : requiresVerified === 'true',
@@ -161,10 +195,12 @@ export function formToInput(form: RuleForm, timeZone: string): { input: Record<s
 const friendlyMessages = (issue: z.core.$ZodRawIssue): string | undefined => {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'Required.'
   if (issue.code === 'invalid_type' && issue.expected === 'number') return 'Enter a number.'
-  if (issue.code === 'invalid_format' && issue.format === 'datetime') return 'Enter a date and time.'
+  if (issue.code === 'invalid_format' && issue.format === 'datetime')
+    return 'Enter a date and time.'
   if (issue.code === 'too_big' && issue.origin === 'number') return `At most ${issue.maximum}.`
   if (issue.code === 'too_small' && issue.origin === 'number') return `At least ${issue.minimum}.`
-  if (issue.code === 'too_big' && issue.origin === 'string') return `At most ${issue.maximum} characters.`
+  if (issue.code === 'too_big' && issue.origin === 'string')
+    return `At most ${issue.maximum} characters.`
   return undefined
 }
 
@@ -177,18 +213,23 @@ function addError(errors: FieldErrors, path: PropertyKey[], message: string): vo
 }
 
 export type RuleChange =
-  | { ok: true; rule: Rule; rules: Rule[] }
-  | { ok: false; errors: FieldErrors }
+  { ok: true; rule: Rule; rules: Rule[] } | { ok: false; errors: FieldErrors }
 
 /**
  * Validates an edited (or new) rule with the API's own schemas, and the whole working copy with it,
  * so what the editor accepts is exactly what publishing accepts.
  * @example const change = applyRuleForm(workspace.rules, form, 'welcome-back', site.timeZone)
  */
-export function applyRuleForm(rules: readonly Rule[], form: RuleForm, originalId: string | null, timeZone: string): RuleChange {
+export function applyRuleForm(
+  rules: readonly Rule[],
+  form: RuleForm,
+  originalId: string | null,
+  timeZone: string,
+): RuleChange {
   const { input, errors } = formToInput(form, timeZone)
   const parsed = RuleSchema.safeParse(input, { error: friendlyMessages })
-  if (!parsed.success) for (const issue of parsed.error.issues) addError(errors, issue.path, issue.message)
+  if (!parsed.success)
+    for (const issue of parsed.error.issues) addError(errors, issue.path, issue.message)
   const index = originalId === null ? -1 : rules.findIndex((rule) => rule.id === originalId)
   const clash = rules.some((rule, i) => i !== index && rule.id === input.id)
   if (clash) addError(errors, ['id'], 'Another rule already has this id.')
@@ -211,5 +252,8 @@ export function applyRuleForm(rules: readonly Rule[], form: RuleForm, originalId
  * @example emptyRuleForm('hero')
  */
 export function emptyRuleForm(slot = ''): RuleForm {
-  return { segments: [], values: { slot, status: 'live', priority: '0', holdoutPercent: '0', 'content.type': 'text' } }
+  return {
+    segments: [],
+    values: { slot, status: 'live', priority: '0', holdoutPercent: '0', 'content.type': 'text' },
+  }
 }

@@ -5,7 +5,14 @@ import { getVersion } from '../rules/versions'
 import { getWorkspace, publishWorkspace, saveWorkspace, type Workspace } from '../rules/workspace'
 import { Layout, noticeFor } from './layout'
 import { RuleEditor } from './rule-editor'
-import { applyRuleForm, emptyRuleForm, readRuleForm, ruleToForm, type FieldErrors, type RuleForm } from './rule-form'
+import {
+  applyRuleForm,
+  emptyRuleForm,
+  readRuleForm,
+  ruleToForm,
+  type FieldErrors,
+  type RuleForm,
+} from './rule-form'
 import { RulesPage } from './rules-page'
 import type { AdminContext, AdminEnv } from './session'
 
@@ -18,11 +25,28 @@ function topPriority(rules: Rule[], slot: string | undefined): number | null {
   return priorities.length > 0 ? Math.max(...priorities) : null
 }
 
-function renderEditor(c: AdminContext, rules: Rule[], form: RuleForm, errors: FieldErrors, originalId: string | null) {
+function renderEditor(
+  c: AdminContext,
+  rules: Rule[],
+  form: RuleForm,
+  errors: FieldErrors,
+  originalId: string | null,
+) {
   const slots = [...new Set(rules.map((rule) => rule.slot))].sort()
-  const warnings = originalId === null ? [] : analyzeRules(rules, Date.now()).filter((warning) => warning.ruleIds.includes(originalId))
+  const warnings =
+    originalId === null
+      ? []
+      : analyzeRules(rules, Date.now()).filter((warning) => warning.ruleIds.includes(originalId))
   const editor = (
-    <RuleEditor c={c} form={form} errors={errors} originalId={originalId} slots={slots} topPriority={topPriority(rules, form.values.slot)} warnings={warnings} />
+    <RuleEditor
+      c={c}
+      form={form}
+      errors={errors}
+      originalId={originalId}
+      slots={slots}
+      topPriority={topPriority(rules, form.values.slot)}
+      warnings={warnings}
+    />
   )
   // 422: the browser shows the page with its errors; nothing was saved.
   return c.html(editor, Object.keys(errors).length > 0 ? 422 : 200)
@@ -53,7 +77,8 @@ async function saveForm(c: AdminContext, originalId: string | null) {
   const site = c.get('site')
   const now = Date.now()
   const rules = plainRules(await getWorkspace(c.env, site.id, now))
-  if (originalId !== null && !rules.some((rule) => rule.id === originalId)) return ruleNotFound(c, originalId)
+  if (originalId !== null && !rules.some((rule) => rule.id === originalId))
+    return ruleNotFound(c, originalId)
   const form = readRuleForm(await c.req.formData())
   const change = applyRuleForm(rules, form, originalId, site.timeZone)
   if (!change.ok) return renderEditor(c, rules, form, change.errors, originalId)
@@ -63,7 +88,12 @@ async function saveForm(c: AdminContext, originalId: string | null) {
 }
 
 /** Changes the working copy with `edit` and goes back to the list with a notice. */
-async function editRules(c: AdminContext, id: string, done: string, edit: (rules: Rule[], index: number) => Rule[]) {
+async function editRules(
+  c: AdminContext,
+  id: string,
+  done: string,
+  edit: (rules: Rule[], index: number) => Rule[],
+) {
   const site = c.get('site')
   const now = Date.now()
   const rules = plainRules(await getWorkspace(c.env, site.id, now))
@@ -91,7 +121,10 @@ export const adminRuleRoutes = new Hono<AdminEnv>()
     const source = rules.find((rule) => rule.id === fromId)
     if (!source) return ruleNotFound(c, fromId)
     // A copy starts as a draft, so it cannot tie with its original the moment it is published.
-    const form = ruleToForm({ ...source, id: copyId(rules, source.id), status: 'draft' }, site.timeZone)
+    const form = ruleToForm(
+      { ...source, id: copyId(rules, source.id), status: 'draft' },
+      site.timeZone,
+    )
     return renderEditor(c, rules, form, {}, null)
   })
   .post('/rules', (c) => saveForm(c, null))
@@ -105,28 +138,43 @@ export const adminRuleRoutes = new Hono<AdminEnv>()
   .post('/rules/:id', (c) => saveForm(c, c.req.param('id')))
   .post('/rules/:id/status', async (c) => {
     const status = (await c.req.formData()).get('status') === 'paused' ? 'paused' : 'live'
-    return editRules(c, c.req.param('id'), status === 'paused' ? 'paused' : 'resumed', (rules, index) =>
-      rules.map((rule, i) => (i === index ? { ...rule, status } : rule)),
+    return editRules(
+      c,
+      c.req.param('id'),
+      status === 'paused' ? 'paused' : 'resumed',
+      (rules, index) => rules.map((rule, i) => (i === index ? { ...rule, status } : rule)),
     )
   })
   .post('/rules/:id/delete', (c) =>
-    editRules(c, c.req.param('id'), 'deleted', (rules, index) => rules.filter((_rule, i) => i !== index)),
+    editRules(c, c.req.param('id'), 'deleted', (rules, index) =>
+      rules.filter((_rule, i) => i !== index),
+    ),
   )
   .post('/publish', async (c) => {
     const site = c.get('site')
     const now = Date.now()
     const note = String((await c.req.formData()).get('note') ?? '').trim()
-    const { note: checkedNote } = PublishInputSchema.parse({ note: note.slice(0, 500) || undefined })
+    const { note: checkedNote } = PublishInputSchema.parse({
+      note: note.slice(0, 500) || undefined,
+    })
     const workspace = await getWorkspace(c.env, site.id, now)
     if (!workspace.hasChanges) return c.redirect('/admin?done=unchanged', 303)
-    const ruleset = await publishWorkspace(c.env, site.id, { actor: c.get('actor'), note: checkedNote, allowScripts: site.allowScripts }, now)
+    const ruleset = await publishWorkspace(
+      c.env,
+      site.id,
+      { actor: c.get('actor'), note: checkedNote, allowScripts: site.allowScripts },
+      now,
+    )
     return c.redirect(`/admin?done=published&v=${ruleset.version}`, 303)
   })
   .post('/discard', async (c) => {
     const site = c.get('site')
     const now = Date.now()
     const workspace = await getWorkspace(c.env, site.id, now)
-    const live = workspace.liveVersion > 0 ? (await getVersion(c.env, site.id, workspace.liveVersion)).rules : []
+    const live =
+      workspace.liveVersion > 0
+        ? (await getVersion(c.env, site.id, workspace.liveVersion)).rules
+        : []
     await saveWorkspace(c.env, site.id, live, c.get('actor'), now, site)
     return c.redirect('/admin?done=discarded', 303)
   })

@@ -1,5 +1,12 @@
 import type { Workspace } from '../rules/workspace'
-import { contentSnippet, DiffList, offerSummary, StatusBadge, Warnings, whoSummary } from './components'
+import {
+  contentSnippet,
+  DiffList,
+  offerSummary,
+  StatusBadge,
+  Warnings,
+  whoSummary,
+} from './components'
 import { Csrf, Layout } from './layout'
 import type { AdminContext } from './session'
 import { formatTime } from './time'
@@ -7,7 +14,10 @@ import { formatTime } from './time'
 /** Rules grouped by slot (slots by name), highest priority first, ties in the order listed. */
 export function rulesBySlot(rules: Workspace['rules']): [string, Workspace['rules']][] {
   const slots = [...new Set(rules.map((rule) => rule.slot))].sort()
-  return slots.map((slot) => [slot, rules.filter((rule) => rule.slot === slot).sort((a, b) => b.priority - a.priority)])
+  return slots.map((slot) => [
+    slot,
+    rules.filter((rule) => rule.slot === slot).sort((a, b) => b.priority - a.priority),
+  ])
 }
 
 function Changes(props: { c: AdminContext; workspace: Workspace }) {
@@ -17,8 +27,9 @@ function Changes(props: { c: AdminContext; workspace: Workspace }) {
     return (
       <section class="card changes">
         <p>
-          Everything is published{workspace.liveVersion > 0 ? ` (live: version ${workspace.liveVersion})` : ''}. Changes you make
-          are saved as a working copy and go live only when you publish.
+          Everything is published
+          {workspace.liveVersion > 0 ? ` (live: version ${workspace.liveVersion})` : ''}. Changes
+          you make are saved as a working copy and go live only when you publish.
         </p>
       </section>
     )
@@ -27,18 +38,29 @@ function Changes(props: { c: AdminContext; workspace: Workspace }) {
     <section class="card changes" aria-label="Unpublished changes">
       <h3>Unpublished changes</h3>
       <p class="muted small">
-        Saved by {workspace.updatedBy} at {formatTime(workspace.updatedAt, c.get('site').timeZone)}. The shop still shows version{' '}
-        {workspace.liveVersion}.
+        Saved by {workspace.updatedBy} at {formatTime(workspace.updatedAt, c.get('site').timeZone)}.
+        The shop still shows version {workspace.liveVersion}.
       </p>
       <DiffList diff={workspace.diff} />
       <form method="post" action="/admin/publish" class="row">
         <Csrf token={csrf} />
-        <input type="text" name="note" placeholder="What changed and why (optional, shown in Versions)" maxlength={500} style="flex:1" />
+        <input
+          type="text"
+          name="note"
+          placeholder="What changed and why (optional, shown in Versions)"
+          maxlength={500}
+          style="flex:1"
+        />
         <button type="submit" class="primary">
           Publish
         </button>
       </form>
-      <form method="post" action="/admin/discard" data-confirm="Discard all unpublished changes?" style="margin-top:8px">
+      <form
+        method="post"
+        action="/admin/discard"
+        data-confirm="Discard all unpublished changes?"
+        style="margin-top:8px"
+      >
         <Csrf token={csrf} />
         <button type="submit" class="link danger">
           Discard unpublished changes
@@ -67,7 +89,9 @@ export function RulesPage(props: { c: AdminContext; workspace: Workspace; notice
       </div>
       <Warnings warnings={workspace.warnings} />
       <Changes c={c} workspace={workspace} />
-      {workspace.rules.length === 0 ? <p class="card">No rules yet. Create one to show something different to a segment.</p> : null}
+      {workspace.rules.length === 0 ? (
+        <p class="card">No rules yet. Create one to show something different to a segment.</p>
+      ) : null}
       {rulesBySlot(workspace.rules).map(([slot, rules]) => (
         <section data-slot={slot}>
           <h2>
@@ -103,14 +127,29 @@ export function RulesPage(props: { c: AdminContext; workspace: Workspace; notice
                   <td class="actions">
                     <a href={`/admin/rules/${encodeURIComponent(rule.id)}`}>Edit</a>{' '}
                     <a href={`/admin/rules/new?from=${encodeURIComponent(rule.id)}`}>Duplicate</a>
-                    <form method="post" action={`/admin/rules/${encodeURIComponent(rule.id)}/status`}>
+                    <form
+                      method="post"
+                      action={`/admin/rules/${encodeURIComponent(rule.id)}/status`}
+                    >
                       <Csrf token={csrf} />
-                      <input type="hidden" name="status" value={rule.status === 'live' ? 'paused' : 'live'} />
+                      <input
+                        type="hidden"
+                        name="status"
+                        value={rule.status === 'live' ? 'paused' : 'live'}
+                      />
                       <button type="submit" class="link">
-                        {rule.status === 'live' ? 'Pause' : rule.status === 'paused' ? 'Resume' : 'Make live'}
+                        {rule.status === 'live'
+                          ? 'Pause'
+                          : rule.status === 'paused'
+                            ? 'Resume'
+                            : 'Make live'}
                       </button>
                     </form>
-                    <form method="post" action={`/admin/rules/${encodeURIComponent(rule.id)}/delete`} data-confirm={`Delete the rule "${rule.id}"?`}>
+                    <form
+                      method="post"
+                      action={`/admin/rules/${encodeURIComponent(rule.id)}/delete`}
+                      data-confirm={`Delete the rule "${rule.id}"?`}
+                    >
                       <Csrf token={csrf} />
                       <button type="submit" class="link danger">
                         Delete

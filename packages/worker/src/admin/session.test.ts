@@ -19,7 +19,11 @@ describe('admin sign-in', () => {
   it('signs in with the secret key and a name, in a HttpOnly, Secure, SameSite=Strict cookie', async () => {
     const site = await createTestSite()
     const { token, cookie } = await signInForm()
-    const response = await postForm('/admin/sign-in', { _csrf: token, name: 'Maria', key: site.secretKey }, cookie)
+    const response = await postForm(
+      '/admin/sign-in',
+      { _csrf: token, name: 'Maria', key: site.secretKey },
+      cookie,
+    )
     expect(response.status).toBe(303)
     expect(response.headers.get('location')).toBe('/admin')
     const setCookie = response.headers.get('set-cookie')!
@@ -29,13 +33,21 @@ describe('admin sign-in', () => {
     expect(setCookie).toMatch(/SameSite=Strict/i)
 
     const session = /stammis_session=([^;]+)/.exec(setCookie)![1]!
-    expect(await findSession(env.DB, session, Date.now())).toMatchObject({ siteId: site.siteId, userName: 'Maria' })
+    expect(await findSession(env.DB, session, Date.now())).toMatchObject({
+      siteId: site.siteId,
+      userName: 'Maria',
+    })
     const rules = await getPage('/admin', `stammis_session=${session}`)
     expect(rules.status).toBe(200)
     expect(await rules.text()).toContain('Maria')
   })
 
-  const refused: [string, (key: { secretKey: string; publicKey: string }) => string, number, string][] = [
+  const refused: [
+    string,
+    (key: { secretKey: string; publicKey: string }) => string,
+    number,
+    string,
+  ][] = [
     ['a wrong secret key', (site) => `${site.secretKey}x`, 401, 'not valid for any site'],
     ['the public key', (site) => site.publicKey, 403, 'not the public key'],
     ['no key', () => '', 400, 'Enter the secret key'],
@@ -43,7 +55,11 @@ describe('admin sign-in', () => {
   it.each(refused)('refuses %s and starts no session', async (_name, key, status, message) => {
     const site = await createTestSite()
     const { token, cookie } = await signInForm()
-    const response = await postForm('/admin/sign-in', { _csrf: token, name: 'Maria', key: key(site) }, cookie)
+    const response = await postForm(
+      '/admin/sign-in',
+      { _csrf: token, name: 'Maria', key: key(site) },
+      cookie,
+    )
     expect(response.status).toBe(status)
     expect(await response.text()).toContain(message)
     expect(response.headers.get('set-cookie') ?? '').not.toContain('stammis_session=')
@@ -60,13 +76,22 @@ describe('admin sign-in', () => {
     const site = await createTestSite()
     const { token, cookie } = await signInForm()
     const form = (size: number) => {
-      const fields = new URLSearchParams({ _csrf: token, name: 'Maria', key: site.secretKey, note: '' }).toString()
+      const fields = new URLSearchParams({
+        _csrf: token,
+        name: 'Maria',
+        key: site.secretKey,
+        note: '',
+      }).toString()
       return fields + 'x'.repeat(size - fields.length)
     }
     const post = (body: string) =>
       SELF.fetch('https://worker.test/admin/sign-in', {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': `cap-${body.length}`, cookie },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'cf-connecting-ip': `cap-${body.length}`,
+          cookie,
+        },
         body,
         redirect: 'manual',
       })
@@ -83,7 +108,11 @@ describe('admin sign-in', () => {
   it('needs a name, for the audit log', async () => {
     const site = await createTestSite()
     const { token, cookie } = await signInForm()
-    const response = await postForm('/admin/sign-in', { _csrf: token, name: ' ', key: site.secretKey }, cookie)
+    const response = await postForm(
+      '/admin/sign-in',
+      { _csrf: token, name: ' ', key: site.secretKey },
+      cookie,
+    )
     expect(response.status).toBe(400)
     expect(await response.text()).toContain('Enter your name')
   })
@@ -126,7 +155,11 @@ describe('admin pages need a session', () => {
     const page = await getPage('/admin', session.cookie)
     expect(page.status).toBe(303)
     expect(page.headers.get('location')).toBe('/admin/sign-in?expired=1')
-    const post = await postForm('/admin/rules', { _csrf: session.csrf, ...ruleFields() }, session.cookie)
+    const post = await postForm(
+      '/admin/rules',
+      { _csrf: session.csrf, ...ruleFields() },
+      session.cookie,
+    )
     expect(post.status).toBe(303)
     expect(post.headers.get('location')).toBe('/admin/sign-in?expired=1')
     expect(await savedRules(site)).toBeNull()
@@ -148,22 +181,38 @@ describe('CSRF: every form that changes something needs the session token', () =
     ['publish', () => ['/admin/publish', { note: 'sneaky' }]],
     ['roll back', (version) => [`/admin/versions/${version}/rollback`, {}]],
     ['sign out', () => ['/admin/sign-out', {}]],
-    ['create a preview link', () => ['/admin/preview/link', { segment: 'repeat', url: 'https://shop.example/' }]],
+    [
+      'create a preview link',
+      () => ['/admin/preview/link', { segment: 'repeat', url: 'https://shop.example/' }],
+    ],
   ]
   for (const csrf of [null, 'wrong-token']) {
-    it.each(forms)(`refuses "%s" ${csrf ? 'with a wrong' : 'without a'} token and changes nothing`, async (_name, form) => {
-      const site = await createTestSite()
-      const version = await publishRules(site, [
-        { id: 'live-rule', slot: 'hero', priority: 1, status: 'live', content: { type: 'text', value: 'Hi' } },
-      ])
-      const session = await signedIn(site)
-      const [path, fields] = form(version)
-      const response = await postForm(path, csrf ? { ...fields, _csrf: csrf } : fields, session.cookie)
-      expect(response.status).toBe(403)
-      expect(await response.text()).toContain('nothing was changed')
-      expect(await savedRules(site)).toBeNull()
-      expect(await countRows('rulesets', site.siteId)).toBe(1)
-      expect(await findSession(env.DB, session.token, Date.now())).not.toBeNull()
-    })
+    it.each(forms)(
+      `refuses "%s" ${csrf ? 'with a wrong' : 'without a'} token and changes nothing`,
+      async (_name, form) => {
+        const site = await createTestSite()
+        const version = await publishRules(site, [
+          {
+            id: 'live-rule',
+            slot: 'hero',
+            priority: 1,
+            status: 'live',
+            content: { type: 'text', value: 'Hi' },
+          },
+        ])
+        const session = await signedIn(site)
+        const [path, fields] = form(version)
+        const response = await postForm(
+          path,
+          csrf ? { ...fields, _csrf: csrf } : fields,
+          session.cookie,
+        )
+        expect(response.status).toBe(403)
+        expect(await response.text()).toContain('nothing was changed')
+        expect(await savedRules(site)).toBeNull()
+        expect(await countRows('rulesets', site.siteId)).toBe(1)
+        expect(await findSession(env.DB, session.token, Date.now())).not.toBeNull()
+      },
+    )
   }
 })

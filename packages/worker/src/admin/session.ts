@@ -7,7 +7,10 @@ import { digestsEqual } from '../sites/keys'
 import { findSiteById } from '../sites/queries'
 
 /** The admin app's variables: the API's `site` and `actor`, plus the session (for its CSRF token). */
-export type AdminEnv = { Bindings: AppEnv['Bindings']; Variables: AppEnv['Variables'] & { session: AdminSession } }
+export type AdminEnv = {
+  Bindings: AppEnv['Bindings']
+  Variables: AppEnv['Variables'] & { session: AdminSession }
+}
 export type AdminContext = Context<AdminEnv>
 
 /** The hidden form field every mutating form carries. */
@@ -18,7 +21,12 @@ export const CSRF_FIELD = '_csrf'
  * and http://127.0.0.1), SameSite=Strict (never sent with a request another site starts). Path `/`
  * so the JSON admin API under /v1/admin accepts the same session.
  */
-const SESSION_COOKIE_OPTIONS: CookieOptions = { httpOnly: true, secure: true, sameSite: 'Strict', path: '/' }
+const SESSION_COOKIE_OPTIONS: CookieOptions = {
+  httpOnly: true,
+  secure: true,
+  sameSite: 'Strict',
+  path: '/',
+}
 
 /**
  * Sets the session cookie after sign-in.

@@ -7,7 +7,13 @@ import { createSession, deleteSession, findSession, SESSION_COOKIE } from '../se
 import { digestsEqual, hashSecretKey } from '../sites/keys'
 import { siteFromKey } from '../sites/auth'
 import { Layout } from './layout'
-import { clearSessionCookie, CSRF_FIELD, setSessionCookie, type AdminContext, type AdminEnv } from './session'
+import {
+  clearSessionCookie,
+  CSRF_FIELD,
+  setSessionCookie,
+  type AdminContext,
+  type AdminEnv,
+} from './session'
 
 /**
  * The sign-in form has no session to take a CSRF token from, so it uses a double-submit token: a
@@ -23,15 +29,25 @@ const MAX_NAME = 100
 export const SIGN_IN_MAX_BODY_BYTES = 8 * 1024
 
 function newToken(): string {
-  return [...crypto.getRandomValues(new Uint8Array(18))].map((byte) => byte.toString(16).padStart(2, '0')).join('')
+  return [...crypto.getRandomValues(new Uint8Array(18))]
+    .map((byte) => byte.toString(16).padStart(2, '0'))
+    .join('')
 }
 
-function SignInPage(props: { token: string; name: string; error: string | null; notice: string | null }) {
+function SignInPage(props: {
+  token: string
+  name: string
+  error: string | null
+  notice: string | null
+}) {
   return (
     <Layout title="Sign in" page="sign-in" notice={props.notice}>
       <div class="signin card">
         <h1>Sign in to Stammis</h1>
-        <p class="muted small">Use your shop's secret key (it starts with <code>sk_</code>). Your name is shown in the version history next to everything you publish.</p>
+        <p class="muted small">
+          Use your shop's secret key (it starts with <code>sk_</code>). Your name is shown in the
+          version history next to everything you publish.
+        </p>
         {props.error ? (
           <div class="errors" role="alert">
             {props.error}
@@ -41,7 +57,14 @@ function SignInPage(props: { token: string; name: string; error: string | null; 
           <input type="hidden" name={CSRF_FIELD} value={props.token} />
           <div class="field">
             <label for="name">Your name</label>
-            <input type="text" id="name" name="name" value={props.name} autocomplete="name" maxlength={MAX_NAME} />
+            <input
+              type="text"
+              id="name"
+              name="name"
+              value={props.name}
+              autocomplete="name"
+              maxlength={MAX_NAME}
+            />
           </div>
           <div class="field">
             <label for="key">Secret key</label>
@@ -56,11 +79,30 @@ function SignInPage(props: { token: string; name: string; error: string | null; 
   )
 }
 
-function renderSignIn(c: AdminContext, options: { name?: string; error?: string | null; notice?: string | null; status?: 200 | 400 | 401 | 403 | 413 | 429 }) {
+function renderSignIn(
+  c: AdminContext,
+  options: {
+    name?: string
+    error?: string | null
+    notice?: string | null
+    status?: 200 | 400 | 401 | 403 | 413 | 429
+  },
+) {
   const token = newToken()
-  setCookie(c, SIGN_IN_COOKIE, token, { httpOnly: true, secure: true, sameSite: 'Strict', path: '/admin', maxAge: 3600 })
+  setCookie(c, SIGN_IN_COOKIE, token, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Strict',
+    path: '/admin',
+    maxAge: 3600,
+  })
   return c.html(
-    <SignInPage token={token} name={options.name ?? ''} error={options.error ?? null} notice={options.notice ?? null} />,
+    <SignInPage
+      token={token}
+      name={options.name ?? ''}
+      error={options.error ?? null}
+      notice={options.notice ?? null}
+    />,
     options.status ?? 200,
   )
 }
@@ -74,7 +116,9 @@ export const signInRoutes = new Hono<AdminEnv>()
     const token = getCookie(c, SESSION_COOKIE)
     if (token && (await findSession(c.env.DB, token, Date.now()))) return c.redirect('/admin', 303)
     const expired = c.req.query('expired') === '1'
-    return renderSignIn(c, { notice: expired ? 'Your session has expired. Please sign in again.' : null })
+    return renderSignIn(c, {
+      notice: expired ? 'Your session has expired. Please sign in again.' : null,
+    })
   })
   .post('/sign-in', async (c) => {
     // Brute force: every attempt from one address counts, before the form is even read. Cloudflare
@@ -83,10 +127,14 @@ export const signInRoutes = new Hono<AdminEnv>()
     if (await overRateLimit(c.env, [{ limit: 'signIn', key: address }])) {
       const { limit, periodSeconds } = RATE_LIMITS.signIn
       c.header('Retry-After', String(periodSeconds))
-      return renderSignIn(c, { error: `Too many sign-in attempts from your address (at most ${limit} a minute). Wait a minute and try again.`, status: 429 })
+      return renderSignIn(c, {
+        error: `Too many sign-in attempts from your address (at most ${limit} a minute). Wait a minute and try again.`,
+        status: 429,
+      })
     }
     const form = await readSignInForm(c.req.raw)
-    if (form === 'too_large') return renderSignIn(c, { error: 'The form was too large. Please try again.', status: 413 })
+    if (form === 'too_large')
+      return renderSignIn(c, { error: 'The form was too large. Please try again.', status: 413 })
     const field = (name: string) => {
       const value = form.get(name)
       return typeof value === 'string' ? value.trim() : ''
@@ -94,21 +142,40 @@ export const signInRoutes = new Hono<AdminEnv>()
     const name = field('name').slice(0, MAX_NAME)
     const expected = getCookie(c, SIGN_IN_COOKIE) ?? ''
     if (!expected || !digestsEqual(field(CSRF_FIELD), expected)) {
-      return renderSignIn(c, { name, error: 'The sign-in form expired. Please try again.', status: 403 })
+      return renderSignIn(c, {
+        name,
+        error: 'The sign-in form expired. Please try again.',
+        status: 403,
+      })
     }
-    if (!name) return renderSignIn(c, { error: 'Enter your name: it goes into the version history.', status: 400 })
+    if (!name)
+      return renderSignIn(c, {
+        error: 'Enter your name: it goes into the version history.',
+        status: 400,
+      })
     const key = field('key')
     if (!key) return renderSignIn(c, { name, error: 'Enter the secret key.', status: 400 })
     try {
       const site = await siteFromKey(c.env.DB, key)
-      const started = await createSession(c.env.DB, site.id, name, Date.now(), await hashSecretKey(key))
+      const started = await createSession(
+        c.env.DB,
+        site.id,
+        name,
+        Date.now(),
+        await hashSecretKey(key),
+      )
       // The key was rotated between the check above and the insert: it no longer signs anyone in.
-      if (!started) throw new ApiError('invalid_api_key', 'This secret key is not valid for any site.')
+      if (!started)
+        throw new ApiError('invalid_api_key', 'This secret key is not valid for any site.')
       setSessionCookie(c, started.token)
       return c.redirect('/admin', 303)
     } catch (error) {
       if (!(error instanceof ApiError)) throw error
-      return renderSignIn(c, { name, error: error.message, status: error.status === 403 ? 403 : 401 })
+      return renderSignIn(c, {
+        name,
+        error: error.message,
+        status: error.status === 403 ? 403 : 401,
+      })
     }
   })
 
@@ -125,7 +192,9 @@ async function readSignInForm(request: Request): Promise<FormData | 'too_large'>
     throw error
   }
   const contentType = request.headers.get('content-type') ?? ''
-  return new Response(bytes, { headers: { 'content-type': contentType } }).formData().catch(() => new FormData())
+  return new Response(bytes, { headers: { 'content-type': contentType } })
+    .formData()
+    .catch(() => new FormData())
 }
 
 /**

@@ -13,8 +13,14 @@ export type TestSession = { cookie: string; csrf: string; token: string }
 
 /** A signed-in session for a site, as the sign-in form would create it. */
 export async function signedIn(site: TestSite, userName = 'Maria'): Promise<TestSession> {
-  const started = await createSession(env.DB, site.siteId, userName, Date.now(), await hashSecretKey(site.secretKey))
-  if (!started) throw new Error('signedIn: the site\'s secret key is no longer valid')
+  const started = await createSession(
+    env.DB,
+    site.siteId,
+    userName,
+    Date.now(),
+    await hashSecretKey(site.secretKey),
+  )
+  if (!started) throw new Error("signedIn: the site's secret key is no longer valid")
   const { token, session } = started
   return { cookie: `${SESSION_COOKIE}=${token}`, csrf: session.csrfToken, token }
 }
@@ -30,10 +36,18 @@ let formCounter = 0
  * `CF-Connecting-IP` of its own per call, so the sign-in rate limit (per address) never mixes
  * unrelated tests; src/limits/rates.test.ts tests that limit.
  */
-export function postForm(path: string, fields: Record<string, string | string[]>, cookie?: string): Promise<Response> {
+export function postForm(
+  path: string,
+  fields: Record<string, string | string[]>,
+  cookie?: string,
+): Promise<Response> {
   const body = new URLSearchParams()
-  for (const [name, value] of Object.entries(fields)) for (const one of [value].flat()) body.append(name, one)
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': `form-client-${++formCounter}` }
+  for (const [name, value] of Object.entries(fields))
+    for (const one of [value].flat()) body.append(name, one)
+  const headers: Record<string, string> = {
+    'content-type': 'application/x-www-form-urlencoded',
+    'cf-connecting-ip': `form-client-${++formCounter}`,
+  }
   if (cookie) headers.cookie = cookie
   return SELF.fetch(`${ORIGIN}${path}`, { method: 'POST', headers, body, redirect: 'manual' })
 }
@@ -44,7 +58,9 @@ export async function savedRules(site: TestSite): Promise<Rule[] | null> {
 }
 
 /** A valid editor form for a new rule; override fields per test. */
-export function ruleFields(overrides: Record<string, string | string[]> = {}): Record<string, string | string[]> {
+export function ruleFields(
+  overrides: Record<string, string | string[]> = {},
+): Record<string, string | string[]> {
   return {
     id: 'welcome-back',
     slot: 'hero',

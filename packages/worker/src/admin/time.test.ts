@@ -23,7 +23,9 @@ describe('shop time zone <-> ISO', () => {
 
   it('falls back to UTC for an unknown zone, and formats for people', () => {
     expect(zonedToIso('2026-12-01T09:00', 'Mars/Olympus')).toBe('2026-12-01T09:00:00.000Z')
-    expect(formatTime('2026-12-01T08:00:00.000Z', 'Europe/Berlin')).toBe('2026-12-01 09:00 Europe/Berlin')
+    expect(formatTime('2026-12-01T08:00:00.000Z', 'Europe/Berlin')).toBe(
+      '2026-12-01 09:00 Europe/Berlin',
+    )
     expect(formatTime(null, 'UTC')).toBe('')
   })
 })

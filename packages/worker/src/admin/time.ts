@@ -14,7 +14,9 @@ export function zonedToIso(local: string, timeZone: string): string | null {
   const match = LOCAL_PATTERN.exec(local)
   if (!match) return null
   const [, year, month, day, hour, minute, second] = match.map(Number) as number[]
-  return new Date(zonedInstant(Date.UTC(year!, month! - 1, day!, hour!, minute!, second || 0), timeZone)).toISOString()
+  return new Date(
+    zonedInstant(Date.UTC(year!, month! - 1, day!, hour!, minute!, second || 0), timeZone),
+  ).toISOString()
 }
 
 /**
@@ -25,7 +27,13 @@ export function isoToZoned(iso: string | null | undefined, timeZone: string): st
   const utc = iso ? Date.parse(iso) : NaN
   if (Number.isNaN(utc)) return ''
   const wall = wallClock(utc, timeZone)
-  const [year, month, day, hour, minute] = [wall.year, wall.month, wall.day, wall.hour, wall.minute].map((n) => String(n).padStart(2, '0'))
+  const [year, month, day, hour, minute] = [
+    wall.year,
+    wall.month,
+    wall.day,
+    wall.hour,
+    wall.minute,
+  ].map((n) => String(n).padStart(2, '0'))
   return `${year}-${month}-${day}T${hour}:${minute}`
 }
 

@@ -6,15 +6,19 @@ import { Csrf, Layout, noticeFor } from './layout'
 import type { AdminContext, AdminEnv } from './session'
 import { formatTime } from './time'
 
-function VersionsPage(props: { c: AdminContext; versions: VersionSummary[]; notice: string | null }) {
+function VersionsPage(props: {
+  c: AdminContext
+  versions: VersionSummary[]
+  notice: string | null
+}) {
   const { c, versions } = props
   const live = versions[0]?.version
   return (
     <Layout c={c} title="Versions" page="versions" notice={props.notice}>
       <h1>Versions</h1>
       <p class="muted">
-        Every publish is a version. Rolling back publishes an earlier version's rules again as a new version, so this log
-        keeps every step and a rollback can itself be undone.
+        Every publish is a version. Rolling back publishes an earlier version's rules again as a new
+        version, so this log keeps every step and a rollback can itself be undone.
       </p>
       {versions.length === 0 ? (
         <p class="card">Nothing published yet.</p>
@@ -35,7 +39,9 @@ function VersionsPage(props: { c: AdminContext; versions: VersionSummary[]; noti
               <tr data-version={version.version}>
                 <td>
                   <strong>{version.version}</strong>
-                  <div class="muted small">{version.ruleCount === 1 ? '1 rule' : `${version.ruleCount} rules`}</div>
+                  <div class="muted small">
+                    {version.ruleCount === 1 ? '1 rule' : `${version.ruleCount} rules`}
+                  </div>
                 </td>
                 <td class="small">{formatTime(version.publishedAt, c.get('site').timeZone)}</td>
                 <td>{version.publishedBy}</td>
@@ -75,6 +81,12 @@ export const versionRoutes = new Hono<AdminEnv>()
     const version = Number(c.req.param('version'))
     if (!Number.isInteger(version) || version < 1) return c.redirect('/admin/versions', 303)
     // An unknown version throws version_not_found, shown by the admin's error page.
-    await rollbackTo(c.env, c.get('site').id, version, { actor: c.get('actor'), allowScripts: c.get('site').allowScripts }, Date.now())
+    await rollbackTo(
+      c.env,
+      c.get('site').id,
+      version,
+      { actor: c.get('actor'), allowScripts: c.get('site').allowScripts },
+      Date.now(),
+    )
     return c.redirect(`/admin/versions?done=rolled-back&v=${version}`, 303)
   })

@@ -8,7 +8,9 @@ import type { AppEnv } from '../env'
 export const benchRoutes = new Hono<AppEnv>()
   .post('/noop', (c) => c.json({ ok: true }))
   .post('/read', async (c) => {
-    const row = await c.env.DB.prepare('SELECT visitor_id, visits FROM visitors WHERE site_id = ?1 AND visitor_id = ?2')
+    const row = await c.env.DB.prepare(
+      'SELECT visitor_id, visits FROM visitors WHERE site_id = ?1 AND visitor_id = ?2',
+    )
       .bind('site_demo', 'bench-visitor')
       .first()
     return c.json({ row })

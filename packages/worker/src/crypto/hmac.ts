@@ -3,7 +3,13 @@ const keys = new Map<string, Promise<CryptoKey>>()
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret)
   if (!key) {
-    key = crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
+    key = crypto.subtle.importKey(
+      'raw',
+      new TextEncoder().encode(secret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    )
     keys.set(secret, key)
   }
   return key
@@ -15,7 +21,9 @@ function hmacKey(secret: string): Promise<CryptoKey> {
  * @example await hmac(site.codeSecret, 'offer:hero:V1St') // 32 bytes
  */
 export async function hmac(secret: string, message: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), new TextEncoder().encode(message)))
+  return new Uint8Array(
+    await crypto.subtle.sign('HMAC', await hmacKey(secret), new TextEncoder().encode(message)),
+  )
 }
 
 /**

@@ -21,9 +21,22 @@ export async function buildDecisions(
   return Promise.all(
     choices.map(async (choice) => {
       const { rule, variant } = choice
-      if (variant === 'control') return { ...choice, decision: { ruleId: rule.id, variant, content: null, offer: null } }
-      const offer = rule.offer && !choice.isOfferWithheld ? await servedOffer(rule.offer, codeSecret, rule.id, codeHolder, firstExposedAt[rule.id] ?? now) : null
-      return { ...choice, decision: { ruleId: rule.id, variant, content: rule.content ?? null, offer } }
+      if (variant === 'control')
+        return { ...choice, decision: { ruleId: rule.id, variant, content: null, offer: null } }
+      const offer =
+        rule.offer && !choice.isOfferWithheld
+          ? await servedOffer(
+              rule.offer,
+              codeSecret,
+              rule.id,
+              codeHolder,
+              firstExposedAt[rule.id] ?? now,
+            )
+          : null
+      return {
+        ...choice,
+        decision: { ruleId: rule.id, variant, content: rule.content ?? null, offer },
+      }
     }),
   )
 }

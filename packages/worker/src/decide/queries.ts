@@ -21,9 +21,15 @@ function exposureTimesSql(siteId: string, person: string): string {
  * expiry runs from first sight. Decide asks for it inside its one query when the site's rules have
  * such codes, and here only in the rare case it could not know in advance (right after a publish).
  */
-export async function loadExposureTimes(db: D1Database, siteId: string, visitorId: string): Promise<Record<string, number>> {
+export async function loadExposureTimes(
+  db: D1Database,
+  siteId: string,
+  visitorId: string,
+): Promise<Record<string, number>> {
   const row = await db
-    .prepare(`SELECT ${exposureTimesSql('?1', '(SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)')} AS times`)
+    .prepare(
+      `SELECT ${exposureTimesSql('?1', '(SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)')} AS times`,
+    )
     .bind(siteId, visitorId)
     .first<{ times: string | null }>()
   return JSON.parse(row?.times ?? '{}') as Record<string, number>
@@ -56,7 +62,11 @@ export async function loadDecideContext(
   const row = await db
     .prepare(decideContextSql(options))
     .bind(publicKey, visitorId, visitId, options.now, utcDay(options.now))
-    .first<SiteRow & VisitorStateRow & QuotaRow & { rules_version: number | null; first_exposed_at: string | null }>()
+    .first<
+      SiteRow &
+        VisitorStateRow &
+        QuotaRow & { rules_version: number | null; first_exposed_at: string | null }
+    >()
   if (!row) return null
   return {
     site: toSite(row),

@@ -28,7 +28,8 @@ import { chooseForSlots } from './select'
 const sitesWithUniqueCodes = new Map<string, boolean>()
 
 function rememberUniqueCodes(publicKey: string, hasUniqueCodes: boolean): void {
-  if (sitesWithUniqueCodes.size >= 10_000 && !sitesWithUniqueCodes.has(publicKey)) sitesWithUniqueCodes.clear()
+  if (sitesWithUniqueCodes.size >= 10_000 && !sitesWithUniqueCodes.has(publicKey))
+    sitesWithUniqueCodes.clear()
   sitesWithUniqueCodes.set(publicKey, hasUniqueCodes)
 }
 
@@ -47,7 +48,13 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
 
   // Exposure times only matter for unique offer codes; skip them for sites known to have none.
   const withExposureTimes = sitesWithUniqueCodes.get(request.site) ?? true
-  const context = await loadDecideContext(c.env.DB, request.site, request.visitorId, request.visitId, { withExposureTimes, now })
+  const context = await loadDecideContext(
+    c.env.DB,
+    request.site,
+    request.visitorId,
+    request.visitId,
+    { withExposureTimes, now },
+  )
   if (!context) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
   const { site } = context
   assertOriginAllowed(c, site)
@@ -60,39 +67,63 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   if (request.preview) {
     const verified = await verifyPreviewToken(site.codeSecret, site.id, request.preview, now)
     if ('error' in verified) {
-      throw new ApiError('invalid_preview', `This preview link is ${verified.error === 'expired' ? 'expired' : 'not valid'}; ask for a new one.`)
+      throw new ApiError(
+        'invalid_preview',
+        `This preview link is ${verified.error === 'expired' ? 'expired' : 'not valid'}; ask for a new one.`,
+      )
     }
-    profile = previewProfile({ ...verified.claims, visitorId: request.visitorId }, site.lapseDays, now)
+    profile = previewProfile(
+      { ...verified.claims, visitorId: request.visitorId },
+      site.lapseDays,
+      now,
+    )
     verifiedProfile = profile
     isPreview = true
   }
 
   const ruleset = await loadRuleset(c.env, site.id, context.rulesVersion, site)
   rememberUniqueCodes(request.site, ruleset.hasUniqueCodes)
-  const choices = chooseForSlots(ruleset, request.slots, profile, request.context, now, verifiedProfile)
-  const needsTimes = !withExposureTimes && choices.some(({ rule, variant, isOfferWithheld }) => variant === 'treatment' && !isOfferWithheld && rule.offer?.uniqueCodes)
-  const firstExposedAt = needsTimes ? await loadExposureTimes(c.env.DB, site.id, request.visitorId) : context.firstExposedAt
+  const choices = chooseForSlots(
+    ruleset,
+    request.slots,
+    profile,
+    request.context,
+    now,
+    verifiedProfile,
+  )
+  const needsTimes =
+    !withExposureTimes &&
+    choices.some(
+      ({ rule, variant, isOfferWithheld }) =>
+        variant === 'treatment' && !isOfferWithheld && rule.offer?.uniqueCodes,
+    )
+  const firstExposedAt = needsTimes
+    ? await loadExposureTimes(c.env.DB, site.id, request.visitorId)
+    : context.firstExposedAt
   const codeHolder = uniqueCodeHolder(request.visitorId, context.state.personId)
   const built = await buildDecisions(choices, site.codeSecret, codeHolder, firstExposedAt, now)
 
-  const decisions: Record<string, Decision | null> = Object.fromEntries(request.slots.map((slot) => [slot, null]))
+  const decisions: Record<string, Decision | null> = Object.fromEntries(
+    request.slots.map((slot) => [slot, null]),
+  )
   for (const { slot, decision } of built) decisions[slot] = decision
 
   // Previews are never counted: no exposure, so no metric and no code issued. Over the site's daily
   // write quota the page is still served, but no exposure is recorded (offer metrics miss them).
-  const exposures = isPreview || !hasQuotaRoom(context.quota, built.length)
-    ? []
-    : takeUnwritten(
-        built.map(({ rule, decision }) => ({
-          siteId: site.id,
-          ruleId: rule.id,
-          visitorId: request.visitorId,
-          visitId: request.visitId,
-          variant: decision.variant,
-          rulesetVersion: ruleset.version,
-          offerCode: decision.offer?.code?.toUpperCase() ?? null,
-        })),
-      )
+  const exposures =
+    isPreview || !hasQuotaRoom(context.quota, built.length)
+      ? []
+      : takeUnwritten(
+          built.map(({ rule, decision }) => ({
+            siteId: site.id,
+            ruleId: rule.id,
+            visitorId: request.visitorId,
+            visitId: request.visitId,
+            variant: decision.variant,
+            rulesetVersion: ruleset.version,
+            offerCode: decision.offer?.code?.toUpperCase() ?? null,
+          })),
+        )
   if (exposures.length > 0) {
     c.executionCtx.waitUntil(
       recordExposures(c.env.DB, exposures, now).catch((error: unknown) => {

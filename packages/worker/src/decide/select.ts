@@ -39,7 +39,9 @@ export function chooseForSlots(
       if (!isInSchedule(rule, now) || !matchesWhen(rule, profile, context)) continue
       const isOfferWithheld = rule.isVerifiedOnly && !matchesWhen(rule, verifiedProfile, context)
       if (isOfferWithheld && !rule.content) continue
-      const variant = isHeldOut(rule.id, profile.visitorId, rule.holdoutPercent) ? 'control' : 'treatment'
+      const variant = isHeldOut(rule.id, profile.visitorId, rule.holdoutPercent)
+        ? 'control'
+        : 'treatment'
       choices.push({ slot, rule, variant, isOfferWithheld })
       break
     }

@@ -31,7 +31,13 @@ export type RecordOptions = {
  * referrers are stored without their query strings but for utm_* parameters (`storedUrl`).
  * @example await recordEvents(env.DB, site, request, Date.now())
  */
-export async function recordEvents(db: D1Database, site: Site, request: EventsRequest, now: number, options: RecordOptions = {}): Promise<RecordResult> {
+export async function recordEvents(
+  db: D1Database,
+  site: Site,
+  request: EventsRequest,
+  now: number,
+  options: RecordOptions = {},
+): Promise<RecordResult> {
   const { visitorId, visitId } = request
   const events = request.events.map(storedEvent)
   const landing = landingPage(events)
@@ -46,7 +52,9 @@ export async function recordEvents(db: D1Database, site: Site, request: EventsRe
       .bind(site.id, visitorId, now),
     // Linked before the visit starts, so a visit that begins with a sign-in already counts the
     // customer's history from other devices.
-    ...(options.linkToPerson ? [linkVisitorStatement(db, site.id, visitorId, options.linkToPerson)] : []),
+    ...(options.linkToPerson
+      ? [linkVisitorStatement(db, site.id, visitorId, options.linkToPerson)]
+      : []),
     db
       .prepare(
         `INSERT OR IGNORE INTO visits (site_id, visitor_id, visit_id, started_at, segment, url, referrer, day)
@@ -64,15 +72,24 @@ export async function recordEvents(db: D1Database, site: Site, request: EventsRe
       statements.push(insertOrderStatement(db, site.id, visitorId, visitId, event, now, day))
     }
     eventStatementIndexes.push(statements.length)
-    statements.push(insertEventStatement(db, site.id, visitorId, visitId, event, now, options.identities))
+    statements.push(
+      insertEventStatement(db, site.id, visitorId, visitId, event, now, options.identities),
+    )
   }
 
-  if (hasPurchase) statements.push(markVisitPurchasesStatement(db, site.id, visitorId, visitId, site.trustBrowserPurchases))
-  statements.push(recomputeVisitorStatement(db, site.id, visitorId, site.currency, site.trustBrowserPurchases))
+  if (hasPurchase)
+    statements.push(
+      markVisitPurchasesStatement(db, site.id, visitorId, visitId, site.trustBrowserPurchases),
+    )
+  statements.push(
+    recomputeVisitorStatement(db, site.id, visitorId, site.currency, site.trustBrowserPurchases),
+  )
   statements.push(selectVisitorStateStatement(db, site.id, visitorId, visitId))
 
   const results = await db.batch(statements)
-  const accepted = eventStatementIndexes.filter((index) => (results[index]?.results.length ?? 0) > 0).length
+  const accepted = eventStatementIndexes.filter(
+    (index) => (results[index]?.results.length ?? 0) > 0,
+  ).length
   const stateRow = results[results.length - 1]!.results[0] as VisitorStateRow
   return { accepted, duplicates: events.length - accepted, state: toVisitorState(stateRow) }
 }
@@ -96,7 +113,18 @@ function insertOrderStatement(
        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10
        WHERE NOT EXISTS (SELECT 1 FROM events WHERE site_id = ?1 AND event_id = ?3)`,
     )
-    .bind(siteId, event.orderId, event.id, visitorId, visitId, toMicros(event.revenue), event.currency, now, day, toMicros(event.discount ?? 0))
+    .bind(
+      siteId,
+      event.orderId,
+      event.id,
+      visitorId,
+      visitId,
+      toMicros(event.revenue),
+      event.currency,
+      now,
+      day,
+      toMicros(event.discount ?? 0),
+    )
 }
 
 /**
@@ -115,7 +143,10 @@ function insertEventStatement(
   const { id, type, ...rest } = event
   // An identify stores its customer key and whether it was signed: never the raw id (it may be an
   // email address), nor the signature.
-  const data = event.type === 'identify' ? (identities?.get(event.id) ?? { customerKey: null, verified: false }) : rest
+  const data =
+    event.type === 'identify'
+      ? (identities?.get(event.id) ?? { customerKey: null, verified: false })
+      : rest
   const orderGuard =
     event.type === 'purchase'
       ? 'WHERE EXISTS (SELECT 1 FROM orders WHERE site_id = ?1 AND order_id = ?8 AND event_id = ?2)'
@@ -126,7 +157,16 @@ function insertEventStatement(
        SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7 ${orderGuard}
        RETURNING event_id`,
     )
-    .bind(siteId, id, visitorId, visitId, type, now, JSON.stringify(data), event.type === 'purchase' ? event.orderId : null)
+    .bind(
+      siteId,
+      id,
+      visitorId,
+      visitId,
+      type,
+      now,
+      JSON.stringify(data),
+      event.type === 'purchase' ? event.orderId : null,
+    )
 }
 
 /** The visit's landing page: the `visit` event's url and referrer, else the first page view. */

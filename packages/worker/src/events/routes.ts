@@ -11,7 +11,12 @@ import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { answerBotEvents } from '../privacy/bot-answers'
 import { insertVisitorOfPersonStatement } from '../identity/queries'
 import { toProfile } from '../segments/classify'
-import { recomputeVisitorStatement, selectVisitorStateStatement, toVisitorState, type VisitorStateRow } from '../segments/queries'
+import {
+  recomputeVisitorStatement,
+  selectVisitorStateStatement,
+  toVisitorState,
+  type VisitorStateRow,
+} from '../segments/queries'
 import { assertPublicKeyField } from '../sites/public-key'
 import { recordEvents } from './queries'
 
@@ -25,7 +30,10 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   assertPublicKeyField(raw)
   const publicKey = (raw as { site: string }).site
   // Before any storage work: a refused request costs no D1 query.
-  await enforceRateLimits(c.env, browserChecks(publicKey, (raw as { visitorId?: unknown }).visitorId))
+  await enforceRateLimits(
+    c.env,
+    browserChecks(publicKey, (raw as { visitorId?: unknown }).visitorId),
+  )
   const now = Date.now()
   const found = await findSiteWithQuota(c.env.DB, publicKey, now)
   if (!found) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
@@ -39,15 +47,29 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const plan = await planIdentify(c.env.DB, site, request)
   const { accepted, duplicates, state } = await recordEvents(c.env.DB, site, request, now, plan)
   if (!plan.switchTo) {
-    return c.json({ accepted, duplicates, profile: toProfile(request.visitorId, state, now, site.lapseDays) })
+    return c.json({
+      accepted,
+      duplicates,
+      profile: toProfile(request.visitorId, state, now, site.lapseDays),
+    })
   }
 
   const { visitorId, personId } = plan.switchTo
   const [, , selected] = await c.env.DB.batch([
     insertVisitorOfPersonStatement(c.env.DB, site.id, visitorId, personId, now),
-    recomputeVisitorStatement(c.env.DB, site.id, visitorId, site.currency, site.trustBrowserPurchases),
+    recomputeVisitorStatement(
+      c.env.DB,
+      site.id,
+      visitorId,
+      site.currency,
+      site.trustBrowserPurchases,
+    ),
     selectVisitorStateStatement(c.env.DB, site.id, visitorId, request.visitId),
   ])
   const switched = toVisitorState(selected!.results[0] as VisitorStateRow)
-  return c.json({ accepted, duplicates, profile: toProfile(visitorId, switched, now, site.lapseDays) })
+  return c.json({
+    accepted,
+    duplicates,
+    profile: toProfile(visitorId, switched, now, site.lapseDays),
+  })
 })

@@ -18,7 +18,8 @@ export function storedUrl(url: string): string {
   const parsed = absolute ?? parseUrl(url, RELATIVE_BASE)
   if (!parsed) return ''
   const kept = new URLSearchParams()
-  for (const [key, value] of parsed.searchParams) if (KEPT_PARAMETER.test(key)) kept.append(key, value)
+  for (const [key, value] of parsed.searchParams)
+    if (KEPT_PARAMETER.test(key)) kept.append(key, value)
   parsed.search = kept.size > 0 ? kept.toString() : ''
   parsed.hash = ''
   parsed.username = ''

@@ -15,7 +15,11 @@ export type Exposure = {
  * `visits_exposed`, and repeating the same visit changes nothing but the last-seen time, so the
  * write is idempotent.
  */
-export async function recordExposures(db: D1Database, exposures: Exposure[], now: number): Promise<void> {
+export async function recordExposures(
+  db: D1Database,
+  exposures: Exposure[],
+  now: number,
+): Promise<void> {
   if (exposures.length === 0) return
   const statement = db.prepare(
     `INSERT INTO exposures (site_id, rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at, last_visit_id, offer_code)
@@ -27,6 +31,17 @@ export async function recordExposures(db: D1Database, exposures: Exposure[], now
        offer_code = coalesce(excluded.offer_code, offer_code)`,
   )
   await db.batch(
-    exposures.map((e) => statement.bind(e.siteId, e.ruleId, e.visitorId, e.variant, e.rulesetVersion, now, e.visitId, e.offerCode)),
+    exposures.map((e) =>
+      statement.bind(
+        e.siteId,
+        e.ruleId,
+        e.visitorId,
+        e.variant,
+        e.rulesetVersion,
+        now,
+        e.visitId,
+        e.offerCode,
+      ),
+    ),
   )
 }

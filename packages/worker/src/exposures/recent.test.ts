@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest'
 import type { Exposure } from './queries'
 import { forgetWritten, takeUnwritten } from './recent'
 
-const exposure = (visitId: string): Exposure => ({ siteId: 's', ruleId: 'r', visitorId: 'v-recent', visitId, variant: 'treatment', rulesetVersion: 1, offerCode: null })
+const exposure = (visitId: string): Exposure => ({
+  siteId: 's',
+  ruleId: 'r',
+  visitorId: 'v-recent',
+  visitId,
+  variant: 'treatment',
+  rulesetVersion: 1,
+  offerCode: null,
+})
 
 describe('takeUnwritten', () => {
   it('lets the first exposure of a visit through, once', () => {

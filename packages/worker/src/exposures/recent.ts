@@ -27,6 +27,8 @@ export function takeUnwritten(exposures: Exposure[]): Exposure[] {
 /** Lets a failed write be retried by the next request instead of being remembered as done. */
 export function forgetWritten(exposures: Exposure[]): void {
   for (const exposure of exposures) {
-    written.delete(`${exposure.siteId}|${exposure.ruleId}|${exposure.visitorId}|${exposure.visitId}|${exposure.variant}`)
+    written.delete(
+      `${exposure.siteId}|${exposure.ruleId}|${exposure.visitorId}|${exposure.visitId}|${exposure.variant}`,
+    )
   }
 }

@@ -25,13 +25,17 @@ export async function readJson(c: Context, maxBytes = MAX_BODY_BYTES): Promise<u
 export function assertJsonContentType(c: Context): void {
   const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type && !ACCEPTED_TYPES.includes(type)) {
-    throw new ApiError('unsupported_media_type', `Content-Type "${type}" is not accepted; send application/json or text/plain.`)
+    throw new ApiError(
+      'unsupported_media_type',
+      `Content-Type "${type}" is not accepted; send application/json or text/plain.`,
+    )
   }
 }
 
 /** JSON text to a value, or `invalid_json`. @example parseJsonText('{"a":1}') // { a: 1 } */
 export function parseJsonText(text: string): unknown {
-  if (text.trim() === '') throw new ApiError('invalid_json', 'The body is empty; send a JSON object.')
+  if (text.trim() === '')
+    throw new ApiError('invalid_json', 'The body is empty; send a JSON object.')
   try {
     return JSON.parse(text)
   } catch {
@@ -83,7 +87,11 @@ export async function readBytes(request: Request, maxBytes: number): Promise<Uin
  * Reads and validates a JSON body against a schema.
  * @example const body = await readBody(c, EventsRequestSchema)
  */
-export async function readBody<S extends z.ZodType>(c: Context, schema: S, maxBytes = MAX_BODY_BYTES): Promise<z.infer<S>> {
+export async function readBody<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  maxBytes = MAX_BODY_BYTES,
+): Promise<z.infer<S>> {
   return parseWith(schema, await readJson(c, maxBytes))
 }
 

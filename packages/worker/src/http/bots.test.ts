@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { isBot } from './bots'
 
-const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
+const CHROME =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36'
 
 /** A request as workerd builds it, with `cf` set the way Cloudflare's edge would. */
 function request(userAgent: string | null, cf?: Record<string, unknown>): Request {

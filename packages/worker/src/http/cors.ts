@@ -39,7 +39,10 @@ export function assertOriginAllowed(c: Context, site: Site): void {
   const origin = c.req.header('origin')
   if (!origin) return
   if (!isOriginAllowed(site.allowedOrigins, origin.toLowerCase())) {
-    throw new ApiError('origin_not_allowed', `Origin ${origin} is not allowed for this site; add it to the site's allowed origins.`)
+    throw new ApiError(
+      'origin_not_allowed',
+      `Origin ${origin} is not allowed for this site; add it to the site's allowed origins.`,
+    )
   }
   c.header('Access-Control-Allow-Origin', origin)
 }

@@ -1,25 +1,51 @@
 import { env } from 'cloudflare:test'
 import type { Profile } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
-import { createTestSite, eventId, identitySigner, postJson, type TestSite } from '../../test/helpers'
+import {
+  createTestSite,
+  eventId,
+  identitySigner,
+  postJson,
+  type TestSite,
+} from '../../test/helpers'
 
 type Answer = { accepted: number; duplicates: number; profile: Profile }
 
-async function send(site: TestSite, visitorId: string, visitId: string, events: object[]): Promise<Answer> {
-  const response = await postJson('/v1/events', { site: site.publicKey, visitorId, visitId, events: events.map((e) => ({ id: eventId(), ...e })) })
+async function send(
+  site: TestSite,
+  visitorId: string,
+  visitId: string,
+  events: object[],
+): Promise<Answer> {
+  const response = await postJson('/v1/events', {
+    site: site.publicKey,
+    visitorId,
+    visitId,
+    events: events.map((e) => ({ id: eventId(), ...e })),
+  })
   expect(response.status).toBe(200)
   return (await response.json()) as Answer
 }
 const visit = { type: 'visit' }
-const purchase = (orderId: string, revenue = 30) => ({ type: 'purchase', orderId, revenue, currency: 'USD' })
+const purchase = (orderId: string, revenue = 30) => ({
+  type: 'purchase',
+  orderId,
+  revenue,
+  currency: 'USD',
+})
 
 async function decide(site: TestSite, visitorId: string, visitId: string): Promise<Profile> {
-  const response = await postJson('/v1/decide', { site: site.publicKey, visitorId, visitId, slots: ['hero'] })
+  const response = await postJson('/v1/decide', {
+    site: site.publicKey,
+    visitorId,
+    visitId,
+    slots: ['hero'],
+  })
   return ((await response.json()) as { profile: Profile }).profile
 }
 
 describe('identity merge', () => {
-  it('counts the phone\'s purchases on the laptop once both sign in', async () => {
+  it("counts the phone's purchases on the laptop once both sign in", async () => {
     const site = await createTestSite()
     const identify = identitySigner(site)
     // Phone: signs in and buys in two visits.
@@ -28,7 +54,14 @@ describe('identity merge', () => {
     // Laptop: a stranger until it signs in; then a repeat customer.
     expect((await send(site, 'laptop', 'l1', [visit])).profile.segment).toBe('shopper')
     const merged = await send(site, 'laptop', 'l1', [await identify('cust-1')])
-    expect(merged.profile).toMatchObject({ visitorId: 'laptop', segment: 'repeat', orders: 2, purchaseVisits: 2, revenue: 60, visits: 3 })
+    expect(merged.profile).toMatchObject({
+      visitorId: 'laptop',
+      segment: 'repeat',
+      orders: 2,
+      purchaseVisits: 2,
+      revenue: 60,
+      visits: 3,
+    })
     expect(await decide(site, 'laptop', 'l2')).toMatchObject({ segment: 'repeat', orders: 2 })
     // And the phone sees the laptop's history too.
     await send(site, 'laptop', 'l3', [visit, purchase('o3')])
@@ -59,7 +92,13 @@ describe('identity merge', () => {
     const ab = await histories(['a', 'b'])
     const ba = await histories(['b', 'a'])
     expect(ab).toEqual({ ...ba, lastPurchaseAt: ab.lastPurchaseAt })
-    expect(ab).toMatchObject({ segment: 'repeat', orders: 3, purchaseVisits: 3, revenue: 35, visits: 6 })
+    expect(ab).toMatchObject({
+      segment: 'repeat',
+      orders: 3,
+      purchaseVisits: 3,
+      revenue: 35,
+      visits: 6,
+    })
   })
 
   it('is idempotent: identifying again changes nothing', async () => {
@@ -85,7 +124,10 @@ describe('identity merge', () => {
     // Alice's history stays hers, on the shared computer's old id.
     expect(await decide(site, 'shared', 's3')).toMatchObject({ orders: 1, revenue: 50 })
     // The fresh id is Bob's from now on.
-    expect(await decide(site, switched.profile.visitorId, 's3')).toMatchObject({ orders: 2, revenue: 15 })
+    expect(await decide(site, switched.profile.visitorId, 's3')).toMatchObject({
+      orders: 2,
+      revenue: 15,
+    })
   })
 
   it('never stores an email address used as customer id', async () => {
@@ -95,11 +137,17 @@ describe('identity merge', () => {
     const profile = await decide(site, 'v2', 's1')
     expect(profile.orders).toBe(0)
     // The same address in another case, on another device, is the same customer.
-    expect((await send(site, 'v2', 's1', [await identify(' ana.lopez@example.com ')])).profile.orders).toBe(1)
-    const tables = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'").all<{ name: string }>()
+    expect(
+      (await send(site, 'v2', 's1', [await identify(' ana.lopez@example.com ')])).profile.orders,
+    ).toBe(1)
+    const tables = await env.DB.prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations'",
+    ).all<{ name: string }>()
     for (const { name } of tables.results) {
       const rows = await env.DB.prepare(`SELECT * FROM ${name}`).all()
-      expect(JSON.stringify(rows.results).toLowerCase(), name).not.toContain('ana.lopez@example.com')
+      expect(JSON.stringify(rows.results).toLowerCase(), name).not.toContain(
+        'ana.lopez@example.com',
+      )
     }
   })
 })

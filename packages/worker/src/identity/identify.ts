@@ -34,14 +34,22 @@ export type IdentifyPlan = {
  * one customer): the new customer gets a fresh visitor id instead, so two histories never mix.
  * @example const plan = await planIdentify(env.DB, site, request)
  */
-export async function planIdentify(db: D1Database, site: { id: string; codeSecret: string }, request: EventsRequest): Promise<IdentifyPlan> {
-  const identifies = request.events.filter((event): event is IdentifyEvent => event.type === 'identify')
+export async function planIdentify(
+  db: D1Database,
+  site: { id: string; codeSecret: string },
+  request: EventsRequest,
+): Promise<IdentifyPlan> {
+  const identifies = request.events.filter(
+    (event): event is IdentifyEvent => event.type === 'identify',
+  )
   const identities = new Map<string, IdentifyRecord>()
   const none = { identities, linkToPerson: undefined, switchTo: undefined }
   if (identifies.length === 0) return none
 
   // The secret is read only for batches that claim a signature.
-  const secret = identifies.some((event) => event.signature) ? await findIdentitySecret(db, site.id) : null
+  const secret = identifies.some((event) => event.signature)
+    ? await findIdentitySecret(db, site.id)
+    : null
   let lastSigned: IdentifyRecord | undefined
   for (const event of identifies) {
     const record = {
@@ -58,5 +66,9 @@ export async function planIdentify(db: D1Database, site: { id: string; codeSecre
   if (current === null || current === request.visitorId || current === target) {
     return { identities, linkToPerson: target, switchTo: undefined }
   }
-  return { identities, linkToPerson: undefined, switchTo: { visitorId: nanoid(), personId: target } }
+  return {
+    identities,
+    linkToPerson: undefined,
+    switchTo: { visitorId: nanoid(), personId: target },
+  }
 }

@@ -14,7 +14,11 @@ const HAS_ROOM = `(SELECT count(*) FROM visitors WHERE site_id = ?1 AND person_i
  * The person a visitor belongs to (its own id until linked), or null for a visitor never seen.
  * @example await findPersonOf(env.DB, site.id, 'V1St') // 'V1St' or 'c:id:cust-42'
  */
-export async function findPersonOf(db: D1Database, siteId: string, visitorId: string): Promise<string | null> {
+export async function findPersonOf(
+  db: D1Database,
+  siteId: string,
+  visitorId: string,
+): Promise<string | null> {
   const row = await db
     .prepare('SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2')
     .bind(siteId, visitorId)
@@ -28,7 +32,10 @@ export async function findPersonOf(db: D1Database, siteId: string, visitorId: st
  * @example await findIdentitySecret(env.DB, site.id) // 'idsec_…' or null
  */
 export async function findIdentitySecret(db: D1Database, siteId: string): Promise<string | null> {
-  const row = await db.prepare('SELECT identity_secret FROM sites WHERE id = ?1').bind(siteId).first<{ identity_secret: string | null }>()
+  const row = await db
+    .prepare('SELECT identity_secret FROM sites WHERE id = ?1')
+    .bind(siteId)
+    .first<{ identity_secret: string | null }>()
   return row?.identity_secret ?? null
 }
 
@@ -39,9 +46,16 @@ export async function findIdentitySecret(db: D1Database, siteId: string): Promis
  * order its server reported with both ids.
  * @example statements.push(linkVisitorStatement(env.DB, site.id, 'V1St', 'c:id:cust-42'))
  */
-export function linkVisitorStatement(db: D1Database, siteId: string, visitorId: string, personId: string): D1PreparedStatement {
+export function linkVisitorStatement(
+  db: D1Database,
+  siteId: string,
+  visitorId: string,
+  personId: string,
+): D1PreparedStatement {
   return db
-    .prepare(`UPDATE visitors SET person_id = ?3 WHERE site_id = ?1 AND visitor_id = ?2 AND person_id = visitor_id AND ${HAS_ROOM}`)
+    .prepare(
+      `UPDATE visitors SET person_id = ?3 WHERE site_id = ?1 AND visitor_id = ?2 AND person_id = visitor_id AND ${HAS_ROOM}`,
+    )
     .bind(siteId, visitorId, personId)
 }
 
@@ -51,7 +65,13 @@ export function linkVisitorStatement(db: D1Database, siteId: string, visitorId: 
  * never the first customer's).
  * @example insertVisitorOfPersonStatement(env.DB, site.id, nanoid(), 'c:id:cust-42', Date.now())
  */
-export function insertVisitorOfPersonStatement(db: D1Database, siteId: string, visitorId: string, personId: string, now: number): D1PreparedStatement {
+export function insertVisitorOfPersonStatement(
+  db: D1Database,
+  siteId: string,
+  visitorId: string,
+  personId: string,
+  now: number,
+): D1PreparedStatement {
   return db
     .prepare(
       `INSERT OR IGNORE INTO visitors (site_id, visitor_id, first_seen_at, last_seen_at, person_id)

@@ -2,13 +2,17 @@ import { describe, expect, it } from 'vitest'
 import { identitySignature, isSignedIdentity } from './signature'
 
 describe('identitySignature', () => {
-  it('matches what Shopify Liquid\'s hmac_sha256 filter prints', async () => {
+  it("matches what Shopify Liquid's hmac_sha256 filter prints", async () => {
     // shopify.dev/docs/api/liquid/filters/hmac_sha256: {{ 'Polyjuice' | hmac_sha256: 'Polina' }}
-    expect(await identitySignature('Polina', 'Polyjuice')).toBe('8e0d5d65cff1242a4af66c8f4a32854fd5fb80edcc8aabe9b302b29c7c71dc20')
+    expect(await identitySignature('Polina', 'Polyjuice')).toBe(
+      '8e0d5d65cff1242a4af66c8f4a32854fd5fb80edcc8aabe9b302b29c7c71dc20',
+    )
   })
 
   it('signs the id exactly as given', async () => {
-    expect(await identitySignature('idsec_x', 'cust-42')).not.toBe(await identitySignature('idsec_x', ' cust-42'))
+    expect(await identitySignature('idsec_x', 'cust-42')).not.toBe(
+      await identitySignature('idsec_x', ' cust-42'),
+    )
   })
 })
 

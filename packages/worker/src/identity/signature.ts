@@ -8,7 +8,10 @@ import { digestsEqual } from '../sites/keys'
  * `hash_hmac('sha256', $id, $secret)` and Shopify Liquid's `hmac_sha256` filter produce).
  * @example await identitySignature('idsec_...', 'cust-42') // '3f2a…' (64 hex characters)
  */
-export async function identitySignature(identitySecret: string, customerId: string): Promise<string> {
+export async function identitySignature(
+  identitySecret: string,
+  customerId: string,
+): Promise<string> {
   return toHex(await hmac(identitySecret, customerId))
 }
 
@@ -17,7 +20,11 @@ export async function identitySignature(identitySecret: string, customerId: stri
  * yet) or a signature, nothing is; the comparison takes the same time however much matched.
  * @example await isSignedIdentity(secret, 'cust-42', event.signature)
  */
-export async function isSignedIdentity(identitySecret: string | null, customerId: string, signature: string | undefined): Promise<boolean> {
+export async function isSignedIdentity(
+  identitySecret: string | null,
+  customerId: string,
+  signature: string | undefined,
+): Promise<boolean> {
   if (!identitySecret || !signature) return false
   return digestsEqual(await identitySignature(identitySecret, customerId), signature)
 }

@@ -17,14 +17,29 @@ import { MAX_VISITORS_PER_CUSTOMER } from './queries'
 
 type Answer = { accepted: number; duplicates: number; profile: Profile }
 
-async function send(site: TestSite, visitorId: string, visitId: string, events: object[]): Promise<Answer> {
-  const response = await postJson('/v1/events', { site: site.publicKey, visitorId, visitId, events: events.map((e) => ({ id: eventId(), ...e })) })
+async function send(
+  site: TestSite,
+  visitorId: string,
+  visitId: string,
+  events: object[],
+): Promise<Answer> {
+  const response = await postJson('/v1/events', {
+    site: site.publicKey,
+    visitorId,
+    visitId,
+    events: events.map((e) => ({ id: eventId(), ...e })),
+  })
   expect(response.status).toBe(200)
   return (await response.json()) as Answer
 }
 
 async function profileOf(site: TestSite, visitorId: string, visitId = 'later'): Promise<Profile> {
-  const response = await postJson('/v1/decide', { site: site.publicKey, visitorId, visitId, slots: ['hero'] })
+  const response = await postJson('/v1/decide', {
+    site: site.publicKey,
+    visitorId,
+    visitId,
+    slots: ['hero'],
+  })
   return ((await response.json()) as { profile: Profile }).profile
 }
 
@@ -33,8 +48,20 @@ async function importHistory(site: TestSite, customerId: string): Promise<void> 
     method: 'POST',
     body: JSON.stringify({
       orders: [
-        { orderId: `${customerId}-1`, customerId, revenue: 40, currency: 'USD', placedAt: '2026-01-05T10:00:00Z' },
-        { orderId: `${customerId}-2`, customerId, revenue: 60, currency: 'USD', placedAt: '2026-02-05T10:00:00Z' },
+        {
+          orderId: `${customerId}-1`,
+          customerId,
+          revenue: 40,
+          currency: 'USD',
+          placedAt: '2026-01-05T10:00:00Z',
+        },
+        {
+          orderId: `${customerId}-2`,
+          customerId,
+          revenue: 60,
+          currency: 'USD',
+          placedAt: '2026-02-05T10:00:00Z',
+        },
       ],
     }),
   })
@@ -42,7 +69,9 @@ async function importHistory(site: TestSite, customerId: string): Promise<void> 
 }
 
 async function identifyData(site: TestSite, visitorId: string): Promise<unknown[]> {
-  const rows = await env.DB.prepare("SELECT data FROM events WHERE site_id = ?1 AND visitor_id = ?2 AND type = 'identify' ORDER BY received_at")
+  const rows = await env.DB.prepare(
+    "SELECT data FROM events WHERE site_id = ?1 AND visitor_id = ?2 AND type = 'identify' ORDER BY received_at",
+  )
     .bind(site.siteId, visitorId)
     .all<{ data: string }>()
   return rows.results.map((row) => JSON.parse(row.data))
@@ -51,13 +80,17 @@ async function identifyData(site: TestSite, visitorId: string): Promise<unknown[
 const nothing = { segment: 'shopper', orders: 0, revenue: 0, lastPurchaseAt: null }
 
 describe('signed identify', () => {
-  it('merges a browser into the customer\'s history only when the shop\'s server signed the id', async () => {
+  it("merges a browser into the customer's history only when the shop's server signed the id", async () => {
     const site = await createTestSite()
     const secret = await createIdentitySecret(site)
     await importHistory(site, 'cust-7')
 
-    expect((await send(site, 'unsigned', 's1', [{ type: 'identify', customerId: 'cust-7' }])).profile).toMatchObject(nothing)
-    const signed = await send(site, 'signed', 's1', [{ type: 'identify', customerId: 'cust-7', signature: await signCustomerId(secret, 'cust-7') }])
+    expect(
+      (await send(site, 'unsigned', 's1', [{ type: 'identify', customerId: 'cust-7' }])).profile,
+    ).toMatchObject(nothing)
+    const signed = await send(site, 'signed', 's1', [
+      { type: 'identify', customerId: 'cust-7', signature: await signCustomerId(secret, 'cust-7') },
+    ])
     expect(signed.profile).toMatchObject({ segment: 'repeat', orders: 2, revenue: 100 })
     expect(await profileOf(site, 'unsigned')).toMatchObject(nothing)
   })
@@ -71,17 +104,42 @@ describe('signed identify', () => {
       await signCustomerId('idsec_not-the-secret', 'cust-8'), // another secret
       'f'.repeat(64), // well formed, made up
     ]
-    const answer = await send(site, 'guess', 's1', [{ type: 'visit' }, { type: 'identify', customerId: 'cust-8' }, ...wrong.map((signature) => ({ type: 'identify', customerId: 'cust-8', signature }))])
-    expect(answer).toMatchObject({ accepted: 5, duplicates: 0, profile: { visitorId: 'guess', ...nothing } })
-    const key = await customerKey((await env.DB.prepare('SELECT code_secret FROM sites WHERE id = ?1').bind(site.siteId).first<{ code_secret: string }>())!.code_secret, 'cust-8')
-    expect(await identifyData(site, 'guess')).toEqual(Array.from({ length: 4 }, () => ({ customerKey: key, verified: false })))
-    expect(await env.DB.prepare('SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2').bind(site.siteId, 'guess').first()).toEqual({ person_id: 'guess' })
+    const answer = await send(site, 'guess', 's1', [
+      { type: 'visit' },
+      { type: 'identify', customerId: 'cust-8' },
+      ...wrong.map((signature) => ({ type: 'identify', customerId: 'cust-8', signature })),
+    ])
+    expect(answer).toMatchObject({
+      accepted: 5,
+      duplicates: 0,
+      profile: { visitorId: 'guess', ...nothing },
+    })
+    const key = await customerKey(
+      (await env.DB.prepare('SELECT code_secret FROM sites WHERE id = ?1')
+        .bind(site.siteId)
+        .first<{ code_secret: string }>())!.code_secret,
+      'cust-8',
+    )
+    expect(await identifyData(site, 'guess')).toEqual(
+      Array.from({ length: 4 }, () => ({ customerKey: key, verified: false })),
+    )
+    expect(
+      await env.DB.prepare('SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2')
+        .bind(site.siteId, 'guess')
+        .first(),
+    ).toEqual({ person_id: 'guess' })
   })
 
   it('treats every identify as unsigned until the site has an identity secret', async () => {
     const site = await createTestSite()
     await importHistory(site, 'cust-9')
-    const answer = await send(site, 'early', 's1', [{ type: 'identify', customerId: 'cust-9', signature: await signCustomerId('idsec_guessed', 'cust-9') }])
+    const answer = await send(site, 'early', 's1', [
+      {
+        type: 'identify',
+        customerId: 'cust-9',
+        signature: await signCustomerId('idsec_guessed', 'cust-9'),
+      },
+    ])
     expect(answer.profile).toMatchObject(nothing)
   })
 
@@ -90,7 +148,17 @@ describe('signed identify', () => {
     const old = await createIdentitySecret(site)
     await createIdentitySecret(site)
     await importHistory(site, 'cust-10')
-    expect((await send(site, 'v', 's1', [{ type: 'identify', customerId: 'cust-10', signature: await signCustomerId(old, 'cust-10') }])).profile).toMatchObject(nothing)
+    expect(
+      (
+        await send(site, 'v', 's1', [
+          {
+            type: 'identify',
+            customerId: 'cust-10',
+            signature: await signCustomerId(old, 'cust-10'),
+          },
+        ])
+      ).profile,
+    ).toMatchObject(nothing)
   })
 
   it('400 for a malformed signature, storing nothing', async () => {
@@ -102,7 +170,10 @@ describe('signed identify', () => {
         site: site.publicKey,
         visitorId: 'v',
         visitId: 's',
-        events: [{ id: eventId(), type: 'visit' }, { id: eventId(), type: 'identify', customerId: 'cust-11', signature }],
+        events: [
+          { id: eventId(), type: 'visit' },
+          { id: eventId(), type: 'identify', customerId: 'cust-11', signature },
+        ],
       })
       expect(response.status).toBe(400)
       const body = (await response.json()) as ErrorJson & { error: { issues: { path: string }[] } }
@@ -116,28 +187,49 @@ describe('signed identify', () => {
   it('never switches a shared computer on an unsigned identify', async () => {
     const site = await createTestSite()
     const secret = await createIdentitySecret(site)
-    const alice = { type: 'identify', customerId: 'alice', signature: await signCustomerId(secret, 'alice') }
-    await send(site, 'shared', 's1', [{ type: 'visit' }, alice, { type: 'purchase', orderId: 'a-1', revenue: 50, currency: 'USD' }])
+    const alice = {
+      type: 'identify',
+      customerId: 'alice',
+      signature: await signCustomerId(secret, 'alice'),
+    }
+    await send(site, 'shared', 's1', [
+      { type: 'visit' },
+      alice,
+      { type: 'purchase', orderId: 'a-1', revenue: 50, currency: 'USD' },
+    ])
     await importHistory(site, 'bob')
-    const unsigned = await send(site, 'shared', 's2', [{ type: 'visit' }, { type: 'identify', customerId: 'bob' }])
+    const unsigned = await send(site, 'shared', 's2', [
+      { type: 'visit' },
+      { type: 'identify', customerId: 'bob' },
+    ])
     expect(unsigned.profile).toMatchObject({ visitorId: 'shared', orders: 1, revenue: 50 })
     expect(await countRows('visitors', site.siteId)).toBe(2) // "shared" and Bob's history row: no fresh id
   })
 })
 
 describe('customer keys', () => {
-  it('keeps a raw customer id shaped like an email hash apart from that email\'s customer', async () => {
+  it("keeps a raw customer id shaped like an email hash apart from that email's customer", async () => {
     const site = await createTestSite()
     const secret = await createIdentitySecret(site)
     await importHistory(site, 'ana@example.com')
-    const codeSecret = (await env.DB.prepare('SELECT code_secret FROM sites WHERE id = ?1').bind(site.siteId).first<{ code_secret: string }>())!.code_secret
+    const codeSecret = (await env.DB.prepare('SELECT code_secret FROM sites WHERE id = ?1')
+      .bind(site.siteId)
+      .first<{ code_secret: string }>())!.code_secret
     const hashKey = await customerKey(codeSecret, 'ana@example.com')
     expect(hashKey).toMatch(/^h_[0-9a-f]{32}$/)
     expect(await customerKey(codeSecret, hashKey)).toBe(`id:${hashKey}`)
 
-    const lookalike = await send(site, 'v', 's1', [{ type: 'identify', customerId: hashKey, signature: await signCustomerId(secret, hashKey) }])
+    const lookalike = await send(site, 'v', 's1', [
+      { type: 'identify', customerId: hashKey, signature: await signCustomerId(secret, hashKey) },
+    ])
     expect(lookalike.profile).toMatchObject(nothing)
-    const ana = await send(site, 'w', 's1', [{ type: 'identify', customerId: 'ana@example.com', signature: await signCustomerId(secret, 'ana@example.com') }])
+    const ana = await send(site, 'w', 's1', [
+      {
+        type: 'identify',
+        customerId: 'ana@example.com',
+        signature: await signCustomerId(secret, 'ana@example.com'),
+      },
+    ])
     expect(ana.profile).toMatchObject({ orders: 2 })
   })
 })
@@ -147,15 +239,31 @@ describe('visitors per customer', () => {
     const site = await createTestSite()
     const secret = await createIdentitySecret(site)
     await importHistory(site, 'cust-12')
-    const identify = { type: 'identify', customerId: 'cust-12', signature: await signCustomerId(secret, 'cust-12') }
+    const identify = {
+      type: 'identify',
+      customerId: 'cust-12',
+      signature: await signCustomerId(secret, 'cust-12'),
+    }
     for (let i = 0; i < MAX_VISITORS_PER_CUSTOMER; i++) {
-      expect((await send(site, `device-${i}`, 's1', [identify])).profile.orders, `device-${i}`).toBe(2)
+      expect(
+        (await send(site, `device-${i}`, 's1', [identify])).profile.orders,
+        `device-${i}`,
+      ).toBe(2)
     }
     // One browser more: refused a link, still recorded.
-    const extra = await send(site, 'device-extra', 's1', [{ type: 'visit' }, identify, { type: 'purchase', orderId: 'x-1', revenue: 5, currency: 'USD' }])
-    expect(extra).toMatchObject({ accepted: 3, profile: { visitorId: 'device-extra', orders: 1, revenue: 5 } })
+    const extra = await send(site, 'device-extra', 's1', [
+      { type: 'visit' },
+      identify,
+      { type: 'purchase', orderId: 'x-1', revenue: 5, currency: 'USD' },
+    ])
+    expect(extra).toMatchObject({
+      accepted: 3,
+      profile: { visitorId: 'device-extra', orders: 1, revenue: 5 },
+    })
     expect(await countRows('events', site.siteId)).toBe(MAX_VISITORS_PER_CUSTOMER + 3)
-    const people = await env.DB.prepare("SELECT person_id, count(*) AS n FROM visitors WHERE site_id = ?1 AND visitor_id NOT LIKE 'c:%' GROUP BY person_id ORDER BY n DESC")
+    const people = await env.DB.prepare(
+      "SELECT person_id, count(*) AS n FROM visitors WHERE site_id = ?1 AND visitor_id NOT LIKE 'c:%' GROUP BY person_id ORDER BY n DESC",
+    )
       .bind(site.siteId)
       .all<{ person_id: string; n: number }>()
     expect(people.results).toEqual([
@@ -168,10 +276,18 @@ describe('visitors per customer', () => {
   it('gives a shared computer a fresh history of its own when the second customer is at the cap', async () => {
     const site = await createTestSite()
     const secret = await createIdentitySecret(site)
-    const sign = async (customerId: string) => ({ type: 'identify', customerId, signature: await signCustomerId(secret, customerId) })
+    const sign = async (customerId: string) => ({
+      type: 'identify',
+      customerId,
+      signature: await signCustomerId(secret, customerId),
+    })
     await importHistory(site, 'busy')
-    for (let i = 0; i < MAX_VISITORS_PER_CUSTOMER; i++) await send(site, `busy-${i}`, 's1', [await sign('busy')])
-    await send(site, 'shared', 's1', [await sign('alice'), { type: 'purchase', orderId: 'al-1', revenue: 9, currency: 'USD' }])
+    for (let i = 0; i < MAX_VISITORS_PER_CUSTOMER; i++)
+      await send(site, `busy-${i}`, 's1', [await sign('busy')])
+    await send(site, 'shared', 's1', [
+      await sign('alice'),
+      { type: 'purchase', orderId: 'al-1', revenue: 9, currency: 'USD' },
+    ])
 
     const switched = await send(site, 'shared', 's2', [await sign('busy')])
     expect(switched.profile.visitorId).not.toBe('shared')
@@ -183,7 +299,10 @@ describe('visitors per customer', () => {
 describe('POST /v1/admin/site/identity-secret', () => {
   it('answers a new secret once, keeps only whether one exists visible, and needs the secret key', async () => {
     const site = await createTestSite()
-    const before = (await (await adminFetch('/v1/admin/site', site.secretKey)).json()) as Record<string, unknown>
+    const before = (await (await adminFetch('/v1/admin/site', site.secretKey)).json()) as Record<
+      string,
+      unknown
+    >
     expect(before.hasIdentitySecret).toBe(false)
     const secret = await createIdentitySecret(site)
     expect(secret).toMatch(/^idsec_[0-9A-Za-z]{40}$/)
@@ -194,7 +313,9 @@ describe('POST /v1/admin/site/identity-secret', () => {
 
     const anonymous = await adminFetch('/v1/admin/site/identity-secret', null, { method: 'POST' })
     expect(anonymous.status).toBe(401)
-    const withPublicKey = await adminFetch('/v1/admin/site/identity-secret', site.publicKey, { method: 'POST' })
+    const withPublicKey = await adminFetch('/v1/admin/site/identity-secret', site.publicKey, {
+      method: 'POST',
+    })
     expect(withPublicKey.status).toBe(403)
   })
 })

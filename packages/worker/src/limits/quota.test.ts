@@ -1,21 +1,40 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { countRows, createTestSite, postJson, publishRules, type ErrorJson, type TestSite } from '../../test/helpers'
+import {
+  countRows,
+  createTestSite,
+  postJson,
+  publishRules,
+  type ErrorJson,
+  type TestSite,
+} from '../../test/helpers'
 import { ApiError } from '../errors'
 import { assertQuotaRoom, DEFAULT_DAILY_WRITE_QUOTA, quotaCommandSql, utcDay } from './quota'
 
 async function writesToday(site: TestSite): Promise<number> {
-  const row = await env.DB.prepare('SELECT writes FROM site_daily_writes WHERE site_id = ?1 AND day = ?2').bind(site.siteId, utcDay(Date.now())).first<{ writes: number }>()
+  const row = await env.DB.prepare(
+    'SELECT writes FROM site_daily_writes WHERE site_id = ?1 AND day = ?2',
+  )
+    .bind(site.siteId, utcDay(Date.now()))
+    .first<{ writes: number }>()
   return row?.writes ?? 0
 }
 
 async function setQuota(site: TestSite, quota: number | null): Promise<void> {
-  await env.DB.prepare('UPDATE sites SET daily_write_quota = ?2 WHERE id = ?1').bind(site.siteId, quota).run()
+  await env.DB.prepare('UPDATE sites SET daily_write_quota = ?2 WHERE id = ?1')
+    .bind(site.siteId, quota)
+    .run()
 }
 
 let counter = 0
-const pageviews = (count: number) => Array.from({ length: count }, () => ({ id: `q-${Date.now().toString(36)}-${++counter}`, type: 'pageview', url: 'https://shop.example/' }))
-const send = (site: TestSite, events: object[], visitorId = 'v1') => postJson('/v1/events', { site: site.publicKey, visitorId, visitId: 's1', events })
+const pageviews = (count: number) =>
+  Array.from({ length: count }, () => ({
+    id: `q-${Date.now().toString(36)}-${++counter}`,
+    type: 'pageview',
+    url: 'https://shop.example/',
+  }))
+const send = (site: TestSite, events: object[], visitorId = 'v1') =>
+  postJson('/v1/events', { site: site.publicKey, visitorId, visitId: 's1', events })
 
 describe('daily write quota: counting', () => {
   it('counts the events stored, never a duplicate or a refused batch', async () => {
@@ -35,8 +54,11 @@ describe('daily write quota: counting', () => {
 
   it('counts an exposure once per rule and visitor, not per page view', async () => {
     const site = await createTestSite()
-    await publishRules(site, [{ id: 'hero-all', slot: 'hero', status: 'live', content: { type: 'text', value: 'Hi' } }])
-    const decide = (visitId: string) => postJson('/v1/decide', { site: site.publicKey, visitorId: 'v1', visitId, slots: ['hero'] })
+    await publishRules(site, [
+      { id: 'hero-all', slot: 'hero', status: 'live', content: { type: 'text', value: 'Hi' } },
+    ])
+    const decide = (visitId: string) =>
+      postJson('/v1/decide', { site: site.publicKey, visitorId: 'v1', visitId, slots: ['hero'] })
     for (const visitId of ['s1', 's1', 's2']) expect((await decide(visitId)).status).toBe(200)
     await expect.poll(() => countRows('exposures', site.siteId)).toBe(1)
     await expect.poll(() => writesToday(site)).toBe(1)
@@ -46,7 +68,9 @@ describe('daily write quota: counting', () => {
     const site = await createTestSite()
     await setQuota(site, 2)
     const yesterday = utcDay(Date.now() - 86_400_000)
-    await env.DB.prepare('INSERT INTO site_daily_writes (site_id, day, writes) VALUES (?1, ?2, 2)').bind(site.siteId, yesterday).run()
+    await env.DB.prepare('INSERT INTO site_daily_writes (site_id, day, writes) VALUES (?1, ?2, 2)')
+      .bind(site.siteId, yesterday)
+      .run()
     expect((await send(site, pageviews(2))).status).toBe(200)
   })
 })
@@ -91,7 +115,9 @@ describe('daily write quota: POST /v1/events', () => {
 
   it(`uses ${DEFAULT_DAILY_WRITE_QUOTA.toLocaleString('en-US')} writes a day when the operator set none`, async () => {
     const site = await createTestSite()
-    await env.DB.prepare('INSERT INTO site_daily_writes (site_id, day, writes) VALUES (?1, ?2, ?3)').bind(site.siteId, utcDay(Date.now()), DEFAULT_DAILY_WRITE_QUOTA - 1).run()
+    await env.DB.prepare('INSERT INTO site_daily_writes (site_id, day, writes) VALUES (?1, ?2, ?3)')
+      .bind(site.siteId, utcDay(Date.now()), DEFAULT_DAILY_WRITE_QUOTA - 1)
+      .run()
     expect((await send(site, pageviews(1))).status).toBe(200)
     expect((await send(site, pageviews(1))).status).toBe(429)
   })
@@ -100,16 +126,32 @@ describe('daily write quota: POST /v1/events', () => {
 describe('daily write quota: POST /v1/decide', () => {
   it('over the quota still answers, but records no exposure', async () => {
     const site = await createTestSite()
-    await publishRules(site, [{ id: 'hero-all', slot: 'hero', status: 'live', content: { type: 'text', value: 'Hi' } }])
+    await publishRules(site, [
+      { id: 'hero-all', slot: 'hero', status: 'live', content: { type: 'text', value: 'Hi' } },
+    ])
     await setQuota(site, 0)
-    const response = await postJson('/v1/decide', { site: site.publicKey, visitorId: 'v1', visitId: 's1', slots: ['hero'] })
+    const response = await postJson('/v1/decide', {
+      site: site.publicKey,
+      visitorId: 'v1',
+      visitId: 's1',
+      slots: ['hero'],
+    })
     expect(response.status).toBe(200)
-    expect(await response.json()).toMatchObject({ decisions: { hero: { ruleId: 'hero-all', variant: 'treatment' } } })
+    expect(await response.json()).toMatchObject({
+      decisions: { hero: { ruleId: 'hero-all', variant: 'treatment' } },
+    })
     await setQuota(site, 1)
-    await postJson('/v1/decide', { site: site.publicKey, visitorId: 'v2', visitId: 's1', slots: ['hero'] })
+    await postJson('/v1/decide', {
+      site: site.publicKey,
+      visitorId: 'v2',
+      visitId: 's1',
+      slots: ['hero'],
+    })
     // Only the decide made within the quota recorded its exposure.
     await expect.poll(() => countRows('exposures', site.siteId)).toBe(1)
-    const rows = await env.DB.prepare('SELECT visitor_id FROM exposures WHERE site_id = ?1').bind(site.siteId).all<{ visitor_id: string }>()
+    const rows = await env.DB.prepare('SELECT visitor_id FROM exposures WHERE site_id = ?1')
+      .bind(site.siteId)
+      .all<{ visitor_id: string }>()
     expect(rows.results.map((row) => row.visitor_id)).toEqual(['v2'])
   })
 })
@@ -136,12 +178,26 @@ describe('quotaCommandSql', () => {
   it('sets, resets and reads a site’s quota by public key or id', async () => {
     const site = await createTestSite()
     const run = async (sql: string) => {
-      const results = await env.DB.batch(sql.split(';').filter((s) => s.trim()).map((s) => env.DB.prepare(s)))
+      const results = await env.DB.batch(
+        sql
+          .split(';')
+          .filter((s) => s.trim())
+          .map((s) => env.DB.prepare(s)),
+      )
       return results[results.length - 1]!.results[0] as Record<string, unknown>
     }
-    expect(await run(quotaCommandSql(site.publicKey, 250_000, Date.now()))).toMatchObject({ id: site.siteId, daily_write_quota: 250_000, writes_today: 0 })
-    expect(await run(quotaCommandSql(site.siteId, undefined, Date.now()))).toMatchObject({ public_key: site.publicKey, daily_write_quota: 250_000 })
-    expect(await run(quotaCommandSql(site.siteId, null, Date.now()))).toMatchObject({ daily_write_quota: null })
+    expect(await run(quotaCommandSql(site.publicKey, 250_000, Date.now()))).toMatchObject({
+      id: site.siteId,
+      daily_write_quota: 250_000,
+      writes_today: 0,
+    })
+    expect(await run(quotaCommandSql(site.siteId, undefined, Date.now()))).toMatchObject({
+      public_key: site.publicKey,
+      daily_write_quota: 250_000,
+    })
+    expect(await run(quotaCommandSql(site.siteId, null, Date.now()))).toMatchObject({
+      daily_write_quota: null,
+    })
     expect(quotaCommandSql("pk_x' OR 1=1 --", 1, 0)).toContain("'pk_x'' OR 1=1 --'")
   })
 })

@@ -48,9 +48,15 @@ export function utcDay(now: number): string {
  * site lookup, so checking the quota costs no extra round trip.
  * @example const found = await findSiteWithQuota(env.DB, 'pk_demo', Date.now())
  */
-export async function findSiteWithQuota(db: D1Database, publicKey: string, now: number): Promise<{ site: Site; quota: WriteQuota } | null> {
+export async function findSiteWithQuota(
+  db: D1Database,
+  publicKey: string,
+  now: number,
+): Promise<{ site: Site; quota: WriteQuota } | null> {
   const row = await db
-    .prepare(`SELECT ${SITE_COLUMNS}, ${quotaColumns('?2')} FROM sites s WHERE ${publicKeyMatches('?1', '?3')}`)
+    .prepare(
+      `SELECT ${SITE_COLUMNS}, ${quotaColumns('?2')} FROM sites s WHERE ${publicKeyMatches('?1', '?3')}`,
+    )
     .bind(publicKey, utcDay(now), now)
     .first<SiteRow & QuotaRow>()
   return row ? { site: toSite(row), quota: toWriteQuota(row) } : null
@@ -68,7 +74,10 @@ export function hasQuotaRoom(quota: WriteQuota, incoming: number): boolean {
  */
 export function assertQuotaRoom(quota: WriteQuota, incoming: number, now: number): void {
   if (hasQuotaRoom(quota, incoming)) return
-  const retryAfterSeconds = Math.max(1, Math.ceil((Date.parse(`${utcDay(now)}T00:00:00Z`) + 86_400_000 - now) / 1000))
+  const retryAfterSeconds = Math.max(
+    1,
+    Math.ceil((Date.parse(`${utcDay(now)}T00:00:00Z`) + 86_400_000 - now) / 1000),
+  )
   throw new ApiError(
     'quota_exceeded',
     `This site stored ${quota.used} of its ${quota.quota} writes for today (UTC); ${incoming} more would pass the quota. ` +
@@ -79,7 +88,13 @@ export function assertQuotaRoom(quota: WriteQuota, incoming: number, now: number
 }
 
 /** The row `pnpm stammis site quota` prints. */
-export type QuotaReportRow = { id: string; name: string; public_key: string; daily_write_quota: number | null; writes_today: number }
+export type QuotaReportRow = {
+  id: string
+  name: string
+  public_key: string
+  daily_write_quota: number | null
+  writes_today: number
+}
 
 /**
  * SQL text for `pnpm stammis site quota`, which runs it with `wrangler d1 execute` (no bound
@@ -87,9 +102,16 @@ export type QuotaReportRow = { id: string; name: string; public_key: string; dai
  * the default), then select the site's quota and today's writes. `site` is a public key or a site id.
  * @example quotaCommandSql('pk_demo', 500_000, Date.now())
  */
-export function quotaCommandSql(site: string, quota: number | null | undefined, now: number): string {
+export function quotaCommandSql(
+  site: string,
+  quota: number | null | undefined,
+  now: number,
+): string {
   const key = `'${site.replaceAll("'", "''")}'`
-  const update = quota === undefined ? '' : `UPDATE sites SET daily_write_quota = ${quota === null ? 'NULL' : Math.trunc(quota)} WHERE public_key = ${key} OR id = ${key}; `
+  const update =
+    quota === undefined
+      ? ''
+      : `UPDATE sites SET daily_write_quota = ${quota === null ? 'NULL' : Math.trunc(quota)} WHERE public_key = ${key} OR id = ${key}; `
   return (
     update +
     `SELECT s.id, s.name, s.public_key, s.daily_write_quota, coalesce(w.writes, 0) AS writes_today FROM sites s ` +

@@ -13,10 +13,18 @@ export const RATE_LIMITS = {
   /** Both routes per site (public key), whatever the visitor id: rotating ids does not escape it. */
   site: { binding: 'RATE_LIMIT_SITE', limit: 1000, periodSeconds: 10, scope: 'this site' },
   /** `POST /v1/webhooks/:publicKey/orders`, per public key (checked before the signature). */
-  webhook: { binding: 'RATE_LIMIT_WEBHOOK', limit: 120, periodSeconds: 60, scope: "this site's webhook" },
+  webhook: {
+    binding: 'RATE_LIMIT_WEBHOOK',
+    limit: 120,
+    periodSeconds: 60,
+    scope: "this site's webhook",
+  },
   /** `POST /admin/sign-in`, per client address: brute force gets 10 guesses a minute. */
   signIn: { binding: 'RATE_LIMIT_SIGN_IN', limit: 10, periodSeconds: 60, scope: 'this address' },
-} as const satisfies Record<string, { binding: keyof Env; limit: number; periodSeconds: 10 | 60; scope: string }>
+} as const satisfies Record<
+  string,
+  { binding: keyof Env; limit: number; periodSeconds: 10 | 60; scope: string }
+>
 
 export type RateLimitName = keyof typeof RATE_LIMITS
 
@@ -30,7 +38,8 @@ export type RateCheck = { limit: RateLimitName; key: string }
  */
 export function browserChecks(publicKey: string, visitorId: unknown): RateCheck[] {
   const checks: RateCheck[] = [{ limit: 'site', key: publicKey }]
-  if (typeof visitorId === 'string' && visitorId.length <= 64) checks.push({ limit: 'visitor', key: `${publicKey}:${visitorId}` })
+  if (typeof visitorId === 'string' && visitorId.length <= 64)
+    checks.push({ limit: 'visitor', key: `${publicKey}:${visitorId}` })
   return checks
 }
 
@@ -40,8 +49,13 @@ export function browserChecks(publicKey: string, visitorId: unknown): RateCheck[
  * budget, which is what makes a flood stop paying off.
  * @example const over = await overRateLimit(c.env, [{ limit: 'signIn', key: address }])
  */
-export async function overRateLimit(env: Env, checks: readonly RateCheck[]): Promise<RateLimitName | null> {
-  const outcomes = await Promise.all(checks.map((check) => env[RATE_LIMITS[check.limit].binding].limit({ key: check.key })))
+export async function overRateLimit(
+  env: Env,
+  checks: readonly RateCheck[],
+): Promise<RateLimitName | null> {
+  const outcomes = await Promise.all(
+    checks.map((check) => env[RATE_LIMITS[check.limit].binding].limit({ key: check.key })),
+  )
   const index = outcomes.findIndex((outcome) => !outcome.success)
   return index === -1 ? null : checks[index]!.limit
 }
@@ -63,7 +77,12 @@ export async function enforceRateLimits(env: Env, checks: readonly RateCheck[]):
  */
 export function rateLimited(name: RateLimitName): ApiError {
   const { limit, periodSeconds, scope } = RATE_LIMITS[name]
-  return new ApiError('rate_limited', `Too many requests for ${scope}: at most ${limit} every ${periodSeconds} seconds. Retry after ${periodSeconds} seconds.`, undefined, {
-    retryAfterSeconds: periodSeconds,
-  })
+  return new ApiError(
+    'rate_limited',
+    `Too many requests for ${scope}: at most ${limit} every ${periodSeconds} seconds. Retry after ${periodSeconds} seconds.`,
+    undefined,
+    {
+      retryAfterSeconds: periodSeconds,
+    },
+  )
 }

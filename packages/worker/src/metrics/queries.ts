@@ -7,10 +7,22 @@ const WEEK_MS = 7 * 86_400_000
 // report fail for every range that included the orders. total() is a double: it cannot overflow
 // and is exact below 2^53 micro-units (9 billion in the currency). Counts stay integer sums.
 
-export type SegmentTotalsRow = { segment: Segment; visits: number; converted_visits: number; orders: number; revenue_micros: number; visitors: number }
+export type SegmentTotalsRow = {
+  segment: Segment
+  visits: number
+  converted_visits: number
+  orders: number
+  revenue_micros: number
+  visitors: number
+}
 
 /** Per segment over local days [fromDay, toDay]: the daily rollups summed, and distinct visitors. */
-export async function segmentTotals(db: D1Database, siteId: string, fromDay: string, toDay: string): Promise<SegmentTotalsRow[]> {
+export async function segmentTotals(
+  db: D1Database,
+  siteId: string,
+  fromDay: string,
+  toDay: string,
+): Promise<SegmentTotalsRow[]> {
   const [sums, visitors] = await db.batch([
     db
       .prepare(
@@ -26,8 +38,16 @@ export async function segmentTotals(db: D1Database, siteId: string, fromDay: str
       )
       .bind(siteId, fromDay, toDay),
   ])
-  const visitorsBySegment = new Map((visitors!.results as { segment: Segment; visitors: number }[]).map((row) => [row.segment, row.visitors]))
-  return (sums!.results as Omit<SegmentTotalsRow, 'visitors'>[]).map((row) => ({ ...row, visitors: visitorsBySegment.get(row.segment) ?? 0 }))
+  const visitorsBySegment = new Map(
+    (visitors!.results as { segment: Segment; visitors: number }[]).map((row) => [
+      row.segment,
+      row.visitors,
+    ]),
+  )
+  return (sums!.results as Omit<SegmentTotalsRow, 'visitors'>[]).map((row) => ({
+    ...row,
+    visitors: visitorsBySegment.get(row.segment) ?? 0,
+  }))
 }
 
 export type CustomerSummaryRow = {
@@ -91,7 +111,11 @@ export async function customerSummary(
 }
 
 /** Customers (people) by month of first purchase, and how many of each purchased in each month. */
-export async function cohortCounts(db: D1Database, siteId: string, end: number): Promise<{ cohort: string; month: string; customers: number }[]> {
+export async function cohortCounts(
+  db: D1Database,
+  siteId: string,
+  end: number,
+): Promise<{ cohort: string; month: string; customers: number }[]> {
   const rows = await db
     .prepare(
       `WITH purchase_months AS (
@@ -108,13 +132,26 @@ export async function cohortCounts(db: D1Database, siteId: string, end: number):
   return rows.results
 }
 
-export type OfferArmRow = { rule_id: string; variant: 'treatment' | 'control'; exposed: number; converted: number; revenue_micros: number; discount_micros: number }
+export type OfferArmRow = {
+  rule_id: string
+  variant: 'treatment' | 'control'
+  exposed: number
+  converted: number
+  revenue_micros: number
+  discount_micros: number
+}
 
 /**
  * Per rule and variant: visitors first exposed in [start, end), those who ordered within 7 days
  * of that first exposure, and the revenue and discounts of those orders.
  */
-export async function offerArms(db: D1Database, siteId: string, start: number, end: number, currency: string): Promise<OfferArmRow[]> {
+export async function offerArms(
+  db: D1Database,
+  siteId: string,
+  start: number,
+  end: number,
+  currency: string,
+): Promise<OfferArmRow[]> {
   const rows = await db
     .prepare(
       `SELECT rule_id, variant, count(*) AS exposed, sum(orders > 0) AS converted,
@@ -140,9 +177,16 @@ export async function offerArms(db: D1Database, siteId: string, start: number, e
  * replaced the browser's). A partial index holds only corrected orders, so this reads no others.
  * @example await countConflicts(env.DB, site.id, start, end) // 3
  */
-export async function countConflicts(db: D1Database, siteId: string, start: number, end: number): Promise<number> {
+export async function countConflicts(
+  db: D1Database,
+  siteId: string,
+  start: number,
+  end: number,
+): Promise<number> {
   const row = await db
-    .prepare('SELECT count(*) AS n FROM orders INDEXED BY orders_corrected WHERE site_id = ?1 AND placed_at >= ?2 AND placed_at < ?3 AND corrected_at IS NOT NULL')
+    .prepare(
+      'SELECT count(*) AS n FROM orders INDEXED BY orders_corrected WHERE site_id = ?1 AND placed_at >= ?2 AND placed_at < ?3 AND corrected_at IS NOT NULL',
+    )
     .bind(siteId, start, end)
     .first<{ n: number }>()
   return row?.n ?? 0

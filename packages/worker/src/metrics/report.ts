@@ -1,11 +1,25 @@
-import { SEGMENTS, type Cohort, type CustomerMetrics, type MetricsReport, type OfferArm, type SegmentMetrics } from '@stammis/contract'
+import {
+  SEGMENTS,
+  type Cohort,
+  type CustomerMetrics,
+  type MetricsReport,
+  type OfferArm,
+  type SegmentMetrics,
+} from '@stammis/contract'
 import type { Env } from '../env'
 import { findBotDays } from '../privacy/bot-counts'
 import { findLatestRuleset } from '../rules/queries'
 import { fromMicros } from '../segments/classify'
 import type { Site } from '../sites/site'
 import { dayStart, localDay, nextDay } from '../time/zone'
-import { cohortCounts, countConflicts, customerSummary, offerArms, segmentTotals, type OfferArmRow } from './queries'
+import {
+  cohortCounts,
+  countConflicts,
+  customerSummary,
+  offerArms,
+  segmentTotals,
+  type OfferArmRow,
+} from './queries'
 import { conversionLift, ratio } from './stats'
 
 const DAY_MS = 86_400_000
@@ -15,18 +29,25 @@ const DAY_MS = 86_400_000
  * and exposures tables (never from raw events).
  * @example await buildMetrics(env, site, '2026-11-01', '2026-11-30')
  */
-export async function buildMetrics(env: Env, site: Site, from: string, to: string): Promise<MetricsReport> {
+export async function buildMetrics(
+  env: Env,
+  site: Site,
+  from: string,
+  to: string,
+): Promise<MetricsReport> {
   const start = dayStart(from, site.timeZone)
   const end = dayStart(nextDay(to), site.timeZone)
-  const [segmentRows, customers, cohortRows, armRows, live, botDays, conflicts] = await Promise.all([
-    segmentTotals(env.DB, site.id, from, to),
-    customerMetrics(env, site, from, to),
-    cohortCounts(env.DB, site.id, end),
-    offerArms(env.DB, site.id, start, end, site.currency),
-    findLatestRuleset(env.DB, site.id),
-    findBotDays(env.DB, site.id, from, to),
-    countConflicts(env.DB, site.id, start, end),
-  ])
+  const [segmentRows, customers, cohortRows, armRows, live, botDays, conflicts] = await Promise.all(
+    [
+      segmentTotals(env.DB, site.id, from, to),
+      customerMetrics(env, site, from, to),
+      cohortCounts(env.DB, site.id, end),
+      offerArms(env.DB, site.id, start, end, site.currency),
+      findLatestRuleset(env.DB, site.id),
+      findBotDays(env.DB, site.id, from, to),
+      countConflicts(env.DB, site.id, start, end),
+    ],
+  )
 
   const totalRevenueMicros = segmentRows.reduce((sum, row) => sum + row.revenue_micros, 0)
   const totals = {
@@ -71,9 +92,18 @@ export async function buildMetrics(env: Env, site: Site, from: string, to: strin
     customers,
     cohorts: toCohorts(cohortRows, localDay(end - 1, site.timeZone).slice(0, 7)),
     offers: [...heldOutRules].sort().map((ruleId) => {
-      const treatment = toArm(armRows.find((row) => row.rule_id === ruleId && row.variant === 'treatment'))
-      const control = toArm(armRows.find((row) => row.rule_id === ruleId && row.variant === 'control'))
-      const lift = conversionLift(treatment.exposed, treatment.converted, control.exposed, control.converted)
+      const treatment = toArm(
+        armRows.find((row) => row.rule_id === ruleId && row.variant === 'treatment'),
+      )
+      const control = toArm(
+        armRows.find((row) => row.rule_id === ruleId && row.variant === 'control'),
+      )
+      const lift = conversionLift(
+        treatment.exposed,
+        treatment.converted,
+        control.exposed,
+        control.converted,
+      )
       return {
         ruleId,
         treatment,
@@ -102,10 +132,22 @@ export async function buildMetrics(env: Env, site: Site, from: string, to: strin
  * over-time chart asks for them as of several days without paying for a whole report each time.
  * @example (await customerMetrics(env, site, '2026-11-30', '2026-11-30')).repeatRate
  */
-export async function customerMetrics(env: Env, site: Site, from: string, to: string): Promise<CustomerMetrics> {
+export async function customerMetrics(
+  env: Env,
+  site: Site,
+  from: string,
+  to: string,
+): Promise<CustomerMetrics> {
   const start = dayStart(from, site.timeZone)
   const end = dayStart(nextDay(to), site.timeZone)
-  const summary = await customerSummary(env.DB, site.id, start, end, site.currency, site.lapseDays * DAY_MS)
+  const summary = await customerSummary(
+    env.DB,
+    site.id,
+    start,
+    end,
+    site.currency,
+    site.lapseDays * DAY_MS,
+  )
   return {
     total: summary.total,
     repeatRate: ratio(summary.repeaters, summary.total),
@@ -135,7 +177,10 @@ function toArm(row: OfferArmRow | undefined): OfferArm {
 }
 
 /** Months from a cohort's month to the last month of the range, with the share active in each. */
-function toCohorts(rows: { cohort: string; month: string; customers: number }[], lastMonth: string): Cohort[] {
+function toCohorts(
+  rows: { cohort: string; month: string; customers: number }[],
+  lastMonth: string,
+): Cohort[] {
   const cohorts = new Map<string, Cohort>()
   for (const row of rows) {
     if (row.cohort > lastMonth) continue
@@ -144,9 +189,19 @@ function toCohorts(rows: { cohort: string; month: string; customers: number }[],
     cohorts.set(row.cohort, cohort)
   }
   for (const cohort of cohorts.values()) {
-    for (let month = addMonths(cohort.month, 1), after = 1; month <= lastMonth; month = addMonths(month, 1), after++) {
-      const customers = rows.find((row) => row.cohort === cohort.month && row.month === month)?.customers ?? 0
-      cohort.later.push({ month, monthsAfter: after, customers, share: customers / cohort.customers })
+    for (
+      let month = addMonths(cohort.month, 1), after = 1;
+      month <= lastMonth;
+      month = addMonths(month, 1), after++
+    ) {
+      const customers =
+        rows.find((row) => row.cohort === cohort.month && row.month === month)?.customers ?? 0
+      cohort.later.push({
+        month,
+        monthsAfter: after,
+        customers,
+        share: customers / cohort.customers,
+      })
     }
   }
   return [...cohorts.values()]

@@ -1,13 +1,35 @@
 import type { DecideResponse, MetricsReport } from '@stammis/contract'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { adminFetch, createIdentitySecret, createTestSite, postJson, publishRules, signCustomerId, type ErrorJson, type TestSite } from '../../test/helpers'
-import { dayOf, midnightOf, referenceMetrics, type LogEntry, type LoggedEvent } from '../../test/metrics-reference'
+import {
+  adminFetch,
+  createIdentitySecret,
+  createTestSite,
+  postJson,
+  publishRules,
+  signCustomerId,
+  type ErrorJson,
+  type TestSite,
+} from '../../test/helpers'
+import {
+  dayOf,
+  midnightOf,
+  referenceMetrics,
+  type LogEntry,
+  type LoggedEvent,
+} from '../../test/metrics-reference'
 
 const TIME_ZONE = 'America/New_York'
 const MINUTE = 60_000
 const DAY = 86_400_000
 const RULES = [
-  { id: 'hero-offer', slot: 'hero', status: 'live', holdoutPercent: 50, content: { type: 'text', value: 'Welcome' }, offer: { kind: 'percent', value: 10 } },
+  {
+    id: 'hero-offer',
+    slot: 'hero',
+    status: 'live',
+    holdoutPercent: 50,
+    content: { type: 'text', value: 'Welcome' },
+    offer: { kind: 'percent', value: 10 },
+  },
   { id: 'banner-plain', slot: 'banner', status: 'live', content: { type: 'text', value: 'Hi' } },
 ]
 
@@ -21,13 +43,20 @@ function random(seed: number): () => number {
   }
 }
 
-type Planned = { at: number; visitorId: string; visitId: string } & ({ kind: 'events'; events: LoggedEvent[] } | { kind: 'decide' })
+type Planned = { at: number; visitorId: string; visitId: string } & (
+  { kind: 'events'; events: LoggedEvent[] } | { kind: 'decide' }
+)
 
 /** Stands for the signature the shop's server computes, until the site has its identity secret. */
 const SIGN_ME = 'sign-me'
 
 /** A shop's history: visitors, visits, purchases (some in EUR, some with discounts), resends. */
-function planHistory(rand: () => number, start: number, spanDays: number, rangeEnd: number): Planned[] {
+function planHistory(
+  rand: () => number,
+  start: number,
+  spanDays: number,
+  rangeEnd: number,
+): Planned[] {
   const plan: Planned[] = []
   let ids = 0
   const id = (prefix: string) => `${prefix}${++ids}`
@@ -48,7 +77,17 @@ function planHistory(rand: () => number, start: number, spanDays: number, rangeE
           : n === 1 && v % 10 === 7
             ? [{ id: id('e'), type: 'identify', customerId }]
             : []
-      plan.push({ at, visitorId, visitId, kind: 'events', events: [{ id: id('e'), type: 'visit' }, ...signIn, { id: id('e'), type: 'pageview', url: 'https://shop.example/' }] })
+      plan.push({
+        at,
+        visitorId,
+        visitId,
+        kind: 'events',
+        events: [
+          { id: id('e'), type: 'visit' },
+          ...signIn,
+          { id: id('e'), type: 'pageview', url: 'https://shop.example/' },
+        ],
+      })
       plan.push({ at: at + 1, visitorId, visitId, kind: 'decide' })
       if (rand() < 0.45) {
         const orders = rand() < 0.2 ? 2 : 1
@@ -60,7 +99,13 @@ function planHistory(rand: () => number, start: number, spanDays: number, rangeE
           currency: rand() < 0.1 ? 'EUR' : 'USD',
           ...(rand() < 0.3 ? { discount: Math.round(rand() * 1000) / 100 } : {}),
         }))
-        const purchase: Planned = { at: at + Math.floor(rand() * 40 * MINUTE) + MINUTE, visitorId, visitId, kind: 'events', events }
+        const purchase: Planned = {
+          at: at + Math.floor(rand() * 40 * MINUTE) + MINUTE,
+          visitorId,
+          visitId,
+          kind: 'events',
+          events,
+        }
         plan.push(purchase)
         sentPurchases.push(purchase)
         // A thank-you page reloaded: the very same events again.
@@ -69,7 +114,13 @@ function planHistory(rand: () => number, start: number, spanDays: number, rangeE
       // The same order sent again from a later visit, under new event ids.
       if (n > 0 && sentPurchases.length > 0 && rand() < 0.1) {
         const old = sentPurchases[0]! as Extract<Planned, { kind: 'events' }>
-        plan.push({ at: at + 2 * MINUTE, visitorId, visitId, kind: 'events', events: old.events.map((e) => ({ ...e, id: id('again') })) })
+        plan.push({
+          at: at + 2 * MINUTE,
+          visitorId,
+          visitId,
+          kind: 'events',
+          events: old.events.map((e) => ({ ...e, id: id('again') })),
+        })
       }
       at += Math.floor((0.5 + rand() * 40) * DAY)
     }
@@ -77,11 +128,39 @@ function planHistory(rand: () => number, start: number, spanDays: number, rangeE
   // A visit that spans midnight: it begins at 23:55 and its order lands at 00:05 the next day.
   const lateDay = dayOf(start + 20 * DAY, TIME_ZONE)
   const midnight = midnightOf(lateDay, TIME_ZONE) + DAY
-  plan.push({ at: midnight - 5 * MINUTE, visitorId: 'night-owl', visitId: 'night-visit', kind: 'events', events: [{ id: 'night-e1', type: 'visit' }] })
-  plan.push({ at: midnight + 5 * MINUTE, visitorId: 'night-owl', visitId: 'night-visit', kind: 'events', events: [{ id: 'night-p1', type: 'purchase', orderId: 'night-order', revenue: 42.5, currency: 'USD' }] })
+  plan.push({
+    at: midnight - 5 * MINUTE,
+    visitorId: 'night-owl',
+    visitId: 'night-visit',
+    kind: 'events',
+    events: [{ id: 'night-e1', type: 'visit' }],
+  })
+  plan.push({
+    at: midnight + 5 * MINUTE,
+    visitorId: 'night-owl',
+    visitId: 'night-visit',
+    kind: 'events',
+    events: [
+      { id: 'night-p1', type: 'purchase', orderId: 'night-order', revenue: 42.5, currency: 'USD' },
+    ],
+  })
   // An order in the very last millisecond of the reported range.
-  plan.push({ at: rangeEnd - 10 * MINUTE, visitorId: 'last-second', visitId: 'last-visit', kind: 'events', events: [{ id: 'last-e1', type: 'visit' }] })
-  plan.push({ at: rangeEnd - 1, visitorId: 'last-second', visitId: 'last-visit', kind: 'events', events: [{ id: 'last-p1', type: 'purchase', orderId: 'last-order', revenue: 10, currency: 'USD' }] })
+  plan.push({
+    at: rangeEnd - 10 * MINUTE,
+    visitorId: 'last-second',
+    visitId: 'last-visit',
+    kind: 'events',
+    events: [{ id: 'last-e1', type: 'visit' }],
+  })
+  plan.push({
+    at: rangeEnd - 1,
+    visitorId: 'last-second',
+    visitId: 'last-visit',
+    kind: 'events',
+    events: [
+      { id: 'last-p1', type: 'purchase', orderId: 'last-order', revenue: 10, currency: 'USD' },
+    ],
+  })
   return plan.sort((a, b) => a.at - b.at)
 }
 
@@ -89,13 +168,21 @@ function planHistory(rand: () => number, start: number, spanDays: number, rangeE
 function expectAgreement(actual: unknown, expected: unknown, path = 'report'): void {
   if (typeof expected === 'number' && typeof actual === 'number') {
     if (Number.isInteger(expected) && Number.isInteger(actual)) expect(actual, path).toBe(expected)
-    else expect(Math.abs(actual - expected), `${path}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)))
+    else
+      expect(Math.abs(actual - expected), `${path}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
+        1e-9 * Math.max(1, Math.abs(expected)),
+      )
     return
   }
   if (expected && typeof expected === 'object') {
     expect(actual, path).toBeTypeOf('object')
     expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort())
-    for (const key of Object.keys(expected)) expectAgreement((actual as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], `${path}.${key}`)
+    for (const key of Object.keys(expected))
+      expectAgreement(
+        (actual as Record<string, unknown>)[key],
+        (expected as Record<string, unknown>)[key],
+        `${path}.${key}`,
+      )
     return
   }
   expect(actual, path).toEqual(expected)
@@ -116,18 +203,42 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
     const identitySecret = await createIdentitySecret(site)
     const plan = planHistory(random(20261123), start, 150, rangeEnd)
     for (const event of plan.flatMap((step) => (step.kind === 'events' ? step.events : []))) {
-      if (event.signature === SIGN_ME) event.signature = await signCustomerId(identitySecret, event.customerId!)
+      if (event.signature === SIGN_ME)
+        event.signature = await signCustomerId(identitySecret, event.customerId!)
     }
     for (const step of plan) {
       vi.setSystemTime(step.at)
       if (step.kind === 'events') {
-        const response = await postJson('/v1/events', { site: site.publicKey, visitorId: step.visitorId, visitId: step.visitId, events: step.events })
+        const response = await postJson('/v1/events', {
+          site: site.publicKey,
+          visitorId: step.visitorId,
+          visitId: step.visitId,
+          events: step.events,
+        })
         expect(response.status, await response.clone().text()).toBe(200)
-        log.push({ at: step.at, kind: 'events', visitorId: step.visitorId, visitId: step.visitId, events: step.events })
+        log.push({
+          at: step.at,
+          kind: 'events',
+          visitorId: step.visitorId,
+          visitId: step.visitId,
+          events: step.events,
+        })
       } else {
-        const response = await postJson('/v1/decide', { site: site.publicKey, visitorId: step.visitorId, visitId: step.visitId, slots: ['hero', 'banner'] })
+        const response = await postJson('/v1/decide', {
+          site: site.publicKey,
+          visitorId: step.visitorId,
+          visitId: step.visitId,
+          slots: ['hero', 'banner'],
+        })
         const hero = ((await response.json()) as DecideResponse).decisions.hero
-        log.push({ at: step.at, kind: 'decide', visitorId: step.visitorId, visitId: step.visitId, ruleId: hero?.ruleId ?? null, variant: hero?.variant ?? null })
+        log.push({
+          at: step.at,
+          kind: 'decide',
+          visitorId: step.visitorId,
+          visitId: step.visitId,
+          ruleId: hero?.ruleId ?? null,
+          variant: hero?.variant ?? null,
+        })
       }
     }
     vi.useRealTimers()
@@ -135,7 +246,11 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
     const { env } = await import('cloudflare:test')
     const exposed = new Set(log.filter((e) => e.kind === 'decide').map((e) => e.visitorId)).size
     for (let attempt = 0; attempt < 200; attempt++) {
-      const row = await env.DB.prepare("SELECT count(*) AS n FROM exposures WHERE site_id = ?1 AND rule_id = 'hero-offer'").bind(site.siteId).first<{ n: number }>()
+      const row = await env.DB.prepare(
+        "SELECT count(*) AS n FROM exposures WHERE site_id = ?1 AND rule_id = 'hero-offer'",
+      )
+        .bind(site.siteId)
+        .first<{ n: number }>()
       if (row?.n === exposed) break
       await new Promise((done) => setTimeout(done, 50))
     }
@@ -152,11 +267,20 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
     ['the whole history', '2026-01-01', '2026-07-31'],
     ['a quarter ending on the last-second order', '2026-01-01', rangeTo],
     ['thirty days', '2026-02-01', '2026-03-02'],
-    ['the day after the midnight visit', dayOf(start + 21 * DAY, TIME_ZONE), dayOf(start + 21 * DAY, TIME_ZONE)],
+    [
+      'the day after the midnight visit',
+      dayOf(start + 21 * DAY, TIME_ZONE),
+      dayOf(start + 21 * DAY, TIME_ZONE),
+    ],
     ['a range with no data', '2025-06-01', '2025-06-30'],
   ])('%s', async (_name, from, to) => {
     const report = await metrics(from, to)
-    expectAgreement(report, referenceMetrics(log, { currency: 'USD', timeZone: TIME_ZONE, lapseDays: 30 }, from, to, ['hero-offer']))
+    expectAgreement(
+      report,
+      referenceMetrics(log, { currency: 'USD', timeZone: TIME_ZONE, lapseDays: 30 }, from, to, [
+        'hero-offer',
+      ]),
+    )
   })
 
   it('covers the edge cases it claims to', async () => {
@@ -174,10 +298,16 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
     expect(whole.cohorts.length).toBeGreaterThan(2)
     // Some visitors signed in as one customer: customers are fewer than buying visitors.
     const { env } = await import('cloudflare:test')
-    const linked = await env.DB.prepare("SELECT count(*) AS n FROM visitors WHERE site_id = ?1 AND person_id LIKE 'c:%'").bind(site.siteId).first<{ n: number }>()
+    const linked = await env.DB.prepare(
+      "SELECT count(*) AS n FROM visitors WHERE site_id = ?1 AND person_id LIKE 'c:%'",
+    )
+      .bind(site.siteId)
+      .first<{ n: number }>()
     expect(linked?.n).toBeGreaterThan(2)
     // Those who claimed a customer without a signature stayed themselves.
-    const claimed = await env.DB.prepare("SELECT count(*) AS n, sum(person_id <> visitor_id) AS merged FROM visitors WHERE site_id = ?1 AND visitor_id LIKE 'visitor-%7'")
+    const claimed = await env.DB.prepare(
+      "SELECT count(*) AS n, sum(person_id <> visitor_id) AS merged FROM visitors WHERE site_id = ?1 AND visitor_id LIKE 'visitor-%7'",
+    )
       .bind(site.siteId)
       .first<{ n: number; merged: number }>()
     expect(claimed).toEqual({ n: 7, merged: 0 })
@@ -187,11 +317,17 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
   })
 
   it('exports the same numbers as CSV', async () => {
-    const response = await adminFetch('/v1/admin/metrics.csv?from=2026-01-01&to=2026-03-31', site.secretKey)
+    const response = await adminFetch(
+      '/v1/admin/metrics.csv?from=2026-01-01&to=2026-03-31',
+      site.secretKey,
+    )
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     const csv = await response.text()
     const report = await metrics('2026-01-01', '2026-03-31')
-    const shopper = csv.split('\n').find((row) => row.startsWith('segments,shopper,'))!.split(',')
+    const shopper = csv
+      .split('\n')
+      .find((row) => row.startsWith('segments,shopper,'))!
+      .split(',')
     expect(Number(shopper[3])).toBe(report.segments.shopper.visits)
     expect(Number(shopper[5])).toBe(report.segments.shopper.revenue)
     expect(csv).toContain(`customers,total,${report.customers.total}`)
@@ -202,7 +338,12 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
 describe('metrics requests', () => {
   it('rejects bad dates and reversed ranges', async () => {
     const site = await createTestSite()
-    for (const query of ['from=2026-13-01&to=2026-12-31', 'from=yesterday', 'from=2026-02-01&to=2026-01-01', 'from=2000-01-01&to=2026-01-01']) {
+    for (const query of [
+      'from=2026-13-01&to=2026-12-31',
+      'from=yesterday',
+      'from=2026-02-01&to=2026-01-01',
+      'from=2000-01-01&to=2026-01-01',
+    ]) {
       const response = await adminFetch(`/v1/admin/metrics?${query}`, site.secretKey)
       expect(response.status, query).toBe(400)
       expect(((await response.json()) as ErrorJson).error.code).toBe('invalid_request')
@@ -211,7 +352,9 @@ describe('metrics requests', () => {
 
   it('defaults to the last 30 days', async () => {
     const site = await createTestSite()
-    const report = (await (await adminFetch('/v1/admin/metrics', site.secretKey)).json()) as MetricsReport
+    const report = (await (
+      await adminFetch('/v1/admin/metrics', site.secretKey)
+    ).json()) as MetricsReport
     expect((Date.parse(report.to) - Date.parse(report.from)) / DAY).toBe(29)
   })
 })
@@ -219,13 +362,34 @@ describe('metrics requests', () => {
 describe('bots in the metrics', () => {
   it('reports how many bot requests were filtered in the range', async () => {
     const site = await createTestSite()
-    const googlebot = { 'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)' }
-    await postJson('/v1/events', { site: site.publicKey, visitorId: 'bot', visitId: 's', events: [{ id: 'b1', type: 'visit' }] }, googlebot)
-    await postJson('/v1/decide', { site: site.publicKey, visitorId: 'bot', visitId: 's', slots: ['hero'] }, googlebot)
+    const googlebot = {
+      'user-agent': 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)',
+    }
+    await postJson(
+      '/v1/events',
+      {
+        site: site.publicKey,
+        visitorId: 'bot',
+        visitId: 's',
+        events: [{ id: 'b1', type: 'visit' }],
+      },
+      googlebot,
+    )
+    await postJson(
+      '/v1/decide',
+      { site: site.publicKey, visitorId: 'bot', visitId: 's', slots: ['hero'] },
+      googlebot,
+    )
     await expect
-      .poll(async () => ((await (await adminFetch('/v1/admin/metrics', site.secretKey)).json()) as MetricsReport).botsFiltered)
+      .poll(
+        async () =>
+          ((await (await adminFetch('/v1/admin/metrics', site.secretKey)).json()) as MetricsReport)
+            .botsFiltered,
+      )
       .toEqual({ events: 1, decides: 1 })
-    const report = (await (await adminFetch('/v1/admin/metrics', site.secretKey)).json()) as MetricsReport
+    const report = (await (
+      await adminFetch('/v1/admin/metrics', site.secretKey)
+    ).json()) as MetricsReport
     expect(report.totals.visits).toBe(0)
   })
 })

@@ -13,7 +13,10 @@ describe('conversionLift', () => {
     const lift = conversionLift(1000, 120, 1000, 100)
     expect(lift.lift).toBeCloseTo(0.02, 12)
     // sqrt(.12*.88/1000 + .1*.9/1000) = 0.013964..., times 1.96
-    expect(lift.high! - lift.lift!).toBeCloseTo(1.959963984540054 * Math.sqrt(0.12 * 0.88 / 1000 + 0.09 / 1000), 12)
+    expect(lift.high! - lift.lift!).toBeCloseTo(
+      1.959963984540054 * Math.sqrt((0.12 * 0.88) / 1000 + 0.09 / 1000),
+      12,
+    )
     expect(lift.isSignificant).toBe(false)
     expect(lift.relative).toBeCloseTo(0.2, 12)
   })
@@ -24,6 +27,12 @@ describe('conversionLift', () => {
   })
 
   it('has no lift without both arms', () => {
-    expect(conversionLift(100, 5, 0, 0)).toEqual({ lift: null, low: null, high: null, relative: null, isSignificant: false })
+    expect(conversionLift(100, 5, 0, 0)).toEqual({
+      lift: null,
+      low: null,
+      high: null,
+      relative: null,
+      isSignificant: false,
+    })
   })
 })

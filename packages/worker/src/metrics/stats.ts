@@ -14,13 +14,27 @@ export function conversionLift(
   treatmentConverted: number,
   controlExposed: number,
   controlConverted: number,
-): { lift: number | null; low: number | null; high: number | null; relative: number | null; isSignificant: boolean } {
-  if (treatmentExposed === 0 || controlExposed === 0) return { lift: null, low: null, high: null, relative: null, isSignificant: false }
+): {
+  lift: number | null
+  low: number | null
+  high: number | null
+  relative: number | null
+  isSignificant: boolean
+} {
+  if (treatmentExposed === 0 || controlExposed === 0)
+    return { lift: null, low: null, high: null, relative: null, isSignificant: false }
   const pt = treatmentConverted / treatmentExposed
   const pc = controlConverted / controlExposed
   const lift = pt - pc
-  const margin = Z_95 * Math.sqrt((pt * (1 - pt)) / treatmentExposed + (pc * (1 - pc)) / controlExposed)
+  const margin =
+    Z_95 * Math.sqrt((pt * (1 - pt)) / treatmentExposed + (pc * (1 - pc)) / controlExposed)
   const low = lift - margin
   const high = lift + margin
-  return { lift, low, high, relative: pc === 0 ? null : pt / pc - 1, isSignificant: low > 0 || high < 0 }
+  return {
+    lift,
+    low,
+    high,
+    relative: pc === 0 ? null : pt / pc - 1,
+    isSignificant: low > 0 || high < 0,
+  }
 }

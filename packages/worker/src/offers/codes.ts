@@ -26,7 +26,12 @@ export function uniqueCodeHolder(visitorId: string, personId: string | null): st
  * can produce a valid one.
  * @example await uniqueCode('secret', 'BACK', 'hero-returning', 'V1StGXR8') // 'BACK-7K2M9QXA'
  */
-export async function uniqueCode(secret: string, prefix: string, ruleId: string, holder: string): Promise<string> {
+export async function uniqueCode(
+  secret: string,
+  prefix: string,
+  ruleId: string,
+  holder: string,
+): Promise<string> {
   const digest = await hmac(secret, `offer:${ruleId}:${holder}`)
   let code = ''
   for (let i = 0; i < CODE_LENGTH; i++) code += ALPHABET[digest[i]! % 32]
@@ -38,7 +43,13 @@ export async function uniqueCode(secret: string, prefix: string, ruleId: string,
  * its expiry set to `validDays` after it was first shown (never past the offer's own `expiresAt`).
  * @example await servedOffer(rule.offer, site.codeSecret, rule.id, uniqueCodeHolder(visitorId, personId), firstShownAt)
  */
-export async function servedOffer(offer: Offer, secret: string, ruleId: string, holder: string, firstShownAt: number): Promise<ServedOffer> {
+export async function servedOffer(
+  offer: Offer,
+  secret: string,
+  ruleId: string,
+  holder: string,
+  firstShownAt: number,
+): Promise<ServedOffer> {
   const { uniqueCodes, requiresVerified: _verified, ...rest } = offer
   if (!uniqueCodes) return rest
   const code = await uniqueCode(secret, uniqueCodes.prefix, ruleId, holder)

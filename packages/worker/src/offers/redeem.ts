@@ -9,14 +9,22 @@ import { findCodeForHolder, insertRedemption, isRedeemed } from './queries'
 export type RedeemReason = 'unknown_code' | 'not_for_this_visitor' | 'expired' | 'already_redeemed'
 
 export type RedeemResult =
-  | { valid: true; code: string; ruleId: string; offer: Omit<Offer, 'uniqueCodes' | 'requiresVerified'>; expiresAt: string | null; redeemed: boolean }
+  | {
+      valid: true
+      code: string
+      ruleId: string
+      offer: Omit<Offer, 'uniqueCodes' | 'requiresVerified'>
+      expiresAt: string | null
+      redeemed: boolean
+    }
   | { valid: false; code: string; reason: RedeemReason; message: string }
 
 const MESSAGES: Record<RedeemReason, string> = {
   unknown_code: 'No visitor was ever shown this code.',
   not_for_this_visitor: 'This code was shown to someone else.',
   expired: 'This code has expired.',
-  already_redeemed: 'This code was already used (a unique code once in all; a static code once per visitor or customer).',
+  already_redeemed:
+    'This code was already used (a unique code once in all; a static code once per visitor or customer).',
 }
 
 /**
@@ -27,13 +35,30 @@ const MESSAGES: Record<RedeemReason, string> = {
  * a static code once per holder. Only the holder's exposures are looked up, in SQL.
  * @example await redeemCode(env, site, { code: 'BACK-7K2M9QXA', visitorId: 'V1St', dryRun: false }, Date.now())
  */
-export async function redeemCode(env: Env, site: Site, request: RedeemRequest, now: number): Promise<RedeemResult> {
+export async function redeemCode(
+  env: Env,
+  site: Site,
+  request: RedeemRequest,
+  now: number,
+): Promise<RedeemResult> {
   const code = request.code.trim().toUpperCase()
-  const refuse = (reason: RedeemReason): RedeemResult => ({ valid: false, code, reason, message: MESSAGES[reason] })
+  const refuse = (reason: RedeemReason): RedeemResult => ({
+    valid: false,
+    code,
+    reason,
+    message: MESSAGES[reason],
+  })
 
   // A customer is held as their person id, so an email address used as customer id is never stored.
-  const customerPerson = request.customerId ? await customerPersonId(site.codeSecret, request.customerId) : null
-  const lookup = await findCodeForHolder(env.DB, site.id, code, customerPerson ? { personId: customerPerson } : { visitorId: request.visitorId! })
+  const customerPerson = request.customerId
+    ? await customerPersonId(site.codeSecret, request.customerId)
+    : null
+  const lookup = await findCodeForHolder(
+    env.DB,
+    site.id,
+    code,
+    customerPerson ? { personId: customerPerson } : { visitorId: request.visitorId! },
+  )
   if (!lookup.isKnown) return refuse('unknown_code')
   const exposure = lookup.exposure
   if (!exposure) return refuse('not_for_this_visitor')
@@ -42,15 +67,35 @@ export async function redeemCode(env: Env, site: Site, request: RedeemRequest, n
   const expiry = rule?.offer ? offerExpiry(rule.offer, exposure.firstExposedAt) : null
   if (expiry !== null && now >= expiry) return refuse('expired')
 
-  const holder = customerPerson ?? (isCustomerPerson(lookup.visitorPerson) ? lookup.visitorPerson : `visitor:${request.visitorId!}`)
+  const holder =
+    customerPerson ??
+    (isCustomerPerson(lookup.visitorPerson)
+      ? lookup.visitorPerson
+      : `visitor:${request.visitorId!}`)
   const isUniqueCode = Boolean(rule?.offer?.uniqueCodes)
   if (request.dryRun) {
-    if (await isRedeemed(env.DB, site.id, code, holder, isUniqueCode)) return refuse('already_redeemed')
+    if (await isRedeemed(env.DB, site.id, code, holder, isUniqueCode))
+      return refuse('already_redeemed')
   } else {
-    const isFirstUse = await insertRedemption(env.DB, { siteId: site.id, code, holder, ruleId: exposure.ruleId, orderId: request.orderId ?? null, isUniqueCode }, now)
+    const isFirstUse = await insertRedemption(
+      env.DB,
+      {
+        siteId: site.id,
+        code,
+        holder,
+        ruleId: exposure.ruleId,
+        orderId: request.orderId ?? null,
+        isUniqueCode,
+      },
+      now,
+    )
     if (!isFirstUse) return refuse('already_redeemed')
   }
-  const { uniqueCodes: _config, requiresVerified: _verified, ...offer } = rule?.offer ?? { kind: 'percent' as const, value: 0 }
+  const {
+    uniqueCodes: _config,
+    requiresVerified: _verified,
+    ...offer
+  } = rule?.offer ?? { kind: 'percent' as const, value: 0 }
   return {
     valid: true,
     code,
@@ -62,7 +107,12 @@ export async function redeemCode(env: Env, site: Site, request: RedeemRequest, n
 }
 
 /** The rule as it was when the code was served (a later edit does not change a promise made). */
-async function ruleOf(env: Env, siteId: string, version: number, ruleId: string): Promise<Rule | undefined> {
+async function ruleOf(
+  env: Env,
+  siteId: string,
+  version: number,
+  ruleId: string,
+): Promise<Rule | undefined> {
   const ruleset = await findRuleset(env.DB, siteId, version)
   return ruleset?.rules.find((rule) => rule.id === ruleId)
 }

@@ -25,19 +25,44 @@ import { settleBrowserOrder } from './settle'
  * Orders are applied oldest first, so each past visit starts in the segment its history gives.
  * @example await importOrders(env, site, [{ orderId: 'A-1', customerId: 'c-1', revenue: 20, currency: 'USD', placedAt: '2026-01-02T10:00:00Z' }], 'import')
  */
-export async function importOrders(env: Env, site: Site, orders: ServerOrder[], source: 'server' | 'import', now = Date.now()): Promise<ServerOrdersResult> {
+export async function importOrders(
+  env: Env,
+  site: Site,
+  orders: ServerOrder[],
+  source: 'server' | 'import',
+  now = Date.now(),
+): Promise<ServerOrdersResult> {
   const db = env.DB
   const sorted = [...orders].sort((a, b) => Date.parse(a.placedAt) - Date.parse(b.placedAt))
-  const existing = await findOrders(db, site.id, sorted.map((order) => order.orderId))
-  const browserVisitors = [...existing.values()].filter((order) => !order.verified).map((order) => order.visitorId)
+  const existing = await findOrders(
+    db,
+    site.id,
+    sorted.map((order) => order.orderId),
+  )
+  const browserVisitors = [...existing.values()]
+    .filter((order) => !order.verified)
+    .map((order) => order.visitorId)
   const namedVisitors = sorted.flatMap((order) => (order.visitorId ? [order.visitorId] : []))
-  const visitors = await findVisitors(db, site.id, [...new Set([...namedVisitors, ...browserVisitors])])
+  const visitors = await findVisitors(db, site.id, [
+    ...new Set([...namedVisitors, ...browserVisitors]),
+  ])
   const personOfCustomer = new Map<string, string>()
   for (const order of sorted) {
-    if (order.customerId && !personOfCustomer.has(order.customerId)) personOfCustomer.set(order.customerId, await customerPersonId(site.codeSecret, order.customerId))
+    if (order.customerId && !personOfCustomer.has(order.customerId))
+      personOfCustomer.set(
+        order.customerId,
+        await customerPersonId(site.codeSecret, order.customerId),
+      )
   }
 
-  const work: Work = { db, site, statements: [], visitors, touched: new Set(), startedVisits: new Set() }
+  const work: Work = {
+    db,
+    site,
+    statements: [],
+    visitors,
+    touched: new Set(),
+    startedVisits: new Set(),
+  }
   const seenOrders = new Set<string>()
   const result: ServerOrdersResult = { accepted: 0, confirmed: 0, conflicts: 0, duplicates: 0 }
 
@@ -57,15 +82,35 @@ export async function importOrders(env: Env, site: Site, orders: ServerOrder[], 
       continue
     }
 
-    work.statements.push(...ensureVisitor(work, target, customerPerson, placedAt), ...startVisit(work, target, placedAt))
+    work.statements.push(
+      ...ensureVisitor(work, target, customerPerson, placedAt),
+      ...startVisit(work, target, placedAt),
+    )
     work.statements.push(
       db
         .prepare(
           `INSERT OR IGNORE INTO orders (site_id, order_id, event_id, visitor_id, visit_id, revenue_micros, currency, placed_at, day, discount_micros, verified, source)
            VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 1, ?10)`,
         )
-        .bind(site.id, order.orderId, target.visitorId, target.visitId, toMicros(order.revenue), order.currency, placedAt, localDay(placedAt, site.timeZone), toMicros(order.discount ?? 0), source),
-      markVisitPurchasesStatement(db, site.id, target.visitorId, target.visitId, site.trustBrowserPurchases),
+        .bind(
+          site.id,
+          order.orderId,
+          target.visitorId,
+          target.visitId,
+          toMicros(order.revenue),
+          order.currency,
+          placedAt,
+          localDay(placedAt, site.timeZone),
+          toMicros(order.discount ?? 0),
+          source,
+        ),
+      markVisitPurchasesStatement(
+        db,
+        site.id,
+        target.visitorId,
+        target.visitId,
+        site.trustBrowserPurchases,
+      ),
     )
     work.touched.add(target.visitorId)
     result.accepted++
@@ -74,7 +119,9 @@ export async function importOrders(env: Env, site: Site, orders: ServerOrder[], 
   // Recounted per visitor rather than per person: a link can be refused at the customer cap, and
   // then the visitor is still its own person.
   for (const visitorId of work.touched) {
-    work.statements.push(recomputeVisitorStatement(db, site.id, visitorId, site.currency, site.trustBrowserPurchases))
+    work.statements.push(
+      recomputeVisitorStatement(db, site.id, visitorId, site.currency, site.trustBrowserPurchases),
+    )
   }
   if (work.statements.length > 0) await db.batch(work.statements)
   return result

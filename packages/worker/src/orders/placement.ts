@@ -27,16 +27,33 @@ export type Work = {
  * placed in. Without: the customer's history, one visit per local day.
  * @example chooseTarget(order, Date.parse(order.placedAt), 'c:id:cust-42', visitors, site.timeZone) // { visitorId: 'c:id:cust-42', visitId: 'import-2026-01-10', ... }
  */
-export function chooseTarget(order: ServerOrder, placedAt: number, customerPerson: string | undefined, visitors: Map<string, KnownVisitor>, timeZone: string): Target {
+export function chooseTarget(
+  order: ServerOrder,
+  placedAt: number,
+  customerPerson: string | undefined,
+  visitors: Map<string, KnownVisitor>,
+  timeZone: string,
+): Target {
   const day = localDay(placedAt, timeZone)
   const visitor = order.visitorId ? visitors.get(order.visitorId) : undefined
   const visitorPerson = visitor?.personId ?? order.visitorId
-  const isSomeoneElse = customerPerson !== undefined && visitorPerson !== undefined && visitorPerson !== order.visitorId && visitorPerson !== customerPerson
+  const isSomeoneElse =
+    customerPerson !== undefined &&
+    visitorPerson !== undefined &&
+    visitorPerson !== order.visitorId &&
+    visitorPerson !== customerPerson
   if (order.visitorId && !isSomeoneElse) {
     const visit = visitor?.visits
-      .filter((candidate) => candidate.startedAt <= placedAt && placedAt - candidate.startedAt < SAME_VISIT_MS)
+      .filter(
+        (candidate) =>
+          candidate.startedAt <= placedAt && placedAt - candidate.startedAt < SAME_VISIT_MS,
+      )
       .sort((a, b) => b.startedAt - a.startedAt)[0]
-    return { visitorId: order.visitorId, visitId: visit?.visitId ?? `server-${day}`, personId: customerPerson ?? visitorPerson! }
+    return {
+      visitorId: order.visitorId,
+      visitId: visit?.visitId ?? `server-${day}`,
+      personId: customerPerson ?? visitorPerson!,
+    }
   }
   // A customer's history is kept on a visitor row named after its person id (never a browser id).
   return { visitorId: customerPerson!, visitId: `import-${day}`, personId: customerPerson! }
@@ -48,17 +65,27 @@ export function chooseTarget(order: ServerOrder, placedAt: number, customerPerso
  * (within `MAX_VISITORS_PER_CUSTOMER`).
  * @example work.statements.push(...ensureVisitor(work, target, customerPerson, placedAt))
  */
-export function ensureVisitor(work: Work, target: Target, customerPerson: string | undefined, placedAt: number): D1PreparedStatement[] {
+export function ensureVisitor(
+  work: Work,
+  target: Target,
+  customerPerson: string | undefined,
+  placedAt: number,
+): D1PreparedStatement[] {
   const { db, site, visitors } = work
   const isHistoryRow = target.visitorId === customerPerson
   const statements = [
     db
-      .prepare('INSERT OR IGNORE INTO visitors (site_id, visitor_id, first_seen_at, last_seen_at, person_id) VALUES (?1, ?2, ?3, ?3, ?4)')
+      .prepare(
+        'INSERT OR IGNORE INTO visitors (site_id, visitor_id, first_seen_at, last_seen_at, person_id) VALUES (?1, ?2, ?3, ?3, ?4)',
+      )
       .bind(site.id, target.visitorId, placedAt, isHistoryRow ? customerPerson : target.visitorId),
   ]
   if (customerPerson && !isHistoryRow) {
     statements.push(linkVisitorStatement(db, site.id, target.visitorId, customerPerson))
-    visitors.set(target.visitorId, { personId: customerPerson, visits: visitors.get(target.visitorId)?.visits ?? [] })
+    visitors.set(target.visitorId, {
+      personId: customerPerson,
+      visits: visitors.get(target.visitorId)?.visits ?? [],
+    })
   }
   return statements
 }
@@ -77,6 +104,12 @@ export function startVisit(work: Work, target: Target, placedAt: number): D1Prep
         `INSERT OR IGNORE INTO visits (site_id, visitor_id, visit_id, started_at, segment, day, tracked)
          VALUES (?1, ?2, ?3, ?4, ${SEGMENT_AT_START}, ?5, 0)`,
       )
-      .bind(work.site.id, target.visitorId, target.visitId, placedAt, localDay(placedAt, work.site.timeZone)),
+      .bind(
+        work.site.id,
+        target.visitorId,
+        target.visitId,
+        placedAt,
+        localDay(placedAt, work.site.timeZone),
+      ),
   ]
 }

@@ -12,18 +12,36 @@ export type ExistingOrder = {
  * Orders of the site among these ids (one query; ids travel as one JSON parameter).
  * @example (await findOrders(env.DB, site.id, ['A-1'])).get('A-1')?.verified
  */
-export async function findOrders(db: D1Database, siteId: string, orderIds: string[]): Promise<Map<string, ExistingOrder>> {
+export async function findOrders(
+  db: D1Database,
+  siteId: string,
+  orderIds: string[],
+): Promise<Map<string, ExistingOrder>> {
   const rows = await db
     .prepare(
       `SELECT order_id, verified, visitor_id, visit_id, revenue_micros, currency FROM orders
        WHERE site_id = ?1 AND order_id IN (SELECT value FROM json_each(?2))`,
     )
     .bind(siteId, JSON.stringify(orderIds))
-    .all<{ order_id: string; verified: number; visitor_id: string; visit_id: string; revenue_micros: number; currency: string }>()
+    .all<{
+      order_id: string
+      verified: number
+      visitor_id: string
+      visit_id: string
+      revenue_micros: number
+      currency: string
+    }>()
   return new Map(
     rows.results.map((row) => [
       row.order_id,
-      { orderId: row.order_id, verified: row.verified === 1, visitorId: row.visitor_id, visitId: row.visit_id, revenueMicros: row.revenue_micros, currency: row.currency },
+      {
+        orderId: row.order_id,
+        verified: row.verified === 1,
+        visitorId: row.visitor_id,
+        visitId: row.visit_id,
+        revenueMicros: row.revenue_micros,
+        currency: row.currency,
+      },
     ]),
   )
 }
@@ -34,17 +52,32 @@ export type KnownVisitor = { personId: string; visits: { visitId: string; starte
  * Visitors among these ids, with their person and visits.
  * @example (await findVisitors(env.DB, site.id, ['V1St'])).get('V1St')?.personId
  */
-export async function findVisitors(db: D1Database, siteId: string, visitorIds: string[]): Promise<Map<string, KnownVisitor>> {
+export async function findVisitors(
+  db: D1Database,
+  siteId: string,
+  visitorIds: string[],
+): Promise<Map<string, KnownVisitor>> {
   const known = new Map<string, KnownVisitor>()
   if (visitorIds.length === 0) return known
   const [people, visits] = await db.batch([
-    db.prepare('SELECT visitor_id, person_id FROM visitors WHERE site_id = ?1 AND visitor_id IN (SELECT value FROM json_each(?2))').bind(siteId, JSON.stringify(visitorIds)),
     db
-      .prepare('SELECT visitor_id, visit_id, started_at FROM visits WHERE site_id = ?1 AND visitor_id IN (SELECT value FROM json_each(?2))')
+      .prepare(
+        'SELECT visitor_id, person_id FROM visitors WHERE site_id = ?1 AND visitor_id IN (SELECT value FROM json_each(?2))',
+      )
+      .bind(siteId, JSON.stringify(visitorIds)),
+    db
+      .prepare(
+        'SELECT visitor_id, visit_id, started_at FROM visits WHERE site_id = ?1 AND visitor_id IN (SELECT value FROM json_each(?2))',
+      )
       .bind(siteId, JSON.stringify(visitorIds)),
   ])
-  for (const row of people!.results as { visitor_id: string; person_id: string }[]) known.set(row.visitor_id, { personId: row.person_id, visits: [] })
-  for (const row of visits!.results as { visitor_id: string; visit_id: string; started_at: number }[]) {
+  for (const row of people!.results as { visitor_id: string; person_id: string }[])
+    known.set(row.visitor_id, { personId: row.person_id, visits: [] })
+  for (const row of visits!.results as {
+    visitor_id: string
+    visit_id: string
+    started_at: number
+  }[]) {
     known.get(row.visitor_id)?.visits.push({ visitId: row.visit_id, startedAt: row.started_at })
   }
   return known
@@ -61,7 +94,15 @@ export function correctOrderStatement(
   db: D1Database,
   siteId: string,
   orderId: string,
-  server: { visitorId: string; visitId: string; revenueMicros: number; currency: string; discountMicros: number | null; placedAt: number | null; day: string | null },
+  server: {
+    visitorId: string
+    visitId: string
+    revenueMicros: number
+    currency: string
+    discountMicros: number | null
+    placedAt: number | null
+    day: string | null
+  },
   correctedAt: number | null,
 ): D1PreparedStatement {
   return db
@@ -71,5 +112,16 @@ export function correctOrderStatement(
          corrected_at = coalesce(corrected_at, ?10)
        WHERE site_id = ?1 AND order_id = ?2`,
     )
-    .bind(siteId, orderId, server.visitorId, server.visitId, server.revenueMicros, server.currency, server.discountMicros, server.placedAt, server.day, correctedAt)
+    .bind(
+      siteId,
+      orderId,
+      server.visitorId,
+      server.visitId,
+      server.revenueMicros,
+      server.currency,
+      server.discountMicros,
+      server.placedAt,
+      server.day,
+      correctedAt,
+    )
 }

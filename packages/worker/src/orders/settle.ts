@@ -25,18 +25,41 @@ export function settleBrowserOrder(
 ): 'confirmed' | 'conflicts' {
   const { db, site } = work
   const browserPerson = work.visitors.get(known.visitorId)?.personId ?? known.visitorId
-  const isSamePerson = target.visitorId === known.visitorId || (!order.visitorId && target.personId === browserPerson)
+  const isSamePerson =
+    target.visitorId === known.visitorId || (!order.visitorId && target.personId === browserPerson)
   const revenueMicros = toMicros(order.revenue)
-  const isSame = isSamePerson && known.revenueMicros === revenueMicros && known.currency === order.currency
+  const isSame =
+    isSamePerson && known.revenueMicros === revenueMicros && known.currency === order.currency
   const discountMicros = order.discount === undefined ? null : toMicros(order.discount)
   const correctedAt = isSame ? null : now
 
   if (isSamePerson) {
     // The server names this browser and the customer: the shop's word links them.
-    if (order.visitorId && customerPerson) work.statements.push(...ensureVisitor(work, target, customerPerson, placedAt))
+    if (order.visitorId && customerPerson)
+      work.statements.push(...ensureVisitor(work, target, customerPerson, placedAt))
     work.statements.push(
-      correctOrderStatement(db, site.id, order.orderId, { visitorId: known.visitorId, visitId: known.visitId, revenueMicros, currency: order.currency, discountMicros, placedAt: null, day: null }, correctedAt),
-      markVisitPurchasesStatement(db, site.id, known.visitorId, known.visitId, site.trustBrowserPurchases),
+      correctOrderStatement(
+        db,
+        site.id,
+        order.orderId,
+        {
+          visitorId: known.visitorId,
+          visitId: known.visitId,
+          revenueMicros,
+          currency: order.currency,
+          discountMicros,
+          placedAt: null,
+          day: null,
+        },
+        correctedAt,
+      ),
+      markVisitPurchasesStatement(
+        db,
+        site.id,
+        known.visitorId,
+        known.visitId,
+        site.trustBrowserPurchases,
+      ),
     )
     work.touched.add(known.visitorId)
     return isSame ? 'confirmed' : 'conflicts'
@@ -46,13 +69,38 @@ export function settleBrowserOrder(
   work.statements.push(
     ...ensureVisitor(work, target, customerPerson, placedAt),
     ...startVisit(work, target, placedAt),
-    correctOrderStatement(db, site.id, order.orderId, { visitorId: target.visitorId, visitId: target.visitId, revenueMicros, currency: order.currency, discountMicros, placedAt, day }, now),
+    correctOrderStatement(
+      db,
+      site.id,
+      order.orderId,
+      {
+        visitorId: target.visitorId,
+        visitId: target.visitId,
+        revenueMicros,
+        currency: order.currency,
+        discountMicros,
+        placedAt,
+        day,
+      },
+      now,
+    ),
     // The browser's visit may have lost its only purchase; the server's has gained one.
-    markVisitPurchasesStatement(db, site.id, known.visitorId, known.visitId, site.trustBrowserPurchases),
-    markVisitPurchasesStatement(db, site.id, target.visitorId, target.visitId, site.trustBrowserPurchases),
+    markVisitPurchasesStatement(
+      db,
+      site.id,
+      known.visitorId,
+      known.visitId,
+      site.trustBrowserPurchases,
+    ),
+    markVisitPurchasesStatement(
+      db,
+      site.id,
+      target.visitorId,
+      target.visitId,
+      site.trustBrowserPurchases,
+    ),
   )
   work.touched.add(known.visitorId)
   work.touched.add(target.visitorId)
   return 'conflicts'
 }
-

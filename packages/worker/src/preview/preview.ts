@@ -30,25 +30,43 @@ export type PreviewResult = { source: 'workspace' | 'live'; profile: Profile; sl
  * would get.
  * @example await previewDecisions(env, site, { segment: 'returning', lapsed: false, source: 'workspace' }, Date.now())
  */
-export async function previewDecisions(env: Env, site: Site, request: PreviewRequest, now: number): Promise<PreviewResult> {
+export async function previewDecisions(
+  env: Env,
+  site: Site,
+  request: PreviewRequest,
+  now: number,
+): Promise<PreviewResult> {
   const rules =
     request.source === 'live'
       ? ((await findLatestRuleset(env.DB, site.id))?.rules ?? [])
-      : (await getWorkspace(env, site.id, now)).rules.map(({ displayStatus: _status, ...rule }) => rule)
+      : (await getWorkspace(env, site.id, now)).rules.map(
+          ({ displayStatus: _status, ...rule }) => rule,
+        )
   const slots = [...new Set(rules.map((rule) => rule.slot))].sort()
   const profile = previewProfile(request, site.lapseDays, now)
   const ruleset = compileRuleset(site.id, 0, rules, site)
   const context = { url: request.url, referrer: request.referrer }
   const choices = chooseForSlots(ruleset, slots, profile, context, now)
   // Show the treatment to a marketer unless they asked about a specific visitor.
-  const shown = request.visitorId ? choices : choices.map((choice) => ({ ...choice, variant: 'treatment' as const }))
+  const shown = request.visitorId
+    ? choices
+    : choices.map((choice) => ({ ...choice, variant: 'treatment' as const }))
   const built = await buildDecisions(shown, site.codeSecret, profile.visitorId, {}, now)
   return {
     source: request.source,
     profile,
     slots: slots.map((slot) => {
       const chosen = built.find((choice) => choice.slot === slot)
-      if (!chosen) return { slot, ruleId: null, priority: null, content: null, offer: null, holdoutPercent: 0, isHeldOut: null }
+      if (!chosen)
+        return {
+          slot,
+          ruleId: null,
+          priority: null,
+          content: null,
+          offer: null,
+          holdoutPercent: 0,
+          isHeldOut: null,
+        }
       return {
         slot,
         ruleId: chosen.rule.id,

@@ -2,7 +2,13 @@ import type { Profile, Segment } from '@stammis/contract'
 
 const DAY_MS = 86_400_000
 
-export type PreviewAs = { segment: Segment; lapsed: boolean; orders?: number | undefined; revenue?: number | undefined; visitorId?: string | undefined }
+export type PreviewAs = {
+  segment: Segment
+  lapsed: boolean
+  orders?: number | undefined
+  revenue?: number | undefined
+  visitorId?: string | undefined
+}
 
 /**
  * A made-up profile of a typical visitor of a segment, for previews: one order per earlier purchase

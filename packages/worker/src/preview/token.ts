@@ -4,7 +4,10 @@ import { hmac } from '../offers/codes'
 export type PreviewClaims = { siteId: string; segment: Segment; lapsed: boolean; expiresAt: number }
 
 function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '')
 }
 
 function fromBase64url(text: string): string {
@@ -28,13 +31,16 @@ export async function verifyPreviewToken(
   siteId: string,
   token: string,
   now: number,
-): Promise<{ claims: PreviewClaims } | { error: 'malformed' | 'bad_signature' | 'expired' | 'other_site' }> {
+): Promise<
+  { claims: PreviewClaims } | { error: 'malformed' | 'bad_signature' | 'expired' | 'other_site' }
+> {
   const [payload, signature] = token.split('.')
   if (!payload || !signature) return { error: 'malformed' }
   const expected = base64url(await hmac(secret, `preview:${payload}`))
   if (expected.length !== signature.length) return { error: 'bad_signature' }
   let difference = 0
-  for (let i = 0; i < expected.length; i++) difference |= expected.charCodeAt(i) ^ signature.charCodeAt(i)
+  for (let i = 0; i < expected.length; i++)
+    difference |= expected.charCodeAt(i) ^ signature.charCodeAt(i)
   if (difference !== 0) return { error: 'bad_signature' }
   let claims: PreviewClaims
   try {

@@ -12,11 +12,18 @@ import { recordBotRequest, type BotRequestKind } from './bot-counts'
  * the page carries on as usual.
  * @example if (isBot(c.req.raw)) return answerBotEvents(c, site, request)
  */
-export function answerBotEvents(c: Context<AppEnv>, site: Site, request: { visitorId: string; events: unknown[] }): Response {
+export function answerBotEvents(
+  c: Context<AppEnv>,
+  site: Site,
+  request: { visitorId: string; events: unknown[] },
+): Response {
   const now = Date.now()
   countLater(c, site, 'events', now)
   const profile = toProfile(request.visitorId, EMPTY_VISITOR, now, site.lapseDays)
-  return c.json({ accepted: 0, duplicates: 0, ignored: request.events.length, reason: 'bot', profile }, 202)
+  return c.json(
+    { accepted: 0, duplicates: 0, ignored: request.events.length, reason: 'bot', profile },
+    202,
+  )
 }
 
 /**
@@ -24,18 +31,29 @@ export function answerBotEvents(c: Context<AppEnv>, site: Site, request: { visit
  * decisions null), a first-time visitor's profile, no exposure recorded, and no code issued.
  * @example if (isBot(c.req.raw)) return answerBotDecide(c, site, request)
  */
-export function answerBotDecide(c: Context<AppEnv>, site: Site, request: { visitorId: string; slots: string[] }): Response {
+export function answerBotDecide(
+  c: Context<AppEnv>,
+  site: Site,
+  request: { visitorId: string; slots: string[] },
+): Response {
   const now = Date.now()
   countLater(c, site, 'decides', now)
-  const decisions: Record<string, Decision | null> = Object.fromEntries(request.slots.map((slot) => [slot, null]))
-  return c.json({ profile: toProfile(request.visitorId, EMPTY_VISITOR, now, site.lapseDays), decisions })
+  const decisions: Record<string, Decision | null> = Object.fromEntries(
+    request.slots.map((slot) => [slot, null]),
+  )
+  return c.json({
+    profile: toProfile(request.visitorId, EMPTY_VISITOR, now, site.lapseDays),
+    decisions,
+  })
 }
 
 // After the response: the count is for the dashboard and must never slow or fail the page.
 function countLater(c: Context<AppEnv>, site: Site, kind: BotRequestKind, now: number): void {
   c.executionCtx.waitUntil(
-    recordBotRequest(c.env.DB, site.id, localDay(now, site.timeZone), kind).catch((error: unknown) => {
-      console.error('counting a bot request failed', error)
-    }),
+    recordBotRequest(c.env.DB, site.id, localDay(now, site.timeZone), kind).catch(
+      (error: unknown) => {
+        console.error('counting a bot request failed', error)
+      },
+    ),
   )
 }

@@ -8,7 +8,12 @@ export type BotDay = { day: string; events: number; decides: number }
  * pair, never from input.
  * @example await recordBotRequest(env.DB, site.id, '2026-05-01', 'events')
  */
-export async function recordBotRequest(db: D1Database, siteId: string, day: string, kind: BotRequestKind): Promise<void> {
+export async function recordBotRequest(
+  db: D1Database,
+  siteId: string,
+  day: string,
+  kind: BotRequestKind,
+): Promise<void> {
   const column = kind === 'events' ? 'events' : 'decides'
   await db
     .prepare(
@@ -23,9 +28,16 @@ export async function recordBotRequest(db: D1Database, siteId: string, day: stri
  * Filtered bot requests per local day in `[from, to]` (days without any are left out).
  * @example await findBotDays(env.DB, site.id, '2026-05-01', '2026-05-31')
  */
-export async function findBotDays(db: D1Database, siteId: string, from: string, to: string): Promise<BotDay[]> {
+export async function findBotDays(
+  db: D1Database,
+  siteId: string,
+  from: string,
+  to: string,
+): Promise<BotDay[]> {
   const rows = await db
-    .prepare('SELECT day, events, decides FROM bot_requests WHERE site_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day')
+    .prepare(
+      'SELECT day, events, decides FROM bot_requests WHERE site_id = ?1 AND day BETWEEN ?2 AND ?3 ORDER BY day',
+    )
     .bind(siteId, from, to)
     .all<BotDay>()
   return rows.results

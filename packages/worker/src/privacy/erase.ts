@@ -20,7 +20,10 @@ export type SubjectExport = {
  * column, present and future), without the site id.
  * @example await exportSubject(env.DB, await visitorSubject(env.DB, site, 'V1St'))
  */
-export async function exportSubject(db: D1Database, subject: ResolvedSubject): Promise<SubjectExport | null> {
+export async function exportSubject(
+  db: D1Database,
+  subject: ResolvedSubject,
+): Promise<SubjectExport | null> {
   const rows = await selectSubjectRows(db, subject)
   if (Object.values(rows).every((table) => table.length === 0)) return null
   const out = (table: ErasedTable) => rows[table].map(toExportRow)
@@ -42,11 +45,23 @@ export async function exportSubject(db: D1Database, subject: ResolvedSubject): P
  * counters are recomputed in the same transaction. Daily rollups keep their counts: they hold no id.
  * @example await eraseSubject(env.DB, site, await visitorSubject(env.DB, site, 'V1St'))
  */
-export async function eraseSubject(db: D1Database, site: Site, subject: ResolvedSubject): Promise<Record<ErasedTable, number> | null> {
+export async function eraseSubject(
+  db: D1Database,
+  site: Site,
+  subject: ResolvedSubject,
+): Promise<Record<ErasedTable, number> | null> {
   // `visitorIds[0]` is the erased visitor: its row still links the person while the others are
   // recomputed without its facts.
   const recompute = subject.hasOtherVisitors
-    ? [recomputeVisitorStatement(db, site.id, subject.visitorIds[0]!, site.currency, site.trustBrowserPurchases)]
+    ? [
+        recomputeVisitorStatement(
+          db,
+          site.id,
+          subject.visitorIds[0]!,
+          site.currency,
+          site.trustBrowserPurchases,
+        ),
+      ]
     : []
   const { statements, tables } = eraseStatements(db, subject, recompute)
   const results = await db.batch(statements)

@@ -9,15 +9,25 @@ const ID_COLUMNS = ['visitor_id', 'person_id', 'holder', 'customer_id', 'custome
 
 describe('erase covers the schema', () => {
   it('knows every table: erased, or listed with the reason it holds no one', async () => {
-    const unknown = (await allTables()).filter((table) => !ERASED.has(table) && !(table in TABLES_WITHOUT_VISITORS))
-    expect(unknown, 'a new table: add it to the erase (src/privacy/queries.ts) or to TABLES_WITHOUT_VISITORS').toEqual([])
+    const unknown = (await allTables()).filter(
+      (table) => !ERASED.has(table) && !(table in TABLES_WITHOUT_VISITORS),
+    )
+    expect(
+      unknown,
+      'a new table: add it to the erase (src/privacy/queries.ts) or to TABLES_WITHOUT_VISITORS',
+    ).toEqual([])
   })
 
-  it('erases every table with a column that can hold someone\'s id', async () => {
+  it("erases every table with a column that can hold someone's id", async () => {
     for (const table of await allTables()) {
-      const columns = await env.DB.prepare('SELECT name FROM pragma_table_info(?1)').bind(table).all<{ name: string }>()
-      const idColumns = columns.results.map((column) => column.name).filter((name) => ID_COLUMNS.includes(name))
-      if (idColumns.length > 0) expect(ERASED.has(table), `${table} has ${idColumns.join(', ')}`).toBe(true)
+      const columns = await env.DB.prepare('SELECT name FROM pragma_table_info(?1)')
+        .bind(table)
+        .all<{ name: string }>()
+      const idColumns = columns.results
+        .map((column) => column.name)
+        .filter((name) => ID_COLUMNS.includes(name))
+      if (idColumns.length > 0)
+        expect(ERASED.has(table), `${table} has ${idColumns.join(', ')}`).toBe(true)
     }
   })
 })

@@ -7,7 +7,13 @@
  */
 
 /** Tables keyed by `visitor_id`, in the order they are erased (`visitors` last, see `eraseStatements`). */
-export const VISITOR_TABLES = ['events', 'visits', 'orders', 'exposures', 'daily_segment_visitors'] as const
+export const VISITOR_TABLES = [
+  'events',
+  'visits',
+  'orders',
+  'exposures',
+  'daily_segment_visitors',
+] as const
 
 /** Every table erase deletes from, as named in its answer. */
 export type ErasedTable = (typeof VISITOR_TABLES)[number] | 'offer_redemptions' | 'visitors'
@@ -30,7 +36,11 @@ export type Subject = { siteId: string; visitorIds: string[]; holders: string[] 
 export type Row = Record<string, unknown>
 
 /** The visitor's person and the other visitors of that person. */
-export async function findPersonMembers(db: D1Database, siteId: string, visitorId: string): Promise<{ personId: string; members: string[] } | null> {
+export async function findPersonMembers(
+  db: D1Database,
+  siteId: string,
+  visitorId: string,
+): Promise<{ personId: string; members: string[] } | null> {
   const rows = await db
     .prepare(
       `SELECT visitor_id, person_id FROM visitors WHERE site_id = ?1 AND person_id =
@@ -39,13 +49,21 @@ export async function findPersonMembers(db: D1Database, siteId: string, visitorI
     .bind(siteId, visitorId)
     .all<{ visitor_id: string; person_id: string }>()
   const first = rows.results[0]
-  return first ? { personId: first.person_id, members: rows.results.map((row) => row.visitor_id) } : null
+  return first
+    ? { personId: first.person_id, members: rows.results.map((row) => row.visitor_id) }
+    : null
 }
 
 /** The visitor ids linked to a person. */
-export async function findVisitorsOfPerson(db: D1Database, siteId: string, personId: string): Promise<string[]> {
+export async function findVisitorsOfPerson(
+  db: D1Database,
+  siteId: string,
+  personId: string,
+): Promise<string[]> {
   const rows = await db
-    .prepare('SELECT visitor_id FROM visitors WHERE site_id = ?1 AND person_id = ?2 ORDER BY first_seen_at, visitor_id')
+    .prepare(
+      'SELECT visitor_id FROM visitors WHERE site_id = ?1 AND person_id = ?2 ORDER BY first_seen_at, visitor_id',
+    )
     .bind(siteId, personId)
     .all<{ visitor_id: string }>()
   return rows.results.map((row) => row.visitor_id)
@@ -56,23 +74,43 @@ export async function findVisitorsOfPerson(db: D1Database, siteId: string, perso
  * (`json_each`), so any number of ids is one parameter.
  * @example await selectSubjectRows(env.DB, { siteId, visitorIds: ['v1'], holders: ['visitor:v1'] })
  */
-export async function selectSubjectRows(db: D1Database, subject: Subject): Promise<Record<ErasedTable, Row[]>> {
+export async function selectSubjectRows(
+  db: D1Database,
+  subject: Subject,
+): Promise<Record<ErasedTable, Row[]>> {
   const ids = JSON.stringify(subject.visitorIds)
   const holders = JSON.stringify(subject.holders)
   const tables = ['visitors', ...VISITOR_TABLES] as const
   const results = await db.batch<Row>([
     ...tables.map((table) =>
-      db.prepare(`SELECT * FROM ${table} WHERE site_id = ?1 AND visitor_id IN (SELECT value FROM json_each(?2))${orderOf(table)}`).bind(subject.siteId, ids),
+      db
+        .prepare(
+          `SELECT * FROM ${table} WHERE site_id = ?1 AND visitor_id IN (SELECT value FROM json_each(?2))${orderOf(table)}`,
+        )
+        .bind(subject.siteId, ids),
     ),
-    db.prepare('SELECT * FROM offer_redemptions WHERE site_id = ?1 AND holder IN (SELECT value FROM json_each(?2)) ORDER BY redeemed_at').bind(subject.siteId, holders),
+    db
+      .prepare(
+        'SELECT * FROM offer_redemptions WHERE site_id = ?1 AND holder IN (SELECT value FROM json_each(?2)) ORDER BY redeemed_at',
+      )
+      .bind(subject.siteId, holders),
   ])
-  const rows = Object.fromEntries(tables.map((table, index) => [table, results[index]!.results])) as Record<ErasedTable, Row[]>
+  const rows = Object.fromEntries(
+    tables.map((table, index) => [table, results[index]!.results]),
+  ) as Record<ErasedTable, Row[]>
   rows.offer_redemptions = results[tables.length]!.results
   return rows
 }
 
 function orderOf(table: 'visitors' | (typeof VISITOR_TABLES)[number]): string {
-  const column = { visitors: 'first_seen_at', events: 'received_at', visits: 'started_at', orders: 'placed_at', exposures: 'first_exposed_at', daily_segment_visitors: 'day' }[table]
+  const column = {
+    visitors: 'first_seen_at',
+    events: 'received_at',
+    visits: 'started_at',
+    orders: 'placed_at',
+    exposures: 'first_exposed_at',
+    daily_segment_visitors: 'day',
+  }[table]
   return ` ORDER BY ${column}`
 }
 
@@ -90,13 +128,22 @@ export function eraseStatements(
   const ids = JSON.stringify(subject.visitorIds)
   const holders = JSON.stringify(subject.holders)
   const deleteFrom = (table: ErasedTable, column: string, list: string) =>
-    db.prepare(`DELETE FROM ${table} WHERE site_id = ?1 AND ${column} IN (SELECT value FROM json_each(?2))`).bind(subject.siteId, list)
+    db
+      .prepare(
+        `DELETE FROM ${table} WHERE site_id = ?1 AND ${column} IN (SELECT value FROM json_each(?2))`,
+      )
+      .bind(subject.siteId, list)
   const statements = [
     ...VISITOR_TABLES.map((table) => deleteFrom(table, 'visitor_id', ids)),
     deleteFrom('offer_redemptions', 'holder', holders),
     ...recompute,
     deleteFrom('visitors', 'visitor_id', ids),
   ]
-  const tables: (ErasedTable | null)[] = [...VISITOR_TABLES, 'offer_redemptions', ...recompute.map(() => null), 'visitors']
+  const tables: (ErasedTable | null)[] = [
+    ...VISITOR_TABLES,
+    'offer_redemptions',
+    ...recompute.map(() => null),
+    'visitors',
+  ]
   return { statements, tables }
 }

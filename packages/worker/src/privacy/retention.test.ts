@@ -4,24 +4,38 @@ import worker from '../index'
 import { adminFetch, createTestSite, type TestSite } from '../../test/helpers'
 import { createSession } from '../sessions/queries'
 import { hashSecretKey } from '../sites/keys'
-import { purgeExpiredData, purgeExpiredEvents, purgeExpiredExposures, purgeExpiredVisitUrls } from './retention'
+import {
+  purgeExpiredData,
+  purgeExpiredEvents,
+  purgeExpiredExposures,
+  purgeExpiredVisitUrls,
+} from './retention'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-06-01T03:17:00Z')
 
 async function insertEvent(site: TestSite, eventId: string, receivedAt: number): Promise<void> {
-  await env.DB.prepare("INSERT INTO events (site_id, event_id, visitor_id, visit_id, type, received_at) VALUES (?1, ?2, 'v1', 's1', 'pageview', ?3)")
+  await env.DB.prepare(
+    "INSERT INTO events (site_id, event_id, visitor_id, visit_id, type, received_at) VALUES (?1, ?2, 'v1', 's1', 'pageview', ?3)",
+  )
     .bind(site.siteId, eventId, receivedAt)
     .run()
 }
 
 async function eventIds(site: TestSite): Promise<string[]> {
-  const rows = await env.DB.prepare('SELECT event_id FROM events WHERE site_id = ?1 ORDER BY event_id').bind(site.siteId).all<{ event_id: string }>()
+  const rows = await env.DB.prepare(
+    'SELECT event_id FROM events WHERE site_id = ?1 ORDER BY event_id',
+  )
+    .bind(site.siteId)
+    .all<{ event_id: string }>()
   return rows.results.map((row) => row.event_id)
 }
 
 async function setRetention(site: TestSite, retentionDays: number | null): Promise<Response> {
-  return adminFetch('/v1/admin/settings/retention', site.secretKey, { method: 'PUT', body: JSON.stringify({ retentionDays }) })
+  return adminFetch('/v1/admin/settings/retention', site.secretKey, {
+    method: 'PUT',
+    body: JSON.stringify({ retentionDays }),
+  })
 }
 
 async function insertVisit(site: TestSite, visitId: string, startedAt: number): Promise<void> {
@@ -33,10 +47,21 @@ async function insertVisit(site: TestSite, visitId: string, startedAt: number): 
 }
 
 async function visitUrls(site: TestSite): Promise<Record<string, unknown>[]> {
-  return (await env.DB.prepare('SELECT visit_id, url, referrer FROM visits WHERE site_id = ?1 ORDER BY visit_id').bind(site.siteId).all()).results
+  return (
+    await env.DB.prepare(
+      'SELECT visit_id, url, referrer FROM visits WHERE site_id = ?1 ORDER BY visit_id',
+    )
+      .bind(site.siteId)
+      .all()
+  ).results
 }
 
-async function insertExposure(site: TestSite, ruleId: string, firstExposedAt: number, lastExposedAt: number): Promise<void> {
+async function insertExposure(
+  site: TestSite,
+  ruleId: string,
+  firstExposedAt: number,
+  lastExposedAt: number,
+): Promise<void> {
   await env.DB.prepare(
     "INSERT INTO exposures (site_id, rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at, last_visit_id) VALUES (?1, ?2, 'v1', 'treatment', 1, ?3, 's1', ?4, 's9')",
   )
@@ -45,18 +70,30 @@ async function insertExposure(site: TestSite, ruleId: string, firstExposedAt: nu
 }
 
 async function exposureRules(site: TestSite): Promise<string[]> {
-  const rows = await env.DB.prepare('SELECT rule_id FROM exposures WHERE site_id = ?1 ORDER BY rule_id').bind(site.siteId).all<{ rule_id: string }>()
+  const rows = await env.DB.prepare(
+    'SELECT rule_id FROM exposures WHERE site_id = ?1 ORDER BY rule_id',
+  )
+    .bind(site.siteId)
+    .all<{ rule_id: string }>()
   return rows.results.map((row) => row.rule_id)
 }
 
 /** A session that began at `startedAt` (and so expires 12 hours later). */
 async function startSession(site: TestSite, startedAt: number): Promise<string> {
-  const started = await createSession(env.DB, site.siteId, 'Maria', startedAt, await hashSecretKey(site.secretKey))
+  const started = await createSession(
+    env.DB,
+    site.siteId,
+    'Maria',
+    startedAt,
+    await hashSecretKey(site.secretKey),
+  )
   return started!.token
 }
 
 async function sessionExists(token: string): Promise<boolean> {
-  const row = await env.DB.prepare('SELECT count(*) AS n FROM admin_sessions WHERE token_hash = ?1').bind(await hashSecretKey(token)).first<{ n: number }>()
+  const row = await env.DB.prepare('SELECT count(*) AS n FROM admin_sessions WHERE token_hash = ?1')
+    .bind(await hashSecretKey(token))
+    .first<{ n: number }>()
   return row!.n === 1
 }
 
@@ -76,7 +113,9 @@ describe('purgeExpiredVisitUrls', () => {
       { visit_id: 'b-edge', url, referrer },
       { visit_id: 'c-new', url, referrer },
     ])
-    expect((await purgeExpiredVisitUrls(env, NOW)).sites.find((entry) => entry.siteId === site.siteId)).toBeUndefined()
+    expect(
+      (await purgeExpiredVisitUrls(env, NOW)).sites.find((entry) => entry.siteId === site.siteId),
+    ).toBeUndefined()
   })
 
   it('keeps them for a site without retention, and works in chunks', async () => {
@@ -86,10 +125,22 @@ describe('purgeExpiredVisitUrls', () => {
     await purgeExpiredData(env, NOW) // everything else that is expired, so only this test's rows are left
     const site = await createTestSite()
     for (let i = 0; i < 5; i++) await insertVisit(site, `old-${i}`, NOW - 500 * DAY)
-    expect(await purgeExpiredVisitUrls(env, NOW, { chunkSize: 2, maxChunks: 2 })).toEqual({ sites: [{ siteId: site.siteId, deleted: 4 }], deleted: 4, isComplete: false })
-    expect(await purgeExpiredVisitUrls(env, NOW, { chunkSize: 2, maxChunks: 2 })).toEqual({ sites: [{ siteId: site.siteId, deleted: 1 }], deleted: 1, isComplete: true })
-    expect((await visitUrls(site)).every((visit) => visit.url === null && visit.referrer === null)).toBe(true)
-    expect((await visitUrls(forever))[0]).toMatchObject({ url: 'https://shop.example/?email=kim@example.com' })
+    expect(await purgeExpiredVisitUrls(env, NOW, { chunkSize: 2, maxChunks: 2 })).toEqual({
+      sites: [{ siteId: site.siteId, deleted: 4 }],
+      deleted: 4,
+      isComplete: false,
+    })
+    expect(await purgeExpiredVisitUrls(env, NOW, { chunkSize: 2, maxChunks: 2 })).toEqual({
+      sites: [{ siteId: site.siteId, deleted: 1 }],
+      deleted: 1,
+      isComplete: true,
+    })
+    expect(
+      (await visitUrls(site)).every((visit) => visit.url === null && visit.referrer === null),
+    ).toBe(true)
+    expect((await visitUrls(forever))[0]).toMatchObject({
+      url: 'https://shop.example/?email=kim@example.com',
+    })
   })
 })
 
@@ -112,7 +163,10 @@ describe('purgeExpiredData', () => {
     const forever = await createTestSite()
     expect((await setRetention(forever, null)).status).toBe(200)
     const now = Date.now()
-    const expired = [await startSession(site, now - 13 * 60 * 60 * 1000), await startSession(forever, now - 12 * 60 * 60 * 1000)]
+    const expired = [
+      await startSession(site, now - 13 * 60 * 60 * 1000),
+      await startSession(forever, now - 12 * 60 * 60 * 1000),
+    ]
     const live = await startSession(site, now - 60 * 60 * 1000)
     const result = await purgeExpiredData(env, now)
     expect(result.sessions).toBeGreaterThanOrEqual(2)
@@ -124,26 +178,42 @@ describe('purgeExpiredData', () => {
 describe('purgeExpiredEvents', () => {
   it('deletes raw events older than the retention, keeping newer ones, visits, orders and rollups', async () => {
     const site = await createTestSite()
-    expect(await (await adminFetch('/v1/admin/settings/retention', site.secretKey)).json()).toEqual({ retentionDays: 395 })
+    expect(await (await adminFetch('/v1/admin/settings/retention', site.secretKey)).json()).toEqual(
+      { retentionDays: 395 },
+    )
     expect((await setRetention(site, 30)).status).toBe(200)
     await insertEvent(site, 'old-1', NOW - 31 * DAY)
     await insertEvent(site, 'old-2', NOW - 400 * DAY)
     await insertEvent(site, 'edge', NOW - 30 * DAY)
     await insertEvent(site, 'new', NOW - DAY)
-    await env.DB.prepare("INSERT INTO visits (site_id, visitor_id, visit_id, started_at, segment, day) VALUES (?1, 'v1', 's1', ?2, 'shopper', '2025-01-01')").bind(site.siteId, NOW - 400 * DAY).run()
-    await env.DB.prepare("INSERT INTO orders (site_id, order_id, visitor_id, visit_id, revenue_micros, currency, placed_at, day) VALUES (?1, 'o1', 'v1', 's1', 5, 'USD', ?2, '2025-01-01')").bind(site.siteId, NOW - 400 * DAY).run()
+    await env.DB.prepare(
+      "INSERT INTO visits (site_id, visitor_id, visit_id, started_at, segment, day) VALUES (?1, 'v1', 's1', ?2, 'shopper', '2025-01-01')",
+    )
+      .bind(site.siteId, NOW - 400 * DAY)
+      .run()
+    await env.DB.prepare(
+      "INSERT INTO orders (site_id, order_id, visitor_id, visit_id, revenue_micros, currency, placed_at, day) VALUES (?1, 'o1', 'v1', 's1', 5, 'USD', ?2, '2025-01-01')",
+    )
+      .bind(site.siteId, NOW - 400 * DAY)
+      .run()
 
     const result = await purgeExpiredEvents(env, NOW)
     expect(result.sites).toContainEqual({ siteId: site.siteId, deleted: 2 })
     expect(result.isComplete).toBe(true)
     expect(await eventIds(site)).toEqual(['edge', 'new'])
-    const kept = await env.DB.prepare('SELECT (SELECT count(*) FROM visits WHERE site_id = ?1) AS visits, (SELECT count(*) FROM orders WHERE site_id = ?1) AS orders, (SELECT sum(visits) FROM daily_segment_stats WHERE site_id = ?1) AS rolled').bind(site.siteId).first()
+    const kept = await env.DB.prepare(
+      'SELECT (SELECT count(*) FROM visits WHERE site_id = ?1) AS visits, (SELECT count(*) FROM orders WHERE site_id = ?1) AS orders, (SELECT sum(visits) FROM daily_segment_stats WHERE site_id = ?1) AS rolled',
+    )
+      .bind(site.siteId)
+      .first()
     expect(kept).toEqual({ visits: 1, orders: 1, rolled: 1 })
     // A second run finds nothing more.
-    expect((await purgeExpiredEvents(env, NOW)).sites.find((entry) => entry.siteId === site.siteId)).toBeUndefined()
+    expect(
+      (await purgeExpiredEvents(env, NOW)).sites.find((entry) => entry.siteId === site.siteId),
+    ).toBeUndefined()
   })
 
-  it('keeps everything for a site without retention, and uses each site\'s own setting', async () => {
+  it("keeps everything for a site without retention, and uses each site's own setting", async () => {
     const forever = await createTestSite()
     const year = await createTestSite()
     expect((await setRetention(forever, null)).status).toBe(200)
@@ -161,13 +231,17 @@ describe('purgeExpiredEvents', () => {
     const site = await createTestSite()
     for (let i = 0; i < 7; i++) await insertEvent(site, `old-${i}`, NOW - 500 * DAY)
     const first = await purgeExpiredEvents(env, NOW, { chunkSize: 2, maxChunks: 2 })
-    expect(first).toEqual({ sites: [{ siteId: site.siteId, deleted: 4 }], deleted: 4, isComplete: false })
+    expect(first).toEqual({
+      sites: [{ siteId: site.siteId, deleted: 4 }],
+      deleted: 4,
+      isComplete: false,
+    })
     expect(await eventIds(site)).toHaveLength(3)
     while (!(await purgeExpiredEvents(env, NOW, { chunkSize: 2, maxChunks: 2 })).isComplete);
     expect(await eventIds(site)).toEqual([])
   })
 
-  it('runs from the cron trigger through the worker\'s scheduled handler, purging every kind of expired data', async () => {
+  it("runs from the cron trigger through the worker's scheduled handler, purging every kind of expired data", async () => {
     const site = await createTestSite()
     const now = Date.now()
     await insertEvent(site, 'old', now - 400 * DAY)
@@ -175,7 +249,10 @@ describe('purgeExpiredEvents', () => {
     await insertVisit(site, 'old-visit', now - 400 * DAY)
     await insertExposure(site, 'old-rule', now - 400 * DAY, now - 400 * DAY)
     const expired = await startSession(site, now - 13 * 60 * 60 * 1000)
-    await worker.scheduled(createScheduledController({ scheduledTime: now, cron: '17 3 * * *' }), env)
+    await worker.scheduled(
+      createScheduledController({ scheduledTime: now, cron: '17 3 * * *' }),
+      env,
+    )
     expect(await eventIds(site)).toEqual(['new'])
     expect(await visitUrls(site)).toEqual([{ visit_id: 'old-visit', url: null, referrer: null }])
     expect(await exposureRules(site)).toEqual([])
@@ -184,8 +261,11 @@ describe('purgeExpiredEvents', () => {
 
   it('validates the setting', async () => {
     const site = await createTestSite()
-    for (const retentionDays of [0, -1, 1.5, 4000, '30']) expect((await setRetention(site, retentionDays as number)).status).toBe(400)
+    for (const retentionDays of [0, -1, 1.5, 4000, '30'])
+      expect((await setRetention(site, retentionDays as number)).status).toBe(400)
     expect(await (await setRetention(site, 730)).json()).toEqual({ retentionDays: 730 })
-    expect(await (await adminFetch('/v1/admin/settings/retention', site.secretKey)).json()).toEqual({ retentionDays: 730 })
+    expect(await (await adminFetch('/v1/admin/settings/retention', site.secretKey)).json()).toEqual(
+      { retentionDays: 730 },
+    )
   })
 })

@@ -30,7 +30,8 @@ type ExpiredData = { sitesWithExpired: string; purgeChunk: string }
 
 /** Raw events, by when they were received (`events_by_received`). */
 const EVENTS: ExpiredData = {
-  sitesWithExpired: 'EXISTS (SELECT 1 FROM events e WHERE e.site_id = s.id AND e.received_at < ?1 - s.retention_days * ?2)',
+  sitesWithExpired:
+    'EXISTS (SELECT 1 FROM events e WHERE e.site_id = s.id AND e.received_at < ?1 - s.retention_days * ?2)',
   purgeChunk: `DELETE FROM events WHERE site_id = ?1 AND event_id IN
     (SELECT event_id FROM events WHERE site_id = ?1 AND received_at < ?2 LIMIT ?3)`,
 }
@@ -51,12 +52,18 @@ const VISIT_URLS: ExpiredData = {
  * shown a rule keeps the row, and with it their variant, first-exposure time and offer code.
  */
 const EXPOSURES: ExpiredData = {
-  sitesWithExpired: 'EXISTS (SELECT 1 FROM exposures x WHERE x.site_id = s.id AND x.last_exposed_at < ?1 - s.retention_days * ?2)',
+  sitesWithExpired:
+    'EXISTS (SELECT 1 FROM exposures x WHERE x.site_id = s.id AND x.last_exposed_at < ?1 - s.retention_days * ?2)',
   purgeChunk: `DELETE FROM exposures WHERE site_id = ?1 AND (rule_id, visitor_id) IN
     (SELECT rule_id, visitor_id FROM exposures WHERE site_id = ?1 AND last_exposed_at < ?2 LIMIT ?3)`,
 }
 
-async function purgeExpired(env: Pick<Env, 'DB'>, data: ExpiredData, now: number, options: PurgeOptions): Promise<PurgeResult> {
+async function purgeExpired(
+  env: Pick<Env, 'DB'>,
+  data: ExpiredData,
+  now: number,
+  options: PurgeOptions,
+): Promise<PurgeResult> {
   const { chunkSize = 5000, maxChunks = 200 } = options
   // Only sites with something to purge (one index probe each), so the chunk budget goes to them.
   const sites = await env.DB.prepare(
@@ -94,7 +101,11 @@ async function purgeExpired(env: Pick<Env, 'DB'>, data: ExpiredData, now: number
  * `events_by_received` index), so a first run on years of data cannot hit D1's limits.
  * @example await purgeExpiredEvents(env, Date.now())
  */
-export function purgeExpiredEvents(env: Pick<Env, 'DB'>, now: number, options: PurgeOptions = {}): Promise<PurgeResult> {
+export function purgeExpiredEvents(
+  env: Pick<Env, 'DB'>,
+  now: number,
+  options: PurgeOptions = {},
+): Promise<PurgeResult> {
   return purgeExpired(env, EVENTS, now, options)
 }
 
@@ -103,7 +114,11 @@ export function purgeExpiredEvents(env: Pick<Env, 'DB'>, now: number, options: P
  * (URLs can carry personal data in their query); the visits stay. `deleted` counts visits cleared.
  * @example await purgeExpiredVisitUrls(env, Date.now())
  */
-export function purgeExpiredVisitUrls(env: Pick<Env, 'DB'>, now: number, options: PurgeOptions = {}): Promise<PurgeResult> {
+export function purgeExpiredVisitUrls(
+  env: Pick<Env, 'DB'>,
+  now: number,
+  options: PurgeOptions = {},
+): Promise<PurgeResult> {
   return purgeExpired(env, VISIT_URLS, now, options)
 }
 
@@ -112,18 +127,31 @@ export function purgeExpiredVisitUrls(env: Pick<Env, 'DB'>, now: number, options
  * than the retention loses them, like any raw data; the daily rollups are not made from them.
  * @example await purgeExpiredExposures(env, Date.now())
  */
-export function purgeExpiredExposures(env: Pick<Env, 'DB'>, now: number, options: PurgeOptions = {}): Promise<PurgeResult> {
+export function purgeExpiredExposures(
+  env: Pick<Env, 'DB'>,
+  now: number,
+  options: PurgeOptions = {},
+): Promise<PurgeResult> {
   return purgeExpired(env, EXPOSURES, now, options)
 }
 
-export type RetentionResult = { events: PurgeResult; visitUrls: PurgeResult; exposures: PurgeResult; sessions: number }
+export type RetentionResult = {
+  events: PurgeResult
+  visitUrls: PurgeResult
+  exposures: PurgeResult
+  sessions: number
+}
 
 /**
  * The whole daily purge: raw events, visit URLs and referrers, and exposures older than each
  * site's retention, and admin sessions that have expired (for every site, whatever its retention).
  * @example const result = await purgeExpiredData(env, Date.now())
  */
-export async function purgeExpiredData(env: Pick<Env, 'DB'>, now: number, options: PurgeOptions = {}): Promise<RetentionResult> {
+export async function purgeExpiredData(
+  env: Pick<Env, 'DB'>,
+  now: number,
+  options: PurgeOptions = {},
+): Promise<RetentionResult> {
   return {
     events: await purgeExpiredEvents(env, now, options),
     visitUrls: await purgeExpiredVisitUrls(env, now, options),
@@ -139,7 +167,8 @@ export async function purgeExpiredData(env: Pick<Env, 'DB'>, now: number, option
 export async function handleScheduled(controller: ScheduledController, env: Env): Promise<void> {
   // Awaited rather than handed to waitUntil, so a failure marks the cron run as failed.
   const result = await purgeExpiredData(env, controller.scheduledTime)
-  const isComplete = result.events.isComplete && result.visitUrls.isComplete && result.exposures.isComplete
+  const isComplete =
+    result.events.isComplete && result.visitUrls.isComplete && result.exposures.isComplete
   console.log(
     `retention purge: ${result.events.deleted} events deleted, ${result.visitUrls.deleted} visit URLs cleared, ` +
       `${result.exposures.deleted} exposures deleted, ${result.sessions} expired sessions deleted${isComplete ? '' : ', more left for the next run'}`,

@@ -25,7 +25,10 @@ function idParam(value: string, what: 'visitor' | 'customer'): string {
 }
 
 const notFound = (what: 'visitor' | 'customer', id: string) =>
-  new ApiError(`${what}_not_found`, `Nothing is held about ${what} "${id}" (never seen, or already erased).`)
+  new ApiError(
+    `${what}_not_found`,
+    `Nothing is held about ${what} "${id}" (never seen, or already erased).`,
+  )
 
 /**
  * Privacy on the admin API (secret key or session): export and erase a visitor or a customer,
@@ -70,6 +73,9 @@ export const privacyRoutes = new Hono<AppEnv>()
   .get('/bots', async (c) => {
     const { from, to } = resolveRange(c, Date.now())
     const days = await findBotDays(c.env.DB, c.get('site').id, from, to)
-    const total = days.reduce((sum, day) => ({ events: sum.events + day.events, decides: sum.decides + day.decides }), { events: 0, decides: 0 })
+    const total = days.reduce(
+      (sum, day) => ({ events: sum.events + day.events, decides: sum.decides + day.decides }),
+      { events: 0, decides: 0 },
+    )
     return c.json({ from, to, days, total })
   })

@@ -16,7 +16,11 @@ export type ResolvedSubject = Subject & {
  * nothing else would be left of that customer.
  * @example await visitorSubject(env.DB, site, 'V1St')
  */
-export async function visitorSubject(db: D1Database, site: Site, visitorId: string): Promise<ResolvedSubject> {
+export async function visitorSubject(
+  db: D1Database,
+  site: Site,
+  visitorId: string,
+): Promise<ResolvedSubject> {
   const person = await findPersonMembers(db, site.id, visitorId)
   const personId = person?.personId ?? visitorId
   const hasOtherVisitors = (person?.members.length ?? 0) > 1
@@ -35,7 +39,11 @@ export async function visitorSubject(db: D1Database, site: Site, visitorId: stri
  * visitor linked to it, and rows held under the person id itself.
  * @example await customerSubject(env.DB, site, 'ana@example.com')
  */
-export async function customerSubject(db: D1Database, site: Site, customerId: string): Promise<ResolvedSubject> {
+export async function customerSubject(
+  db: D1Database,
+  site: Site,
+  customerId: string,
+): Promise<ResolvedSubject> {
   const personId = await customerPersonId(site.codeSecret, customerId)
   const visitors = await findVisitorsOfPerson(db, site.id, personId)
   return {

@@ -7,11 +7,18 @@ import { SEGMENTS, type Offer, type Rule, type RuleWarning, type Segment } from 
  * @example analyzeRules(workspace.rules, Date.now()) // [{ code: 'priority_tie', slot: 'hero', ... }]
  */
 export function analyzeRules(rules: readonly Rule[], now: number): RuleWarning[] {
-  const active = rules.filter((rule) => rule.status === 'live' && !(rule.endsAt && Date.parse(rule.endsAt) <= now))
+  const active = rules.filter(
+    (rule) => rule.status === 'live' && !(rule.endsAt && Date.parse(rule.endsAt) <= now),
+  )
   const warnings: RuleWarning[] = []
   for (const slot of [...new Set(active.map((rule) => rule.slot))]) {
     const slotRules = active.filter((rule) => rule.slot === slot)
-    warnings.push(...priorityTies(slot, slotRules), ...unmatchable(slot, slotRules), ...unfairOffers(slot, slotRules), ...unverifiedCodes(slot, slotRules))
+    warnings.push(
+      ...priorityTies(slot, slotRules),
+      ...unmatchable(slot, slotRules),
+      ...unfairOffers(slot, slotRules),
+      ...unverifiedCodes(slot, slotRules),
+    )
   }
   return warnings
 }
@@ -70,7 +77,8 @@ function unmatchable(slot: string, rules: Rule[]): RuleWarning[] {
     const winner = rules.find(
       (other, otherIndex) =>
         other !== rule &&
-        (other.priority > rule.priority || (other.priority === rule.priority && otherIndex < index)) &&
+        (other.priority > rule.priority ||
+          (other.priority === rule.priority && otherIndex < index)) &&
         matchesEveryone(other) &&
         segmentsOf(rule).every((segment) => segmentsOf(other).includes(segment)) &&
         coversSchedule(other, rule),
@@ -94,8 +102,12 @@ function matchesEveryone(rule: Rule): boolean {
 }
 
 function coversSchedule(outer: Rule, inner: Rule): boolean {
-  const startsBefore = !outer.startsAt || (inner.startsAt !== undefined && Date.parse(outer.startsAt) <= Date.parse(inner.startsAt))
-  const endsAfter = !outer.endsAt || (inner.endsAt !== undefined && Date.parse(outer.endsAt) >= Date.parse(inner.endsAt))
+  const startsBefore =
+    !outer.startsAt ||
+    (inner.startsAt !== undefined && Date.parse(outer.startsAt) <= Date.parse(inner.startsAt))
+  const endsAfter =
+    !outer.endsAt ||
+    (inner.endsAt !== undefined && Date.parse(outer.endsAt) >= Date.parse(inner.endsAt))
   return startsBefore && endsAfter
 }
 
@@ -111,11 +123,18 @@ function unfairOffers(slot: string, rules: Rule[]): RuleWarning[] {
   for (const newcomerRule of offered.filter((rule) => segmentsOf(rule).includes('shopper'))) {
     for (const segment of ['returning', 'repeat'] as const) {
       const theirs = offered.filter(
-        (rule) => segmentsOf(rule).includes(segment) && canMatchSegment(rule, segment) && schedulesOverlap(rule, newcomerRule),
+        (rule) =>
+          segmentsOf(rule).includes(segment) &&
+          canMatchSegment(rule, segment) &&
+          schedulesOverlap(rule, newcomerRule),
       )
       const isWorse =
         theirs.length === 0 ||
-        theirs.every((rule) => rule.offer.kind === newcomerRule.offer.kind && rule.offer.value < newcomerRule.offer.value)
+        theirs.every(
+          (rule) =>
+            rule.offer.kind === newcomerRule.offer.kind &&
+            rule.offer.value < newcomerRule.offer.value,
+        )
       if (!isWorse) continue
       warnings.push({
         code: 'new_visitors_favoured',
@@ -158,7 +177,12 @@ function needsPurchases(rule: Rule): boolean {
  */
 function unverifiedCodes(slot: string, rules: Rule[]): RuleWarning[] {
   return rules
-    .filter((rule) => (rule.offer?.code || rule.offer?.uniqueCodes) && rule.offer.requiresVerified === false && needsPurchases(rule))
+    .filter(
+      (rule) =>
+        (rule.offer?.code || rule.offer?.uniqueCodes) &&
+        rule.offer.requiresVerified === false &&
+        needsPurchases(rule),
+    )
     .map((rule) => ({
       code: 'unverified_coded_offer',
       slot,

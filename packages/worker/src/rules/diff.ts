@@ -16,7 +16,9 @@ export function diffRules(before: readonly Rule[], after: readonly Rule[]): Rule
       continue
     }
     const keys = new Set([...Object.keys(previous), ...Object.keys(rule)]) as Set<keyof Rule>
-    const fields = [...keys].filter((key) => stableJson(previous[key]) !== stableJson(rule[key])).sort()
+    const fields = [...keys]
+      .filter((key) => stableJson(previous[key]) !== stableJson(rule[key]))
+      .sort()
     if (fields.length > 0) diff.changed.push({ id: rule.id, fields })
   }
   for (const rule of before) if (!afterIds.has(rule.id)) diff.removed.push(rule.id)
@@ -29,9 +31,13 @@ export function isEmptyDiff(diff: RulesetDiff): boolean {
 
 /** JSON with sorted keys, so key order never reads as a change. */
 function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)))
-      : inner,
-  ) ?? 'undefined'
+  return (
+    JSON.stringify(value, (_key, inner: unknown) =>
+      inner && typeof inner === 'object' && !Array.isArray(inner)
+        ? Object.fromEntries(
+            Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b)),
+          )
+        : inner,
+    ) ?? 'undefined'
+  )
 }

@@ -4,8 +4,26 @@ import { describe, expect, it } from 'vitest'
 import { compileRule, isInSchedule, matchesWhen } from './match'
 import { compileUrlPattern, matchesPattern } from './pattern'
 
-const profile: Profile = { visitorId: 'v', segment: 'returning', visits: 3, orders: 2, purchaseVisits: 1, revenue: 80, lastPurchaseAt: null, lapsed: false }
-const compiled = (input: Partial<RuleInput>) => compileRule(RuleSchema.parse({ id: 'r', slot: 'hero', status: 'live', content: { type: 'text', value: 'x' }, ...input }))
+const profile: Profile = {
+  visitorId: 'v',
+  segment: 'returning',
+  visits: 3,
+  orders: 2,
+  purchaseVisits: 1,
+  revenue: 80,
+  lastPurchaseAt: null,
+  lapsed: false,
+}
+const compiled = (input: Partial<RuleInput>) =>
+  compileRule(
+    RuleSchema.parse({
+      id: 'r',
+      slot: 'hero',
+      status: 'live',
+      content: { type: 'text', value: 'x' },
+      ...input,
+    }),
+  )
 
 describe('matchesWhen', () => {
   it('matches everyone when there are no conditions', () => {
@@ -32,12 +50,16 @@ describe('matchesWhen', () => {
 
   it('matches a "/" pattern against path and query, others against the whole URL', () => {
     const path = compiled({ when: { urlPattern: '/products/*' } })
-    expect(matchesWhen(path, profile, { url: 'https://shop.example/products/mug?ref=x' })).toBe(true)
+    expect(matchesWhen(path, profile, { url: 'https://shop.example/products/mug?ref=x' })).toBe(
+      true,
+    )
     expect(matchesWhen(path, profile, { url: '/products/mug' })).toBe(true)
     expect(matchesWhen(path, profile, { url: 'https://shop.example/cart' })).toBe(false)
     expect(matchesWhen(path, profile, {})).toBe(false)
     const full = compiled({ when: { referrerPattern: 'https://*.google.*' } })
-    expect(matchesWhen(full, profile, { referrer: 'https://www.google.com/search?q=mugs' })).toBe(true)
+    expect(matchesWhen(full, profile, { referrer: 'https://www.google.com/search?q=mugs' })).toBe(
+      true,
+    )
     expect(matchesWhen(full, profile, { referrer: 'https://bing.com/' })).toBe(false)
   })
 

@@ -16,7 +16,11 @@ export type UrlPattern = {
  */
 export function compileUrlPattern(pattern: string): UrlPattern {
   const parts = pattern.split('*')
-  return { parts, minLength: parts.reduce((sum, part) => sum + part.length, 0), isPathPattern: pattern.startsWith('/') }
+  return {
+    parts,
+    minLength: parts.reduce((sum, part) => sum + part.length, 0),
+    isPathPattern: pattern.startsWith('/'),
+  }
 }
 
 /**

@@ -1,4 +1,9 @@
-import { PublishInputSchema, RollbackInputSchema, RulesetInputSchema, WorkspaceInputSchema } from '@stammis/contract'
+import {
+  PublishInputSchema,
+  RollbackInputSchema,
+  RulesetInputSchema,
+  WorkspaceInputSchema,
+} from '@stammis/contract'
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
@@ -18,15 +23,26 @@ import { getWorkspace, publishWorkspace, saveWorkspace } from './workspace'
 export const ruleRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const ruleset = await findLatestRuleset(c.env.DB, c.get('site').id)
-    return c.json(ruleset ?? { version: 0, publishedAt: null, publishedBy: null, note: null, rules: [] })
+    return c.json(
+      ruleset ?? { version: 0, publishedAt: null, publishedBy: null, note: null, rules: [] },
+    )
   })
   .put('/', async (c) => {
     const { rules } = await readBody(c, RulesetInputSchema, ADMIN_MAX_BODY_BYTES)
     const note = c.req.query('note')
     const expectVersion = parseExpectVersion(c.req.query('expectVersion'))
     const site = c.get('site')
-    const ruleset = await publishRuleset(c.env, site.id, rules, Date.now(), { actor: c.get('actor'), note, expectVersion, allowScripts: site.allowScripts })
-    return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt, sanitizedRuleIds: ruleset.sanitizedRuleIds })
+    const ruleset = await publishRuleset(c.env, site.id, rules, Date.now(), {
+      actor: c.get('actor'),
+      note,
+      expectVersion,
+      allowScripts: site.allowScripts,
+    })
+    return c.json({
+      version: ruleset.version,
+      publishedAt: ruleset.publishedAt,
+      sanitizedRuleIds: ruleset.sanitizedRuleIds,
+    })
   })
   .post('/check', async (c) => {
     const { rules: input } = await readBody(c, RulesetInputSchema, ADMIN_MAX_BODY_BYTES)
@@ -35,19 +51,35 @@ export const ruleRoutes = new Hono<AppEnv>()
     const { rules, changedRuleIds } = sanitizeRules(input, site)
     const live = await findLatestRuleset(c.env.DB, site.id)
     const warnings = [...htmlWarnings(rules, changedRuleIds), ...analyzeRules(rules, Date.now())]
-    return c.json({ liveVersion: live?.version ?? 0, diff: diffRules(live?.rules ?? [], rules), warnings })
+    return c.json({
+      liveVersion: live?.version ?? 0,
+      diff: diffRules(live?.rules ?? [], rules),
+      warnings,
+    })
   })
   .get('/versions', async (c) => c.json({ versions: await listVersions(c.env, c.get('site').id) }))
   .get('/versions/:version', async (c) => {
     const version = Number(c.req.param('version'))
-    if (!Number.isInteger(version) || version < 1) throw new ApiError('invalid_request', 'version: must be a positive integer')
+    if (!Number.isInteger(version) || version < 1)
+      throw new ApiError('invalid_request', 'version: must be a positive integer')
     return c.json(await getVersion(c.env, c.get('site').id, version))
   })
   .post('/rollback', async (c) => {
     const { version, note } = await readBody(c, RollbackInputSchema)
     const site = c.get('site')
-    const ruleset = await rollbackTo(c.env, site.id, version, { actor: c.get('actor'), note, allowScripts: site.allowScripts }, Date.now())
-    return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt, rolledBackTo: version, sanitizedRuleIds: ruleset.sanitizedRuleIds })
+    const ruleset = await rollbackTo(
+      c.env,
+      site.id,
+      version,
+      { actor: c.get('actor'), note, allowScripts: site.allowScripts },
+      Date.now(),
+    )
+    return c.json({
+      version: ruleset.version,
+      publishedAt: ruleset.publishedAt,
+      rolledBackTo: version,
+      sanitizedRuleIds: ruleset.sanitizedRuleIds,
+    })
   })
 
 /** `/v1/admin/workspace`: the working copy the editor saves to, previewed and then published. */
@@ -61,14 +93,24 @@ export const workspaceRoutes = new Hono<AppEnv>()
   .post('/publish', async (c) => {
     const { note } = await readBody(c, PublishInputSchema)
     const site = c.get('site')
-    const ruleset = await publishWorkspace(c.env, site.id, { actor: c.get('actor'), note, allowScripts: site.allowScripts }, Date.now())
-    return c.json({ version: ruleset.version, publishedAt: ruleset.publishedAt, sanitizedRuleIds: ruleset.sanitizedRuleIds })
+    const ruleset = await publishWorkspace(
+      c.env,
+      site.id,
+      { actor: c.get('actor'), note, allowScripts: site.allowScripts },
+      Date.now(),
+    )
+    return c.json({
+      version: ruleset.version,
+      publishedAt: ruleset.publishedAt,
+      sanitizedRuleIds: ruleset.sanitizedRuleIds,
+    })
   })
 
 /** `?expectVersion=N`: publish only if version N is still live (what `rules push` checked against). */
 function parseExpectVersion(value: string | undefined): number | undefined {
   if (value === undefined) return undefined
   const version = Number(value)
-  if (!Number.isInteger(version) || version < 0) throw new ApiError('invalid_request', 'expectVersion: must be a whole number, 0 or more')
+  if (!Number.isInteger(version) || version < 0)
+    throw new ApiError('invalid_request', 'expectVersion: must be a whole number, 0 or more')
   return version
 }

@@ -11,7 +11,10 @@ export type HtmlPolicy = { allowScripts: boolean }
  * before sanitizing existed, or while scripts were allowed, are never served unsanitized.
  * @example const { rules, changedRuleIds } = sanitizeRules(input, { allowScripts: site.allowScripts })
  */
-export function sanitizeRules<R extends Rule>(rules: readonly R[], policy: HtmlPolicy): { rules: R[]; changedRuleIds: string[] } {
+export function sanitizeRules<R extends Rule>(
+  rules: readonly R[],
+  policy: HtmlPolicy,
+): { rules: R[]; changedRuleIds: string[] } {
   if (policy.allowScripts) return { rules: [...rules], changedRuleIds: [] }
   const changedRuleIds: string[] = []
   const sanitized = rules.map((rule) => {
@@ -29,7 +32,10 @@ export function sanitizeRules<R extends Rule>(rules: readonly R[], policy: HtmlP
  * published is not what was sent, and the marketer should know.
  * @example htmlWarnings(rules, changedRuleIds)
  */
-export function htmlWarnings(rules: readonly Rule[], changedRuleIds: readonly string[]): RuleWarning[] {
+export function htmlWarnings(
+  rules: readonly Rule[],
+  changedRuleIds: readonly string[],
+): RuleWarning[] {
   return rules
     .filter((rule) => changedRuleIds.includes(rule.id))
     .map((rule) => ({

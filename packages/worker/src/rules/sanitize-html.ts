@@ -83,16 +83,49 @@ export const ALLOWED_ELEMENTS: readonly string[] = Object.keys(ELEMENT_ATTRIBUTE
 const GLOBAL_ATTRIBUTES = ['class', 'title', 'lang', 'dir', 'style', 'role']
 
 /** Void elements have no end tag and no content. */
-const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'source', 'track', 'wbr'])
+const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'link',
+  'meta',
+  'source',
+  'track',
+  'wbr',
+])
 
 /**
  * Elements whose content the tokenizer reads as raw text up to their end tag, as browsers do; all
  * of them are dropped together with that content.
  */
-const RAW_TEXT_ELEMENTS = new Set(['script', 'style', 'xmp', 'iframe', 'noembed', 'noframes', 'noscript', 'textarea', 'title'])
+const RAW_TEXT_ELEMENTS = new Set([
+  'script',
+  'style',
+  'xmp',
+  'iframe',
+  'noembed',
+  'noframes',
+  'noscript',
+  'textarea',
+  'title',
+])
 
 /** Dropped with everything inside them: active or foreign content, and containers of controls. */
-const DROPPED_WITH_CONTENT = new Set(['template', 'svg', 'math', 'object', 'applet', 'select', 'frameset', 'head'])
+const DROPPED_WITH_CONTENT = new Set([
+  'template',
+  'svg',
+  'math',
+  'object',
+  'applet',
+  'select',
+  'frameset',
+  'head',
+])
 
 /** URL schemes allowed per URL attribute; a URL without a scheme (relative) is always allowed. */
 const LINK_SCHEMES = new Set(['http', 'https', 'mailto', 'tel'])
@@ -107,12 +140,14 @@ const REL_TOKENS = new Set(['nofollow', 'noopener', 'noreferrer', 'sponsored', '
  * `javascript:`), no CSS escapes that could spell them (`\`), and no `position`, so content cannot
  * lay itself over the page (a fake checkout button over the real one).
  */
-const UNSAFE_CSS = /\\|url\s*\(|image\s*\(|image-set\s*\(|@import|expression\s*\(|behavior|binding|javascript:|position\s*:/i
+const UNSAFE_CSS =
+  /\\|url\s*\(|image\s*\(|image-set\s*\(|@import|expression\s*\(|behavior|binding|javascript:|position\s*:/i
 
 type AttributeCheck = (value: string) => string | null
 
 const anyText: AttributeCheck = (value) => value
-const wholeNumber: AttributeCheck = (value) => (/^\s*-?\d{1,7}\s*$/.test(value) ? value.trim() : null)
+const wholeNumber: AttributeCheck = (value) =>
+  /^\s*-?\d{1,7}\s*$/.test(value) ? value.trim() : null
 const oneOf =
   (...allowed: string[]): AttributeCheck =>
   (value) => {
@@ -136,7 +171,10 @@ const ATTRIBUTE_CHECKS: Record<string, AttributeCheck> = {
   cite: url(WEB_SCHEMES),
   target: oneOf('_blank', '_self'),
   rel: (value) => {
-    const tokens = value.toLowerCase().split(/\s+/).filter((token) => REL_TOKENS.has(token))
+    const tokens = value
+      .toLowerCase()
+      .split(/\s+/)
+      .filter((token) => REL_TOKENS.has(token))
     return tokens.length > 0 ? [...new Set(tokens)].join(' ') : null
   },
   alt: anyText,
@@ -172,7 +210,11 @@ function safeUrl(value: string, schemes: ReadonlySet<string>): string | null {
 const has = (table: object, key: string): boolean => Object.hasOwn(table, key)
 
 function allowedAttribute(element: string, name: string): boolean {
-  return GLOBAL_ATTRIBUTES.includes(name) || ELEMENT_ATTRIBUTES[element]!.includes(name) || /^aria-[a-z]+$/.test(name)
+  return (
+    GLOBAL_ATTRIBUTES.includes(name) ||
+    ELEMENT_ATTRIBUTES[element]!.includes(name) ||
+    /^aria-[a-z]+$/.test(name)
+  )
 }
 
 function checkAttribute(name: string, value: string): string | null {
@@ -197,21 +239,92 @@ function escapeText(text: string): string {
 
 /** A decoded attribute value, escaped for a double-quoted attribute: the browser decodes it back to exactly this. */
 function escapeAttribute(value: string): string {
-  return value.replace(/\u0000/g, '\ufffd').replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  return value
+    .replace(/\u0000/g, '\ufffd')
+    .replace(/&/g, '&amp;')
+    .replace(/"/g, '&quot;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
 }
 
 // --- Character references (attribute values) ---------------------------------------------------
 
 /** Named references decoded in attribute values: the common ones and all of Latin-1. Others stay literal text. */
 const NAMED_REFERENCES: Record<string, number> = {
-  amp: 38, lt: 60, gt: 62, quot: 34, apos: 39, colon: 58, Tab: 9, NewLine: 10, lpar: 40, rpar: 41, sol: 47,
-  num: 35, excl: 33, percnt: 37, quest: 63, equals: 61, plus: 43, comma: 44, period: 46, semi: 59, commat: 64,
-  lowbar: 95, dollar: 36, ast: 42, lsqb: 91, rsqb: 93, lbrack: 91, rbrack: 93, lcub: 123, rcub: 125, grave: 96,
-  euro: 8364, hellip: 8230, mdash: 8212, ndash: 8211, lsquo: 8216, rsquo: 8217, sbquo: 8218, ldquo: 8220,
-  rdquo: 8221, bdquo: 8222, bull: 8226, trade: 8482, larr: 8592, uarr: 8593, rarr: 8594, darr: 8595, hearts: 9829,
-  check: 10003, thinsp: 8201, ensp: 8194, emsp: 8195, zwnj: 8204, zwj: 8205, lrm: 8206, rlm: 8207, dagger: 8224,
-  Dagger: 8225, permil: 8240, prime: 8242, Prime: 8243, minus: 8722, infin: 8734, ne: 8800, le: 8804, ge: 8805,
-  OElig: 338, oelig: 339, Scaron: 352, scaron: 353, Yuml: 376, fnof: 402, circ: 710, tilde: 732,
+  amp: 38,
+  lt: 60,
+  gt: 62,
+  quot: 34,
+  apos: 39,
+  colon: 58,
+  Tab: 9,
+  NewLine: 10,
+  lpar: 40,
+  rpar: 41,
+  sol: 47,
+  num: 35,
+  excl: 33,
+  percnt: 37,
+  quest: 63,
+  equals: 61,
+  plus: 43,
+  comma: 44,
+  period: 46,
+  semi: 59,
+  commat: 64,
+  lowbar: 95,
+  dollar: 36,
+  ast: 42,
+  lsqb: 91,
+  rsqb: 93,
+  lbrack: 91,
+  rbrack: 93,
+  lcub: 123,
+  rcub: 125,
+  grave: 96,
+  euro: 8364,
+  hellip: 8230,
+  mdash: 8212,
+  ndash: 8211,
+  lsquo: 8216,
+  rsquo: 8217,
+  sbquo: 8218,
+  ldquo: 8220,
+  rdquo: 8221,
+  bdquo: 8222,
+  bull: 8226,
+  trade: 8482,
+  larr: 8592,
+  uarr: 8593,
+  rarr: 8594,
+  darr: 8595,
+  hearts: 9829,
+  check: 10003,
+  thinsp: 8201,
+  ensp: 8194,
+  emsp: 8195,
+  zwnj: 8204,
+  zwj: 8205,
+  lrm: 8206,
+  rlm: 8207,
+  dagger: 8224,
+  Dagger: 8225,
+  permil: 8240,
+  prime: 8242,
+  Prime: 8243,
+  minus: 8722,
+  infin: 8734,
+  ne: 8800,
+  le: 8804,
+  ge: 8805,
+  OElig: 338,
+  oelig: 339,
+  Scaron: 352,
+  scaron: 353,
+  Yuml: 376,
+  fnof: 402,
+  circ: 710,
+  tilde: 732,
 }
 // Latin-1, U+00A0 to U+00FF, in code point order.
 'nbsp iexcl cent pound curren yen brvbar sect uml copy ordf laquo not shy reg macr deg plusmn sup2 sup3 acute micro para middot cedil sup1 ordm raquo frac14 frac12 frac34 iquest Agrave Aacute Acirc Atilde Auml Aring AElig Ccedil Egrave Eacute Ecirc Euml Igrave Iacute Icirc Iuml ETH Ntilde Ograve Oacute Ocirc Otilde Ouml times Oslash Ugrave Uacute Ucirc Uuml Yacute THORN szlig agrave aacute acirc atilde auml aring aelig ccedil egrave eacute ecirc euml igrave iacute icirc iuml eth ntilde ograve oacute ocirc otilde ouml divide oslash ugrave uacute ucirc uuml yacute thorn yuml'
@@ -220,14 +333,38 @@ const NAMED_REFERENCES: Record<string, number> = {
 
 /** Browsers read numeric references to 0x80-0x9F as Windows-1252, the way old pages meant them. */
 const WINDOWS_1252: Record<number, number> = {
-  0x80: 0x20ac, 0x82: 0x201a, 0x83: 0x0192, 0x84: 0x201e, 0x85: 0x2026, 0x86: 0x2020, 0x87: 0x2021, 0x88: 0x02c6,
-  0x89: 0x2030, 0x8a: 0x0160, 0x8b: 0x2039, 0x8c: 0x0152, 0x8e: 0x017d, 0x91: 0x2018, 0x92: 0x2019, 0x93: 0x201c,
-  0x94: 0x201d, 0x95: 0x2022, 0x96: 0x2013, 0x97: 0x2014, 0x98: 0x02dc, 0x99: 0x2122, 0x9a: 0x0161, 0x9b: 0x203a,
-  0x9c: 0x0153, 0x9e: 0x017e, 0x9f: 0x0178,
+  0x80: 0x20ac,
+  0x82: 0x201a,
+  0x83: 0x0192,
+  0x84: 0x201e,
+  0x85: 0x2026,
+  0x86: 0x2020,
+  0x87: 0x2021,
+  0x88: 0x02c6,
+  0x89: 0x2030,
+  0x8a: 0x0160,
+  0x8b: 0x2039,
+  0x8c: 0x0152,
+  0x8e: 0x017d,
+  0x91: 0x2018,
+  0x92: 0x2019,
+  0x93: 0x201c,
+  0x94: 0x201d,
+  0x95: 0x2022,
+  0x96: 0x2013,
+  0x97: 0x2014,
+  0x98: 0x02dc,
+  0x99: 0x2122,
+  0x9a: 0x0161,
+  0x9b: 0x203a,
+  0x9c: 0x0153,
+  0x9e: 0x017e,
+  0x9f: 0x0178,
 }
 
 function codePointOf(reference: number): string {
-  if (reference === 0 || reference > 0x10ffff || (reference >= 0xd800 && reference <= 0xdfff)) return '\ufffd'
+  if (reference === 0 || reference > 0x10ffff || (reference >= 0xd800 && reference <= 0xdfff))
+    return '\ufffd'
   return String.fromCodePoint(WINDOWS_1252[reference] ?? reference)
 }
 
@@ -237,11 +374,14 @@ function codePointOf(reference: number): string {
  * the browser never sees a character the checks did not.
  */
 function decodeAttribute(raw: string): string {
-  return raw.replace(/&(?:#([0-9]{1,8});?|#[xX]([0-9a-fA-F]{1,7});?|([a-zA-Z][a-zA-Z0-9]{0,31});)/g, (whole, decimal?: string, hex?: string, name?: string) => {
-    if (decimal !== undefined) return codePointOf(Number.parseInt(decimal, 10))
-    if (hex !== undefined) return codePointOf(Number.parseInt(hex, 16))
-    return has(NAMED_REFERENCES, name!) ? String.fromCodePoint(NAMED_REFERENCES[name!]!) : whole
-  })
+  return raw.replace(
+    /&(?:#([0-9]{1,8});?|#[xX]([0-9a-fA-F]{1,7});?|([a-zA-Z][a-zA-Z0-9]{0,31});)/g,
+    (whole, decimal?: string, hex?: string, name?: string) => {
+      if (decimal !== undefined) return codePointOf(Number.parseInt(decimal, 10))
+      if (hex !== undefined) return codePointOf(Number.parseInt(hex, 16))
+      return has(NAMED_REFERENCES, name!) ? String.fromCodePoint(NAMED_REFERENCES[name!]!) : whole
+    },
+  )
 }
 
 // --- Tokenizing -----------------------------------------------------------------------------------
@@ -249,7 +389,12 @@ function decodeAttribute(raw: string): string {
 const WHITESPACE = /[\t\n\f\r ]/
 const ASCII_LETTER = /[a-zA-Z]/
 
-type Tag = { name: string; isEnd: boolean; attributes: [name: string, rawValue: string][]; end: number }
+type Tag = {
+  name: string
+  isEnd: boolean
+  attributes: [name: string, rawValue: string][]
+  end: number
+}
 
 /**
  * Reads a tag starting at `input[start] === '<'` (a start tag, or `</` for an end tag), following
@@ -259,7 +404,8 @@ type Tag = { name: string; isEnd: boolean; attributes: [name: string, rawValue: 
 function readTag(input: string, start: number, isEnd: boolean): Tag | null {
   let i = start + (isEnd ? 2 : 1)
   let name = ''
-  while (i < input.length && !WHITESPACE.test(input[i]!) && input[i] !== '/' && input[i] !== '>') name += input[i++]
+  while (i < input.length && !WHITESPACE.test(input[i]!) && input[i] !== '/' && input[i] !== '>')
+    name += input[i++]
   const attributes: Tag['attributes'] = []
   for (;;) {
     while (i < input.length && (WHITESPACE.test(input[i]!) || input[i] === '/')) i++
@@ -267,7 +413,8 @@ function readTag(input: string, start: number, isEnd: boolean): Tag | null {
     if (input[i] === '>') return { name: name.toLowerCase(), isEnd, attributes, end: i + 1 }
     // An attribute name: its first character may be anything but whitespace, "/" and ">" ("=" included).
     let attributeName = input[i++]!
-    while (i < input.length && !WHITESPACE.test(input[i]!) && !'/>='.includes(input[i]!)) attributeName += input[i++]
+    while (i < input.length && !WHITESPACE.test(input[i]!) && !'/>='.includes(input[i]!))
+      attributeName += input[i++]
     while (i < input.length && WHITESPACE.test(input[i]!)) i++
     let value = ''
     if (input[i] === '=') {
@@ -280,7 +427,8 @@ function readTag(input: string, start: number, isEnd: boolean): Tag | null {
         value = input.slice(i + 1, close)
         i = close + 1
       } else {
-        while (i < input.length && !WHITESPACE.test(input[i]!) && input[i] !== '>') value += input[i++]
+        while (i < input.length && !WHITESPACE.test(input[i]!) && input[i] !== '>')
+          value += input[i++]
       }
     }
     attributes.push([attributeName.toLowerCase(), value])
@@ -291,7 +439,9 @@ function readTag(input: string, start: number, isEnd: boolean): Tag | null {
 function commentEnd(input: string, start: number): number {
   if (input.startsWith('<!-->', start)) return start + 5
   if (input.startsWith('<!--->', start)) return start + 6
-  const ends = [input.indexOf('-->', start + 4), input.indexOf('--!>', start + 4)].filter((index) => index !== -1)
+  const ends = [input.indexOf('-->', start + 4), input.indexOf('--!>', start + 4)].filter(
+    (index) => index !== -1,
+  )
   if (ends.length === 0) return input.length
   const first = Math.min(...ends)
   return first + (input.startsWith('-->', first) ? 3 : 4)
@@ -347,9 +497,20 @@ export function sanitizeHtml(input: string): string {
       if (value !== null) kept.set(name, value)
     }
     if (tag.name === 'a' && kept.get('target') === '_blank') {
-      kept.set('rel', [...new Set([...(kept.get('rel') ?? '').split(' ').filter(Boolean), 'noopener', 'noreferrer'])].join(' '))
+      kept.set(
+        'rel',
+        [
+          ...new Set([
+            ...(kept.get('rel') ?? '').split(' ').filter(Boolean),
+            'noopener',
+            'noreferrer',
+          ]),
+        ].join(' '),
+      )
     }
-    const attributes = [...kept].map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`).join('')
+    const attributes = [...kept]
+      .map(([name, value]) => ` ${name}="${escapeAttribute(value)}"`)
+      .join('')
     out.push(`<${tag.name}${attributes}>`)
     if (!VOID_ELEMENTS.has(tag.name)) open.push(tag.name)
   }
@@ -374,7 +535,11 @@ export function sanitizeHtml(input: string): string {
     const next = input[lt + 1] ?? ''
     if (input.startsWith('<!--', lt)) {
       i = commentEnd(input, lt)
-    } else if (next === '!' || next === '?' || (next === '/' && !ASCII_LETTER.test(input[lt + 2] ?? '') && input[lt + 2] !== '>')) {
+    } else if (
+      next === '!' ||
+      next === '?' ||
+      (next === '/' && !ASCII_LETTER.test(input[lt + 2] ?? '') && input[lt + 2] !== '>')
+    ) {
       // Doctype, CDATA, processing instruction or a malformed end tag: a bogus comment up to ">".
       const close = input.indexOf('>', lt)
       i = close === -1 ? input.length : close + 1

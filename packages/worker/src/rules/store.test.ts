@@ -19,7 +19,18 @@ const rule = (id: string, priority: number, status: 'live' | 'draft' = 'live'): 
 
 describe('compileRuleset', () => {
   it('keeps live rules only, by slot, highest priority first, ties in listed order', () => {
-    const compiled = compileRuleset('s', 3, [rule('a', 1), rule('b', 5), rule('draft', 99, 'draft'), rule('c', 5), { ...rule('x', 0), slot: 'banner' }], SANITIZED)
+    const compiled = compileRuleset(
+      's',
+      3,
+      [
+        rule('a', 1),
+        rule('b', 5),
+        rule('draft', 99, 'draft'),
+        rule('c', 5),
+        { ...rule('x', 0), slot: 'banner' },
+      ],
+      SANITIZED,
+    )
     expect(compiled.bySlot.get('hero')?.map((r) => r.id)).toEqual(['b', 'c', 'a'])
     expect(compiled.bySlot.get('banner')?.map((r) => r.id)).toEqual(['x'])
   })
@@ -30,17 +41,35 @@ describe('compileRuleset and html', () => {
 
   it('sanitizes html content unless the site allows scripts', () => {
     const attack = '<b>Hi</b><img src=x onerror=alert(1)>'
-    expect(compileRuleset('s', 1, [html(attack)], SANITIZED).bySlot.get('hero')?.[0]?.content).toEqual({ type: 'html', value: '<b>Hi</b><img src="x">' })
-    expect(compileRuleset('s', 1, [html(attack)], { allowScripts: true }).bySlot.get('hero')?.[0]?.content).toEqual({ type: 'html', value: attack })
+    expect(
+      compileRuleset('s', 1, [html(attack)], SANITIZED).bySlot.get('hero')?.[0]?.content,
+    ).toEqual({ type: 'html', value: '<b>Hi</b><img src="x">' })
+    expect(
+      compileRuleset('s', 1, [html(attack)], { allowScripts: true }).bySlot.get('hero')?.[0]
+        ?.content,
+    ).toEqual({ type: 'html', value: attack })
     // Text content is never touched: the SDK renders it as text.
-    expect(compileRuleset('s', 1, [{ ...rule('t', 1), content: { type: 'text', value: '<i>x</i>' } }], SANITIZED).bySlot.get('hero')?.[0]?.content?.value).toBe('<i>x</i>')
+    expect(
+      compileRuleset(
+        's',
+        1,
+        [{ ...rule('t', 1), content: { type: 'text', value: '<i>x</i>' } }],
+        SANITIZED,
+      ).bySlot.get('hero')?.[0]?.content?.value,
+    ).toBe('<i>x</i>')
   })
 })
 
 describe('loadRuleset', () => {
-  it('recompiles a cached version when the site\'s html setting changed', async () => {
+  it("recompiles a cached version when the site's html setting changed", async () => {
     const site = await createTestSite()
-    await publishRuleset(env, site.siteId, [{ ...rule('h', 1), content: { type: 'html', value: '<img src=x onerror=alert(1)>' } }], Date.now(), { actor: 't', allowScripts: true })
+    await publishRuleset(
+      env,
+      site.siteId,
+      [{ ...rule('h', 1), content: { type: 'html', value: '<img src=x onerror=alert(1)>' } }],
+      Date.now(),
+      { actor: 't', allowScripts: true },
+    )
     const open = await loadRuleset(env, site.siteId, 1, { allowScripts: true })
     expect(open.bySlot.get('hero')?.[0]?.content?.value).toBe('<img src=x onerror=alert(1)>')
     const closed = await loadRuleset(env, site.siteId, 1, SANITIZED)
@@ -64,7 +93,12 @@ describe('loadRuleset', () => {
 
   it('falls back to D1 when KV does not have the version yet', async () => {
     const site = await createTestSite()
-    await insertRuleset(env.DB, site.siteId, { version: 1, publishedAt: null, rules: [rule('only-in-d1', 1)] }, Date.now())
+    await insertRuleset(
+      env.DB,
+      site.siteId,
+      { version: 1, publishedAt: null, rules: [rule('only-in-d1', 1)] },
+      Date.now(),
+    )
     const ruleset = await loadRuleset(env, site.siteId, 1, SANITIZED)
     expect(ruleset.bySlot.get('hero')?.[0]?.id).toBe('only-in-d1')
   })
@@ -74,7 +108,9 @@ describe('loadRuleset', () => {
     await publishRuleset(env, site.siteId, [rule('v1', 1)], Date.now())
     await loadRuleset(env, site.siteId, 1, SANITIZED)
     await publishRuleset(env, site.siteId, [rule('v2', 1)], Date.now())
-    expect((await loadRuleset(env, site.siteId, 2, SANITIZED)).bySlot.get('hero')?.[0]?.id).toBe('v2')
+    expect((await loadRuleset(env, site.siteId, 2, SANITIZED)).bySlot.get('hero')?.[0]?.id).toBe(
+      'v2',
+    )
   })
 })
 
@@ -98,7 +134,12 @@ describe('publishRuleset', () => {
         return typeof value === 'function' ? value.bind(target) : value
       },
     })
-    const publishing = publishRuleset({ ...env, RULES: slowKv }, site.siteId, [rule('d1-first', 1)], Date.now())
+    const publishing = publishRuleset(
+      { ...env, RULES: slowKv },
+      site.siteId,
+      [rule('d1-first', 1)],
+      Date.now(),
+    )
     await expect.poll(() => seen).toEqual(['kv'])
     // The D1 row is in (the version is live) while the KV write waits.
     expect(await env.RULES.get(rulesetKey(site.siteId, 1))).toBeNull()
@@ -106,7 +147,10 @@ describe('publishRuleset', () => {
     expect(served.bySlot.get('hero')?.[0]?.id).toBe('d1-first')
     releaseKv()
     expect((await publishing).version).toBe(1)
-    expect(await env.RULES.get(rulesetKey(site.siteId, 1), 'json')).toMatchObject({ version: 1, rules: [{ id: 'd1-first' }] })
+    expect(await env.RULES.get(rulesetKey(site.siteId, 1), 'json')).toMatchObject({
+      version: 1,
+      rules: [{ id: 'd1-first' }],
+    })
   })
 
   it('succeeds when the KV write fails: the version is live in D1 and served from there', async () => {
@@ -118,25 +162,49 @@ describe('publishRuleset', () => {
         return typeof value === 'function' ? value.bind(target) : value
       },
     })
-    const published = await publishRuleset({ ...env, RULES: brokenKv }, site.siteId, [rule('despite-kv', 1)], Date.now())
+    const published = await publishRuleset(
+      { ...env, RULES: brokenKv },
+      site.siteId,
+      [rule('despite-kv', 1)],
+      Date.now(),
+    )
     expect(published.version).toBe(1)
     expect(await env.RULES.get(rulesetKey(site.siteId, 1))).toBeNull()
-    expect((await loadRuleset(env, site.siteId, 1, SANITIZED)).bySlot.get('hero')?.[0]?.id).toBe('despite-kv')
+    expect((await loadRuleset(env, site.siteId, 1, SANITIZED)).bySlot.get('hero')?.[0]?.id).toBe(
+      'despite-kv',
+    )
   })
 
   it('a refused publish (expectVersion) writes nothing anywhere', async () => {
     const site = await createTestSite()
     await publishRuleset(env, site.siteId, [rule('v1', 1)], Date.now())
-    await expect(publishRuleset(env, site.siteId, [rule('stale', 1)], Date.now(), { actor: 'x', expectVersion: 0 })).rejects.toMatchObject({ code: 'publish_conflict' })
+    await expect(
+      publishRuleset(env, site.siteId, [rule('stale', 1)], Date.now(), {
+        actor: 'x',
+        expectVersion: 0,
+      }),
+    ).rejects.toMatchObject({ code: 'publish_conflict' })
     expect(await env.RULES.get(rulesetKey(site.siteId, 2))).toBeNull()
-    expect((await loadRuleset(env, site.siteId, 1, SANITIZED)).bySlot.get('hero')?.[0]?.id).toBe('v1')
+    expect((await loadRuleset(env, site.siteId, 1, SANITIZED)).bySlot.get('hero')?.[0]?.id).toBe(
+      'v1',
+    )
   })
 
   it('refuses a version number taken by a concurrent publish', async () => {
     const site = await createTestSite()
     // Another publish wins version 1 between our read of the latest version and our insert.
-    await insertRuleset(env.DB, site.siteId, { version: 1, publishedAt: null, rules: [] }, Date.now())
-    const inserted = await insertRuleset(env.DB, site.siteId, { version: 1, publishedAt: null, rules: [rule('late', 1)] }, Date.now())
+    await insertRuleset(
+      env.DB,
+      site.siteId,
+      { version: 1, publishedAt: null, rules: [] },
+      Date.now(),
+    )
+    const inserted = await insertRuleset(
+      env.DB,
+      site.siteId,
+      { version: 1, publishedAt: null, rules: [rule('late', 1)] },
+      Date.now(),
+    )
     expect(inserted).toBe(false)
     const next = await publishRuleset(env, site.siteId, [rule('next', 1)], Date.now())
     expect(next.version).toBe(2)

@@ -22,7 +22,12 @@ export type CompiledRuleset = {
  * site allows scripts: done here once per version, as compiled sets are cached by version.
  * @example compileRuleset(site.id, 3, rules, { allowScripts: false })
  */
-export function compileRuleset(siteId: string, version: number, rules: readonly Rule[], policy: HtmlPolicy): CompiledRuleset {
+export function compileRuleset(
+  siteId: string,
+  version: number,
+  rules: readonly Rule[],
+  policy: HtmlPolicy,
+): CompiledRuleset {
   const bySlot = new Map<string, CompiledRule[]>()
   for (const rule of sanitizeRules(rules, policy).rules) {
     if (rule.status !== 'live') continue
@@ -32,7 +37,9 @@ export function compileRuleset(siteId: string, version: number, rules: readonly 
   }
   // Stable sort: equal priorities keep the order the marketer listed them in.
   for (const slotRules of bySlot.values()) slotRules.sort((a, b) => b.priority - a.priority)
-  const hasUniqueCodes = [...bySlot.values()].some((slotRules) => slotRules.some((rule) => rule.offer?.uniqueCodes))
+  const hasUniqueCodes = [...bySlot.values()].some((slotRules) =>
+    slotRules.some((rule) => rule.offer?.uniqueCodes),
+  )
   return { siteId, version, bySlot, hasUniqueCodes, allowScripts: policy.allowScripts }
 }
 
@@ -53,20 +60,34 @@ const cache = new Map<string, Promise<CompiledRuleset>>()
  * version), else from D1 (the source of truth, should KV not have it yet).
  * @example const ruleset = await loadRuleset(env, site.id, context.rulesVersion, { allowScripts: site.allowScripts })
  */
-export function loadRuleset(env: Env, siteId: string, version: number, policy: HtmlPolicy): Promise<CompiledRuleset> {
+export function loadRuleset(
+  env: Env,
+  siteId: string,
+  version: number,
+  policy: HtmlPolicy,
+): Promise<CompiledRuleset> {
   const cached = cache.get(siteId)
   if (cached) {
     // A version only ever grows; a cached one that is not the asked one (or was compiled under the
     // other html setting) is replaced.
     return cached.then((ruleset) =>
-      ruleset.version === version && ruleset.allowScripts === policy.allowScripts ? ruleset : refresh(env, siteId, version, policy),
+      ruleset.version === version && ruleset.allowScripts === policy.allowScripts
+        ? ruleset
+        : refresh(env, siteId, version, policy),
     )
   }
   return refresh(env, siteId, version, policy)
 }
 
-function refresh(env: Env, siteId: string, version: number, policy: HtmlPolicy): Promise<CompiledRuleset> {
-  const loading = fetchRules(env, siteId, version).then((rules) => compileRuleset(siteId, version, rules, policy))
+function refresh(
+  env: Env,
+  siteId: string,
+  version: number,
+  policy: HtmlPolicy,
+): Promise<CompiledRuleset> {
+  const loading = fetchRules(env, siteId, version).then((rules) =>
+    compileRuleset(siteId, version, rules, policy),
+  )
   cache.set(siteId, loading)
   loading.catch(() => {
     if (cache.get(siteId) === loading) cache.delete(siteId)
@@ -115,21 +136,39 @@ export async function publishRuleset(
   now: number,
   options: PublishOptions = { actor: 'api key' },
 ): Promise<PublishedRuleset> {
-  const { rules, changedRuleIds } = sanitizeRules(input, { allowScripts: options.allowScripts ?? false })
+  const { rules, changedRuleIds } = sanitizeRules(input, {
+    allowScripts: options.allowScripts ?? false,
+  })
   const live = await findLatestVersion(env.DB, siteId)
   if (options.expectVersion !== undefined && options.expectVersion !== live) {
-    throw new ApiError('publish_conflict', `The live rules changed: version ${live} is live, not ${options.expectVersion}. Check again, then publish.`)
+    throw new ApiError(
+      'publish_conflict',
+      `The live rules changed: version ${live} is live, not ${options.expectVersion}. Check again, then publish.`,
+    )
   }
   const version = live + 1
-  const ruleset: Ruleset = { version, publishedAt: new Date(now).toISOString(), publishedBy: options.actor, note: options.note ?? null, rules }
+  const ruleset: Ruleset = {
+    version,
+    publishedAt: new Date(now).toISOString(),
+    publishedBy: options.actor,
+    note: options.note ?? null,
+    rules,
+  }
   const inserted = await insertRuleset(env.DB, siteId, ruleset, now)
-  if (!inserted) throw new ApiError('publish_conflict', 'Another publish took this version at the same moment; publish again.')
+  if (!inserted)
+    throw new ApiError(
+      'publish_conflict',
+      'Another publish took this version at the same moment; publish again.',
+    )
   // Only the publish that owns the version in D1 writes its KV key, so KV can never hold refused rules.
   try {
     await env.RULES.put(rulesetKey(siteId, version), JSON.stringify(ruleset))
   } catch (error) {
     // The version is live already: decide falls back to D1 for it, so the publish still succeeded.
-    console.error(`publish: KV write of ${rulesetKey(siteId, version)} failed; decide reads it from D1`, error)
+    console.error(
+      `publish: KV write of ${rulesetKey(siteId, version)} failed; decide reads it from D1`,
+      error,
+    )
   }
   await clearWorkspace(env.DB, siteId)
   return { ...ruleset, sanitizedRuleIds: changedRuleIds }

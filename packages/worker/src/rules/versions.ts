@@ -15,7 +15,9 @@ export const VERSIONS_PAGE = 100
 export async function listVersions(env: Env, siteId: string): Promise<VersionSummary[]> {
   // One more than shown, so the oldest shown version can be diffed against its predecessor.
   const rulesets = await listRulesets(env.DB, siteId, VERSIONS_PAGE + 1)
-  return rulesets.slice(0, VERSIONS_PAGE).map((ruleset, index) => summarize(ruleset, rulesets[index + 1] ?? null))
+  return rulesets
+    .slice(0, VERSIONS_PAGE)
+    .map((ruleset, index) => summarize(ruleset, rulesets[index + 1] ?? null))
 }
 
 function summarize(ruleset: Ruleset, previous: Ruleset | null): VersionSummary {
@@ -31,7 +33,8 @@ function summarize(ruleset: Ruleset, previous: Ruleset | null): VersionSummary {
 
 export async function getVersion(env: Env, siteId: string, version: number): Promise<Ruleset> {
   const ruleset = await findRuleset(env.DB, siteId, version)
-  if (!ruleset) throw new ApiError('version_not_found', `This site has no published version ${version}.`)
+  if (!ruleset)
+    throw new ApiError('version_not_found', `This site has no published version ${version}.`)
   return ruleset
 }
 

@@ -26,7 +26,10 @@ export type Workspace = {
  * @example const workspace = await getWorkspace(env, site.id, Date.now())
  */
 export async function getWorkspace(env: Env, siteId: string, now: number): Promise<Workspace> {
-  const [live, draft] = await Promise.all([findLatestRuleset(env.DB, siteId), findWorkspace(env.DB, siteId)])
+  const [live, draft] = await Promise.all([
+    findLatestRuleset(env.DB, siteId),
+    findWorkspace(env.DB, siteId),
+  ])
   const liveRules = live?.rules ?? []
   const rules = draft?.rules ?? liveRules
   const diff = diffRules(liveRules, rules)
@@ -48,10 +51,22 @@ export async function getWorkspace(env: Env, siteId: string, now: number): Promi
  * what is stored is already clean).
  * @example await saveWorkspace(env, site.id, rules, 'Maria', Date.now(), { allowScripts: site.allowScripts })
  */
-export async function saveWorkspace(env: Env, siteId: string, input: Rule[], actor: string, now: number, policy: HtmlPolicy): Promise<Workspace> {
+export async function saveWorkspace(
+  env: Env,
+  siteId: string,
+  input: Rule[],
+  actor: string,
+  now: number,
+  policy: HtmlPolicy,
+): Promise<Workspace> {
   const { rules, changedRuleIds } = sanitizeRules(input, policy)
   const live = await findLatestRuleset(env.DB, siteId)
-  await saveWorkspaceRow(env.DB, siteId, { rules, baseVersion: live?.version ?? 0, updatedAt: now, updatedBy: actor })
+  await saveWorkspaceRow(env.DB, siteId, {
+    rules,
+    baseVersion: live?.version ?? 0,
+    updatedAt: now,
+    updatedBy: actor,
+  })
   const workspace = await getWorkspace(env, siteId, now)
   return { ...workspace, warnings: [...htmlWarnings(rules, changedRuleIds), ...workspace.warnings] }
 }
@@ -60,7 +75,12 @@ export async function saveWorkspace(env: Env, siteId: string, input: Rule[], act
  * Publishes the working copy as the next version.
  * @example const { version } = await publishWorkspace(env, site.id, { actor: 'Maria', note: 'Winter sale', allowScripts: false }, Date.now())
  */
-export async function publishWorkspace(env: Env, siteId: string, options: { actor: string; note?: string | undefined; allowScripts: boolean }, now: number) {
+export async function publishWorkspace(
+  env: Env,
+  siteId: string,
+  options: { actor: string; note?: string | undefined; allowScripts: boolean },
+  now: number,
+) {
   const workspace = await getWorkspace(env, siteId, now)
   const rules = workspace.rules.map(({ displayStatus: _status, ...rule }) => rule)
   return publishRuleset(env, siteId, rules, now, options)

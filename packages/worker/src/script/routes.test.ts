@@ -15,7 +15,9 @@ describe('GET /s.js', () => {
   })
 
   it('answers 304 when the browser has the current version', async () => {
-    const response = await SELF.fetch('https://worker.test/s.js', { headers: { 'if-none-match': SCRIPT_ETAG } })
+    const response = await SELF.fetch('https://worker.test/s.js', {
+      headers: { 'if-none-match': SCRIPT_ETAG },
+    })
     expect(response.status).toBe(304)
     expect(await response.text()).toBe('')
   })

@@ -1,6 +1,13 @@
 import type { Profile } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
-import { classifyCases, completeEvents, historyCases, lapsedCases, type HistoryStep, type StepExpectation } from '../../test/golden-cases'
+import {
+  classifyCases,
+  completeEvents,
+  historyCases,
+  lapsedCases,
+  type HistoryStep,
+  type StepExpectation,
+} from '../../test/golden-cases'
 import { classify, isLapsed, toMicros, toProfile, toVerifiedProfile } from './classify'
 
 const DAY = 86_400_000
@@ -24,7 +31,9 @@ describe('isLapsed (golden cases)', () => {
  * from the worker's SQL: it keeps the raw history (visits in order, orders, event ids) and derives
  * the profile from it on every step.
  */
-function replayReference(steps: HistoryStep[]): (Partial<Profile> & { accepted?: number; duplicates?: number })[] {
+function replayReference(
+  steps: HistoryStep[],
+): (Partial<Profile> & { accepted?: number; duplicates?: number })[] {
   const visitOrder: string[] = []
   const purchaseVisits = new Set<string>()
   const seenEvents = new Set<string>()
@@ -61,7 +70,11 @@ function replayReference(steps: HistoryStep[]): (Partial<Profile> & { accepted?:
       seenEvents.add(event.id!)
       accepted++
     }
-    answers.push({ ...profileFrom(step.visit), accepted, duplicates: step.events.length - accepted })
+    answers.push({
+      ...profileFrom(step.visit),
+      accepted,
+      duplicates: step.events.length - accepted,
+    })
   }
   return answers
 }
@@ -92,7 +105,7 @@ describe('toProfile', () => {
     currentVisitHasVerifiedPurchase: false,
   }
 
-  it('does not count the current visit\'s purchase', () => {
+  it("does not count the current visit's purchase", () => {
     const profile = toProfile('v', { ...base, currentVisitHasPurchase: true }, now, 90)
     expect(profile).toEqual({
       visitorId: 'v',
@@ -136,7 +149,7 @@ describe('toVerifiedProfile', () => {
     currentVisitHasVerifiedPurchase: true,
   }
 
-  it('counts only what the shop\'s server verified, the current visit\'s purchase from the next visit on', () => {
+  it("counts only what the shop's server verified, the current visit's purchase from the next visit on", () => {
     expect(toVerifiedProfile('v', state, now, 90)).toEqual({
       visitorId: 'v',
       segment: 'returning',
@@ -148,11 +161,29 @@ describe('toVerifiedProfile', () => {
       lapsed: true,
     })
     // The browser's own view of the same visitor.
-    expect(toProfile('v', state, now, 90)).toMatchObject({ segment: 'repeat', orders: 5, revenue: 90, lapsed: false })
+    expect(toProfile('v', state, now, 90)).toMatchObject({
+      segment: 'repeat',
+      orders: 5,
+      revenue: 90,
+      lapsed: false,
+    })
   })
 
   it('is a shopper with nothing verified, whatever the browser reported', () => {
-    const faked = { ...state, verifiedPurchaseVisits: 0, verifiedOrders: 0, verifiedRevenueMicros: 0, verifiedLastPurchaseAt: null, currentVisitHasVerifiedPurchase: false }
-    expect(toVerifiedProfile('v', faked, now, 90)).toMatchObject({ segment: 'shopper', orders: 0, revenue: 0, lastPurchaseAt: null, lapsed: false })
+    const faked = {
+      ...state,
+      verifiedPurchaseVisits: 0,
+      verifiedOrders: 0,
+      verifiedRevenueMicros: 0,
+      verifiedLastPurchaseAt: null,
+      currentVisitHasVerifiedPurchase: false,
+    }
+    expect(toVerifiedProfile('v', faked, now, 90)).toMatchObject({
+      segment: 'shopper',
+      orders: 0,
+      revenue: 0,
+      lastPurchaseAt: null,
+      lapsed: false,
+    })
   })
 })

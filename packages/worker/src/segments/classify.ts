@@ -62,7 +62,12 @@ export const EMPTY_VISITOR: VisitorState = {
  * next visit on; an unseen visit id is a visit that is starting now, so it counts in `visits`.
  * @example toProfile('v1', EMPTY_VISITOR, Date.now(), 90).segment // 'shopper'
  */
-export function toProfile(visitorId: string, state: VisitorState, now: number, lapseDays: number): Profile {
+export function toProfile(
+  visitorId: string,
+  state: VisitorState,
+  now: number,
+  lapseDays: number,
+): Profile {
   const isNewVisit = state.currentVisitHasPurchase === null
   const purchaseVisits = state.purchaseVisits - (state.currentVisitHasPurchase ? 1 : 0)
   return {
@@ -72,7 +77,8 @@ export function toProfile(visitorId: string, state: VisitorState, now: number, l
     orders: state.orders,
     purchaseVisits,
     revenue: fromMicros(state.revenueMicros),
-    lastPurchaseAt: state.lastPurchaseAt === null ? null : new Date(state.lastPurchaseAt).toISOString(),
+    lastPurchaseAt:
+      state.lastPurchaseAt === null ? null : new Date(state.lastPurchaseAt).toISOString(),
     lapsed: isLapsed(state.lastPurchaseAt, now, lapseDays),
   }
 }
@@ -84,8 +90,14 @@ export function toProfile(visitorId: string, state: VisitorState, now: number, l
  * browser console.
  * @example toVerifiedProfile('v1', state, Date.now(), 90).orders // verified orders only
  */
-export function toVerifiedProfile(visitorId: string, state: VisitorState, now: number, lapseDays: number): Profile {
-  const purchaseVisits = state.verifiedPurchaseVisits - (state.currentVisitHasVerifiedPurchase ? 1 : 0)
+export function toVerifiedProfile(
+  visitorId: string,
+  state: VisitorState,
+  now: number,
+  lapseDays: number,
+): Profile {
+  const purchaseVisits =
+    state.verifiedPurchaseVisits - (state.currentVisitHasVerifiedPurchase ? 1 : 0)
   return {
     visitorId,
     segment: classify(purchaseVisits),
@@ -93,7 +105,10 @@ export function toVerifiedProfile(visitorId: string, state: VisitorState, now: n
     orders: state.verifiedOrders,
     purchaseVisits,
     revenue: fromMicros(state.verifiedRevenueMicros),
-    lastPurchaseAt: state.verifiedLastPurchaseAt === null ? null : new Date(state.verifiedLastPurchaseAt).toISOString(),
+    lastPurchaseAt:
+      state.verifiedLastPurchaseAt === null
+        ? null
+        : new Date(state.verifiedLastPurchaseAt).toISOString(),
     lapsed: isLapsed(state.verifiedLastPurchaseAt, now, lapseDays),
   }
 }

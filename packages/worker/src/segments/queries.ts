@@ -34,7 +34,8 @@ export function toVisitorState(row: VisitorStateRow): VisitorState {
     verifiedOrders: row.verified_orders ?? 0,
     verifiedRevenueMicros: row.verified_revenue_micros ?? 0,
     verifiedLastPurchaseAt: row.verified_last_purchase_at,
-    currentVisitHasPurchase: row.current_visit_has_purchase === null ? null : row.current_visit_has_purchase === 1,
+    currentVisitHasPurchase:
+      row.current_visit_has_purchase === null ? null : row.current_visit_has_purchase === 1,
     currentVisitHasVerifiedPurchase: row.current_visit_has_verified_purchase === 1,
   }
 }
@@ -104,7 +105,13 @@ export function recomputeVisitorStatement(
 /**
  * Marks whether a visit has a counted purchase and a verified one, from its orders.
  */
-export function markVisitPurchasesStatement(db: D1Database, siteId: string, visitorId: string, visitId: string, trustBrowserPurchases: boolean): D1PreparedStatement {
+export function markVisitPurchasesStatement(
+  db: D1Database,
+  siteId: string,
+  visitorId: string,
+  visitId: string,
+  trustBrowserPurchases: boolean,
+): D1PreparedStatement {
   return db
     .prepare(
       `UPDATE visits SET
@@ -116,7 +123,12 @@ export function markVisitPurchasesStatement(db: D1Database, siteId: string, visi
 }
 
 /** Selects the visitor's state as seen from one visit. */
-export function selectVisitorStateStatement(db: D1Database, siteId: string, visitorId: string, visitId: string): D1PreparedStatement {
+export function selectVisitorStateStatement(
+  db: D1Database,
+  siteId: string,
+  visitorId: string,
+  visitId: string,
+): D1PreparedStatement {
   return db
     .prepare(
       `SELECT ${VISITOR_STATE_COLUMNS}

@@ -1,7 +1,13 @@
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { expireSession } from '../sessions/queries'
-import { countRows, createTestSession, createTestSite, type ErrorJson, type TestSite } from '../../test/helpers'
+import {
+  countRows,
+  createTestSession,
+  createTestSite,
+  type ErrorJson,
+  type TestSite,
+} from '../../test/helpers'
 import { hashSecretKey } from './keys'
 
 /** Every admin route, with a body valid enough to pass validation when the caller is allowed. */
@@ -18,7 +24,21 @@ const ROUTES: [method: string, path: string, body?: unknown][] = [
   ['POST', '/v1/admin/preview', { segment: 'returning' }],
   ['POST', '/v1/admin/preview-links', { segment: 'repeat', url: 'https://shop.example/' }],
   ['POST', '/v1/admin/offers/redeem', { code: 'X', visitorId: 'v' }],
-  ['POST', '/v1/admin/orders', { orders: [{ orderId: 'o', customerId: 'c', revenue: 1, currency: 'USD', placedAt: '2026-01-01T00:00:00Z' }] }],
+  [
+    'POST',
+    '/v1/admin/orders',
+    {
+      orders: [
+        {
+          orderId: 'o',
+          customerId: 'c',
+          revenue: 1,
+          currency: 'USD',
+          placedAt: '2026-01-01T00:00:00Z',
+        },
+      ],
+    },
+  ],
   ['GET', '/v1/admin/site'],
   ['PATCH', '/v1/admin/site', { trustBrowserPurchases: false }],
   ['POST', '/v1/admin/site/webhook-secret', {}],
@@ -29,7 +49,12 @@ const ROUTES: [method: string, path: string, body?: unknown][] = [
 ]
 const MUTATING = ROUTES.filter(([method]) => method !== 'GET')
 
-function call(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<Response> {
+function call(
+  method: string,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+): Promise<Response> {
   return SELF.fetch(`https://worker.test${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...headers },
@@ -46,7 +71,11 @@ async function expectNoAdminWrites(site: TestSite): Promise<void> {
   const siteId = site.siteId
   expect(await countRows('rulesets', siteId)).toBe(0)
   expect(await countRows('orders', siteId)).toBe(0)
-  const row = await env.DB.prepare('SELECT trust_browser_purchases, webhook_secret, allow_scripts, public_key, previous_public_key, secret_key_hash FROM sites WHERE id = ?1').bind(siteId).first()
+  const row = await env.DB.prepare(
+    'SELECT trust_browser_purchases, webhook_secret, allow_scripts, public_key, previous_public_key, secret_key_hash FROM sites WHERE id = ?1',
+  )
+    .bind(siteId)
+    .first()
   expect(row).toEqual({
     trust_browser_purchases: 1,
     webhook_secret: null,
@@ -55,7 +84,11 @@ async function expectNoAdminWrites(site: TestSite): Promise<void> {
     previous_public_key: null,
     secret_key_hash: await hashSecretKey(site.secretKey),
   })
-  const workspace = await env.DB.prepare('SELECT count(*) AS n FROM rule_workspaces WHERE site_id = ?1').bind(siteId).first<{ n: number }>()
+  const workspace = await env.DB.prepare(
+    'SELECT count(*) AS n FROM rule_workspaces WHERE site_id = ?1',
+  )
+    .bind(siteId)
+    .first<{ n: number }>()
   expect(workspace?.n).toBe(0)
 }
 
@@ -68,13 +101,21 @@ describe('admin authentication, on every admin route', () => {
 
   it.each(ROUTES)('%s %s: 403 with the public key', async (method, path, body) => {
     const site = await createTestSite()
-    await expectCode(await call(method, path, body, { authorization: `Bearer ${site.publicKey}` }), 403, 'public_key_not_allowed')
+    await expectCode(
+      await call(method, path, body, { authorization: `Bearer ${site.publicKey}` }),
+      403,
+      'public_key_not_allowed',
+    )
     await expectNoAdminWrites(site)
   })
 
   it.each(ROUTES)('%s %s: 401 with a wrong secret key', async (method, path, body) => {
     const site = await createTestSite()
-    await expectCode(await call(method, path, body, { authorization: 'Bearer sk_wrong' }), 401, 'invalid_api_key')
+    await expectCode(
+      await call(method, path, body, { authorization: 'Bearer sk_wrong' }),
+      401,
+      'invalid_api_key',
+    )
     await expectNoAdminWrites(site)
   })
 
@@ -82,15 +123,27 @@ describe('admin authentication, on every admin route', () => {
     const site = await createTestSite()
     const session = await createTestSession(site)
     await expireSession(env.DB, session.token, Date.now())
-    await expectCode(await call(method, path, body, { cookie: session.cookie, 'x-csrf-token': session.csrfToken }), 401, 'session_expired')
+    await expectCode(
+      await call(method, path, body, { cookie: session.cookie, 'x-csrf-token': session.csrfToken }),
+      401,
+      'session_expired',
+    )
     await expectNoAdminWrites(site)
   })
 
   it.each(MUTATING)('%s %s: 403 with a session but no CSRF token', async (method, path, body) => {
     const site = await createTestSite()
     const session = await createTestSession(site)
-    await expectCode(await call(method, path, body, { cookie: session.cookie }), 403, 'csrf_token_invalid')
-    await expectCode(await call(method, path, body, { cookie: session.cookie, 'x-csrf-token': 'forged' }), 403, 'csrf_token_invalid')
+    await expectCode(
+      await call(method, path, body, { cookie: session.cookie }),
+      403,
+      'csrf_token_invalid',
+    )
+    await expectCode(
+      await call(method, path, body, { cookie: session.cookie, 'x-csrf-token': 'forged' }),
+      403,
+      'csrf_token_invalid',
+    )
     await expectNoAdminWrites(site)
   })
 
@@ -99,7 +152,12 @@ describe('admin authentication, on every admin route', () => {
     const session = await createTestSession(site, 'Jo')
     const read = await call('GET', '/v1/admin/workspace', undefined, { cookie: session.cookie })
     expect(read.status).toBe(200)
-    const publish = await call('PUT', '/v1/admin/rules', { rules: [] }, { cookie: session.cookie, 'x-csrf-token': session.csrfToken })
+    const publish = await call(
+      'PUT',
+      '/v1/admin/rules',
+      { rules: [] },
+      { cookie: session.cookie, 'x-csrf-token': session.csrfToken },
+    )
     expect(publish.status).toBe(200)
     const live = await call('GET', '/v1/admin/rules', undefined, { cookie: session.cookie })
     expect(await live.json()).toMatchObject({ version: 1, publishedBy: 'Jo' })

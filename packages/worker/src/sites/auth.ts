@@ -25,14 +25,28 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
       return next()
     }
     const token = getCookie(c, SESSION_COOKIE)
-    if (!token) throw new ApiError('missing_api_key', 'Send the site\'s secret key as "Authorization: Bearer sk_...".')
+    if (!token)
+      throw new ApiError(
+        'missing_api_key',
+        'Send the site\'s secret key as "Authorization: Bearer sk_...".',
+      )
     const session = await findSession(c.env.DB, token, Date.now())
     if (!session) throw new ApiError('session_expired', 'Your session has expired; sign in again.')
-    if (!SAFE_METHODS.includes(c.req.method) && !digestsEqual(c.req.header('x-csrf-token') ?? '', session.csrfToken)) {
-      throw new ApiError('csrf_token_invalid', 'Missing or wrong CSRF token; reload the page and try again.')
+    if (
+      !SAFE_METHODS.includes(c.req.method) &&
+      !digestsEqual(c.req.header('x-csrf-token') ?? '', session.csrfToken)
+    ) {
+      throw new ApiError(
+        'csrf_token_invalid',
+        'Missing or wrong CSRF token; reload the page and try again.',
+      )
     }
     const site = await findSiteById(c.env.DB, session.siteId)
-    if (!site) throw new ApiError('session_expired', 'The site of this session no longer exists; sign in again.')
+    if (!site)
+      throw new ApiError(
+        'session_expired',
+        'The site of this session no longer exists; sign in again.',
+      )
     c.set('site', site)
     c.set('actor', session.userName)
     return next()
@@ -45,14 +59,21 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
  */
 export async function siteFromSecretKey(db: D1Database, authorization: string): Promise<Site> {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization)
-  if (!match) throw new ApiError('missing_api_key', 'Send the site\'s secret key as "Authorization: Bearer sk_...".')
+  if (!match)
+    throw new ApiError(
+      'missing_api_key',
+      'Send the site\'s secret key as "Authorization: Bearer sk_...".',
+    )
   return siteFromKey(db, match[1]!)
 }
 
 /** Resolves a raw secret key (as typed into the sign-in form) to its site. */
 export async function siteFromKey(db: D1Database, key: string): Promise<Site> {
   if (key.startsWith('pk_')) {
-    throw new ApiError('public_key_not_allowed', 'This needs the secret key (sk_...), not the public key.')
+    throw new ApiError(
+      'public_key_not_allowed',
+      'This needs the secret key (sk_...), not the public key.',
+    )
   }
   const hash = await hashSecretKey(key)
   const site = await findSiteBySecretHash(db, hash)

@@ -8,7 +8,12 @@ const randomPart = customAlphabet('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghi
  * once and only its hash is stored.
  * @example const { publicKey, secretKey } = generateSiteKeys()
  */
-export function generateSiteKeys(): { siteId: string; publicKey: string; secretKey: string; codeSecret: string } {
+export function generateSiteKeys(): {
+  siteId: string
+  publicKey: string
+  secretKey: string
+  codeSecret: string
+} {
   return {
     siteId: `site_${randomPart(16)}`,
     publicKey: generatePublicKey(),

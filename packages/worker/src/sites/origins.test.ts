@@ -23,7 +23,9 @@ describe('isOriginAllowed', () => {
     expect(isOriginAllowed(['https://*.shop.example'], 'https://www.shop.example')).toBe(true)
     expect(isOriginAllowed(['https://*.shop.example'], 'https://eu.www.shop.example')).toBe(true)
     expect(isOriginAllowed(['https://*.shop.example'], 'https://shop.example')).toBe(false)
-    expect(isOriginAllowed(['https://*.shop.example'], 'https://evil.com/.shop.example')).toBe(false)
+    expect(isOriginAllowed(['https://*.shop.example'], 'https://evil.com/.shop.example')).toBe(
+      false,
+    )
   })
 
   it('allows nothing with an empty list', () => {

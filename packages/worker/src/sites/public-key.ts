@@ -5,7 +5,8 @@ import { ApiError } from '../errors'
  * missing or secret key gets a 401 that says so rather than a generic validation error.
  */
 export function assertPublicKeyField(body: unknown): void {
-  const site = typeof body === 'object' && body !== null ? (body as { site?: unknown }).site : undefined
+  const site =
+    typeof body === 'object' && body !== null ? (body as { site?: unknown }).site : undefined
   if (typeof site !== 'string' || site === '') {
     throw new ApiError('missing_site_key', 'Name your site: add "site": "pk_..." to the body.')
   }

@@ -49,7 +49,11 @@ export function toSite(row: SiteRow): Site {
  * during its grace period after a rotation.
  * @example await findSiteByPublicKey(env.DB, 'pk_demo', Date.now())
  */
-export async function findSiteByPublicKey(db: D1Database, publicKey: string, now: number = Date.now()): Promise<Site | null> {
+export async function findSiteByPublicKey(
+  db: D1Database,
+  publicKey: string,
+  now: number = Date.now(),
+): Promise<Site | null> {
   const row = await db
     .prepare(`SELECT ${SITE_COLUMNS} FROM sites s WHERE ${publicKeyMatches('?1', '?2')}`)
     .bind(publicKey, now)
@@ -58,7 +62,10 @@ export async function findSiteByPublicKey(db: D1Database, publicKey: string, now
 }
 
 export async function findSiteById(db: D1Database, id: string): Promise<Site | null> {
-  const row = await db.prepare(`SELECT ${SITE_COLUMNS} FROM sites s WHERE s.id = ?1`).bind(id).first<SiteRow>()
+  const row = await db
+    .prepare(`SELECT ${SITE_COLUMNS} FROM sites s WHERE s.id = ?1`)
+    .bind(id)
+    .first<SiteRow>()
   return row ? toSite(row) : null
 }
 

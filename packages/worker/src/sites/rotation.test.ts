@@ -1,31 +1,52 @@
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { adminFetch, createTestSession, createTestSite, postJson, type ErrorJson, type TestSite } from '../../test/helpers'
+import {
+  adminFetch,
+  createTestSession,
+  createTestSite,
+  postJson,
+  type ErrorJson,
+  type TestSite,
+} from '../../test/helpers'
 import { createSession } from '../sessions/queries'
 import { hashSecretKey } from './keys'
 import { PUBLIC_KEY_GRACE_DAYS, PUBLIC_KEY_GRACE_MS } from './rotation'
 
 const DAY = 86_400_000
 
-async function rotate(site: TestSite, what: 'rotate-secret' | 'rotate-public-key', key = site.secretKey): Promise<Response> {
+async function rotate(
+  site: TestSite,
+  what: 'rotate-secret' | 'rotate-public-key',
+  key = site.secretKey,
+): Promise<Response> {
   return adminFetch(`/v1/admin/site/${what}`, key, { method: 'POST' })
 }
 
 async function sessionCount(siteId: string): Promise<number> {
-  const row = await env.DB.prepare('SELECT count(*) AS n FROM admin_sessions WHERE site_id = ?1').bind(siteId).first<{ n: number }>()
+  const row = await env.DB.prepare('SELECT count(*) AS n FROM admin_sessions WHERE site_id = ?1')
+    .bind(siteId)
+    .first<{ n: number }>()
   return row!.n
 }
 
 function events(publicKey: string, id: string): Promise<Response> {
-  return postJson('/v1/events', { site: publicKey, visitorId: 'v', visitId: 's', events: [{ id, type: 'visit' }] }, { origin: 'https://shop.example' })
+  return postJson(
+    '/v1/events',
+    { site: publicKey, visitorId: 'v', visitId: 's', events: [{ id, type: 'visit' }] },
+    { origin: 'https://shop.example' },
+  )
 }
 
 function decide(publicKey: string): Promise<Response> {
-  return postJson('/v1/decide', { site: publicKey, visitorId: 'v', visitId: 's', slots: ['hero'] }, { origin: 'https://shop.example' })
+  return postJson(
+    '/v1/decide',
+    { site: publicKey, visitorId: 'v', visitId: 's', slots: ['hero'] },
+    { origin: 'https://shop.example' },
+  )
 }
 
 describe('POST /v1/admin/site/rotate-secret', () => {
-  it('stores only the new key\'s hash, answers it once, uncached, and ends this site\'s sessions only', async () => {
+  it("stores only the new key's hash, answers it once, uncached, and ends this site's sessions only", async () => {
     const site = await createTestSite()
     const other = await createTestSite()
     await createTestSession(site, 'A')
@@ -37,7 +58,9 @@ describe('POST /v1/admin/site/rotate-secret', () => {
     expect(response.headers.get('cache-control')).toBe('no-store')
     const body = (await response.json()) as { secretKey: string; sessionsEnded: number }
     expect(body.sessionsEnded).toBe(2)
-    const row = await env.DB.prepare('SELECT * FROM sites WHERE id = ?1').bind(site.siteId).first<Record<string, unknown>>()
+    const row = await env.DB.prepare('SELECT * FROM sites WHERE id = ?1')
+      .bind(site.siteId)
+      .first<Record<string, unknown>>()
     expect(row!.secret_key_hash).toBe(await hashSecretKey(body.secretKey))
     expect(JSON.stringify(row)).not.toContain(body.secretKey)
     expect(await sessionCount(site.siteId)).toBe(0)
@@ -50,7 +73,10 @@ describe('POST /v1/admin/site/rotate-secret', () => {
     const site = await createTestSite()
     const session = await createTestSession(site)
     const headers = { cookie: session.cookie, 'x-csrf-token': session.csrfToken }
-    const response = await SELF.fetch('https://worker.test/v1/admin/site/rotate-secret', { method: 'POST', headers })
+    const response = await SELF.fetch('https://worker.test/v1/admin/site/rotate-secret', {
+      method: 'POST',
+      headers,
+    })
     expect(response.status).toBe(200)
     const again = await SELF.fetch('https://worker.test/v1/admin/site', { headers })
     expect(((await again.json()) as ErrorJson).error.code).toBe('session_expired')
@@ -88,7 +114,11 @@ describe('POST /v1/admin/site/rotate-public-key', () => {
     const before = Date.now()
     const response = await rotate(site, 'rotate-public-key')
     expect(response.status).toBe(200)
-    const rotation = (await response.json()) as { publicKey: string; previousPublicKey: string; previousKeyValidUntil: string }
+    const rotation = (await response.json()) as {
+      publicKey: string
+      previousPublicKey: string
+      previousKeyValidUntil: string
+    }
     expect(rotation.publicKey).toMatch(/^pk_[A-Za-z0-9]{24}$/)
     expect(rotation.previousPublicKey).toBe(site.publicKey)
     const validUntil = Date.parse(rotation.previousKeyValidUntil)
@@ -102,30 +132,47 @@ describe('POST /v1/admin/site/rotate-public-key', () => {
       // Both keys are the same site: one visitor, one history.
       expect(((await answer.json()) as { profile: { visits: number } }).profile.visits).toBe(1)
     }
-    const settings = (await (await adminFetch('/v1/admin/site', site.secretKey)).json()) as Record<string, unknown>
-    expect(settings).toMatchObject({ publicKey: rotation.publicKey, previousPublicKey: site.publicKey, previousKeyValidUntil: rotation.previousKeyValidUntil })
+    const settings = (await (await adminFetch('/v1/admin/site', site.secretKey)).json()) as Record<
+      string,
+      unknown
+    >
+    expect(settings).toMatchObject({
+      publicKey: rotation.publicKey,
+      previousPublicKey: site.publicKey,
+      previousKeyValidUntil: rotation.previousKeyValidUntil,
+    })
     // The secret key is not touched.
     expect((await adminFetch('/v1/admin/rules', site.secretKey)).status).toBe(200)
   })
 
   it('refuses the old key once the grace period is over', async () => {
     const site = await createTestSite()
-    const { publicKey } = (await (await rotate(site, 'rotate-public-key')).json()) as { publicKey: string }
+    const { publicKey } = (await (await rotate(site, 'rotate-public-key')).json()) as {
+      publicKey: string
+    }
     // A week later: the same state as waiting, without waiting.
-    await env.DB.prepare('UPDATE sites SET previous_public_key_expires_at = ?2 WHERE id = ?1').bind(site.siteId, Date.now() - 1).run()
+    await env.DB.prepare('UPDATE sites SET previous_public_key_expires_at = ?2 WHERE id = ?1')
+      .bind(site.siteId, Date.now() - 1)
+      .run()
     for (const response of [await events(site.publicKey, 'late'), await decide(site.publicKey)]) {
       expect(response.status).toBe(401)
       expect(((await response.json()) as ErrorJson).error.code).toBe('unknown_site')
     }
     expect((await decide(publicKey)).status).toBe(200)
-    const settings = (await (await adminFetch('/v1/admin/site', site.secretKey)).json()) as Record<string, unknown>
+    const settings = (await (await adminFetch('/v1/admin/site', site.secretKey)).json()) as Record<
+      string,
+      unknown
+    >
     expect(settings).toMatchObject({ previousPublicKey: null, previousKeyValidUntil: null })
   })
 
   it('keeps one previous key: a second rotation ends the first key at once', async () => {
     const site = await createTestSite()
     const first = (await (await rotate(site, 'rotate-public-key')).json()) as { publicKey: string }
-    const second = (await (await rotate(site, 'rotate-public-key')).json()) as { publicKey: string; previousPublicKey: string }
+    const second = (await (await rotate(site, 'rotate-public-key')).json()) as {
+      publicKey: string
+      previousPublicKey: string
+    }
     expect(second.previousPublicKey).toBe(first.publicKey)
     expect((await decide(site.publicKey)).status).toBe(401)
     expect((await decide(first.publicKey)).status).toBe(200)

@@ -28,7 +28,9 @@ export type SecretKeyRotation = {
 export async function rotateSecretKey(db: D1Database, siteId: string): Promise<SecretKeyRotation> {
   const secretKey = generateSecretKey()
   const [, ended] = await db.batch([
-    db.prepare('UPDATE sites SET secret_key_hash = ?2 WHERE id = ?1').bind(siteId, await hashSecretKey(secretKey)),
+    db
+      .prepare('UPDATE sites SET secret_key_hash = ?2 WHERE id = ?1')
+      .bind(siteId, await hashSecretKey(secretKey)),
     deleteSiteSessionsStatement(db, siteId),
   ])
   return { secretKey, sessionsEnded: ended!.meta.changes }
@@ -56,7 +58,11 @@ export type PublicKeyRotation = {
  * ends the older key at once. Null when there is no such site.
  * @example const { publicKey, previousKeyValidUntil } = (await rotatePublicKey(env.DB, site.id, Date.now()))!
  */
-export async function rotatePublicKey(db: D1Database, siteId: string, now: number): Promise<PublicKeyRotation | null> {
+export async function rotatePublicKey(
+  db: D1Database,
+  siteId: string,
+  now: number,
+): Promise<PublicKeyRotation | null> {
   const publicKey = generatePublicKey()
   const validUntil = now + PUBLIC_KEY_GRACE_MS
   // In an UPDATE, every right-hand side reads the row as it was: previous_public_key gets the old key.
@@ -68,7 +74,11 @@ export async function rotatePublicKey(db: D1Database, siteId: string, now: numbe
     .bind(siteId, publicKey, validUntil)
     .first<{ previous_public_key: string }>()
   if (!row) return null
-  return { publicKey, previousPublicKey: row.previous_public_key, previousKeyValidUntil: new Date(validUntil).toISOString() }
+  return {
+    publicKey,
+    previousPublicKey: row.previous_public_key,
+    previousKeyValidUntil: new Date(validUntil).toISOString(),
+  }
 }
 
 /**

@@ -6,7 +6,10 @@ import { ApiError } from '../errors'
 import { readBody } from '../http/body'
 import { rotatePublicKey, rotateSecretKey } from './rotation'
 
-const randomPart = customAlphabet('0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz', 40)
+const randomPart = customAlphabet(
+  '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
+  40,
+)
 
 export const SiteSettingsPatchSchema = z.strictObject({
   /** Count browser-reported purchases for classification at once (true), or only once verified. */
@@ -20,7 +23,8 @@ export const SiteSettingsPatchSchema = z.strictObject({
 })
 
 /** A boolean setting as its column value, or null to keep the stored one (SQL coalesce). */
-const flag = (value: boolean | undefined): number | null => (value === undefined ? null : value ? 1 : 0)
+const flag = (value: boolean | undefined): number | null =>
+  value === undefined ? null : value ? 1 : 0
 
 /**
  * `/v1/admin/site`: the site's settings, the order webhook's signing secret and the identity
@@ -34,15 +38,23 @@ export const siteRoutes = new Hono<AppEnv>()
       'SELECT webhook_secret IS NOT NULL AS has_secret, identity_secret IS NOT NULL AS has_identity_secret, previous_public_key, previous_public_key_expires_at FROM sites WHERE id = ?1',
     )
       .bind(site.id)
-      .first<{ has_secret: number; has_identity_secret: number; previous_public_key: string | null; previous_public_key_expires_at: number | null }>()
+      .first<{
+        has_secret: number
+        has_identity_secret: number
+        previous_public_key: string | null
+        previous_public_key_expires_at: number | null
+      }>()
     const { codeSecret: _secret, ...visible } = site
-    const previousValid = row?.previous_public_key && (row.previous_public_key_expires_at ?? 0) > Date.now()
+    const previousValid =
+      row?.previous_public_key && (row.previous_public_key_expires_at ?? 0) > Date.now()
     return c.json({
       ...visible,
       hasWebhookSecret: row?.has_secret === 1,
       hasIdentitySecret: row?.has_identity_secret === 1,
       previousPublicKey: previousValid ? row.previous_public_key : null,
-      previousKeyValidUntil: previousValid ? new Date(row.previous_public_key_expires_at!).toISOString() : null,
+      previousKeyValidUntil: previousValid
+        ? new Date(row.previous_public_key_expires_at!).toISOString()
+        : null,
     })
   })
   .patch('/', async (c) => {
@@ -52,7 +64,12 @@ export const siteRoutes = new Hono<AppEnv>()
       `UPDATE sites SET trust_browser_purchases = coalesce(?2, trust_browser_purchases), lapse_days = coalesce(?3, lapse_days),
          allow_scripts = coalesce(?4, allow_scripts) WHERE id = ?1`,
     )
-      .bind(site.id, flag(patch.trustBrowserPurchases), patch.lapseDays ?? null, flag(patch.allowScripts))
+      .bind(
+        site.id,
+        flag(patch.trustBrowserPurchases),
+        patch.lapseDays ?? null,
+        flag(patch.allowScripts),
+      )
       .run()
     return c.json({
       trustBrowserPurchases: patch.trustBrowserPurchases ?? site.trustBrowserPurchases,
@@ -74,7 +91,9 @@ export const siteRoutes = new Hono<AppEnv>()
   .post('/webhook-secret', async (c) => {
     // A new secret replaces the old one at once: deploy it to the shop's server right after.
     const secret = `whsec_${randomPart()}`
-    await c.env.DB.prepare('UPDATE sites SET webhook_secret = ?2 WHERE id = ?1').bind(c.get('site').id, secret).run()
+    await c.env.DB.prepare('UPDATE sites SET webhook_secret = ?2 WHERE id = ?1')
+      .bind(c.get('site').id, secret)
+      .run()
     c.header('Cache-Control', 'no-store')
     return c.json({ secret })
   })
@@ -83,6 +102,8 @@ export const siteRoutes = new Hono<AppEnv>()
     // merge a browser into a customer's history. A new secret replaces the old one at once: until
     // the server signs with the new one, identifies count as unsigned (recorded, never merged).
     const identitySecret = `idsec_${randomPart()}`
-    await c.env.DB.prepare('UPDATE sites SET identity_secret = ?2 WHERE id = ?1').bind(c.get('site').id, identitySecret).run()
+    await c.env.DB.prepare('UPDATE sites SET identity_secret = ?2 WHERE id = ?1')
+      .bind(c.get('site').id, identitySecret)
+      .run()
     return c.json({ identitySecret })
   })

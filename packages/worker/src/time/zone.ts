@@ -23,7 +23,14 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return format
 }
 
-export type WallClock = { year: number; month: number; day: number; hour: number; minute: number; second: number }
+export type WallClock = {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+}
 
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   try {
@@ -45,7 +52,14 @@ export function wallClock(instant: number, timeZone: string): WallClock {
       .filter((part) => part.type !== 'literal')
       .map((part) => [part.type, Number(part.value)]),
   ) as Record<string, number>
-  return { year: fields.year!, month: fields.month!, day: fields.day!, hour: fields.hour! % 24, minute: fields.minute!, second: fields.second! }
+  return {
+    year: fields.year!,
+    month: fields.month!,
+    day: fields.day!,
+    hour: fields.hour! % 24,
+    minute: fields.minute!,
+    second: fields.second!,
+  }
 }
 
 /**
@@ -60,7 +74,10 @@ export function localDay(instant: number, timeZone: string): string {
 /** Milliseconds the zone is ahead of UTC at an instant. */
 function offsetAt(instant: number, timeZone: string): number {
   const wall = wallClock(instant, timeZone)
-  return Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) - Math.floor(instant / 1000) * 1000
+  return (
+    Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second) -
+    Math.floor(instant / 1000) * 1000
+  )
 }
 
 /**

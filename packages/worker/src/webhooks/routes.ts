@@ -22,25 +22,53 @@ export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async
   await enforceRateLimits(c.env, [{ limit: 'webhook', key: publicKey }])
   const site = await findSiteByPublicKey(c.env.DB, publicKey, Date.now())
   if (!site) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
-  const secretRow = await c.env.DB.prepare('SELECT webhook_secret FROM sites WHERE id = ?1').bind(site.id).first<{ webhook_secret: string | null }>()
-  if (!secretRow?.webhook_secret) throw new ApiError('invalid_signature', 'This site has no webhook secret yet: create one with POST /v1/admin/site/webhook-secret.')
+  const secretRow = await c.env.DB.prepare('SELECT webhook_secret FROM sites WHERE id = ?1')
+    .bind(site.id)
+    .first<{ webhook_secret: string | null }>()
+  if (!secretRow?.webhook_secret)
+    throw new ApiError(
+      'invalid_signature',
+      'This site has no webhook secret yet: create one with POST /v1/admin/site/webhook-secret.',
+    )
 
   // The signature covers the raw bytes, so read them before parsing: up to the cap and no further.
   assertJsonContentType(c)
   const rawBody = await readText(c.req.raw, WEBHOOK_MAX_BODY_BYTES)
   const now = Date.now()
   const signature = c.req.header('stammis-signature')
-  const check = await checkWebhookSignature(secretRow.webhook_secret, c.req.header('stammis-timestamp'), signature, rawBody, now)
+  const check = await checkWebhookSignature(
+    secretRow.webhook_secret,
+    c.req.header('stammis-timestamp'),
+    signature,
+    rawBody,
+    now,
+  )
   if (!check.ok) {
-    if (check.reason === 'stale') throw new ApiError('stale_webhook', 'The delivery is more than 5 minutes old (or ahead): check the sender\'s clock, then send it again signed now.')
-    throw new ApiError('invalid_signature', 'The signature is missing or does not match the body and the webhook secret.')
+    if (check.reason === 'stale')
+      throw new ApiError(
+        'stale_webhook',
+        "The delivery is more than 5 minutes old (or ahead): check the sender's clock, then send it again signed now.",
+      )
+    throw new ApiError(
+      'invalid_signature',
+      'The signature is missing or does not match the body and the webhook secret.',
+    )
   }
 
   const { orders } = parseWith(ServerOrdersRequestSchema, parseJsonText(rawBody))
   const [, remembered] = await c.env.DB.batch([
-    c.env.DB.prepare('DELETE FROM webhook_deliveries WHERE site_id = ?1 AND received_at < ?2').bind(site.id, now - 2 * WEBHOOK_TOLERANCE_MS),
-    c.env.DB.prepare('INSERT OR IGNORE INTO webhook_deliveries (site_id, signature, received_at) VALUES (?1, ?2, ?3)').bind(site.id, signature!.trim(), now),
+    c.env.DB.prepare('DELETE FROM webhook_deliveries WHERE site_id = ?1 AND received_at < ?2').bind(
+      site.id,
+      now - 2 * WEBHOOK_TOLERANCE_MS,
+    ),
+    c.env.DB.prepare(
+      'INSERT OR IGNORE INTO webhook_deliveries (site_id, signature, received_at) VALUES (?1, ?2, ?3)',
+    ).bind(site.id, signature!.trim(), now),
   ])
-  if (remembered!.meta.changes !== 1) throw new ApiError('webhook_replayed', 'This delivery was already accepted; a replay changes nothing.')
+  if (remembered!.meta.changes !== 1)
+    throw new ApiError(
+      'webhook_replayed',
+      'This delivery was already accepted; a replay changes nothing.',
+    )
   return c.json(await importOrders(c.env, site, orders, 'server'))
 })

@@ -4,8 +4,16 @@ import { digestsEqual } from '../sites/keys'
 export const WEBHOOK_TOLERANCE_MS = 5 * 60 * 1000
 
 async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-  const digest = new Uint8Array(await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message)))
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(secret),
+    { name: 'HMAC', hash: 'SHA-256' },
+    false,
+    ['sign'],
+  )
+  const digest = new Uint8Array(
+    await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message)),
+  )
   return [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
@@ -15,7 +23,11 @@ async function hmacHex(secret: string, message: string): Promise<string> {
  * in Unix seconds).
  * @example await signWebhook('whsec_...', 1764000000, '{"orders":[...]}') // 'v1=3f2a...'
  */
-export async function signWebhook(secret: string, timestamp: number, rawBody: string): Promise<string> {
+export async function signWebhook(
+  secret: string,
+  timestamp: number,
+  rawBody: string,
+): Promise<string> {
   return `v1=${await hmacHex(secret, `${timestamp}.${rawBody}`)}`
 }
 
@@ -30,8 +42,11 @@ export async function checkWebhookSignature(
   now: number,
 ): Promise<SignatureCheck> {
   const timestamp = Number(timestampHeader)
-  if (!timestampHeader || !signatureHeader || !Number.isInteger(timestamp)) return { ok: false, reason: 'missing' }
+  if (!timestampHeader || !signatureHeader || !Number.isInteger(timestamp))
+    return { ok: false, reason: 'missing' }
   if (Math.abs(now - timestamp * 1000) > WEBHOOK_TOLERANCE_MS) return { ok: false, reason: 'stale' }
   const expected = await signWebhook(secret, timestamp, rawBody)
-  return digestsEqual(expected, signatureHeader.trim()) ? { ok: true } : { ok: false, reason: 'mismatch' }
+  return digestsEqual(expected, signatureHeader.trim())
+    ? { ok: true }
+    : { ok: false, reason: 'mismatch' }
 }

@@ -11,7 +11,12 @@ const ATTACK =
   '<script>alert(1)</script><a href="javascript:alert(2)">Shop now</a>'
 
 async function servedHtml(site: TestSite): Promise<string> {
-  const response = await postJson('/v1/decide', { site: site.publicKey, visitorId: 'victim', visitId: 'v1', slots: ['hero'] })
+  const response = await postJson('/v1/decide', {
+    site: site.publicKey,
+    visitorId: 'victim',
+    visitId: 'v1',
+    slots: ['hero'],
+  })
   expect(response.status).toBe(200)
   const { decisions } = (await response.json()) as DecideResponse
   expect(decisions.hero?.content?.type).toBe('html')
@@ -29,14 +34,30 @@ function expectInert(html: string): void {
 describe('abuse: <img onerror> in html content', () => {
   it('is not served when published through the API', async () => {
     const site = await createTestSite()
-    await publishRules(site, [{ id: 'hero', slot: 'hero', status: 'live', content: { type: 'html', value: ATTACK } }])
+    await publishRules(site, [
+      { id: 'hero', slot: 'hero', status: 'live', content: { type: 'html', value: ATTACK } },
+    ])
     expectInert(await servedHtml(site))
   })
 
   it('is not served from a rule set stored before sanitizing existed', async () => {
     const site = await createTestSite()
-    const rules = [{ id: 'old', slot: 'hero', priority: 0, status: 'live', when: {}, holdoutPercent: 0, content: { type: 'html', value: ATTACK } }]
-    await env.DB.prepare("INSERT INTO rulesets (site_id, version, rules, published_at) VALUES (?1, 1, ?2, 0)").bind(site.siteId, JSON.stringify(rules)).run()
+    const rules = [
+      {
+        id: 'old',
+        slot: 'hero',
+        priority: 0,
+        status: 'live',
+        when: {},
+        holdoutPercent: 0,
+        content: { type: 'html', value: ATTACK },
+      },
+    ]
+    await env.DB.prepare(
+      'INSERT INTO rulesets (site_id, version, rules, published_at) VALUES (?1, 1, ?2, 0)',
+    )
+      .bind(site.siteId, JSON.stringify(rules))
+      .run()
     expectInert(await servedHtml(site))
   })
 })

@@ -6,7 +6,10 @@ import { adminFetch, createTestSite, type ErrorJson } from '../helpers'
 describe('abuse: the old secret key after a rotation', () => {
   it('is refused at once, while the new key (shown once) works', async () => {
     const site = await createTestSite()
-    const rotated = await adminFetch('/v1/admin/site/rotate-secret', site.secretKey, { method: 'POST', body: '{}' })
+    const rotated = await adminFetch('/v1/admin/site/rotate-secret', site.secretKey, {
+      method: 'POST',
+      body: '{}',
+    })
     expect(rotated.status).toBe(200)
     const { secretKey } = (await rotated.json()) as { secretKey: string }
     expect(secretKey).toMatch(/^sk_[A-Za-z0-9]{40}$/)

@@ -9,8 +9,23 @@ import { compileRule, matchesWhen } from '../../src/rules/match'
 import { createTestSite, postJson, publishRules } from '../helpers'
 
 const WORST_PATTERN = '*-*-*-*x'
-const profile: Profile = { visitorId: 'v', segment: 'shopper', visits: 1, orders: 0, purchaseVisits: 0, revenue: 0, lastPurchaseAt: null, lapsed: false }
-const rule = { id: 'dashes', slot: 'hero', status: 'live', when: { urlPattern: WORST_PATTERN, referrerPattern: WORST_PATTERN }, content: { type: 'text', value: 'x' } }
+const profile: Profile = {
+  visitorId: 'v',
+  segment: 'shopper',
+  visits: 1,
+  orders: 0,
+  purchaseVisits: 0,
+  revenue: 0,
+  lastPurchaseAt: null,
+  lapsed: false,
+}
+const rule = {
+  id: 'dashes',
+  slot: 'hero',
+  status: 'live',
+  when: { urlPattern: WORST_PATTERN, referrerPattern: WORST_PATTERN },
+  content: { type: 'text', value: 'x' },
+}
 
 /** Whether any value reachable from `value` is a RegExp. */
 function holdsRegExp(value: unknown, seen = new Set<unknown>()): boolean {
@@ -25,7 +40,10 @@ function holdsRegExp(value: unknown, seen = new Set<unknown>()): boolean {
  * isolate for hours instead of failing, so refuse to run the match at all.
  */
 function expectNoRegExp(): void {
-  expect(holdsRegExp(compileRule(RuleSchema.parse(rule))), 'compiled patterns hold no regular expression').toBe(false)
+  expect(
+    holdsRegExp(compileRule(RuleSchema.parse(rule))),
+    'compiled patterns hold no regular expression',
+  ).toBe(false)
 }
 
 /** A URL whose scans (indexOf, startsWith, ...) are counted: each is one linear pass at most. */
@@ -84,7 +102,13 @@ describe('abuse: stalling decide with a URL pattern', () => {
       [{ url, referrer: url }, false],
       [{ url: `${url.slice(0, -1)}x`, referrer: `${url.slice(0, -1)}x` }, true],
     ] as const) {
-      const response = await postJson('/v1/decide', { site: site.publicKey, visitorId: 'v', visitId: 's', slots: ['hero'], context })
+      const response = await postJson('/v1/decide', {
+        site: site.publicKey,
+        visitorId: 'v',
+        visitId: 's',
+        slots: ['hero'],
+        context,
+      })
       expect(response.status).toBe(200)
       const body = (await response.json()) as DecideResponse
       expect(body.decisions.hero?.ruleId ?? null).toBe(matches ? 'dashes' : null)

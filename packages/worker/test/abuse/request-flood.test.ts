@@ -2,10 +2,20 @@
 // send as many requests as it likes: each costs D1 work every site shares, and a brute force of
 // the sign-in form gets unlimited guesses.
 import { describe, expect, it } from 'vitest'
-import { callWorker, countRows, createTestSite, waitForWindowRoom, type ErrorJson } from '../helpers'
+import {
+  callWorker,
+  countRows,
+  createTestSite,
+  waitForWindowRoom,
+  type ErrorJson,
+} from '../helpers'
 
 /** Sends `count` requests, `width` at a time, and returns their answers in order. */
-async function flood(count: number, send: (n: number) => Promise<Response>, width = 10): Promise<Response[]> {
+async function flood(
+  count: number,
+  send: (n: number) => Promise<Response>,
+  width = 10,
+): Promise<Response[]> {
   const answers: Response[] = []
   for (let start = 0; start < count; start += width) {
     const size = Math.min(width, count - start)
@@ -33,7 +43,12 @@ describe('abuse: flooding the public routes', () => {
     await waitForWindowRoom(60, 10_000)
     const answers = await flood(130, (n) =>
       callWorker('/v1/events', {
-        body: JSON.stringify({ site: site.publicKey, visitorId: 'flooder', visitId: 'flood', events: [{ id: `flood-${n}`, type: 'pageview', url: 'https://shop.example/' }] }),
+        body: JSON.stringify({
+          site: site.publicKey,
+          visitorId: 'flooder',
+          visitId: 'flood',
+          events: [{ id: `flood-${n}`, type: 'pageview', url: 'https://shop.example/' }],
+        }),
       }),
     )
     const limited = await expectRateLimited(answers, 60)
@@ -44,7 +59,14 @@ describe('abuse: flooding the public routes', () => {
     const site = await createTestSite()
     await waitForWindowRoom(60, 10_000)
     const answers = await flood(130, () =>
-      callWorker('/v1/decide', { body: JSON.stringify({ site: site.publicKey, visitorId: 'flooder', visitId: 'flood', slots: ['hero'] }) }),
+      callWorker('/v1/decide', {
+        body: JSON.stringify({
+          site: site.publicKey,
+          visitorId: 'flooder',
+          visitId: 'flood',
+          slots: ['hero'],
+        }),
+      }),
     )
     await expectRateLimited(answers, 60)
   }, 30_000)
@@ -53,7 +75,14 @@ describe('abuse: flooding the public routes', () => {
     const site = await createTestSite()
     await waitForWindowRoom(10, 7_000)
     const answers = await flood(1_010, (n) =>
-      callWorker('/v1/decide', { body: JSON.stringify({ site: site.publicKey, visitorId: `fresh-${n}`, visitId: 'flood', slots: ['hero'] }) }),
+      callWorker('/v1/decide', {
+        body: JSON.stringify({
+          site: site.publicKey,
+          visitorId: `fresh-${n}`,
+          visitId: 'flood',
+          slots: ['hero'],
+        }),
+      }),
     )
     await expectRateLimited(answers, 10)
   }, 30_000)
@@ -63,7 +92,11 @@ describe('abuse: flooding the public routes', () => {
     await waitForWindowRoom(60, 10_000)
     const answers = await flood(130, () =>
       callWorker(`/v1/webhooks/${site.publicKey}/orders`, {
-        headers: { 'content-type': 'application/json', 'stammis-timestamp': String(Math.floor(Date.now() / 1000)), 'stammis-signature': 'v1=00' },
+        headers: {
+          'content-type': 'application/json',
+          'stammis-timestamp': String(Math.floor(Date.now() / 1000)),
+          'stammis-signature': 'v1=00',
+        },
         body: JSON.stringify({ orders: [] }),
       }),
     )
@@ -75,8 +108,16 @@ describe('abuse: flooding the public routes', () => {
     const answers = await flood(20, (n) =>
       callWorker('/admin/sign-in', {
         // The sign-in form's CSRF check is a double submit: a script sets the cookie and the field alike.
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '203.0.113.9', cookie: 'stammis_sign_in=guess' },
-        body: new URLSearchParams({ _csrf: 'guess', name: 'Mallory', key: `sk_guess${n}` }).toString(),
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'cf-connecting-ip': '203.0.113.9',
+          cookie: 'stammis_sign_in=guess',
+        },
+        body: new URLSearchParams({
+          _csrf: 'guess',
+          name: 'Mallory',
+          key: `sk_guess${n}`,
+        }).toString(),
       }),
     )
     const limited = answers.filter((answer) => answer.status === 429)

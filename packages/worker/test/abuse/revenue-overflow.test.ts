@@ -3,10 +3,23 @@
 // was accepted from any browser, so two visitors with nine such orders each pushed the customer
 // summary past 2^63: from then on it failed for every range that includes them.
 import { describe, expect, it } from 'vitest'
-import { adminFetch, countRows, createTestSite, eventId, postJson, type ErrorJson } from '../helpers'
+import {
+  adminFetch,
+  countRows,
+  createTestSite,
+  eventId,
+  postJson,
+  type ErrorJson,
+} from '../helpers'
 
 const hugeOrders = (visitorId: string) =>
-  Array.from({ length: 9 }, (_, n) => ({ id: eventId(), type: 'purchase', orderId: `${visitorId}-${n}`, revenue: 1e12, currency: 'USD' }))
+  Array.from({ length: 9 }, (_, n) => ({
+    id: eventId(),
+    type: 'purchase',
+    orderId: `${visitorId}-${n}`,
+    revenue: 1e12,
+    currency: 'USD',
+  }))
 
 describe('abuse: overflowing the revenue sums', () => {
   it('refuses revenues that could overflow, so the metrics keep answering', async () => {
@@ -18,7 +31,10 @@ describe('abuse: overflowing the revenue sums', () => {
           site: site.publicKey,
           visitorId,
           visitId: `${visitorId}-visit`,
-          events: [{ id: eventId(), type: 'visit', url: 'https://shop.example/' }, ...hugeOrders(visitorId)],
+          events: [
+            { id: eventId(), type: 'visit', url: 'https://shop.example/' },
+            ...hugeOrders(visitorId),
+          ],
         }),
       )
     }

@@ -11,11 +11,18 @@ describe('abuse: an admin session after the secret key is rotated', () => {
     const asSession = (path: string, init: RequestInit = {}) =>
       SELF.fetch(`https://worker.test${path}`, {
         ...init,
-        headers: { cookie: stolen.cookie, 'x-csrf-token': stolen.csrfToken, 'content-type': 'application/json' },
+        headers: {
+          cookie: stolen.cookie,
+          'x-csrf-token': stolen.csrfToken,
+          'content-type': 'application/json',
+        },
       })
     expect((await asSession('/v1/admin/rules')).status).toBe(200)
 
-    const rotated = await adminFetch('/v1/admin/site/rotate-secret', site.secretKey, { method: 'POST', body: '{}' })
+    const rotated = await adminFetch('/v1/admin/site/rotate-secret', site.secretKey, {
+      method: 'POST',
+      body: '{}',
+    })
     expect(rotated.status).toBe(200)
 
     for (const [method, path, body] of [
@@ -27,7 +34,10 @@ describe('abuse: an admin session after the secret key is rotated', () => {
       expect(((await response.json()) as ErrorJson).error.code).toBe('session_expired')
     }
     // The admin app sends the holder of the cookie back to the sign-in page.
-    const page = await SELF.fetch('https://worker.test/admin', { headers: { cookie: stolen.cookie }, redirect: 'manual' })
+    const page = await SELF.fetch('https://worker.test/admin', {
+      headers: { cookie: stolen.cookie },
+      redirect: 'manual',
+    })
     expect(page.status).toBe(303)
     expect(page.headers.get('location')).toMatch(/^\/admin\/sign-in/)
   })

@@ -9,7 +9,8 @@ import { countRows, createTestSite, eventId, postJson, type ErrorJson } from '..
 const DEFAULT_DAILY_WRITES = 100_000
 
 async function expectNothingStored(siteId: string): Promise<void> {
-  for (const table of ['visitors', 'visits', 'events', 'orders'] as const) expect(await countRows(table, siteId), table).toBe(0)
+  for (const table of ['visitors', 'visits', 'events', 'orders'] as const)
+    expect(await countRows(table, siteId), table).toBe(0)
 }
 
 describe('abuse: filling the shared database', () => {
@@ -38,17 +39,38 @@ describe('abuse: filling the shared database', () => {
       visitorId: 'filler',
       visitId: 'fill-2',
       events: [
-        { id: eventId(), type: 'visit', url: `https://shop.example/sale?utm_source=news&junk=${junk}&utm_campaign=winter`, referrer: `https://search.example/?q=${junk}` },
-        { id: eventId(), type: 'pageview', url: `https://shop.example/p/mug?junk=${junk.slice(0, 900)}#${junk.slice(0, 900)}` },
+        {
+          id: eventId(),
+          type: 'visit',
+          url: `https://shop.example/sale?utm_source=news&junk=${junk}&utm_campaign=winter`,
+          referrer: `https://search.example/?q=${junk}`,
+        },
+        {
+          id: eventId(),
+          type: 'pageview',
+          url: `https://shop.example/p/mug?junk=${junk.slice(0, 900)}#${junk.slice(0, 900)}`,
+        },
       ],
     })
     expect(response.status).toBe(200)
-    const visit = await env.DB.prepare('SELECT url, referrer FROM visits WHERE site_id = ?1').bind(site.siteId).first<{ url: string; referrer: string }>()
-    expect(visit).toEqual({ url: 'https://shop.example/sale?utm_source=news&utm_campaign=winter', referrer: 'https://search.example/' })
-    const stored = await env.DB.prepare('SELECT data FROM events WHERE site_id = ?1').bind(site.siteId).all<{ data: string }>()
-    expect(stored.results.map((row) => JSON.parse(row.data) as { url?: string; referrer?: string })).toEqual(
+    const visit = await env.DB.prepare('SELECT url, referrer FROM visits WHERE site_id = ?1')
+      .bind(site.siteId)
+      .first<{ url: string; referrer: string }>()
+    expect(visit).toEqual({
+      url: 'https://shop.example/sale?utm_source=news&utm_campaign=winter',
+      referrer: 'https://search.example/',
+    })
+    const stored = await env.DB.prepare('SELECT data FROM events WHERE site_id = ?1')
+      .bind(site.siteId)
+      .all<{ data: string }>()
+    expect(
+      stored.results.map((row) => JSON.parse(row.data) as { url?: string; referrer?: string }),
+    ).toEqual(
       expect.arrayContaining([
-        { url: 'https://shop.example/sale?utm_source=news&utm_campaign=winter', referrer: 'https://search.example/' },
+        {
+          url: 'https://shop.example/sale?utm_source=news&utm_campaign=winter',
+          referrer: 'https://search.example/',
+        },
         { url: 'https://shop.example/p/mug' },
       ]),
     )

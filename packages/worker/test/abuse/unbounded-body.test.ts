@@ -26,18 +26,27 @@ describe('abuse: endless request bodies', () => {
     await adminFetch('/v1/admin/site/webhook-secret', site.secretKey, { method: 'POST' })
     const { body, pulled } = endlessBody(0x20)
     const response = await callWorker(`/v1/webhooks/${site.publicKey}/orders`, {
-      headers: { 'content-type': 'application/json', 'stammis-timestamp': String(Math.floor(Date.now() / 1000)), 'stammis-signature': 'v1=00' },
+      headers: {
+        'content-type': 'application/json',
+        'stammis-timestamp': String(Math.floor(Date.now() / 1000)),
+        'stammis-signature': 'v1=00',
+      },
       body,
     })
     expect(response.status).toBe(413)
-    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('payload_too_large')
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe(
+      'payload_too_large',
+    )
     expect(pulled()).toBeLessThanOrEqual(2 * 1024 * 1024 + 2 * CHUNK)
   })
 
   it('stops reading a sign-in form at its small cap', async () => {
     const { body, pulled } = endlessBody(0x61)
     const response = await callWorker('/admin/sign-in', {
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'cf-connecting-ip': '203.0.113.10' },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'cf-connecting-ip': '203.0.113.10',
+      },
       body,
     })
     expect(response.status).toBe(413)

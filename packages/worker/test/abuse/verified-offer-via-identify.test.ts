@@ -4,8 +4,8 @@ import type { DecideResponse } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
 import { adminFetch, createTestSite, eventId, postJson, publishRules } from '../helpers'
 
-describe('abuse: an unsigned identify borrows a customer\'s verified purchases', () => {
-  it('never serves a requiresVerified offer on someone else\'s history', async () => {
+describe("abuse: an unsigned identify borrows a customer's verified purchases", () => {
+  it("never serves a requiresVerified offer on someone else's history", async () => {
     const site = await createTestSite()
     await publishRules(site, [
       {
@@ -23,8 +23,20 @@ describe('abuse: an unsigned identify borrows a customer\'s verified purchases',
       method: 'POST',
       body: JSON.stringify({
         orders: [
-          { orderId: 'A-1', customerId: 'ana@example.com', revenue: 120, currency: 'USD', placedAt: '2026-01-10T10:00:00Z' },
-          { orderId: 'A-2', customerId: 'ana@example.com', revenue: 80, currency: 'USD', placedAt: '2026-02-10T10:00:00Z' },
+          {
+            orderId: 'A-1',
+            customerId: 'ana@example.com',
+            revenue: 120,
+            currency: 'USD',
+            placedAt: '2026-01-10T10:00:00Z',
+          },
+          {
+            orderId: 'A-2',
+            customerId: 'ana@example.com',
+            revenue: 80,
+            currency: 'USD',
+            placedAt: '2026-02-10T10:00:00Z',
+          },
         ],
       }),
     })
@@ -37,7 +49,14 @@ describe('abuse: an unsigned identify borrows a customer\'s verified purchases',
       events: [{ id: eventId(), type: 'identify', customerId: 'ana@example.com' }],
     })
     expect(identified.status).toBe(200)
-    const decided = (await (await postJson('/v1/decide', { site: site.publicKey, visitorId: 'attacker', visitId: 'a2', slots: ['hero'] })).json()) as DecideResponse
+    const decided = (await (
+      await postJson('/v1/decide', {
+        site: site.publicKey,
+        visitorId: 'attacker',
+        visitId: 'a2',
+        slots: ['hero'],
+      })
+    ).json()) as DecideResponse
     expect(decided.decisions.hero).toMatchObject({ ruleId: 'everyone', offer: null })
     expect(JSON.stringify(decided)).not.toContain('VIP25')
   })

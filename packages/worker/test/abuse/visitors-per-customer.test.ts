@@ -18,7 +18,9 @@ describe('abuse: tying many visitor ids to one customer', () => {
       })
       expect(response.status).toBe(200)
     }
-    const largest = await env.DB.prepare('SELECT max(n) AS n FROM (SELECT count(*) AS n FROM visitors WHERE site_id = ?1 GROUP BY person_id)')
+    const largest = await env.DB.prepare(
+      'SELECT max(n) AS n FROM (SELECT count(*) AS n FROM visitors WHERE site_id = ?1 GROUP BY person_id)',
+    )
       .bind(site.siteId)
       .first<{ n: number }>()
     expect(largest!.n).toBeLessThanOrEqual(CAP)

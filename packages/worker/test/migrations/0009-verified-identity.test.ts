@@ -14,7 +14,10 @@ async function rows(sql: string): Promise<unknown[]> {
 }
 
 beforeAll(async () => {
-  await applyD1Migrations(db, env.TEST_MIGRATIONS.filter((migration) => migration.name < '0009'))
+  await applyD1Migrations(
+    db,
+    env.TEST_MIGRATIONS.filter((migration) => migration.name < '0009'),
+  )
   const at = Date.parse('2026-03-01T10:00:00Z')
   const statements = [
     `INSERT INTO sites (id, name, public_key, secret_key_hash, code_secret, currency, created_at) VALUES ('s1', 'Old shop', 'pk_old', 'hash', '${CODE_SECRET}', 'USD', ${at})`,
@@ -45,12 +48,19 @@ beforeAll(async () => {
     `INSERT INTO visitors (site_id, visitor_id, first_seen_at, last_seen_at, person_id) VALUES ('s1', 'anon', ${at}, ${at}, 'anon')`,
   ]
   await db.batch(statements.map((sql) => db.prepare(sql)))
-  await applyD1Migrations(db, env.TEST_MIGRATIONS.filter((migration) => migration.name.startsWith('0009')))
+  await applyD1Migrations(
+    db,
+    env.TEST_MIGRATIONS.filter((migration) => migration.name.startsWith('0009')),
+  )
 })
 
 describe('migration 0009', () => {
   it('moves raw customer keys under id: in every key, and leaves email hashes and browsers alone', async () => {
-    expect(await rows("SELECT visitor_id, person_id FROM visitors WHERE site_id = 's1' ORDER BY visitor_id")).toEqual([
+    expect(
+      await rows(
+        "SELECT visitor_id, person_id FROM visitors WHERE site_id = 's1' ORDER BY visitor_id",
+      ),
+    ).toEqual([
       { visitor_id: 'anon', person_id: 'anon' },
       { visitor_id: 'c:id:cust-42', person_id: 'c:id:cust-42' },
       { visitor_id: 'c:id:id:x', person_id: 'c:id:id:x' },
@@ -58,24 +68,34 @@ describe('migration 0009', () => {
       { visitor_id: 'laptop', person_id: `c:${EMAIL_KEY}` },
       { visitor_id: 'phone', person_id: 'c:id:cust-42' },
     ])
-    expect(await rows("SELECT visitor_id, visit_id FROM visits WHERE site_id = 's1' ORDER BY visitor_id, visit_id")).toEqual([
+    expect(
+      await rows(
+        "SELECT visitor_id, visit_id FROM visits WHERE site_id = 's1' ORDER BY visitor_id, visit_id",
+      ),
+    ).toEqual([
       { visitor_id: 'c:id:cust-42', visit_id: 'import-2026-01-10' },
       { visitor_id: 'c:id:id:x', visit_id: 'import-2026-02-01' },
       { visitor_id: 'c:id:x', visit_id: 'import-2026-02-01' },
       { visitor_id: 'laptop', visit_id: 'l1' },
       { visitor_id: 'phone', visit_id: 'p1' },
     ])
-    expect(await rows("SELECT order_id, visitor_id FROM orders WHERE site_id = 's1' ORDER BY order_id")).toEqual([
+    expect(
+      await rows("SELECT order_id, visitor_id FROM orders WHERE site_id = 's1' ORDER BY order_id"),
+    ).toEqual([
       { order_id: 'o1', visitor_id: 'phone' },
       { order_id: 'o2', visitor_id: 'c:id:cust-42' },
       { order_id: 'o3', visitor_id: 'laptop' },
     ])
-    expect(await rows("SELECT code, holder FROM offer_redemptions WHERE site_id = 's1' ORDER BY code")).toEqual([
+    expect(
+      await rows("SELECT code, holder FROM offer_redemptions WHERE site_id = 's1' ORDER BY code"),
+    ).toEqual([
       { code: 'BACK-1', holder: 'c:id:cust-42' },
       { code: 'BACK-2', holder: `c:${EMAIL_KEY}` },
       { code: 'BACK-3', holder: 'visitor:phone' },
     ])
-    expect(await rows("SELECT event_id, data FROM events WHERE site_id = 's1' ORDER BY event_id")).toEqual([
+    expect(
+      await rows("SELECT event_id, data FROM events WHERE site_id = 's1' ORDER BY event_id"),
+    ).toEqual([
       { event_id: 'e1', data: '{"customerKey":"id:cust-42"}' },
       { event_id: 'e2', data: `{"customerKey":"${EMAIL_KEY}"}` },
       { event_id: 'e3', data: '{"name":"c:cust-42"}' },
@@ -90,13 +110,47 @@ describe('migration 0009', () => {
 
   it('fills in the verified counters of every person with a verified purchase', async () => {
     const at = Date.parse('2026-03-01T10:00:00Z')
-    expect(await rows("SELECT visitor_id, verified_orders, verified_revenue_micros, verified_last_purchase_at FROM visitors WHERE site_id = 's1' ORDER BY visitor_id")).toEqual([
-      { visitor_id: 'anon', verified_orders: 0, verified_revenue_micros: 0, verified_last_purchase_at: null },
-      { visitor_id: 'c:id:cust-42', verified_orders: 1, verified_revenue_micros: 20_000_000, verified_last_purchase_at: at - 50 * 86_400_000 },
-      { visitor_id: 'c:id:id:x', verified_orders: 0, verified_revenue_micros: 0, verified_last_purchase_at: null },
-      { visitor_id: 'c:id:x', verified_orders: 0, verified_revenue_micros: 0, verified_last_purchase_at: null },
-      { visitor_id: 'laptop', verified_orders: 1, verified_revenue_micros: 30_000_000, verified_last_purchase_at: at },
-      { visitor_id: 'phone', verified_orders: 1, verified_revenue_micros: 20_000_000, verified_last_purchase_at: at - 50 * 86_400_000 },
+    expect(
+      await rows(
+        "SELECT visitor_id, verified_orders, verified_revenue_micros, verified_last_purchase_at FROM visitors WHERE site_id = 's1' ORDER BY visitor_id",
+      ),
+    ).toEqual([
+      {
+        visitor_id: 'anon',
+        verified_orders: 0,
+        verified_revenue_micros: 0,
+        verified_last_purchase_at: null,
+      },
+      {
+        visitor_id: 'c:id:cust-42',
+        verified_orders: 1,
+        verified_revenue_micros: 20_000_000,
+        verified_last_purchase_at: at - 50 * 86_400_000,
+      },
+      {
+        visitor_id: 'c:id:id:x',
+        verified_orders: 0,
+        verified_revenue_micros: 0,
+        verified_last_purchase_at: null,
+      },
+      {
+        visitor_id: 'c:id:x',
+        verified_orders: 0,
+        verified_revenue_micros: 0,
+        verified_last_purchase_at: null,
+      },
+      {
+        visitor_id: 'laptop',
+        verified_orders: 1,
+        verified_revenue_micros: 30_000_000,
+        verified_last_purchase_at: at,
+      },
+      {
+        visitor_id: 'phone',
+        verified_orders: 1,
+        verified_revenue_micros: 20_000_000,
+        verified_last_purchase_at: at - 50 * 86_400_000,
+      },
     ])
   })
 })
