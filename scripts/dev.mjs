@@ -29,7 +29,7 @@ if (existsSync(shopServer)) {
 console.log(`
   Stammis worker   ${worker.url}      (demo site: public key pk_demo, secret key sk_demo)
 ${shop ? `  Demo shop        ${shop.url ?? `http://127.0.0.1:${shopPort}`}\n` : ''}
-  Try:  curl -s ${worker.url}/v1/decide -d '{"site":"pk_demo","visitorId":"me","visitId":"v1","slots":["hero"]}'
+  Try:  curl -s ${worker.url}/v1/decide -H 'content-type: application/json' -d '{"site":"pk_demo","visitorId":"me","visitId":"v1","slots":["hero"]}'
   Ctrl+C to stop.
 `)
 
