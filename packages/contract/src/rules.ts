@@ -62,10 +62,13 @@ export const ServedOfferSchema = z
   .strictObject(OfferSchema.shape)
   .omit({ uniqueCodes: true, requiresVerified: true })
 
+/** Any JSON value: string, number, boolean, null, array or object of them. */
+export const JsonValueSchema = z.json()
+
 export const ContentSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('text'), value: z.string().max(10_000) }),
   z.strictObject({ type: z.literal('html'), value: z.string().max(50_000) }),
-  z.strictObject({ type: z.literal('json'), value: z.json() }),
+  z.strictObject({ type: z.literal('json'), value: JsonValueSchema }),
 ])
 
 /**
