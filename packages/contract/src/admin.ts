@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { IdSchema, UrlSchema } from './ids'
-import { SegmentSchema } from './profile'
+import { DateTimeSchema } from './ids'
 import { RuleSchema, RulesetInputSchema } from './rules'
 
 /** Body of `PUT /v1/admin/workspace`: the working copy marketers edit before publishing. */
@@ -17,79 +16,119 @@ export const RollbackInputSchema = z.strictObject({
   note: z.string().max(500).optional(),
 })
 
-/** Who to preview as: a segment, optionally lapsed, on a page, optionally as a given visitor id. */
-export const PreviewAsSchema = z.strictObject({
-  segment: SegmentSchema,
-  lapsed: z.boolean().default(false),
-  url: UrlSchema.optional(),
-  referrer: UrlSchema.optional(),
-  /** Orders and revenue to assume (default: one order per purchase visit, no revenue). */
-  orders: z.number().int().nonnegative().optional(),
-  revenue: z.number().nonnegative().optional(),
-  /** Preview the holdout assignment this visitor id would get. */
-  visitorId: IdSchema.optional(),
+export const WarningCodeSchema = z.enum([
+  'priority_tie',
+  'never_matches',
+  'shadowed',
+  'new_visitors_favoured',
+  'unverified_coded_offer',
+  'html_sanitized',
+])
+
+/**
+ * A problem found in a rule set: shown in the editor and returned by the API, never blocking.
+ * @example { code: 'priority_tie', slot: 'hero', ruleIds: ['a', 'b'], message: '...' }
+ */
+export const RuleWarningSchema = z.strictObject({
+  code: WarningCodeSchema,
+  slot: z.string(),
+  ruleIds: z.array(z.string()),
+  message: z.string(),
 })
 
-/** Body of `POST /v1/admin/preview`. */
-export const PreviewRequestSchema = PreviewAsSchema.extend({
-  source: z.enum(['workspace', 'live']).default('workspace'),
+/** A rule present before and after, with the top-level fields that differ. */
+export const RuleChangeSchema = z.strictObject({ id: z.string(), fields: z.array(z.string()) })
+
+/**
+ * What changed between two rule sets, by rule id.
+ * @example { added: ['new'], removed: [], changed: [{ id: 'hero', fields: ['content'] }] }
+ */
+export const RulesetDiffSchema = z.strictObject({
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  changed: z.array(RuleChangeSchema),
 })
 
-/** Body of `POST /v1/admin/preview-links`. */
-export const PreviewLinkRequestSchema = z.strictObject({
-  segment: SegmentSchema,
-  lapsed: z.boolean().default(false),
-  /** The shop page to open, e.g. "https://shop.example/". */
-  url: z.url({ protocol: /^https?$/ }),
-  /** How long the link works: 1 minute to 7 days, default 24 hours. */
-  ttlMinutes: z
-    .number()
-    .int()
-    .min(1)
-    .max(7 * 24 * 60)
-    .default(24 * 60),
-})
-
-/** Body of `POST /v1/admin/offers/redeem`, called by the shop's checkout server. */
-export const RedeemRequestSchema = z
-  .strictObject({
-    code: z.string().min(1).max(64),
-    visitorId: IdSchema.optional(),
-    customerId: z.string().min(1).max(256).optional(),
-    orderId: z.string().min(1).max(128).optional(),
-    /** Check only: answer whether the code is valid without marking it used. */
-    dryRun: z.boolean().default(false),
-  })
-  .refine((body) => body.visitorId || body.customerId, {
-    message: 'name the visitorId or the customerId the code is being used by',
-    path: ['visitorId'],
-  })
-
-export type WarningCode =
-  | 'priority_tie'
-  | 'never_matches'
-  | 'shadowed'
-  | 'new_visitors_favoured'
-  | 'unverified_coded_offer'
-  | 'html_sanitized'
-
-/** A problem found in a rule set: shown in the editor and returned by the API, never blocking. */
-export type RuleWarning = { code: WarningCode; slot: string; ruleIds: string[]; message: string }
-
-export type RuleChange = { id: string; fields: string[] }
-export type RulesetDiff = { added: string[]; removed: string[]; changed: RuleChange[] }
-
-/** One published version in the audit log. */
-export type VersionSummary = {
-  version: number
-  publishedAt: string
-  publishedBy: string
-  note: string | null
-  ruleCount: number
+/**
+ * One published version in the audit log.
+ * @example { version: 3, publishedAt: '2026-11-20T10:00:00.000Z', publishedBy: 'Maria', note: null, ruleCount: 4, diff: { added: [], removed: [], changed: [] } }
+ */
+export const VersionSummarySchema = z.strictObject({
+  version: z.number().int().positive(),
+  publishedAt: DateTimeSchema,
+  publishedBy: z.string(),
+  note: z.string().nullable(),
+  ruleCount: z.number().int().nonnegative(),
   /** Changes from the version before it. */
-  diff: RulesetDiff
-}
+  diff: RulesetDiffSchema,
+})
 
-export type PreviewRequest = z.infer<typeof PreviewRequestSchema>
-export type PreviewLinkRequest = z.infer<typeof PreviewLinkRequestSchema>
-export type RedeemRequest = z.infer<typeof RedeemRequestSchema>
+/** Answer of `GET /v1/admin/rules/versions`: the newest 100 versions, newest first. */
+export const VersionListSchema = z.strictObject({ versions: z.array(VersionSummarySchema) })
+
+/**
+ * Answer of `PUT /v1/admin/rules` and `POST /v1/admin/workspace/publish`: the version published,
+ * and the rules whose html content was sanitized on the way in.
+ * @example { version: 4, publishedAt: '2026-11-20T10:00:00.000Z', sanitizedRuleIds: [] }
+ */
+export const PublishResultSchema = z.strictObject({
+  version: z.number().int().positive(),
+  publishedAt: DateTimeSchema,
+  sanitizedRuleIds: z.array(z.string()),
+})
+
+/** Answer of `POST /v1/admin/rules/rollback`: the new version, a copy of `rolledBackTo`. */
+export const RollbackResultSchema = PublishResultSchema.extend({
+  rolledBackTo: z.number().int().positive(),
+})
+
+/**
+ * Answer of `POST /v1/admin/rules/check`: what publishing the set would change, and its warnings;
+ * nothing is published.
+ * @example { liveVersion: 3, diff: { added: ['new'], removed: [], changed: [] }, warnings: [] }
+ */
+export const RulesCheckResultSchema = z.strictObject({
+  liveVersion: z.number().int().nonnegative(),
+  diff: RulesetDiffSchema,
+  warnings: z.array(RuleWarningSchema),
+})
+
+/** The status a marketer sees: a live rule is `scheduled` before its start, `ended` after its end. */
+export const DisplayStatusSchema = z.enum(['draft', 'paused', 'scheduled', 'live', 'ended'])
+
+/** A rule of the working copy, with the status the editor shows. */
+export const WorkspaceRuleSchema = z.strictObject({
+  ...RuleSchema.shape,
+  displayStatus: DisplayStatusSchema,
+})
+
+/**
+ * Answer of `GET` and `PUT /v1/admin/workspace`: the working copy (the live rules when nothing is
+ * being edited), how it differs from live, and its warnings.
+ * @example { rules: [], liveVersion: 3, baseVersion: 3, updatedAt: null, updatedBy: null, diff: { added: [], removed: [], changed: [] }, hasChanges: false, warnings: [] }
+ */
+export const WorkspaceSchema = z.strictObject({
+  rules: z.array(WorkspaceRuleSchema),
+  liveVersion: z.number().int().nonnegative(),
+  /** The live version the working copy was started from. */
+  baseVersion: z.number().int().nonnegative(),
+  updatedAt: DateTimeSchema.nullable(),
+  updatedBy: z.string().nullable(),
+  /** Changes the working copy would publish. */
+  diff: RulesetDiffSchema,
+  hasChanges: z.boolean(),
+  warnings: z.array(RuleWarningSchema),
+})
+
+export type WarningCode = z.infer<typeof WarningCodeSchema>
+export type RuleWarning = z.infer<typeof RuleWarningSchema>
+export type RuleChange = z.infer<typeof RuleChangeSchema>
+export type RulesetDiff = z.infer<typeof RulesetDiffSchema>
+export type VersionSummary = z.infer<typeof VersionSummarySchema>
+export type VersionList = z.infer<typeof VersionListSchema>
+export type PublishResult = z.infer<typeof PublishResultSchema>
+export type RollbackResult = z.infer<typeof RollbackResultSchema>
+export type RulesCheckResult = z.infer<typeof RulesCheckResultSchema>
+export type DisplayStatus = z.infer<typeof DisplayStatusSchema>
+export type WorkspaceRule = z.infer<typeof WorkspaceRuleSchema>
+export type Workspace = z.infer<typeof WorkspaceSchema>

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { IdSchema, PublicKeySchema, SlotNameSchema, UrlSchema } from './ids'
 import { ProfileSchema } from './profile'
-import { ContentSchema, OfferSchema } from './rules'
+import { ContentSchema, ServedOfferSchema } from './rules'
 
 export const MAX_SLOTS_PER_DECIDE = 20
 
@@ -33,9 +33,14 @@ export const DecisionSchema = z.strictObject({
   ruleId: z.string(),
   variant: z.enum(['treatment', 'control']),
   content: ContentSchema.nullable(),
-  offer: OfferSchema.nullable(),
+  offer: ServedOfferSchema.nullable(),
 })
 
+/**
+ * Answer of `POST /v1/decide`: the profile and, for every slot asked, a decision or null (no rule
+ * matches: keep the page's default). A bot gets nulls in every slot.
+ * @example { profile: { visitorId: 'v1', segment: 'returning', ... }, decisions: { hero: { ruleId: 'welcome-back', variant: 'treatment', content: { type: 'text', value: 'Welcome back!' }, offer: null }, banner: null } }
+ */
 export const DecideResponseSchema = z.strictObject({
   profile: ProfileSchema,
   decisions: z.record(z.string(), DecisionSchema.nullable()),

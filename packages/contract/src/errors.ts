@@ -1,3 +1,5 @@
+import { z } from 'zod'
+
 /**
  * Every error the API can answer, with its HTTP status. A code cannot exist without a status:
  * the `satisfies` check below makes the compiler refuse it.
@@ -82,6 +84,19 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES
 
-export type ErrorBody = {
-  error: { code: ErrorCode; message: string; issues?: { path: string; message: string }[] }
-}
+/** Every code of the registry, as a schema (for error answers and the OpenAPI document). */
+export const ErrorCodeSchema = z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]])
+
+/**
+ * The body of every error answer. `issues` lists every validation problem (`invalid_request`).
+ * @example { error: { code: 'invalid_request', message: 'slots: Too small', issues: [{ path: 'slots', message: 'Too small' }] } }
+ */
+export const ErrorBodySchema = z.strictObject({
+  error: z.strictObject({
+    code: ErrorCodeSchema,
+    message: z.string(),
+    issues: z.array(z.strictObject({ path: z.string(), message: z.string() })).optional(),
+  }),
+})
+
+export type ErrorBody = z.infer<typeof ErrorBodySchema>

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { CurrencySchema, IdSchema, PublicKeySchema, UrlSchema } from './ids'
 import { jsonBytes, MAX_TRACK_PROPS_BYTES, MoneySchema } from './limits'
+import { ProfileSchema } from './profile'
 
 const base = { id: IdSchema }
 
@@ -78,6 +79,32 @@ export const EventsRequestSchema = z.strictObject({
   events: z.array(EventSchema).min(1).max(MAX_EVENTS_PER_BATCH),
 })
 
+/**
+ * Answer of `POST /v1/events` (200). `duplicates`: events (or orders) seen before, acknowledged and
+ * not counted again. `profile.visitorId` is the visitor id the browser must use from now on (a new
+ * one when a signed identify moved a shared computer to another customer).
+ * @example { accepted: 2, duplicates: 0, profile: { visitorId: 'v1', segment: 'shopper', visits: 1, orders: 0, purchaseVisits: 0, revenue: 0, lastPurchaseAt: null, lapsed: false } }
+ */
+export const EventsResponseSchema = z.strictObject({
+  accepted: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  profile: ProfileSchema,
+})
+
+/**
+ * Answer of `POST /v1/events` from a bot (202): nothing stored, the batch counted as filtered, and
+ * a first-time visitor's profile so the page's script carries on as usual.
+ * @example { accepted: 0, duplicates: 0, ignored: 3, reason: 'bot', profile: { ... } }
+ */
+export const BotEventsResponseSchema = z.strictObject({
+  accepted: z.literal(0),
+  duplicates: z.literal(0),
+  /** The events of the batch, none of them stored. */
+  ignored: z.number().int().nonnegative(),
+  reason: z.literal('bot'),
+  profile: ProfileSchema,
+})
+
 export type VisitEvent = z.infer<typeof VisitEventSchema>
 export type PageviewEvent = z.infer<typeof PageviewEventSchema>
 export type PurchaseEvent = z.infer<typeof PurchaseEventSchema>
@@ -86,3 +113,5 @@ export type TrackEvent = z.infer<typeof TrackEventSchema>
 export type StammisEvent = z.infer<typeof EventSchema>
 export type EventType = StammisEvent['type']
 export type EventsRequest = z.infer<typeof EventsRequestSchema>
+export type EventsResponse = z.infer<typeof EventsResponseSchema>
+export type BotEventsResponse = z.infer<typeof BotEventsResponseSchema>

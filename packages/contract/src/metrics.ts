@@ -10,96 +10,123 @@ export const MetricsQuerySchema = z
     path: ['from'],
   })
 
-export type SegmentMetrics = {
+const CountSchema = z.number().int().nonnegative()
+/** A ratio or average, null when its denominator is zero. */
+const RatioSchema = z.number().nullable()
+
+export const SegmentMetricsSchema = z.strictObject({
   /** Distinct visitors with a visit that began in the range in this segment. */
-  visitors: number
+  visitors: CountSchema,
   /** Visits that began in the range while the visitor was in this segment. */
-  visits: number
+  visits: CountSchema,
   /** Orders placed in those visits. */
-  orders: number
+  orders: CountSchema,
   /** Their revenue, in the site's currency. */
-  revenue: number
+  revenue: z.number(),
   /** Visits with an order / visits (null without visits). */
-  conversionRate: number | null
+  conversionRate: RatioSchema,
   /** Revenue / orders (null without orders). */
-  aov: number | null
+  aov: RatioSchema,
   /** This segment's visits / all visits in the range. */
-  trafficShare: number | null
+  trafficShare: RatioSchema,
   /** This segment's revenue / all revenue in the range. */
-  revenueShare: number | null
-}
+  revenueShare: RatioSchema,
+})
 
-export type CustomerMetrics = {
+export const CustomerMetricsSchema = z.strictObject({
   /** Customers with at least one order up to the end of the range. */
-  total: number
+  total: CountSchema,
   /** Share of them with purchases in two or more visits. */
-  repeatRate: number | null
+  repeatRate: RatioSchema,
   /** Median days between one purchase visit and the customer's next. */
-  medianDaysBetweenPurchases: number | null
+  medianDaysBetweenPurchases: RatioSchema,
   /** Share whose last purchase is older than the lapse window at the end of the range. */
-  lapsedRate: number | null
+  lapsedRate: RatioSchema,
   /** Revenue of all their orders / customers: historic lifetime value. */
-  revenuePerCustomer: number | null
+  revenuePerCustomer: RatioSchema,
   /** (active customers at end − new customers in the range) / active customers at start. */
-  retentionRate: number | null
+  retentionRate: RatioSchema,
   /** The parts of the retention rate. */
-  activeAtStart: number
-  activeAtEnd: number
-  newInRange: number
-}
+  activeAtStart: CountSchema,
+  activeAtEnd: CountSchema,
+  newInRange: CountSchema,
+})
 
-export type Cohort = {
+export const CohortSchema = z.strictObject({
   /** Month of the first purchase, YYYY-MM. */
-  month: string
-  customers: number
+  month: z.string().regex(/^\d{4}-\d{2}$/),
+  customers: CountSchema,
   /** For each later month up to the range's end: the share of the cohort who purchased in it. */
-  later: { month: string; monthsAfter: number; customers: number; share: number }[]
-}
+  later: z.array(
+    z.strictObject({
+      month: z.string().regex(/^\d{4}-\d{2}$/),
+      monthsAfter: z.number().int().positive(),
+      customers: CountSchema,
+      share: z.number(),
+    }),
+  ),
+})
 
-export type OfferArm = {
+export const OfferArmSchema = z.strictObject({
   /** Visitors whose first exposure to the rule fell in the range. */
-  exposed: number
+  exposed: CountSchema,
   /** Of them, visitors with an order within 7 days of their first exposure. */
-  converted: number
-  conversionRate: number | null
+  converted: CountSchema,
+  conversionRate: RatioSchema,
   /** Revenue of those orders (site currency). */
-  revenue: number
+  revenue: z.number(),
   /** Discounts those orders report. */
-  discount: number
+  discount: z.number(),
   /** (revenue − discount) / exposed. */
-  netRevenuePerExposed: number | null
-}
+  netRevenuePerExposed: RatioSchema,
+})
 
-export type OfferMetrics = {
-  ruleId: string
-  treatment: OfferArm
-  control: OfferArm
+export const OfferMetricsSchema = z.strictObject({
+  ruleId: z.string(),
+  treatment: OfferArmSchema,
+  control: OfferArmSchema,
   /** Treatment conversion rate − control conversion rate, with its 95% confidence interval. */
-  lift: number | null
-  liftLow: number | null
-  liftHigh: number | null
+  lift: RatioSchema,
+  liftLow: RatioSchema,
+  liftHigh: RatioSchema,
   /** Treatment / control conversion rate − 1. */
-  relativeLift: number | null
+  relativeLift: RatioSchema,
   /** The interval excludes zero. */
-  isSignificant: boolean
-  netRevenuePerExposedLift: number | null
-}
+  isSignificant: z.boolean(),
+  netRevenuePerExposedLift: RatioSchema,
+})
 
-export type MetricsReport = {
-  from: string
-  to: string
-  currency: string
-  timeZone: string
-  segments: Record<'shopper' | 'returning' | 'repeat', SegmentMetrics>
-  totals: { visits: number; orders: number; revenue: number }
-  customers: CustomerMetrics
-  cohorts: Cohort[]
-  offers: OfferMetrics[]
+/**
+ * Answer of `GET /v1/admin/metrics`: every metric for the local days [from, to].
+ * @example { from: '2026-11-01', to: '2026-11-30', currency: 'USD', timeZone: 'UTC', segments: { shopper: { ... }, returning: { ... }, repeat: { ... } }, totals: { visits: 120, orders: 9, revenue: 540 }, customers: { ... }, cohorts: [], offers: [], botsFiltered: { events: 0, decides: 0 }, conflicts: 0 }
+ */
+export const MetricsReportSchema = z.strictObject({
+  from: DaySchema,
+  to: DaySchema,
+  currency: z.string(),
+  timeZone: z.string(),
+  segments: z.strictObject({
+    shopper: SegmentMetricsSchema,
+    returning: SegmentMetricsSchema,
+    repeat: SegmentMetricsSchema,
+  }),
+  totals: z.strictObject({ visits: CountSchema, orders: CountSchema, revenue: z.number() }),
+  customers: CustomerMetricsSchema,
+  cohorts: z.array(CohortSchema),
+  offers: z.array(OfferMetricsSchema),
   /** Requests from bots in the range, filtered out of everything above. */
-  botsFiltered: { events: number; decides: number }
+  botsFiltered: z.strictObject({ events: CountSchema, decides: CountSchema }),
   /**
    * Browser-reported orders placed in the range that the shop's server reported differently
    * (another visitor or customer, revenue or currency): its version replaced the browser's.
    */
-  conflicts: number
-}
+  conflicts: CountSchema,
+})
+
+export type MetricsQuery = z.infer<typeof MetricsQuerySchema>
+export type SegmentMetrics = z.infer<typeof SegmentMetricsSchema>
+export type CustomerMetrics = z.infer<typeof CustomerMetricsSchema>
+export type Cohort = z.infer<typeof CohortSchema>
+export type OfferArm = z.infer<typeof OfferArmSchema>
+export type OfferMetrics = z.infer<typeof OfferMetricsSchema>
+export type MetricsReport = z.infer<typeof MetricsReportSchema>

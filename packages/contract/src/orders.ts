@@ -30,19 +30,23 @@ export const ServerOrdersRequestSchema = z.strictObject({
   orders: z.array(ServerOrderSchema).min(1).max(MAX_ORDERS_PER_IMPORT),
 })
 
-/** Answer of `POST /v1/admin/orders`. */
-export type ServerOrdersResult = {
+/**
+ * Answer of `POST /v1/admin/orders` and of the order webhook.
+ * @example { accepted: 2, confirmed: 1, conflicts: 0, duplicates: 0 }
+ */
+export const ServerOrdersResultSchema = z.strictObject({
   /** New orders stored. */
-  accepted: number
+  accepted: z.number().int().nonnegative(),
   /** Orders the browser had reported exactly as the server does, now verified. */
-  confirmed: number
+  confirmed: z.number().int().nonnegative(),
   /**
    * Orders the browser had reported differently (another visitor or customer, revenue or
    * currency): the server's version replaced the browser's, and both people were recounted.
    */
-  conflicts: number
+  conflicts: z.number().int().nonnegative(),
   /** Orders already stored and verified: nothing changed. */
-  duplicates: number
-}
+  duplicates: z.number().int().nonnegative(),
+})
 
+export type ServerOrdersResult = z.infer<typeof ServerOrdersResultSchema>
 export type ServerOrder = z.infer<typeof ServerOrderSchema>

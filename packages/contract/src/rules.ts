@@ -53,10 +53,22 @@ export const OfferSchema = z
     }
   })
 
+/**
+ * An offer as a visitor is served it: a unique code resolved to this visitor's own code (with its
+ * own expiry), and the rule's settings (`uniqueCodes`, `requiresVerified`) left out.
+ * @example { kind: 'percent', value: 10, code: 'BACK-7K2M9QXA', expiresAt: '2026-12-31T23:59:59.000Z' }
+ */
+export const ServedOfferSchema = z
+  .strictObject(OfferSchema.shape)
+  .omit({ uniqueCodes: true, requiresVerified: true })
+
+/** Any JSON value: string, number, boolean, null, array or object of them. */
+export const JsonValueSchema = z.json()
+
 export const ContentSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('text'), value: z.string().max(10_000) }),
   z.strictObject({ type: z.literal('html'), value: z.string().max(50_000) }),
-  z.strictObject({ type: z.literal('json'), value: z.json() }),
+  z.strictObject({ type: z.literal('json'), value: JsonValueSchema }),
 ])
 
 /**
@@ -161,19 +173,24 @@ export const RulesetInputSchema = z
   })
 
 export type Offer = z.infer<typeof OfferSchema>
-/** The offer as a visitor is served it: unique codes resolved to this visitor's code. */
-export type ServedOffer = Omit<Offer, 'uniqueCodes' | 'requiresVerified'>
+export type ServedOffer = z.infer<typeof ServedOfferSchema>
 export type Content = z.infer<typeof ContentSchema>
 export type RuleWhen = z.infer<typeof RuleWhenSchema>
 export type Rule = z.infer<typeof RuleSchema>
 export type RuleInput = z.input<typeof RuleSchema>
 export type RulesetInput = z.infer<typeof RulesetInputSchema>
 
-/** A published set of rules, as `GET /v1/admin/rules` returns it. */
-export type Ruleset = {
-  version: number
-  publishedAt: string | null
-  publishedBy?: string | null
-  note?: string | null
-  rules: Rule[]
-}
+/**
+ * A published set of rules, as `GET /v1/admin/rules` and `GET /v1/admin/rules/versions/:n` answer
+ * it (version 0, published never and by no one, before the first publish).
+ * @example { version: 3, publishedAt: '2026-11-20T10:00:00.000Z', publishedBy: 'Maria', note: null, rules: [] }
+ */
+export const RulesetSchema = z.strictObject({
+  version: z.number().int().nonnegative(),
+  publishedAt: DateTimeSchema.nullable(),
+  publishedBy: z.string().nullable(),
+  note: z.string().nullable(),
+  rules: z.array(RuleSchema),
+})
+
+export type Ruleset = z.infer<typeof RulesetSchema>

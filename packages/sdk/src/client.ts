@@ -4,6 +4,7 @@ import { watchHistory } from './spa'
 import { post, transport } from './transport'
 import { initialConsent, recordConsent } from './consent'
 import { fillSlots } from './slots'
+import type { DecideResponse } from '@stammis/contract'
 import type { Decision, EventInput, Options, Profile, ScriptOptions, Stammis } from './types'
 import { D, L, SS, W, clip, emit, here, read, resolved, write } from './util'
 
@@ -70,10 +71,10 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
    * One decide call for this visit (which it touches first), with the preview token if any; none
    * without consent (it resolves with nothing).
    */
-  const decide = (slots: string[]): Promise<any> =>
+  const decide = (slots: string[]): Promise<DecideResponse | null | void> =>
     isGranted
       ? (send(),
-        post(
+        post<DecideResponse>(
           base + 'decide',
           { ...head(), slots, context: context(), preview },
           AbortSignal.timeout(timeout),
@@ -97,8 +98,8 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
 
   const getDecisions = (slots: string[]): Promise<Record<string, Decision | null>> =>
     ready
-      // No consent: no answer, and reading it throws into the catch: no decisions.
-      .then(() => decide(slots).then((a) => (setProfile(a.profile), a.decisions)))
+      // No consent or a 4xx: no answer, and reading it throws into the catch: no decisions.
+      .then(() => decide(slots).then((a) => (setProfile(a!.profile), a!.decisions)))
       .catch(() => ({}))
 
   const refresh = (): Promise<void> =>

@@ -1,15 +1,19 @@
+import type { BotEventsResponse, EventsResponse } from '@stammis/contract'
 import type { Batch, EventInput } from './types'
 import { L, read, resolved, rid, write } from './util'
 
 const Q = 'stm_q'
 const PURCHASE = 'purchase'
 
+/** What `POST /v1/events` answers: stored (200), or from a bot, nothing stored (202). */
+export type EventsAnswer = EventsResponse | BotEventsResponse
+
 /**
  * POSTs a JSON body as text/plain (a CORS "simple" request: no preflight). Resolves with the
- * parsed answer on 2xx, with null on 4xx (the body is invalid and never will be valid), and
- * rejects on network errors and 5xx (worth retrying).
+ * parsed answer on 2xx (typed `T`: the contract's answer of that route), with null on 4xx (the
+ * body is invalid and never will be valid), and rejects on network errors and 5xx (worth retrying).
  */
-export const post = (url: string, body: unknown, signal?: AbortSignal): Promise<any> =>
+export const post = <T>(url: string, body: unknown, signal?: AbortSignal): Promise<T | null> =>
   fetch(url, { method: 'POST', body: JSON.stringify(body), keepalive: true, signal }).then((r) =>
     r.ok ? r.json() : r.status < 500 ? null : Promise.reject(),
   )
@@ -24,7 +28,7 @@ export const post = (url: string, body: unknown, signal?: AbortSignal): Promise<
 export const transport = (
   url: string,
   isAllowed: () => boolean,
-  onAnswer: (batch: Batch, answer: any) => void,
+  onAnswer: (batch: Batch, answer: EventsAnswer) => void,
 ) => {
   let box: Batch[] = []
   try {
@@ -46,7 +50,7 @@ export const transport = (
     return (
       busy ||
       (b && isAllowed()
-        ? (busy = post(url, (sending = b)).then(
+        ? (busy = post<EventsAnswer>(url, (sending = b)).then(
             (answer) => {
               box = box.filter((x) => x != b)
               busy = 0

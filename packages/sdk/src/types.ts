@@ -1,6 +1,6 @@
 import type { Decision, Profile, Segment, StammisEvent } from '@stammis/contract'
 
-export type { Content, Decision, Offer, Profile, Segment } from '@stammis/contract'
+export type { Content, Decision, Offer, Profile, Segment, ServedOffer } from '@stammis/contract'
 
 /** Options for `init()` (ESM) or the `data-*` attributes of the script tag. */
 export interface Options {

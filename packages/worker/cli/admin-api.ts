@@ -1,3 +1,4 @@
+import type { ErrorBody } from '@stammis/contract'
 import { userInfo } from 'node:os'
 import { UsageError } from './args'
 
@@ -103,8 +104,9 @@ export class AdminApiError extends Error {
 }
 
 /**
- * Calls the admin API and returns the parsed JSON body. Any failure is an `AdminApiError` with
- * a one-line message a person can act on (unreachable worker, refused key, ...).
+ * Calls the admin API and returns the parsed JSON body, typed `T`: the contract's answer of that
+ * route (`Ruleset`, `PublishResult`, ...; GET /openapi.json lists them). Any failure is an
+ * `AdminApiError` with a one-line message a person can act on (unreachable worker, refused key, ...).
  * @example const live = await adminRequest<Ruleset>(connection, 'GET', '/v1/admin/rules')
  */
 export async function adminRequest<T>(
@@ -166,11 +168,8 @@ function apiError(endpoint: string, status: number, json: unknown): AdminApiErro
 }
 
 function describeError(endpoint: string, status: number, json: unknown): AdminApiError {
-  const error = (
-    json as {
-      error?: { code?: string; message?: string; issues?: { path: string; message: string }[] }
-    }
-  ).error
+  // Any JSON may come back from a wrong endpoint: read it as an error body that may be partial.
+  const error = (json as { error?: Partial<ErrorBody['error']> } | null)?.error
   const code = error?.code ?? `http_${status}`
   switch (code) {
     case 'invalid_api_key':

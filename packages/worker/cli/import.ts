@@ -1,4 +1,4 @@
-import { MAX_ORDERS_PER_IMPORT } from '@stammis/contract'
+import { MAX_ORDERS_PER_IMPORT, type SiteSettings } from '@stammis/contract'
 import { createWriteStream, type WriteStream } from 'node:fs'
 import { resolve } from 'node:path'
 import {
@@ -72,7 +72,7 @@ type Options = {
   rejectsPath: string | undefined
 }
 type Reject = { line: number; reason: string; fields: string[] }
-type Site = { name: string; currency: string; timeZone: string }
+type Site = Pick<SiteSettings, 'name' | 'currency' | 'timeZone'>
 
 /**
  * `stammis import FILE`: read, check, sort and send a file of orders through the admin API.
@@ -146,7 +146,7 @@ async function runImport(options: Options, connection: Connection | undefined): 
   // Ask the worker before reading on, so a wrong key or endpoint fails in a second, not after
   // reading a large file.
   const site = connection
-    ? await adminRequest<Site>(connection, 'GET', '/v1/admin/site')
+    ? await adminRequest<SiteSettings>(connection, 'GET', '/v1/admin/site')
     : undefined
 
   const counts: ImportCounts = {

@@ -1,4 +1,4 @@
-import type { RuleWarning, RulesetDiff } from '@stammis/contract'
+import type { PublishResult, RulesCheckResult } from '@stammis/contract'
 import {
   AdminApiError,
   adminRequest,
@@ -31,8 +31,6 @@ ${connectionUsage}
 
 Exit status: 0 published, nothing to publish or dry run; 1 not confirmed, or the worker could
 not be reached or refused the key; 2 bad input or an invalid rules file (nothing published).`
-
-type CheckResult = { liveVersion: number; diff: RulesetDiff; warnings: RuleWarning[] }
 
 /**
  * `stammis rules push FILE`: validate, show the diff, confirm, publish.
@@ -90,7 +88,7 @@ export const rulesPush: Command = {
       ...(values.note === undefined ? {} : { note: values.note }),
     })
     const note = `?${query}`
-    const published = await adminRequest<{ version: number; publishedAt: string }>(
+    const published = await adminRequest<PublishResult>(
       connection,
       'PUT',
       `/v1/admin/rules${note}`,
@@ -105,9 +103,9 @@ async function checkRules(
   connection: Connection,
   body: unknown,
   file: string,
-): Promise<CheckResult> {
+): Promise<RulesCheckResult> {
   try {
-    return await adminRequest<CheckResult>(connection, 'POST', '/v1/admin/rules/check', body)
+    return await adminRequest<RulesCheckResult>(connection, 'POST', '/v1/admin/rules/check', body)
   } catch (error) {
     if (!(error instanceof AdminApiError)) throw error
     if (error.code === 'invalid_request' && error.issues.length > 0) {

@@ -1,3 +1,4 @@
+import type { IdentitySecret, SiteSettings } from '@stammis/contract'
 import { adminRequest, connectionOptions, connectionUsage, resolveConnection } from './admin-api'
 import { CommandError, parseOptions } from './args'
 import type { Command } from './command'
@@ -35,11 +36,7 @@ export const siteIdentitySecret: Command = {
       rotate: { type: 'boolean', default: false },
     })
     const connection = resolveConnection(values, process.env)
-    const site = await adminRequest<{ name: string; hasIdentitySecret?: boolean }>(
-      connection,
-      'GET',
-      '/v1/admin/site',
-    )
+    const site = await adminRequest<SiteSettings>(connection, 'GET', '/v1/admin/site')
     if (site.hasIdentitySecret && !values.rotate) {
       throw new CommandError(
         `"${site.name}" already has an identity secret; nothing was changed. To replace it, run again with --rotate ` +
@@ -47,7 +44,7 @@ export const siteIdentitySecret: Command = {
         2,
       )
     }
-    const { identitySecret } = await adminRequest<{ identitySecret: string }>(
+    const { identitySecret } = await adminRequest<IdentitySecret>(
       connection,
       'POST',
       '/v1/admin/site/identity-secret',

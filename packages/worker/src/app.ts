@@ -8,6 +8,7 @@ import { handleError, handleNotFound } from './errors'
 import { browserCors } from './http/cors'
 import { metricRoutes } from './metrics/routes'
 import { offerRoutes } from './offers/routes'
+import { openApiRoutes } from './openapi/routes'
 import { orderRoutes } from './orders/routes'
 import { siteRoutes } from './sites/settings'
 import { previewRoutes } from './preview/routes'
@@ -30,12 +31,19 @@ export function createApp(): Hono<AppEnv> {
   app.get('/', (c) =>
     c.json({
       name: 'stammis',
-      routes: ['POST /v1/events', 'POST /v1/decide', 'GET /s.js', '/v1/admin/*'],
+      routes: [
+        'POST /v1/events',
+        'POST /v1/decide',
+        'GET /s.js',
+        '/v1/admin/*',
+        'GET /openapi.json',
+      ],
     }),
   )
   app.get('/health', (c) => c.json({ ok: true }))
 
   app.route('/s.js', scriptRoutes)
+  app.route('/openapi.json', openApiRoutes)
 
   app.use('/v1/events', browserCors())
   app.use('/v1/decide', browserCors())

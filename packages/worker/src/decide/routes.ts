@@ -1,4 +1,4 @@
-import { DecideRequestSchema, type Decision } from '@stammis/contract'
+import { DecideRequestSchema, type DecideResponse, type Decision } from '@stammis/contract'
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
@@ -132,5 +132,8 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
       }),
     )
   }
-  return c.json(isPreview ? { profile, decisions, preview: true } : { profile, decisions })
+  const answer: DecideResponse = isPreview
+    ? { profile, decisions, preview: true }
+    : { profile, decisions }
+  return c.json(answer)
 })

@@ -1,4 +1,4 @@
-import { EventsRequestSchema } from '@stammis/contract'
+import { EventsRequestSchema, type EventsResponse } from '@stammis/contract'
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
@@ -51,7 +51,7 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
       accepted,
       duplicates,
       profile: toProfile(request.visitorId, state, now, site.lapseDays),
-    })
+    } satisfies EventsResponse)
   }
 
   const { visitorId, personId } = plan.switchTo
@@ -71,5 +71,5 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
     accepted,
     duplicates,
     profile: toProfile(visitorId, switched, now, site.lapseDays),
-  })
+  } satisfies EventsResponse)
 })

@@ -1,4 +1,4 @@
-import { MetricsQuerySchema } from '@stammis/contract'
+import { MetricsQuerySchema, type MetricsReport } from '@stammis/contract'
 import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
@@ -27,7 +27,8 @@ export function resolveRange(c: Context<AppEnv>, now: number): { from: string; t
 export const metricRoutes = new Hono<AppEnv>()
   .get('/metrics', async (c) => {
     const { from, to } = resolveRange(c, Date.now())
-    return c.json(await buildMetrics(c.env, c.get('site'), from, to))
+    const report = await buildMetrics(c.env, c.get('site'), from, to)
+    return c.json(report satisfies MetricsReport)
   })
   .get('/metrics.csv', async (c) => {
     const { from, to } = resolveRange(c, Date.now())

@@ -1,23 +1,10 @@
-import type { Offer, RedeemRequest, Rule } from '@stammis/contract'
+import type { RedeemReason, RedeemRequest, RedeemResult, Rule } from '@stammis/contract'
 import type { Env } from '../env'
 import { customerPersonId, isCustomerPerson } from '../identity/customer-key'
 import { findRuleset } from '../rules/queries'
 import type { Site } from '../sites/site'
 import { offerExpiry } from './codes'
 import { findCodeForHolder, insertRedemption, isRedeemed } from './queries'
-
-export type RedeemReason = 'unknown_code' | 'not_for_this_visitor' | 'expired' | 'already_redeemed'
-
-export type RedeemResult =
-  | {
-      valid: true
-      code: string
-      ruleId: string
-      offer: Omit<Offer, 'uniqueCodes' | 'requiresVerified'>
-      expiresAt: string | null
-      redeemed: boolean
-    }
-  | { valid: false; code: string; reason: RedeemReason; message: string }
 
 const MESSAGES: Record<RedeemReason, string> = {
   unknown_code: 'No visitor was ever shown this code.',

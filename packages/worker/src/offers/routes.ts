@@ -1,4 +1,4 @@
-import { RedeemRequestSchema } from '@stammis/contract'
+import { RedeemRequestSchema, type RedeemResult } from '@stammis/contract'
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { readBody } from '../http/body'
@@ -10,5 +10,6 @@ import { redeemCode } from './redeem'
  */
 export const offerRoutes = new Hono<AppEnv>().post('/redeem', async (c) => {
   const request = await readBody(c, RedeemRequestSchema)
-  return c.json(await redeemCode(c.env, c.get('site'), request, Date.now()))
+  const result = await redeemCode(c.env, c.get('site'), request, Date.now())
+  return c.json(result satisfies RedeemResult)
 })

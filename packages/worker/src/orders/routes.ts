@@ -1,4 +1,4 @@
-import { ServerOrdersRequestSchema } from '@stammis/contract'
+import { ServerOrdersRequestSchema, type ServerOrdersResult } from '@stammis/contract'
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ADMIN_MAX_BODY_BYTES, readBody } from '../http/body'
@@ -12,5 +12,6 @@ import { importOrders } from './import'
 export const orderRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const { orders } = await readBody(c, ServerOrdersRequestSchema, ADMIN_MAX_BODY_BYTES)
   const source = c.req.query('source') === 'import' ? 'import' : 'server'
-  return c.json(await importOrders(c.env, c.get('site'), orders, source))
+  const result = await importOrders(c.env, c.get('site'), orders, source)
+  return c.json(result satisfies ServerOrdersResult)
 })

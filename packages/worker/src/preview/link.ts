@@ -1,4 +1,4 @@
-import type { PreviewLinkRequest } from '@stammis/contract'
+import type { PreviewLink, PreviewLinkRequest } from '@stammis/contract'
 import type { Site } from '../sites/site'
 import { signPreviewToken } from './token'
 
@@ -14,7 +14,7 @@ export async function createPreviewLink(
   site: Site,
   request: PreviewLinkRequest,
   now: number,
-): Promise<{ url: string; token: string; expiresAt: string }> {
+): Promise<PreviewLink> {
   const expiresAt = now + request.ttlMinutes * 60_000
   const token = await signPreviewToken(site.codeSecret, {
     siteId: site.id,

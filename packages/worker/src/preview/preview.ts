@@ -1,4 +1,4 @@
-import type { Content, PreviewRequest, Profile, ServedOffer } from '@stammis/contract'
+import type { PreviewRequest, PreviewResult } from '@stammis/contract'
 import { buildDecisions } from '../decide/decisions'
 import { chooseForSlots } from '../decide/select'
 import type { Env } from '../env'
@@ -8,21 +8,8 @@ import { getWorkspace } from '../rules/workspace'
 import type { Site } from '../sites/site'
 import { previewProfile } from './profile'
 
-/** What one slot would show in a preview. */
-export type SlotPreview = {
-  slot: string
-  /** The winning rule, or null: the page's default content shows. */
-  ruleId: string | null
-  priority: number | null
-  content: Content | null
-  offer: ServedOffer | null
-  /** Share of matching visitors held out of the winning rule (they see the default). */
-  holdoutPercent: number
-  /** With a visitor id: whether that visitor is in the holdout. Without: null. */
-  isHeldOut: boolean | null
-}
-
-export type PreviewResult = { source: 'workspace' | 'live'; profile: Profile; slots: SlotPreview[] }
+/** What a preview shows (`PreviewResultSchema` in the contract). */
+export type { PreviewResult }
 
 /**
  * What a typical visitor of a segment would get in every slot, from the working copy or the live

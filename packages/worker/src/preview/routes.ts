@@ -1,4 +1,9 @@
-import { PreviewLinkRequestSchema, PreviewRequestSchema } from '@stammis/contract'
+import {
+  PreviewLinkRequestSchema,
+  PreviewRequestSchema,
+  type PreviewLink,
+  type PreviewResult,
+} from '@stammis/contract'
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { readBody } from '../http/body'
@@ -9,9 +14,11 @@ import { previewDecisions } from './preview'
 export const previewRoutes = new Hono<AppEnv>()
   .post('/preview', async (c) => {
     const request = await readBody(c, PreviewRequestSchema)
-    return c.json(await previewDecisions(c.env, c.get('site'), request, Date.now()))
+    const result = await previewDecisions(c.env, c.get('site'), request, Date.now())
+    return c.json(result satisfies PreviewResult)
   })
   .post('/preview-links', async (c) => {
     const request = await readBody(c, PreviewLinkRequestSchema)
-    return c.json(await createPreviewLink(c.get('site'), request, Date.now()))
+    const link = await createPreviewLink(c.get('site'), request, Date.now())
+    return c.json(link satisfies PreviewLink)
   })

@@ -1,4 +1,4 @@
-import type { Decision } from '@stammis/contract'
+import type { BotEventsResponse, DecideResponse, Decision } from '@stammis/contract'
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
 import { EMPTY_VISITOR, toProfile } from '../segments/classify'
@@ -21,7 +21,13 @@ export function answerBotEvents(
   countLater(c, site, 'events', now)
   const profile = toProfile(request.visitorId, EMPTY_VISITOR, now, site.lapseDays)
   return c.json(
-    { accepted: 0, duplicates: 0, ignored: request.events.length, reason: 'bot', profile },
+    {
+      accepted: 0,
+      duplicates: 0,
+      ignored: request.events.length,
+      reason: 'bot',
+      profile,
+    } satisfies BotEventsResponse,
     202,
   )
 }
@@ -44,7 +50,7 @@ export function answerBotDecide(
   return c.json({
     profile: toProfile(request.visitorId, EMPTY_VISITOR, now, site.lapseDays),
     decisions,
-  })
+  } satisfies DecideResponse)
 }
 
 // After the response: the count is for the dashboard and must never slow or fail the page.

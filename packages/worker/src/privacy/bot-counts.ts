@@ -1,7 +1,9 @@
+import type { BotDay } from '@stammis/contract'
+
 /** What a filtered bot request was: an events batch or a decide call. */
 export type BotRequestKind = 'events' | 'decides'
 
-export type BotDay = { day: string; events: number; decides: number }
+export type { BotDay }
 
 /**
  * Counts one filtered bot request on the site's local day. The column is chosen from a fixed

@@ -1,19 +1,11 @@
+import type { EraseResult, VisitorExport } from '@stammis/contract'
 import { recomputeVisitorStatement } from '../segments/queries'
 import type { Site } from '../sites/site'
 import { eraseStatements, selectSubjectRows, type ErasedTable, type Row } from './queries'
 import type { ResolvedSubject } from './subject'
 
 /** Everything held about a subject, table by table, with camelCase keys and event data parsed. */
-export type SubjectExport = {
-  personId: string
-  visitors: Row[]
-  visits: Row[]
-  events: Row[]
-  orders: Row[]
-  exposures: Row[]
-  offerRedemptions: Row[]
-  dailySegmentVisitors: Row[]
-}
+export type SubjectExport = Omit<VisitorExport, 'visitorId' | 'exportedAt'>
 
 /**
  * Everything held about a subject, or null when nothing is. Rows are exported whole (every
@@ -49,7 +41,7 @@ export async function eraseSubject(
   db: D1Database,
   site: Site,
   subject: ResolvedSubject,
-): Promise<Record<ErasedTable, number> | null> {
+): Promise<EraseResult['erased'] | null> {
   // `visitorIds[0]` is the erased visitor: its row still links the person while the others are
   // recomputed without its facts.
   const recompute = subject.hasOtherVisitors

@@ -1,5 +1,12 @@
+import {
+  RetentionSettingSchema,
+  type BotsReport,
+  type CustomerExport,
+  type EraseResult,
+  type RetentionSetting,
+  type VisitorExport,
+} from '@stammis/contract'
 import { Hono } from 'hono'
-import { z } from 'zod'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { readBody } from '../http/body'
@@ -8,11 +15,6 @@ import { findBotDays } from './bot-counts'
 import { eraseSubject, exportSubject } from './erase'
 import { findRetentionDays, updateRetentionDays } from './settings'
 import { customerSubject, visitorSubject } from './subject'
-
-/** Body of `PUT /v1/admin/settings/retention`: whole days, or null to keep raw events forever. */
-export const RetentionSettingSchema = z.strictObject({
-  retentionDays: z.number().int().min(1).max(3650).nullable(),
-})
 
 // Ids as stored: visitor ids come from browsers and servers, customer ids from the shop.
 const MAX_ID_LENGTH = 256
@@ -40,35 +42,44 @@ export const privacyRoutes = new Hono<AppEnv>()
     const id = idParam(c.req.param('id'), 'visitor')
     const held = await exportSubject(c.env.DB, await visitorSubject(c.env.DB, c.get('site'), id))
     if (!held) throw notFound('visitor', id)
-    return c.json({ visitorId: id, exportedAt: new Date().toISOString(), ...held })
+    return c.json({
+      visitorId: id,
+      exportedAt: new Date().toISOString(),
+      ...held,
+    } satisfies VisitorExport)
   })
   .delete('/visitors/:id', async (c) => {
     const id = idParam(c.req.param('id'), 'visitor')
     const site = c.get('site')
     const erased = await eraseSubject(c.env.DB, site, await visitorSubject(c.env.DB, site, id))
     if (!erased) throw notFound('visitor', id)
-    return c.json({ erased })
+    return c.json({ erased } satisfies EraseResult)
   })
   .get('/customers/:id', async (c) => {
     const id = idParam(c.req.param('id'), 'customer')
     const held = await exportSubject(c.env.DB, await customerSubject(c.env.DB, c.get('site'), id))
     if (!held) throw notFound('customer', id)
-    return c.json({ customerId: id, exportedAt: new Date().toISOString(), ...held })
+    return c.json({
+      customerId: id,
+      exportedAt: new Date().toISOString(),
+      ...held,
+    } satisfies CustomerExport)
   })
   .delete('/customers/:id', async (c) => {
     const id = idParam(c.req.param('id'), 'customer')
     const site = c.get('site')
     const erased = await eraseSubject(c.env.DB, site, await customerSubject(c.env.DB, site, id))
     if (!erased) throw notFound('customer', id)
-    return c.json({ erased })
+    return c.json({ erased } satisfies EraseResult)
   })
   .get('/settings/retention', async (c) => {
-    return c.json({ retentionDays: await findRetentionDays(c.env.DB, c.get('site').id) })
+    const retentionDays = await findRetentionDays(c.env.DB, c.get('site').id)
+    return c.json({ retentionDays } satisfies RetentionSetting)
   })
   .put('/settings/retention', async (c) => {
     const { retentionDays } = await readBody(c, RetentionSettingSchema)
     await updateRetentionDays(c.env.DB, c.get('site').id, retentionDays)
-    return c.json({ retentionDays })
+    return c.json({ retentionDays } satisfies RetentionSetting)
   })
   .get('/bots', async (c) => {
     const { from, to } = resolveRange(c, Date.now())
@@ -77,5 +88,5 @@ export const privacyRoutes = new Hono<AppEnv>()
       (sum, day) => ({ events: sum.events + day.events, decides: sum.decides + day.decides }),
       { events: 0, decides: 0 },
     )
-    return c.json({ from, to, days, total })
+    return c.json({ from, to, days, total } satisfies BotsReport)
   })

@@ -66,11 +66,14 @@ export async function findLatestVersion(db: D1Database, siteId: string): Promise
   return row?.version ?? 0
 }
 
+/** A version to store: who published it and the note may be left out (`api key`, none). */
+type RulesetToInsert = Pick<Ruleset, 'version' | 'rules'> & Partial<Ruleset>
+
 /** Inserts a version; false when that version number was taken meanwhile (a concurrent publish). */
 export async function insertRuleset(
   db: D1Database,
   siteId: string,
-  ruleset: Ruleset,
+  ruleset: RulesetToInsert,
   publishedAt: number,
 ): Promise<boolean> {
   const result = await db

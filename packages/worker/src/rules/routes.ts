@@ -3,6 +3,12 @@ import {
   RollbackInputSchema,
   RulesetInputSchema,
   WorkspaceInputSchema,
+  type PublishResult,
+  type RollbackResult,
+  type Ruleset,
+  type RulesCheckResult,
+  type VersionList,
+  type Workspace,
 } from '@stammis/contract'
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
@@ -24,7 +30,14 @@ export const ruleRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const ruleset = await findLatestRuleset(c.env.DB, c.get('site').id)
     return c.json(
-      ruleset ?? { version: 0, publishedAt: null, publishedBy: null, note: null, rules: [] },
+      ruleset ??
+        ({
+          version: 0,
+          publishedAt: null,
+          publishedBy: null,
+          note: null,
+          rules: [],
+        } satisfies Ruleset),
     )
   })
   .put('/', async (c) => {
@@ -42,7 +55,7 @@ export const ruleRoutes = new Hono<AppEnv>()
       version: ruleset.version,
       publishedAt: ruleset.publishedAt,
       sanitizedRuleIds: ruleset.sanitizedRuleIds,
-    })
+    } satisfies PublishResult)
   })
   .post('/check', async (c) => {
     const { rules: input } = await readBody(c, RulesetInputSchema, ADMIN_MAX_BODY_BYTES)
@@ -55,14 +68,16 @@ export const ruleRoutes = new Hono<AppEnv>()
       liveVersion: live?.version ?? 0,
       diff: diffRules(live?.rules ?? [], rules),
       warnings,
-    })
+    } satisfies RulesCheckResult)
   })
-  .get('/versions', async (c) => c.json({ versions: await listVersions(c.env, c.get('site').id) }))
+  .get('/versions', async (c) =>
+    c.json({ versions: await listVersions(c.env, c.get('site').id) } satisfies VersionList),
+  )
   .get('/versions/:version', async (c) => {
     const version = Number(c.req.param('version'))
     if (!Number.isInteger(version) || version < 1)
       throw new ApiError('invalid_request', 'version: must be a positive integer')
-    return c.json(await getVersion(c.env, c.get('site').id, version))
+    return c.json((await getVersion(c.env, c.get('site').id, version)) satisfies Ruleset)
   })
   .post('/rollback', async (c) => {
     const { version, note } = await readBody(c, RollbackInputSchema)
@@ -79,16 +94,19 @@ export const ruleRoutes = new Hono<AppEnv>()
       publishedAt: ruleset.publishedAt,
       rolledBackTo: version,
       sanitizedRuleIds: ruleset.sanitizedRuleIds,
-    })
+    } satisfies RollbackResult)
   })
 
 /** `/v1/admin/workspace`: the working copy the editor saves to, previewed and then published. */
 export const workspaceRoutes = new Hono<AppEnv>()
-  .get('/', async (c) => c.json(await getWorkspace(c.env, c.get('site').id, Date.now())))
+  .get('/', async (c) =>
+    c.json((await getWorkspace(c.env, c.get('site').id, Date.now())) satisfies Workspace),
+  )
   .put('/', async (c) => {
     const { rules } = await readBody(c, WorkspaceInputSchema, ADMIN_MAX_BODY_BYTES)
     const site = c.get('site')
-    return c.json(await saveWorkspace(c.env, site.id, rules, c.get('actor'), Date.now(), site))
+    const workspace = await saveWorkspace(c.env, site.id, rules, c.get('actor'), Date.now(), site)
+    return c.json(workspace satisfies Workspace)
   })
   .post('/publish', async (c) => {
     const { note } = await readBody(c, PublishInputSchema)
@@ -103,7 +121,7 @@ export const workspaceRoutes = new Hono<AppEnv>()
       version: ruleset.version,
       publishedAt: ruleset.publishedAt,
       sanitizedRuleIds: ruleset.sanitizedRuleIds,
-    })
+    } satisfies PublishResult)
   })
 
 /** `?expectVersion=N`: publish only if version N is still live (what `rules push` checked against). */

@@ -1,6 +1,6 @@
-import type { Rule } from '@stammis/contract'
+import type { DisplayStatus, Rule } from '@stammis/contract'
 
-export type DisplayStatus = 'draft' | 'paused' | 'scheduled' | 'live' | 'ended'
+export type { DisplayStatus }
 
 /**
  * The status a marketer sees: a live rule is "scheduled" before its start and "ended" after its end.

@@ -118,7 +118,7 @@ export type PublishOptions = {
 }
 
 /** A published version, and the rules whose html was sanitized on the way in. */
-export type PublishedRuleset = Ruleset & { sanitizedRuleIds: string[] }
+export type PublishedRuleset = Ruleset & { publishedAt: string; sanitizedRuleIds: string[] }
 
 /**
  * Publishes a validated set as the next version: first the D1 row, which makes it live (D1 is the
@@ -147,7 +147,7 @@ export async function publishRuleset(
     )
   }
   const version = live + 1
-  const ruleset: Ruleset = {
+  const ruleset = {
     version,
     publishedAt: new Date(now).toISOString(),
     publishedBy: options.actor,

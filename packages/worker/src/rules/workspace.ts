@@ -1,25 +1,15 @@
-import type { Rule, RulesetDiff, RuleWarning } from '@stammis/contract'
+import type { Rule, Workspace } from '@stammis/contract'
 import type { Env } from '../env'
 import { analyzeRules } from './analyze'
 import { diffRules, isEmptyDiff } from './diff'
 import { findLatestRuleset } from './queries'
-import { displayStatus, type DisplayStatus } from './status'
+import { displayStatus } from './status'
 import { htmlWarnings, sanitizeRules, type HtmlPolicy } from './safe-content'
 import { publishRuleset } from './store'
 import { findWorkspace, saveWorkspaceRow } from './workspace-queries'
 
-/** The rules as the editor shows them: the working copy, how it differs from live, its warnings. */
-export type Workspace = {
-  rules: (Rule & { displayStatus: DisplayStatus })[]
-  liveVersion: number
-  baseVersion: number
-  updatedAt: string | null
-  updatedBy: string | null
-  /** Changes the working copy would publish. */
-  diff: RulesetDiff
-  hasChanges: boolean
-  warnings: RuleWarning[]
-}
+/** The rules as the editor shows them (`WorkspaceSchema` in the contract). */
+export type { Workspace }
 
 /**
  * The working copy of a site's rules: the saved draft, or the live set when nothing is being edited.

@@ -1,3 +1,4 @@
+import type { PublicKeyRotation, SecretKeyRotation } from '@stammis/contract'
 import { deleteSiteSessionsStatement } from '../sessions/queries'
 import { generatePublicKey, generateSecretKey, hashSecretKey } from './keys'
 
@@ -10,13 +11,6 @@ import { generatePublicKey, generateSecretKey, hashSecretKey } from './keys'
  */
 export const PUBLIC_KEY_GRACE_DAYS = 7
 export const PUBLIC_KEY_GRACE_MS = PUBLIC_KEY_GRACE_DAYS * 24 * 60 * 60 * 1000
-
-export type SecretKeyRotation = {
-  /** The new secret key: shown once, only its SHA-256 is stored. */
-  secretKey: string
-  /** Admin sessions ended by the rotation. */
-  sessionsEnded: number
-}
 
 /**
  * Replaces a site's secret key and ends every admin session of the site, in one transaction: from
@@ -43,13 +37,6 @@ export async function rotateSecretKey(db: D1Database, siteId: string): Promise<S
  */
 export function rotateSecretKeySql(siteId: string, secretKeyHash: string): string {
   return `UPDATE sites SET secret_key_hash = ${literal(secretKeyHash)} WHERE id = ${literal(siteId)};`
-}
-
-export type PublicKeyRotation = {
-  publicKey: string
-  previousPublicKey: string
-  /** Until when (ISO 8601) the previous key still works. */
-  previousKeyValidUntil: string
 }
 
 /**

@@ -1,4 +1,12 @@
-import { z } from 'zod'
+import {
+  SiteSettingsPatchSchema,
+  type IdentitySecret,
+  type PublicKeyRotation,
+  type SecretKeyRotation,
+  type SiteSettings,
+  type SiteSettingsPatchResult,
+  type WebhookSecret,
+} from '@stammis/contract'
 import { Hono } from 'hono'
 import { customAlphabet } from 'nanoid'
 import type { AppEnv } from '../env'
@@ -10,17 +18,6 @@ const randomPart = customAlphabet(
   '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
   40,
 )
-
-export const SiteSettingsPatchSchema = z.strictObject({
-  /** Count browser-reported purchases for classification at once (true), or only once verified. */
-  trustBrowserPurchases: z.boolean().optional(),
-  lapseDays: z.number().int().min(1).max(3650).optional(),
-  /**
-   * Serve html content exactly as saved, scripts and event handlers included (true), or sanitized
-   * to the allowlist (false, the default). It runs on every page with a slot, checkout included.
-   */
-  allowScripts: z.boolean().optional(),
-})
 
 /** A boolean setting as its column value, or null to keep the stored one (SQL coalesce). */
 const flag = (value: boolean | undefined): number | null =>
@@ -55,7 +52,7 @@ export const siteRoutes = new Hono<AppEnv>()
       previousKeyValidUntil: previousValid
         ? new Date(row.previous_public_key_expires_at!).toISOString()
         : null,
-    })
+    } satisfies SiteSettings)
   })
   .patch('/', async (c) => {
     const patch = await readBody(c, SiteSettingsPatchSchema)
@@ -75,18 +72,18 @@ export const siteRoutes = new Hono<AppEnv>()
       trustBrowserPurchases: patch.trustBrowserPurchases ?? site.trustBrowserPurchases,
       lapseDays: patch.lapseDays ?? site.lapseDays,
       allowScripts: patch.allowScripts ?? site.allowScripts,
-    })
+    } satisfies SiteSettingsPatchResult)
   })
   .post('/rotate-secret', async (c) => {
     // The old key and every session (this one too, when called from a session) stop working now.
     const rotation = await rotateSecretKey(c.env.DB, c.get('site').id)
     c.header('Cache-Control', 'no-store')
-    return c.json(rotation)
+    return c.json(rotation satisfies SecretKeyRotation)
   })
   .post('/rotate-public-key', async (c) => {
     const rotation = await rotatePublicKey(c.env.DB, c.get('site').id, Date.now())
     if (!rotation) throw new ApiError('invalid_api_key', 'The site of this key no longer exists.')
-    return c.json(rotation)
+    return c.json(rotation satisfies PublicKeyRotation)
   })
   .post('/webhook-secret', async (c) => {
     // A new secret replaces the old one at once: deploy it to the shop's server right after.
@@ -95,7 +92,7 @@ export const siteRoutes = new Hono<AppEnv>()
       .bind(c.get('site').id, secret)
       .run()
     c.header('Cache-Control', 'no-store')
-    return c.json({ secret })
+    return c.json({ secret } satisfies WebhookSecret)
   })
   .post('/identity-secret', async (c) => {
     // The shop's server signs signed-in customers' ids with it (HMAC-SHA256); only signed identifies
@@ -105,5 +102,5 @@ export const siteRoutes = new Hono<AppEnv>()
     await c.env.DB.prepare('UPDATE sites SET identity_secret = ?2 WHERE id = ?1')
       .bind(c.get('site').id, identitySecret)
       .run()
-    return c.json({ identitySecret })
+    return c.json({ identitySecret } satisfies IdentitySecret)
   })

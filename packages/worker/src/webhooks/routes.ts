@@ -1,4 +1,4 @@
-import { ServerOrdersRequestSchema } from '@stammis/contract'
+import { ServerOrdersRequestSchema, type ServerOrdersResult } from '@stammis/contract'
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
@@ -70,5 +70,6 @@ export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async
       'webhook_replayed',
       'This delivery was already accepted; a replay changes nothing.',
     )
-  return c.json(await importOrders(c.env, site, orders, 'server'))
+  const result = await importOrders(c.env, site, orders, 'server')
+  return c.json(result satisfies ServerOrdersResult)
 })
