@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { IdSchema, UrlSchema } from './ids'
 import { SegmentSchema } from './profile'
-import { RuleSchema, RulesetInputSchema } from './rules'
+import { RulesetInputSchema } from './rules'
 
 /** Body of `PUT /v1/admin/workspace`: the working copy marketers edit before publishing. */
 export const WorkspaceInputSchema = RulesetInputSchema
