@@ -1,7 +1,7 @@
 import type { MetricsReport } from '@stammis/contract'
 import { Hono } from 'hono'
 import type { Child } from 'hono/jsx'
-import { localDay } from '../time/zone'
+import { localDay } from '../lib/time-zone'
 import { CohortTable, CustomerStats, CustomerTrend, type TrendPoint } from './dashboard-customers'
 import { loadDashboard } from './dashboard-data'
 import { formatDay } from './dashboard-format'

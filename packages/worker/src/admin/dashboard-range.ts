@@ -1,9 +1,9 @@
 import { MetricsQuerySchema } from '@stammis/contract'
+import { addDays, daysBetween } from '../lib/days'
 
 // The dashboard's date range: the same days, defaults and limits as `GET /v1/admin/metrics`
 // (src/metrics/routes.ts), but with messages a shop owner can act on, shown on the page.
 
-const DAY_MS = 86_400_000
 /** The JSON API's longest range (metrics/routes.ts): ten years of days. */
 const MAX_DAYS = 3660
 /** The quick ranges next to the date inputs, in days ending today. */
@@ -14,14 +14,6 @@ export const MAX_TREND_POINTS = 12
 export type DayRange = { from: string; to: string }
 export type RangeChoice =
   { ok: true; range: DayRange } | { ok: false; error: string; from: string; to: string }
-
-/**
- * A day `count` days after (or before, when negative) a YYYY-MM-DD day.
- * @example addDays('2026-03-01', -1) // '2026-02-28'
- */
-export function addDays(day: string, count: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + count * DAY_MS).toISOString().slice(0, 10)
-}
 
 /**
  * The last `days` days up to and including `today`.
@@ -61,7 +53,7 @@ export function chooseRange(query: { from?: string; to?: string }, today: string
       ...shown,
       error: `The start date (${start}) is after the end date (${end}). Swap them, or pick a quick range.`,
     }
-  if ((Date.parse(end) - Date.parse(start)) / DAY_MS >= MAX_DAYS) {
+  if (daysBetween(start, end) >= MAX_DAYS) {
     return {
       ok: false,
       ...shown,

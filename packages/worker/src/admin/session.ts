@@ -3,7 +3,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { CookieOptions } from 'hono/utils/cookie'
 import type { AppEnv } from '../env'
 import { findSession, SESSION_COOKIE, SESSION_TTL_MS, type AdminSession } from '../sessions/queries'
-import { digestsEqual } from '../sites/keys'
+import { constantTimeEqual } from '../lib/crypto'
 import { findSiteById } from '../sites/queries'
 
 /** The admin app's variables: the API's `site` and `actor`, plus the session (for its CSRF token). */
@@ -63,7 +63,7 @@ export function requireSession(): MiddlewareHandler<AdminEnv> {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       const form = await c.req.formData().catch(() => null)
       const sent = form?.get(CSRF_FIELD)
-      if (typeof sent !== 'string' || !digestsEqual(sent, session.csrfToken)) {
+      if (typeof sent !== 'string' || !constantTimeEqual(sent, session.csrfToken)) {
         return c.html(csrfRefusedPage(), 403)
       }
     }

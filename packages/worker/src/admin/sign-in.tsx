@@ -4,7 +4,8 @@ import { ApiError } from '../errors'
 import { readBytes } from '../http/body'
 import { overRateLimit, RATE_LIMITS } from '../limits/rates'
 import { createSession, deleteSession, findSession, SESSION_COOKIE } from '../sessions/queries'
-import { digestsEqual, hashSecretKey } from '../sites/keys'
+import { constantTimeEqual, randomHex } from '../lib/crypto'
+import { hashSecretKey } from '../sites/keys'
 import { siteFromKey } from '../sites/auth'
 import { Layout } from './layout'
 import {
@@ -29,9 +30,7 @@ const MAX_NAME = 100
 export const SIGN_IN_MAX_BODY_BYTES = 8 * 1024
 
 function newToken(): string {
-  return [...crypto.getRandomValues(new Uint8Array(18))]
-    .map((byte) => byte.toString(16).padStart(2, '0'))
-    .join('')
+  return randomHex(18)
 }
 
 function SignInPage(props: {
@@ -141,7 +140,7 @@ export const signInRoutes = new Hono<AdminEnv>()
     }
     const name = field('name').slice(0, MAX_NAME)
     const expected = getCookie(c, SIGN_IN_COOKIE) ?? ''
-    if (!expected || !digestsEqual(field(CSRF_FIELD), expected)) {
+    if (!expected || !constantTimeEqual(field(CSRF_FIELD), expected)) {
       return renderSignIn(c, {
         name,
         error: 'The sign-in form expired. Please try again.',

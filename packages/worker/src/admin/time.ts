@@ -1,7 +1,7 @@
+import { twoDigits } from '../lib/days'
+import { wallClock, zonedInstant } from '../lib/time-zone'
 // The editor shows times as the shop's wall clock (its time zone), in `datetime-local` inputs;
 // rules store ISO instants in UTC.
-
-import { wallClock, zonedInstant } from '../time/zone'
 
 const LOCAL_PATTERN = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/
 
@@ -33,7 +33,7 @@ export function isoToZoned(iso: string | null | undefined, timeZone: string): st
     wall.day,
     wall.hour,
     wall.minute,
-  ].map((n) => String(n).padStart(2, '0'))
+  ].map(twoDigits)
   return `${year}-${month}-${day}T${hour}:${minute}`
 }
 

@@ -1,4 +1,5 @@
-import { quotaColumns, toWriteQuota, utcDay, type QuotaRow, type WriteQuota } from '../limits/quota'
+import { utcDay } from '../lib/days'
+import { quotaColumns, toWriteQuota, type QuotaRow, type WriteQuota } from '../limits/quota'
 import { VISITOR_STATE_COLUMNS, toVisitorState, type VisitorStateRow } from '../segments/queries'
 import type { VisitorState } from '../segments/classify'
 import { publicKeyMatches, SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'

@@ -1,4 +1,5 @@
 import type { PreviewLinkRequest } from '@stammis/contract'
+import { MINUTE_MS } from '../lib/days'
 import type { Site } from '../sites/site'
 import { signPreviewToken } from './token'
 
@@ -15,7 +16,7 @@ export async function createPreviewLink(
   request: PreviewLinkRequest,
   now: number,
 ): Promise<{ url: string; token: string; expiresAt: string }> {
-  const expiresAt = now + request.ttlMinutes * 60_000
+  const expiresAt = now + request.ttlMinutes * MINUTE_MS
   const token = await signPreviewToken(site.codeSecret, {
     siteId: site.id,
     segment: request.segment,

@@ -1,6 +1,5 @@
 import type { Profile, Segment } from '@stammis/contract'
-
-const DAY_MS = 86_400_000
+import { DAY_MS } from '../lib/days'
 
 export type PreviewAs = {
   segment: Segment

@@ -1,18 +1,7 @@
 import type { Segment } from '@stammis/contract'
-import { hmac } from '../offers/codes'
+import { constantTimeEqual, fromBase64url, hmacSha256, toBase64url } from '../lib/crypto'
 
 export type PreviewClaims = { siteId: string; segment: Segment; lapsed: boolean; expiresAt: number }
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '')
-}
-
-function fromBase64url(text: string): string {
-  return atob(text.replace(/-/g, '+').replace(/_/g, '/'))
-}
 
 /**
  * A signed, expiring token that makes decide answer as a given segment. It travels in a shareable
@@ -21,8 +10,8 @@ function fromBase64url(text: string): string {
  * @example const token = await signPreviewToken(site.codeSecret, { siteId, segment: 'repeat', lapsed: false, expiresAt })
  */
 export async function signPreviewToken(secret: string, claims: PreviewClaims): Promise<string> {
-  const payload = base64url(new TextEncoder().encode(JSON.stringify(claims)))
-  return `${payload}.${base64url(await hmac(secret, `preview:${payload}`))}`
+  const payload = toBase64url(new TextEncoder().encode(JSON.stringify(claims)))
+  return `${payload}.${toBase64url(await hmacSha256(secret, `preview:${payload}`))}`
 }
 
 /** The claims of a valid token for this site, or the reason it is refused. */
@@ -36,15 +25,11 @@ export async function verifyPreviewToken(
 > {
   const [payload, signature] = token.split('.')
   if (!payload || !signature) return { error: 'malformed' }
-  const expected = base64url(await hmac(secret, `preview:${payload}`))
-  if (expected.length !== signature.length) return { error: 'bad_signature' }
-  let difference = 0
-  for (let i = 0; i < expected.length; i++)
-    difference |= expected.charCodeAt(i) ^ signature.charCodeAt(i)
-  if (difference !== 0) return { error: 'bad_signature' }
+  const expected = toBase64url(await hmacSha256(secret, `preview:${payload}`))
+  if (!constantTimeEqual(expected, signature)) return { error: 'bad_signature' }
   let claims: PreviewClaims
   try {
-    claims = JSON.parse(fromBase64url(payload)) as PreviewClaims
+    claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload))) as PreviewClaims
   } catch {
     return { error: 'malformed' }
   }

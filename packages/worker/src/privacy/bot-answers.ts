@@ -1,9 +1,9 @@
 import type { Decision } from '@stammis/contract'
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
+import { localDay } from '../lib/time-zone'
 import { EMPTY_VISITOR, toProfile } from '../segments/classify'
 import type { Site } from '../sites/site'
-import { localDay } from '../time/zone'
 import { recordBotRequest, type BotRequestKind } from './bot-counts'
 
 /**

@@ -1,6 +1,6 @@
 import type { Profile, Segment } from '@stammis/contract'
-
-const DAY_MS = 86_400_000
+import { DAY_MS } from '../lib/days'
+import { fromMicros } from '../lib/money'
 
 /**
  * The segment from the number of distinct *earlier* visits with a purchase.
@@ -111,13 +111,4 @@ export function toVerifiedProfile(
         : new Date(state.verifiedLastPurchaseAt).toISOString(),
     lapsed: isLapsed(state.verifiedLastPurchaseAt, now, lapseDays),
   }
-}
-
-/** Money is stored as integer micro-units so sums are exact. @example toMicros(19.99) // 19990000 */
-export function toMicros(amount: number): number {
-  return Math.round(amount * 1_000_000)
-}
-
-export function fromMicros(micros: number): number {
-  return micros / 1_000_000
 }

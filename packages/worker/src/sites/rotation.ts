@@ -1,3 +1,4 @@
+import { DAY_MS } from '../lib/days'
 import { deleteSiteSessionsStatement } from '../sessions/queries'
 import { generatePublicKey, generateSecretKey, hashSecretKey } from './keys'
 
@@ -9,7 +10,7 @@ import { generatePublicKey, generateSecretKey, hashSecretKey } from './keys'
  * soon. The public key can only add events and ask for decisions, so a week of overlap risks little.
  */
 export const PUBLIC_KEY_GRACE_DAYS = 7
-export const PUBLIC_KEY_GRACE_MS = PUBLIC_KEY_GRACE_DAYS * 24 * 60 * 60 * 1000
+export const PUBLIC_KEY_GRACE_MS = PUBLIC_KEY_GRACE_DAYS * DAY_MS
 
 export type SecretKeyRotation = {
   /** The new secret key: shown once, only its SHA-256 is stored. */

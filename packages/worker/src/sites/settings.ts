@@ -1,15 +1,10 @@
 import { z } from 'zod'
 import { Hono } from 'hono'
-import { customAlphabet } from 'nanoid'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { readBody } from '../http/body'
+import { randomAlphanumeric } from '../lib/crypto'
 import { rotatePublicKey, rotateSecretKey } from './rotation'
-
-const randomPart = customAlphabet(
-  '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
-  40,
-)
 
 export const SiteSettingsPatchSchema = z.strictObject({
   /** Count browser-reported purchases for classification at once (true), or only once verified. */
@@ -90,7 +85,7 @@ export const siteRoutes = new Hono<AppEnv>()
   })
   .post('/webhook-secret', async (c) => {
     // A new secret replaces the old one at once: deploy it to the shop's server right after.
-    const secret = `whsec_${randomPart()}`
+    const secret = `whsec_${randomAlphanumeric(40)}`
     await c.env.DB.prepare('UPDATE sites SET webhook_secret = ?2 WHERE id = ?1')
       .bind(c.get('site').id, secret)
       .run()
@@ -101,7 +96,7 @@ export const siteRoutes = new Hono<AppEnv>()
     // The shop's server signs signed-in customers' ids with it (HMAC-SHA256); only signed identifies
     // merge a browser into a customer's history. A new secret replaces the old one at once: until
     // the server signs with the new one, identifies count as unsigned (recorded, never merged).
-    const identitySecret = `idsec_${randomPart()}`
+    const identitySecret = `idsec_${randomAlphanumeric(40)}`
     await c.env.DB.prepare('UPDATE sites SET identity_secret = ?2 WHERE id = ?1')
       .bind(c.get('site').id, identitySecret)
       .run()

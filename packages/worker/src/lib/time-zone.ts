@@ -2,6 +2,7 @@
  * Calendar days in a site's time zone. Metrics are kept per local day, and a report's range runs
  * from local midnight to local midnight, daylight saving included.
  */
+import { twoDigits, utcMidnight } from './days'
 
 const formatters = new Map<string, Intl.DateTimeFormat>()
 
@@ -68,7 +69,7 @@ export function wallClock(instant: number, timeZone: string): WallClock {
  */
 export function localDay(instant: number, timeZone: string): string {
   const wall = wallClock(instant, timeZone)
-  return `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`
+  return `${wall.year}-${twoDigits(wall.month)}-${twoDigits(wall.day)}`
 }
 
 /** Milliseconds the zone is ahead of UTC at an instant. */
@@ -96,10 +97,5 @@ export function zonedInstant(wallAsUtc: number, timeZone: string): number {
  * @example dayStart('2026-03-29', 'Europe/Berlin') // Date.parse('2026-03-28T23:00:00Z')
  */
 export function dayStart(day: string, timeZone: string): number {
-  return zonedInstant(Date.parse(`${day}T00:00:00Z`), timeZone)
-}
-
-/** The day after, as YYYY-MM-DD. @example nextDay('2026-12-31') // '2027-01-01' */
-export function nextDay(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10)
+  return zonedInstant(utcMidnight(day), timeZone)
 }
