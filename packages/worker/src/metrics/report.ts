@@ -10,9 +10,9 @@ import type { Env } from '../env'
 import { DAY_MS, nextDay } from '../lib/days'
 import { fromMicros } from '../lib/money'
 import { dayStart, localDay } from '../lib/time-zone'
-import { findBotDays } from '../privacy/bot-counts'
 import { findLatestRuleset } from '../rules/queries'
 import type { Site } from '../sites/site'
+import { findBotDays } from './bot-counts'
 import {
   cohortCounts,
   countConflicts,
