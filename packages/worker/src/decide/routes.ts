@@ -10,15 +10,14 @@ import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { isBot } from '../http/bots'
 import { assertOriginAllowed } from '../limits/cors'
 import { uniqueCodeHolder } from '../offers/codes'
-import { previewProfile } from '../preview/profile'
+import { previewProfile } from '../segments/preview-profile'
 import { answerBotDecide } from '../privacy/bot-answers'
-import { verifyPreviewToken } from '../preview/token'
+import { verifyPreviewToken } from './preview-token'
 import { loadRuleset } from '../rules/store'
 import { toProfile, toVerifiedProfile } from '../segments/classify'
 import { assertPublicKeyField } from '../sites/public-key'
-import { buildDecisions } from './decisions'
+import { buildDecisions, chooseForSlots } from './engine'
 import { loadDecideContext, loadExposureTimes } from './queries'
-import { chooseForSlots } from './select'
 
 /**
  * Whether each site's live rules hand out unique codes, by public key: deliberate, bounded module

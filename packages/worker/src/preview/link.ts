@@ -1,7 +1,7 @@
 import type { PreviewLinkRequest } from '@stammis/contract'
+import { signPreviewToken } from '../decide/preview-token'
 import { MINUTE_MS } from '../lib/days'
 import type { Site } from '../sites/site'
-import { signPreviewToken } from './token'
 
 /** The query parameter the SDK reads a preview token from. */
 export const PREVIEW_PARAM = 'stammis_preview'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { holdoutBucket, isHeldOut } from './holdout'
+import { holdoutBucket, isHeldOut } from './engine'
 
 describe('holdout', () => {
   it('is stable for a visitor and rule', () => {
