@@ -1,15 +1,18 @@
 import type { Profile, Segment } from '@stammis/contract'
 import { DAY_MS } from '../lib/days'
 import { fromMicros } from '../lib/money'
+import { MIN_PURCHASE_VISITS, SEGMENTS_BY_THRESHOLD } from './thresholds'
 
 /**
- * The segment from the number of distinct *earlier* visits with a purchase.
+ * The segment from the number of distinct *earlier* visits with a purchase: the highest whose
+ * threshold (`MIN_PURCHASE_VISITS`) it reaches.
  * @example classify(0) // 'shopper'; classify(1) // 'returning'; classify(2) // 'repeat'
  */
 export function classify(purchaseVisits: number): Segment {
-  if (purchaseVisits <= 0) return 'shopper'
-  if (purchaseVisits === 1) return 'returning'
-  return 'repeat'
+  return (
+    SEGMENTS_BY_THRESHOLD.find((segment) => purchaseVisits >= MIN_PURCHASE_VISITS[segment]) ??
+    'shopper'
+  )
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Profile, Segment } from '@stammis/contract'
 import { DAY_MS } from '../lib/days'
+import { MIN_PURCHASE_VISITS } from './thresholds'
 
 export type PreviewAs = {
   segment: Segment
@@ -15,7 +16,7 @@ export type PreviewAs = {
  * @example previewProfile({ segment: 'returning', lapsed: true }, 90, Date.now())
  */
 export function previewProfile(as: PreviewAs, lapseDays: number, now: number): Profile {
-  const purchaseVisits = as.segment === 'shopper' ? 0 : as.segment === 'returning' ? 1 : 2
+  const purchaseVisits = MIN_PURCHASE_VISITS[as.segment]
   const lapsed = as.lapsed && purchaseVisits > 0
   const lastPurchaseAt = purchaseVisits === 0 ? null : now - (lapsed ? lapseDays + 1 : 1) * DAY_MS
   return {
