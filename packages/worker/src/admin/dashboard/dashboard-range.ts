@@ -1,5 +1,5 @@
 import { MetricsQuerySchema } from '@stammis/contract'
-import { addDays, daysBetween } from '../lib/days'
+import { addDays, daysBetween } from '../../lib/days'
 
 // The dashboard's date range: the same days, defaults and limits as `GET /v1/admin/metrics`
 // (src/metrics/routes.ts), but with messages a shop owner can act on, shown on the page.

@@ -1,4 +1,4 @@
-import type { Workspace } from '../rules/workspace'
+import type { Workspace } from '../../rules/workspace'
 import {
   contentSnippet,
   DiffList,
@@ -6,10 +6,10 @@ import {
   StatusBadge,
   Warnings,
   whoSummary,
-} from './components'
-import { Csrf, Layout } from './layout'
-import type { AdminContext } from './session'
-import { formatTime } from './time'
+} from '../shell/components'
+import { Csrf, Layout } from '../shell/layout'
+import type { AdminContext } from '../shell/session'
+import { formatTime } from '../shell/time'
 
 /** Rules grouped by slot (slots by name), highest priority first, ties in the order listed. */
 export function rulesBySlot(rules: Workspace['rules']): [string, Workspace['rules']][] {

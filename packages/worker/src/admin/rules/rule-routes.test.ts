@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:test'
 import type { Ruleset } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
-import { countRows, createTestSite, publishRules } from '../../test/helpers'
-import { findLatestRuleset } from '../rules/queries'
-import { getPage, postForm, ruleFields, savedRules, signedIn } from './testing'
+import { countRows, createTestSite, publishRules } from '../../../test/helpers'
+import { findLatestRuleset } from '../../rules/queries'
+import { getPage, postForm, ruleFields, savedRules, signedIn } from '../../../test/admin-helpers'
 
 /** The messages shown in a field's block of the editor. */
 function fieldErrors(html: string, field: string): string[] {

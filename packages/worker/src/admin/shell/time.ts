@@ -1,5 +1,5 @@
-import { twoDigits } from '../lib/days'
-import { wallClock, zonedInstant } from '../lib/time-zone'
+import { twoDigits } from '../../lib/days'
+import { wallClock, zonedInstant } from '../../lib/time-zone'
 // The editor shows times as the shop's wall clock (its time zone), in `datetime-local` inputs;
 // rules store ISO instants in UTC.
 

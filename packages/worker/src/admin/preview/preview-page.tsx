@@ -5,12 +5,12 @@ import {
   type Content,
 } from '@stammis/contract'
 import { Hono } from 'hono'
-import { createPreviewLink } from '../preview/link'
-import { previewDecisions, type PreviewResult } from '../preview/preview'
-import { offerSummary, PREVIEW_BASE_STYLE, SEGMENT_LABELS } from './components'
-import { Csrf, Layout } from './layout'
-import type { AdminContext, AdminEnv } from './session'
-import { formatTime } from './time'
+import { createPreviewLink } from '../../preview/link'
+import { previewDecisions, type PreviewResult } from '../../preview/preview'
+import { offerSummary, PREVIEW_BASE_STYLE, SEGMENT_LABELS } from '../shell/components'
+import { Csrf, Layout } from '../shell/layout'
+import type { AdminContext, AdminEnv } from '../shell/session'
+import { formatTime } from '../shell/time'
 
 type PreviewForm = {
   segment: string

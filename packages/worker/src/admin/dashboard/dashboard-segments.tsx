@@ -1,6 +1,6 @@
 import { SEGMENTS, type MetricsReport, type Segment } from '@stammis/contract'
 import { BarChart } from './charts'
-import { SEGMENT_LABELS } from './components'
+import { SEGMENT_LABELS } from '../shell/components'
 import { formatCount, formatMoney, formatPercent } from './dashboard-format'
 
 /** Segment names on the dashboard: short enough for a chart label. */

@@ -1,10 +1,10 @@
 import type { VersionSummary } from '@stammis/contract'
 import { Hono } from 'hono'
-import { listVersions, rollbackTo } from '../rules/versions'
-import { DiffList } from './components'
-import { Csrf, Layout, noticeFor } from './layout'
-import type { AdminContext, AdminEnv } from './session'
-import { formatTime } from './time'
+import { listVersions, rollbackTo } from '../../rules/versions'
+import { DiffList } from '../shell/components'
+import { Csrf, Layout, noticeFor } from '../shell/layout'
+import type { AdminContext, AdminEnv } from '../shell/session'
+import { formatTime } from '../shell/time'
 
 function VersionsPage(props: {
   c: AdminContext

@@ -1,10 +1,15 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
 import type { CookieOptions } from 'hono/utils/cookie'
-import type { AppEnv } from '../env'
-import { findSession, SESSION_COOKIE, SESSION_TTL_MS, type AdminSession } from '../sessions/queries'
-import { constantTimeEqual } from '../lib/crypto'
-import { findSiteById } from '../sites/queries'
+import type { AppEnv } from '../../env'
+import {
+  findSession,
+  SESSION_COOKIE,
+  SESSION_TTL_MS,
+  type AdminSession,
+} from '../../sessions/queries'
+import { constantTimeEqual } from '../../lib/crypto'
+import { findSiteById } from '../../sites/queries'
 
 /** The admin app's variables: the API's `site` and `actor`, plus the session (for its CSRF token). */
 export type AdminEnv = {

@@ -1,9 +1,14 @@
 import { PublishInputSchema, type Rule } from '@stammis/contract'
 import { Hono } from 'hono'
-import { analyzeRules } from '../rules/analyze'
-import { getVersion } from '../rules/versions'
-import { getWorkspace, publishWorkspace, saveWorkspace, type Workspace } from '../rules/workspace'
-import { Layout, noticeFor } from './layout'
+import { analyzeRules } from '../../rules/analyze'
+import { getVersion } from '../../rules/versions'
+import {
+  getWorkspace,
+  publishWorkspace,
+  saveWorkspace,
+  type Workspace,
+} from '../../rules/workspace'
+import { Layout, noticeFor } from '../shell/layout'
 import { RuleEditor } from './rule-editor'
 import {
   applyRuleForm,
@@ -14,7 +19,7 @@ import {
   type RuleForm,
 } from './rule-form'
 import { RulesPage } from './rules-page'
-import type { AdminContext, AdminEnv } from './session'
+import type { AdminContext, AdminEnv } from '../shell/session'
 
 function plainRules(workspace: Workspace): Rule[] {
   return workspace.rules.map(({ displayStatus: _status, ...rule }) => rule)

@@ -1,9 +1,9 @@
 import { SEGMENTS, type RuleWarning } from '@stammis/contract'
 import type { Child } from 'hono/jsx'
-import { PREVIEW_BASE_STYLE, SEGMENT_LABELS, Warnings } from './components'
-import { Csrf, Layout } from './layout'
+import { PREVIEW_BASE_STYLE, SEGMENT_LABELS, Warnings } from '../shell/components'
+import { Csrf, Layout } from '../shell/layout'
 import { RULE_FIELDS, type FieldErrors, type RuleForm } from './rule-form'
-import type { AdminContext } from './session'
+import type { AdminContext } from '../shell/session'
 
 type FieldProps = {
   name: string

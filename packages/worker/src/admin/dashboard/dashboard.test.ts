@@ -7,8 +7,8 @@ import {
   postJson,
   publishRules,
   type TestSite,
-} from '../../test/helpers'
-import { getPage, signedIn } from './testing'
+} from '../../../test/helpers'
+import { getPage, signedIn } from '../../../test/admin-helpers'
 
 // The dashboard must show exactly what `GET /v1/admin/metrics` answers for the same range. The
 // expected labels are formatted here, independently of the page's own formatters.

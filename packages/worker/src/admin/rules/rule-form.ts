@@ -1,6 +1,6 @@
 import { RuleSchema, RulesetInputSchema, type Rule } from '@stammis/contract'
 import type { z } from 'zod'
-import { isoToZoned, zonedToIso } from './time'
+import { isoToZoned, zonedToIso } from '../shell/time'
 
 /**
  * The editor form as submitted: one string per field, named by the field's path in the rule

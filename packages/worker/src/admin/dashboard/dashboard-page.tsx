@@ -1,15 +1,15 @@
 import type { MetricsReport } from '@stammis/contract'
 import { Hono } from 'hono'
 import type { Child } from 'hono/jsx'
-import { localDay } from '../lib/time-zone'
+import { localDay } from '../../lib/time-zone'
 import { CohortTable, CustomerStats, CustomerTrend, type TrendPoint } from './dashboard-customers'
 import { loadDashboard } from './dashboard-data'
 import { formatDay } from './dashboard-format'
 import { OffersTable } from './dashboard-offers'
 import { chooseRange, QUICK_RANGES, quickRange, type DayRange } from './dashboard-range'
 import { SegmentConversion, SegmentShares } from './dashboard-segments'
-import { Layout } from './layout'
-import type { AdminContext, AdminEnv } from './session'
+import { Layout } from '../shell/layout'
+import type { AdminContext, AdminEnv } from '../shell/session'
 
 const rangeQuery = (range: DayRange) => `from=${range.from}&to=${range.to}`
 

@@ -1,7 +1,7 @@
 import type { MetricsReport } from '@stammis/contract'
-import type { Env } from '../env'
-import { buildMetrics, customerMetrics } from '../metrics/report'
-import type { Site } from '../sites/site'
+import type { Env } from '../../env'
+import { buildMetrics, customerMetrics } from '../../metrics/report'
+import type { Site } from '../../sites/site'
 import type { TrendPoint } from './dashboard-customers'
 import { monthEnds, type DayRange } from './dashboard-range'
 

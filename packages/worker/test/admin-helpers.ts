@@ -2,10 +2,10 @@
 // browser sends them (cookies, urlencoded forms, redirects not followed).
 import { env, SELF } from 'cloudflare:test'
 import type { Rule } from '@stammis/contract'
-import type { TestSite } from '../../test/helpers'
-import { createSession, SESSION_COOKIE } from '../sessions/queries'
-import { hashSecretKey } from '../sites/keys'
-import { findWorkspace } from '../rules/workspace-queries'
+import type { TestSite } from './helpers'
+import { createSession, SESSION_COOKIE } from '../src/sessions/queries'
+import { hashSecretKey } from '../src/sites/keys'
+import { findWorkspace } from '../src/rules/workspace-queries'
 
 export const ORIGIN = 'https://worker.test'
 

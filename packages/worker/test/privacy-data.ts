@@ -8,7 +8,7 @@ import {
   postJson,
   publishRules,
   type TestSite,
-} from '../../test/helpers'
+} from './helpers'
 
 /** A rule that gives every visitor a unique code, so exposures and redemptions hold ids. */
 export const UNIQUE_CODE_RULE = {

@@ -1,9 +1,9 @@
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { countRows, createTestSite, publishRules } from '../../test/helpers'
-import { expireSession, findSession } from '../sessions/queries'
+import { countRows, createTestSite, publishRules } from '../../../test/helpers'
+import { expireSession, findSession } from '../../sessions/queries'
 import { SIGN_IN_MAX_BODY_BYTES } from './sign-in'
-import { getPage, postForm, ruleFields, savedRules, signedIn } from './testing'
+import { getPage, postForm, ruleFields, savedRules, signedIn } from '../../../test/admin-helpers'
 
 /** Opens the sign-in page and returns its double-submit token and cookie. */
 async function signInForm(): Promise<{ token: string; cookie: string }> {

@@ -1,5 +1,5 @@
 import type { Offer, Rule, RulesetDiff, RuleWarning, Segment, ServedOffer } from '@stammis/contract'
-import type { DisplayStatus } from '../rules/status'
+import type { DisplayStatus } from '../../rules/status'
 
 /** How the admin names segments: what a marketer calls them, with what decides them. */
 export const SEGMENT_LABELS: Record<Segment, string> = {
