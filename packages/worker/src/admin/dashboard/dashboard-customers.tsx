@@ -1,5 +1,6 @@
 import type { Cohort, MetricsReport } from '@stammis/contract'
 import type { Child } from 'hono/jsx'
+import { Table, type Column } from '../shell/table'
 import { LineChart } from './charts'
 import {
   formatCount,
@@ -119,6 +120,28 @@ function heat(share: number): string {
   return `background:rgba(36,87,197,${alpha});color:${share >= 0.5 ? '#fff' : '#1f2430'}`
 }
 
+/** The cohort table's column of the `index`-th month after the first purchase (a heat cell). */
+function laterMonth(index: number): Column<Cohort> {
+  return {
+    header: `+${index + 1} mo`,
+    isNumeric: true,
+    cell: (cohort) => {
+      const later = cohort.later[index]
+      return later ? formatPercent(later.share) : ''
+    },
+    cellAttributes: (cohort) => {
+      const later = cohort.later[index]
+      if (!later) return { class: 'later none' }
+      return {
+        class: 'num later',
+        style: heat(later.share),
+        'data-month': later.month,
+        title: `${formatCount(later.customers)} of ${formatCount(cohort.customers)} customers who first bought in ${formatMonth(cohort.month)} bought again in ${formatMonth(later.month)}`,
+      }
+    },
+  }
+}
+
 /**
  * The cohort retention heatmap: customers by month of first purchase, and the share of each
  * cohort who bought again in each later month.
@@ -128,41 +151,27 @@ export function CohortTable(props: { cohorts: Cohort[] }) {
   const width = Math.max(0, ...props.cohorts.map((cohort) => cohort.later.length))
   return (
     <div class="scroll">
-      <table class="cohorts" id="cohort-table" aria-describedby="cohorts-explained">
-        <thead>
-          <tr>
-            <th>First purchase</th>
-            <th class="num">Customers</th>
-            {Array.from({ length: width }, (_, i) => (
-              <th class="num">+{i + 1} mo</th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {props.cohorts.map((cohort) => (
-            <tr data-cohort={cohort.month}>
-              <th scope="row">{formatMonth(cohort.month)}</th>
-              <td class="num" data-metric="customers">
-                {formatCount(cohort.customers)}
-              </td>
-              {Array.from({ length: width }, (_, i) => {
-                const later = cohort.later[i]
-                if (!later) return <td class="later none"></td>
-                return (
-                  <td
-                    class="num later"
-                    style={heat(later.share)}
-                    data-month={later.month}
-                    title={`${formatCount(later.customers)} of ${formatCount(cohort.customers)} customers who first bought in ${formatMonth(cohort.month)} bought again in ${formatMonth(later.month)}`}
-                  >
-                    {formatPercent(later.share)}
-                  </td>
-                )
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        class="cohorts"
+        id="cohort-table"
+        describedBy="cohorts-explained"
+        rows={props.cohorts}
+        rowAttributes={(cohort) => ({ 'data-cohort': cohort.month })}
+        columns={[
+          {
+            header: 'First purchase',
+            isRowHeader: true,
+            cell: (cohort) => formatMonth(cohort.month),
+          },
+          {
+            header: 'Customers',
+            isNumeric: true,
+            metric: 'customers',
+            cell: (cohort) => formatCount(cohort.customers),
+          },
+          ...Array.from({ length: width }, (_, i): Column<Cohort> => laterMonth(i)),
+        ]}
+      />
       {width === 0 ? (
         <p class="muted small">The months after each first purchase fill in here as they begin.</p>
       ) : null}

@@ -1,4 +1,5 @@
 import type { OfferMetrics } from '@stammis/contract'
+import { Table } from '../shell/table'
 import {
   formatCount,
   formatMoney,
@@ -43,66 +44,89 @@ export function OffersTable(props: { offers: OfferMetrics[]; currency: string })
   const money = (value: number | null) => formatMoney(value, props.currency)
   return (
     <div class="scroll">
-      <table id="offers-table">
-        <thead>
-          <tr>
-            <th>Rule</th>
-            <th class="num">Exposed (t / c)</th>
-            <th class="num">Conversion (t / c)</th>
-            <th class="num">Lift (95% interval)</th>
-            <th class="num">Relative lift</th>
-            <th class="num">Net revenue per visitor (t / c)</th>
-            <th class="num">Difference</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.offers.map((offer) => {
-            const result = verdict(offer)
-            return (
-              <tr data-rule={offer.ruleId} data-verdict={result}>
-                <td>
-                  <a href={`/admin/rules/${encodeURIComponent(offer.ruleId)}`}>{offer.ruleId}</a>
-                </td>
-                <td class="num" data-metric="exposed">
-                  <Arms
-                    treatment={formatCount(offer.treatment.exposed)}
-                    control={formatCount(offer.control.exposed)}
-                  />
-                </td>
-                <td class="num" data-metric="conversion">
-                  <Arms
-                    treatment={formatPercent(offer.treatment.conversionRate)}
-                    control={formatPercent(offer.control.conversionRate)}
-                  />
-                </td>
-                <td class="num" data-metric="lift">
-                  <span data-value="lift">{formatPoints(offer.lift)}</span>
-                  <div class="muted small" data-value="interval">
-                    {offer.liftLow === null || offer.liftHigh === null
-                      ? 'no interval yet'
-                      : `${formatPoints(offer.liftLow)} to ${formatPoints(offer.liftHigh)}`}
-                  </div>
-                  <span class={`badge ${result}`} data-value="verdict">
-                    {VERDICT_TEXT[result]}
-                  </span>
-                </td>
-                <td class="num" data-metric="relativeLift">
-                  {formatSignedPercent(offer.relativeLift)}
-                </td>
-                <td class="num" data-metric="netRevenuePerExposed">
-                  <Arms
-                    treatment={money(offer.treatment.netRevenuePerExposed)}
-                    control={money(offer.control.netRevenuePerExposed)}
-                  />
-                </td>
-                <td class="num" data-metric="netRevenuePerExposedLift">
-                  {formatSignedMoney(offer.netRevenuePerExposedLift, props.currency)}
-                </td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
+      <Table
+        id="offers-table"
+        rows={props.offers}
+        rowAttributes={(offer) => ({ 'data-rule': offer.ruleId, 'data-verdict': verdict(offer) })}
+        columns={[
+          {
+            header: 'Rule',
+            cell: (offer) => (
+              <a href={`/admin/rules/${encodeURIComponent(offer.ruleId)}`}>{offer.ruleId}</a>
+            ),
+          },
+          {
+            header: 'Exposed (t / c)',
+            isNumeric: true,
+            metric: 'exposed',
+            cell: (offer) => (
+              <Arms
+                treatment={formatCount(offer.treatment.exposed)}
+                control={formatCount(offer.control.exposed)}
+              />
+            ),
+          },
+          {
+            header: 'Conversion (t / c)',
+            isNumeric: true,
+            metric: 'conversion',
+            cell: (offer) => (
+              <Arms
+                treatment={formatPercent(offer.treatment.conversionRate)}
+                control={formatPercent(offer.control.conversionRate)}
+              />
+            ),
+          },
+          {
+            header: 'Lift (95% interval)',
+            isNumeric: true,
+            metric: 'lift',
+            cell: (offer) => <Lift offer={offer} />,
+          },
+          {
+            header: 'Relative lift',
+            isNumeric: true,
+            metric: 'relativeLift',
+            cell: (offer) => formatSignedPercent(offer.relativeLift),
+          },
+          {
+            header: 'Net revenue per visitor (t / c)',
+            isNumeric: true,
+            metric: 'netRevenuePerExposed',
+            cell: (offer) => (
+              <Arms
+                treatment={money(offer.treatment.netRevenuePerExposed)}
+                control={money(offer.control.netRevenuePerExposed)}
+              />
+            ),
+          },
+          {
+            header: 'Difference',
+            isNumeric: true,
+            metric: 'netRevenuePerExposedLift',
+            cell: (offer) => formatSignedMoney(offer.netRevenuePerExposedLift, props.currency),
+          },
+        ]}
+      />
     </div>
+  )
+}
+
+/** The conversion lift, its 95% interval and what it means. */
+function Lift(props: { offer: OfferMetrics }) {
+  const { offer } = props
+  const result = verdict(offer)
+  return (
+    <>
+      <span data-value="lift">{formatPoints(offer.lift)}</span>
+      <div class="muted small" data-value="interval">
+        {offer.liftLow === null || offer.liftHigh === null
+          ? 'no interval yet'
+          : `${formatPoints(offer.liftLow)} to ${formatPoints(offer.liftHigh)}`}
+      </div>
+      <span class={`badge ${result}`} data-value="verdict">
+        {VERDICT_TEXT[result]}
+      </span>
+    </>
   )
 }

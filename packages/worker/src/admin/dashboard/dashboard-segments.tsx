@@ -1,6 +1,7 @@
 import { SEGMENTS, type MetricsReport, type Segment } from '@stammis/contract'
-import { BarChart } from './charts'
 import { SEGMENT_LABELS } from '../shell/components'
+import { Table } from '../shell/table'
+import { BarChart } from './charts'
 import { formatCount, formatMoney, formatPercent } from './dashboard-format'
 
 /** Segment names on the dashboard: short enough for a chart label. */
@@ -64,46 +65,53 @@ export function SegmentShares(props: { report: MetricsReport }) {
         groups={groups}
         max={1}
       />
-      <table class="compact" id="segment-table">
-        <thead>
-          <tr>
-            <th>Segment</th>
-            <th class="num">Visitors</th>
-            <th class="num">Visits</th>
-            <th class="num">Orders</th>
-            <th class="num">Revenue</th>
-            <th class="num">Average order</th>
-          </tr>
-        </thead>
-        <tbody>
-          {SEGMENTS.map((segment) => {
-            const m = segments[segment]
-            return (
-              <tr data-segment={segment}>
-                <td>
-                  <strong>{SEGMENT_NAMES[segment]}</strong>
-                  <div class="muted small">{SEGMENT_LABELS[segment]}</div>
-                </td>
-                <td class="num" data-metric="visitors">
-                  {formatCount(m.visitors)}
-                </td>
-                <td class="num" data-metric="visits">
-                  {formatCount(m.visits)}
-                </td>
-                <td class="num" data-metric="orders">
-                  {formatCount(m.orders)}
-                </td>
-                <td class="num" data-metric="revenue">
-                  {formatMoney(m.revenue, currency)}
-                </td>
-                <td class="num" data-metric="aov">
-                  {formatMoney(m.aov, currency)}
-                </td>
-              </tr>
-            )
-          })}
-        </tbody>
-      </table>
+      <Table
+        class="compact"
+        id="segment-table"
+        rows={SEGMENTS}
+        rowAttributes={(segment) => ({ 'data-segment': segment })}
+        columns={[
+          {
+            header: 'Segment',
+            cell: (segment) => (
+              <>
+                <strong>{SEGMENT_NAMES[segment]}</strong>
+                <div class="muted small">{SEGMENT_LABELS[segment]}</div>
+              </>
+            ),
+          },
+          {
+            header: 'Visitors',
+            isNumeric: true,
+            metric: 'visitors',
+            cell: (segment) => formatCount(segments[segment].visitors),
+          },
+          {
+            header: 'Visits',
+            isNumeric: true,
+            metric: 'visits',
+            cell: (segment) => formatCount(segments[segment].visits),
+          },
+          {
+            header: 'Orders',
+            isNumeric: true,
+            metric: 'orders',
+            cell: (segment) => formatCount(segments[segment].orders),
+          },
+          {
+            header: 'Revenue',
+            isNumeric: true,
+            metric: 'revenue',
+            cell: (segment) => formatMoney(segments[segment].revenue, currency),
+          },
+          {
+            header: 'Average order',
+            isNumeric: true,
+            metric: 'aov',
+            cell: (segment) => formatMoney(segments[segment].aov, currency),
+          },
+        ]}
+      />
     </section>
   )
 }

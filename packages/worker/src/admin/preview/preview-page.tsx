@@ -10,6 +10,7 @@ import { previewDecisions, type PreviewResult } from '../../preview/preview'
 import { offerSummary, PREVIEW_BASE_STYLE, SEGMENT_LABELS } from '../shell/components'
 import { Csrf, Layout } from '../shell/layout'
 import type { AdminContext, AdminEnv } from '../shell/session'
+import { Table } from '../shell/table'
 import { formatTime } from '../shell/time'
 
 type PreviewForm = {
@@ -105,23 +106,17 @@ function Results(props: { c: AdminContext; result: PreviewResult }) {
       {result.slots.length === 0 ? (
         <p class="card">No rules yet, so every slot shows the page's default.</p>
       ) : (
-        <table id="preview-table">
-          <thead>
-            <tr>
-              <th>Slot</th>
-              <th>Rule</th>
-              <th>Content</th>
-              <th>Offer</th>
-              <th>Holdout</th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.slots.map((slot) => (
-              <tr data-slot={slot.slot}>
-                <td>
-                  <code>{slot.slot}</code>
-                </td>
-                <td data-rule={slot.ruleId ?? ''}>
+        <Table
+          id="preview-table"
+          rows={result.slots}
+          rowAttributes={(slot) => ({ 'data-slot': slot.slot })}
+          columns={[
+            { header: 'Slot', cell: (slot) => <code>{slot.slot}</code> },
+            {
+              header: 'Rule',
+              cellAttributes: (slot) => ({ 'data-rule': slot.ruleId ?? '' }),
+              cell: (slot) => (
+                <>
                   {slot.ruleId ? (
                     <a href={`/admin/rules/${encodeURIComponent(slot.ruleId)}`}>{slot.ruleId}</a>
                   ) : (
@@ -130,19 +125,33 @@ function Results(props: { c: AdminContext; result: PreviewResult }) {
                   {slot.priority !== null ? (
                     <div class="muted small">priority {slot.priority}</div>
                   ) : null}
-                </td>
-                <td class="content">
-                  <ContentCell content={slot.content} />
-                </td>
-                <td class="small">
+                </>
+              ),
+            },
+            {
+              header: 'Content',
+              class: 'content',
+              cell: (slot) => <ContentCell content={slot.content} />,
+            },
+            {
+              header: 'Offer',
+              class: 'small',
+              cell: (slot) => (
+                <>
                   {offerSummary(slot.offer, c.get('site').currency)}
                   {slot.offer?.expiresAt ? (
                     <div class="muted">
                       until {formatTime(slot.offer.expiresAt, c.get('site').timeZone)}
                     </div>
                   ) : null}
-                </td>
-                <td class="small">
+                </>
+              ),
+            },
+            {
+              header: 'Holdout',
+              class: 'small',
+              cell: (slot) => (
+                <>
                   {slot.holdoutPercent ? `${slot.holdoutPercent}% see the default` : '–'}
                   {slot.isHeldOut === true ? (
                     <div>
@@ -150,11 +159,11 @@ function Results(props: { c: AdminContext; result: PreviewResult }) {
                     </div>
                   ) : null}
                   {slot.isHeldOut === false ? <div>this visitor sees the rule</div> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+          ]}
+        />
       )}
     </section>
   )

@@ -9,6 +9,7 @@ import {
 } from '../shell/components'
 import { Csrf, Layout } from '../shell/layout'
 import type { AdminContext } from '../shell/session'
+import { Table } from '../shell/table'
 import { formatTime } from '../shell/time'
 
 /** Rules grouped by slot (slots by name), highest priority first, ties in the order listed. */
@@ -97,71 +98,66 @@ export function RulesPage(props: { c: AdminContext; workspace: Workspace; notice
           <h2>
             Slot <code>{slot}</code>
           </h2>
-          <table>
-            <thead>
-              <tr>
-                <th>Priority</th>
-                <th>Rule</th>
-                <th>Who</th>
-                <th>Shows</th>
-                <th>Offer</th>
-                <th>Holdout</th>
-                <th>Status</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {rules.map((rule) => (
-                <tr data-rule={rule.id}>
-                  <td>{rule.priority}</td>
-                  <td>
-                    <a href={`/admin/rules/${encodeURIComponent(rule.id)}`}>{rule.id}</a>
-                  </td>
-                  <td class="small">{whoSummary(rule)}</td>
-                  <td class="small">{contentSnippet(rule)}</td>
-                  <td class="small">{offerSummary(rule.offer, currency)}</td>
-                  <td>{rule.holdoutPercent ? `${rule.holdoutPercent}%` : '–'}</td>
-                  <td>
-                    <StatusBadge status={rule.displayStatus} />
-                  </td>
-                  <td class="actions">
-                    <a href={`/admin/rules/${encodeURIComponent(rule.id)}`}>Edit</a>{' '}
-                    <a href={`/admin/rules/new?from=${encodeURIComponent(rule.id)}`}>Duplicate</a>
-                    <form
-                      method="post"
-                      action={`/admin/rules/${encodeURIComponent(rule.id)}/status`}
-                    >
-                      <Csrf token={csrf} />
-                      <input
-                        type="hidden"
-                        name="status"
-                        value={rule.status === 'live' ? 'paused' : 'live'}
-                      />
-                      <button type="submit" class="link">
-                        {rule.status === 'live'
-                          ? 'Pause'
-                          : rule.status === 'paused'
-                            ? 'Resume'
-                            : 'Make live'}
-                      </button>
-                    </form>
-                    <form
-                      method="post"
-                      action={`/admin/rules/${encodeURIComponent(rule.id)}/delete`}
-                      data-confirm={`Delete the rule "${rule.id}"?`}
-                    >
-                      <Csrf token={csrf} />
-                      <button type="submit" class="link danger">
-                        Delete
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            rows={rules}
+            rowAttributes={(rule) => ({ 'data-rule': rule.id })}
+            columns={[
+              { header: 'Priority', cell: (rule) => rule.priority },
+              {
+                header: 'Rule',
+                cell: (rule) => (
+                  <a href={`/admin/rules/${encodeURIComponent(rule.id)}`}>{rule.id}</a>
+                ),
+              },
+              { header: 'Who', class: 'small', cell: (rule) => whoSummary(rule) },
+              { header: 'Shows', class: 'small', cell: (rule) => contentSnippet(rule) },
+              {
+                header: 'Offer',
+                class: 'small',
+                cell: (rule) => offerSummary(rule.offer, currency),
+              },
+              {
+                header: 'Holdout',
+                cell: (rule) => (rule.holdoutPercent ? `${rule.holdoutPercent}%` : '–'),
+              },
+              { header: 'Status', cell: (rule) => <StatusBadge status={rule.displayStatus} /> },
+              {
+                header: '',
+                class: 'actions',
+                cell: (rule) => <RuleActions rule={rule} csrf={csrf} />,
+              },
+            ]}
+          />
         </section>
       ))}
     </Layout>
+  )
+}
+
+/** A rule's buttons: edit, duplicate, pause or resume, delete. */
+function RuleActions(props: { rule: Workspace['rules'][number]; csrf: string }) {
+  const { rule, csrf } = props
+  return (
+    <>
+      <a href={`/admin/rules/${encodeURIComponent(rule.id)}`}>Edit</a>{' '}
+      <a href={`/admin/rules/new?from=${encodeURIComponent(rule.id)}`}>Duplicate</a>
+      <form method="post" action={`/admin/rules/${encodeURIComponent(rule.id)}/status`}>
+        <Csrf token={csrf} />
+        <input type="hidden" name="status" value={rule.status === 'live' ? 'paused' : 'live'} />
+        <button type="submit" class="link">
+          {rule.status === 'live' ? 'Pause' : rule.status === 'paused' ? 'Resume' : 'Make live'}
+        </button>
+      </form>
+      <form
+        method="post"
+        action={`/admin/rules/${encodeURIComponent(rule.id)}/delete`}
+        data-confirm={`Delete the rule "${rule.id}"?`}
+      >
+        <Csrf token={csrf} />
+        <button type="submit" class="link danger">
+          Delete
+        </button>
+      </form>
+    </>
   )
 }

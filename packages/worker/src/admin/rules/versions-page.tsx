@@ -4,6 +4,7 @@ import { listVersions, rollbackTo } from '../../rules/versions'
 import { DiffList } from '../shell/components'
 import { Csrf, Layout, noticeFor } from '../shell/layout'
 import type { AdminContext, AdminEnv } from '../shell/session'
+import { Table } from '../shell/table'
 import { formatTime } from '../shell/time'
 
 function VersionsPage(props: {
@@ -23,46 +24,49 @@ function VersionsPage(props: {
       {versions.length === 0 ? (
         <p class="card">Nothing published yet.</p>
       ) : (
-        <table id="versions">
-          <thead>
-            <tr>
-              <th>Version</th>
-              <th>Published</th>
-              <th>By</th>
-              <th>Note</th>
-              <th>Changes</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((version) => (
-              <tr data-version={version.version}>
-                <td>
+        <Table
+          id="versions"
+          rows={versions}
+          rowAttributes={(version) => ({ 'data-version': String(version.version) })}
+          columns={[
+            {
+              header: 'Version',
+              cell: (version) => (
+                <>
                   <strong>{version.version}</strong>
                   <div class="muted small">
                     {version.ruleCount === 1 ? '1 rule' : `${version.ruleCount} rules`}
                   </div>
-                </td>
-                <td class="small">{formatTime(version.publishedAt, c.get('site').timeZone)}</td>
-                <td>{version.publishedBy}</td>
-                <td class="small">{version.note ?? ''}</td>
-                <td class="small">
-                  <DiffList diff={version.diff} />
-                </td>
-                <td class="actions">
-                  {version.version === live ? (
-                    <span class="badge live">live</span>
-                  ) : (
-                    <form method="post" action={`/admin/versions/${version.version}/rollback`}>
-                      <Csrf token={c.get('session').csrfToken} />
-                      <button type="submit">Roll back to this</button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+                </>
+              ),
+            },
+            {
+              header: 'Published',
+              class: 'small',
+              cell: (version) => formatTime(version.publishedAt, c.get('site').timeZone),
+            },
+            { header: 'By', cell: (version) => version.publishedBy },
+            { header: 'Note', class: 'small', cell: (version) => version.note ?? '' },
+            {
+              header: 'Changes',
+              class: 'small',
+              cell: (version) => <DiffList diff={version.diff} />,
+            },
+            {
+              header: '',
+              class: 'actions',
+              cell: (version) =>
+                version.version === live ? (
+                  <span class="badge live">live</span>
+                ) : (
+                  <form method="post" action={`/admin/versions/${version.version}/rollback`}>
+                    <Csrf token={c.get('session').csrfToken} />
+                    <button type="submit">Roll back to this</button>
+                  </form>
+                ),
+            },
+          ]}
+        />
       )}
     </Layout>
   )
