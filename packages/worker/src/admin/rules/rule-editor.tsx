@@ -2,62 +2,9 @@ import { SEGMENTS, type RuleWarning } from '@stammis/contract'
 import type { Child } from 'hono/jsx'
 import { PREVIEW_BASE_STYLE, SEGMENT_LABELS, Warnings } from '../shell/components'
 import { Csrf, Layout } from '../shell/layout'
-import { RULE_FIELDS, type FieldErrors, type RuleForm } from './rule-form'
 import type { AdminContext } from '../shell/session'
-
-type FieldProps = {
-  name: string
-  label: string
-  errors: FieldErrors
-  hint?: string
-  children: Child
-}
-
-/** A labelled input with its validation messages right under it. */
-function Field(props: FieldProps) {
-  const messages = props.errors[props.name] ?? []
-  const id = `f-${props.name.replace(/\./g, '-')}`
-  return (
-    <div class={messages.length > 0 ? 'field invalid' : 'field'} data-field={props.name}>
-      <label for={id}>{props.label}</label>
-      {props.children}
-      {messages.map((message) => (
-        <p class="error" id={`${id}-error`}>
-          {message}
-        </p>
-      ))}
-      {props.hint ? <p class="hint">{props.hint}</p> : null}
-    </div>
-  )
-}
-
-const idOf = (name: string) => `f-${name.replace(/\./g, '-')}`
-
-function Input(props: { form: RuleForm; name: string; type?: string; placeholder?: string }) {
-  return (
-    <input
-      type={props.type ?? 'text'}
-      id={idOf(props.name)}
-      name={props.name}
-      value={props.form.values[props.name] ?? ''}
-      placeholder={props.placeholder}
-      step={props.type === 'number' ? 'any' : undefined}
-    />
-  )
-}
-
-function Select(props: { form: RuleForm; name: string; options: [string, string][] }) {
-  const current = props.form.values[props.name] ?? ''
-  return (
-    <select id={idOf(props.name)} name={props.name}>
-      {props.options.map(([value, label]) => (
-        <option value={value} selected={value === current}>
-          {label}
-        </option>
-      ))}
-    </select>
-  )
-}
+import { Field, idOf, Input, Select } from './editor-fields'
+import { RULE_FIELDS, type FieldErrors, type RuleForm } from './rule-form'
 
 export type EditorProps = {
   c: AdminContext
