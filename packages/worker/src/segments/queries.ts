@@ -1,3 +1,4 @@
+import { visitorsOfPersonSql } from '../identity/queries'
 import { classify, type VisitorState } from './classify'
 import { TOP_THRESHOLD } from './thresholds'
 
@@ -42,8 +43,10 @@ export function toVisitorState(row: VisitorStateRow): VisitorState {
 }
 
 /** The visitor ids of the person `?2` belongs to (SQL, with `?1` the site). */
-export const PERSON_MEMBERS = `SELECT visitor_id FROM visitors WHERE site_id = ?1 AND person_id =
-  (SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)`
+export const PERSON_MEMBERS = visitorsOfPersonSql(
+  '?1',
+  '(SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)',
+)
 
 /**
  * SQL: the segment of the count of earlier purchase visits that `countSql` evaluates (once), as

@@ -4,6 +4,12 @@ import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { readBody } from '../http/body'
 import { randomAlphanumeric } from '../lib/crypto'
+import {
+  findSiteKeyStatus,
+  setIdentitySecret,
+  setWebhookSecret,
+  updateSiteSettings,
+} from './queries'
 import { rotatePublicKey, rotateSecretKey } from './rotation'
 
 export const SiteSettingsPatchSchema = z.strictObject({
@@ -17,10 +23,6 @@ export const SiteSettingsPatchSchema = z.strictObject({
   allowScripts: z.boolean().optional(),
 })
 
-/** A boolean setting as its column value, or null to keep the stored one (SQL coalesce). */
-const flag = (value: boolean | undefined): number | null =>
-  value === undefined ? null : value ? 1 : 0
-
 /**
  * `/v1/admin/site`: the site's settings, the order webhook's signing secret and the identity
  * secret (each shown once), and key rotation. Changing `trustBrowserPurchases` applies to each
@@ -29,43 +31,24 @@ const flag = (value: boolean | undefined): number | null =>
 export const siteRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const site = c.get('site')
-    const row = await c.env.DB.prepare(
-      'SELECT webhook_secret IS NOT NULL AS has_secret, identity_secret IS NOT NULL AS has_identity_secret, previous_public_key, previous_public_key_expires_at FROM sites WHERE id = ?1',
-    )
-      .bind(site.id)
-      .first<{
-        has_secret: number
-        has_identity_secret: number
-        previous_public_key: string | null
-        previous_public_key_expires_at: number | null
-      }>()
+    const status = await findSiteKeyStatus(c.env.DB, site.id)
     const { codeSecret: _secret, ...visible } = site
     const previousValid =
-      row?.previous_public_key && (row.previous_public_key_expires_at ?? 0) > Date.now()
+      status?.previousPublicKey && (status.previousPublicKeyExpiresAt ?? 0) > Date.now()
     return c.json({
       ...visible,
-      hasWebhookSecret: row?.has_secret === 1,
-      hasIdentitySecret: row?.has_identity_secret === 1,
-      previousPublicKey: previousValid ? row.previous_public_key : null,
+      hasWebhookSecret: status?.hasWebhookSecret === true,
+      hasIdentitySecret: status?.hasIdentitySecret === true,
+      previousPublicKey: previousValid ? status.previousPublicKey : null,
       previousKeyValidUntil: previousValid
-        ? new Date(row.previous_public_key_expires_at!).toISOString()
+        ? new Date(status.previousPublicKeyExpiresAt!).toISOString()
         : null,
     })
   })
   .patch('/', async (c) => {
     const patch = await readBody(c, SiteSettingsPatchSchema)
     const site = c.get('site')
-    await c.env.DB.prepare(
-      `UPDATE sites SET trust_browser_purchases = coalesce(?2, trust_browser_purchases), lapse_days = coalesce(?3, lapse_days),
-         allow_scripts = coalesce(?4, allow_scripts) WHERE id = ?1`,
-    )
-      .bind(
-        site.id,
-        flag(patch.trustBrowserPurchases),
-        patch.lapseDays ?? null,
-        flag(patch.allowScripts),
-      )
-      .run()
+    await updateSiteSettings(c.env.DB, site.id, patch)
     return c.json({
       trustBrowserPurchases: patch.trustBrowserPurchases ?? site.trustBrowserPurchases,
       lapseDays: patch.lapseDays ?? site.lapseDays,
@@ -86,9 +69,7 @@ export const siteRoutes = new Hono<AppEnv>()
   .post('/webhook-secret', async (c) => {
     // A new secret replaces the old one at once: deploy it to the shop's server right after.
     const secret = `whsec_${randomAlphanumeric(40)}`
-    await c.env.DB.prepare('UPDATE sites SET webhook_secret = ?2 WHERE id = ?1')
-      .bind(c.get('site').id, secret)
-      .run()
+    await setWebhookSecret(c.env.DB, c.get('site').id, secret)
     c.header('Cache-Control', 'no-store')
     return c.json({ secret })
   })
@@ -97,8 +78,6 @@ export const siteRoutes = new Hono<AppEnv>()
     // merge a browser into a customer's history. A new secret replaces the old one at once: until
     // the server signs with the new one, identifies count as unsigned (recorded, never merged).
     const identitySecret = `idsec_${randomAlphanumeric(40)}`
-    await c.env.DB.prepare('UPDATE sites SET identity_secret = ?2 WHERE id = ?1')
-      .bind(c.get('site').id, identitySecret)
-      .run()
+    await setIdentitySecret(c.env.DB, c.get('site').id, identitySecret)
     return c.json({ identitySecret })
   })
