@@ -1,7 +1,6 @@
 import type { PreviewLinkRequest } from '@stammis/contract'
-import { signPreviewToken } from '../decide/preview-token'
-import { MINUTE_MS } from '../lib/days'
 import type { Site } from '../sites/site'
+import { signPreviewToken } from '../decide/preview-token'
 
 /** The query parameter the SDK reads a preview token from. */
 export const PREVIEW_PARAM = 'stammis_preview'
@@ -16,7 +15,7 @@ export async function createPreviewLink(
   request: PreviewLinkRequest,
   now: number,
 ): Promise<{ url: string; token: string; expiresAt: string }> {
-  const expiresAt = now + request.ttlMinutes * MINUTE_MS
+  const expiresAt = now + request.ttlMinutes * 60_000
   const token = await signPreviewToken(site.codeSecret, {
     siteId: site.id,
     segment: request.segment,

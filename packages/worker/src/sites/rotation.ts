@@ -1,5 +1,5 @@
-import { DAY_MS } from '../lib/days'
 import { deleteSiteSessionsStatement } from '../sessions/queries'
+import { DAY_MS } from '../lib/days'
 import { generatePublicKey, generateSecretKey, hashSecretKey } from './keys'
 
 /**
