@@ -27,7 +27,7 @@ function urlOf(length: number, filler: string): string {
 function timePerCall(match: () => boolean, minMs: number): number {
   let calls = 0
   const start = performance.now()
-  let elapsed = 0
+  let elapsed: number
   do {
     match()
     calls++

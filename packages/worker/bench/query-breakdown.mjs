@@ -7,8 +7,6 @@ import { fileURLToPath } from 'node:url'
 import { tsImport } from 'tsx/esm/api'
 
 const srcDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'src')
-const DAY_MS = 86_400_000
-
 /**
  * Per statement of a report for [from, to]: the query function it belongs to, its SQL, the
  * median execution time in ms (SQLite inside workerd, no HTTP) and its EXPLAIN QUERY PLAN.
@@ -16,14 +14,22 @@ const DAY_MS = 86_400_000
  */
 export async function queryBreakdown(db, site, from, to, runs = 3) {
   const queries = await tsImport(join(srcDir, 'metrics/queries.ts'), import.meta.url)
-  const zone = await tsImport(join(srcDir, 'time/zone.ts'), import.meta.url)
+  const zone = await tsImport(join(srcDir, 'lib/time-zone.ts'), import.meta.url)
+  const days = await tsImport(join(srcDir, 'lib/days.ts'), import.meta.url)
   // The same arguments buildMetrics (src/metrics/report.ts) passes.
   const start = zone.dayStart(from, site.timeZone)
-  const end = zone.dayStart(zone.nextDay(to), site.timeZone)
+  const end = zone.dayStart(days.nextDay(to), site.timeZone)
   const calls = {
     segmentTotals: (d) => queries.segmentTotals(d, site.siteId, from, to),
     customerSummary: (d) =>
-      queries.customerSummary(d, site.siteId, start, end, site.currency, site.lapseDays * DAY_MS),
+      queries.customerSummary(
+        d,
+        site.siteId,
+        start,
+        end,
+        site.currency,
+        site.lapseDays * days.DAY_MS,
+      ),
     cohortCounts: (d) => queries.cohortCounts(d, site.siteId, end),
     offerArms: (d) => queries.offerArms(d, site.siteId, start, end, site.currency),
   }

@@ -1,4 +1,5 @@
-import { zonedInstant } from '../src/time/zone'
+import { MINUTE_MS } from '../src/lib/days'
+import { zonedInstant } from '../src/lib/time-zone'
 
 // 2026-01-15, 20260115, 2026-01-15 10:23, 2026-01-15T10:23:45.123, each optionally followed by
 // Z, UTC, GMT, +01, +0100 or +01:00 (with or without a space before it).
@@ -47,5 +48,5 @@ function offsetMs(offset: string): number {
   if (/^(Z|UTC|GMT)$/i.test(offset)) return 0
   const digits = offset.slice(1).replace(':', '')
   const minutes = Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)
-  return (offset[0] === '-' ? -1 : 1) * minutes * 60_000
+  return (offset[0] === '-' ? -1 : 1) * minutes * MINUTE_MS
 }

@@ -64,6 +64,7 @@ export const siteCreate: Command = {
       if (error instanceof WranglerError && /no such table: sites/.test(error.message)) {
         throw new Error(
           `${error.message}\nThe database has no schema yet. Apply the migrations first (from packages/worker):\n  ${migrateCommand(input.target)}`,
+          { cause: error },
         )
       }
       throw error

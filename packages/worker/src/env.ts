@@ -1,16 +1,11 @@
 import type { Site } from './sites/site'
 
-/** Bindings declared in wrangler.jsonc. */
-export type Env = {
-  DB: D1Database
-  /** Published rule sets, one immutable key per version: `ruleset:<siteId>:<version>`. */
-  RULES: KVNamespace
-  /** Rate limiters of the public routes (wrangler.jsonc `ratelimits`; src/limits/rates.ts). */
-  RATE_LIMIT_VISITOR: RateLimit
-  RATE_LIMIT_SITE: RateLimit
-  RATE_LIMIT_WEBHOOK: RateLimit
-  RATE_LIMIT_SIGN_IN: RateLimit
-  /** "on" only in `pnpm bench`: exposes the reference routes the benchmark compares against. */
+/**
+ * The worker's bindings: those declared in wrangler.jsonc, as `wrangler types` generates them into
+ * worker-configuration.d.ts (`Cloudflare.Env`), plus the one variable only `pnpm bench` sets.
+ */
+export type Env = Cloudflare.Env & {
+  /** "on" only in `pnpm bench` (a `--var`, never deployed): exposes the benchmark's reference routes. */
   BENCH_ROUTES?: string
 }
 

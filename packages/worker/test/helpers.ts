@@ -159,15 +159,33 @@ export async function createIdentitySecret(site: TestSite): Promise<string> {
  * @example await signCustomerId(secret, 'cust-42') // '5d1f…'
  */
 export async function signCustomerId(identitySecret: string, customerId: string): Promise<string> {
+  return hmacSha256HexFromSpec(identitySecret, customerId)
+}
+
+/**
+ * Signs an order webhook delivery the way a shop's server does (written here from the README, not
+ * with the worker's code): `v1=` and the HMAC-SHA256, keyed with the webhook secret, of
+ * `<timestamp>.<raw body>` as lowercase hex.
+ * @example headers['stammis-signature'] = await signWebhookDelivery(secret, timestamp, body)
+ */
+export async function signWebhookDelivery(
+  webhookSecret: string,
+  timestamp: number,
+  rawBody: string,
+): Promise<string> {
+  return `v1=${await hmacSha256HexFromSpec(webhookSecret, `${timestamp}.${rawBody}`)}`
+}
+
+async function hmacSha256HexFromSpec(secret: string, message: string): Promise<string> {
   const key = await crypto.subtle.importKey(
     'raw',
-    new TextEncoder().encode(identitySecret),
+    new TextEncoder().encode(secret),
     { name: 'HMAC', hash: 'SHA-256' },
     false,
     ['sign'],
   )
   const mac = new Uint8Array(
-    await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(customerId)),
+    await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message)),
   )
   return Array.from(mac, (byte) => byte.toString(16).padStart(2, '0')).join('')
 }

@@ -234,7 +234,10 @@ export function referenceMetrics(
     let [y, m] = month.split('-').map(Number) as [number, number]
     for (let after = 1; ; after++) {
       m++
-      if (m > 12) ((m = 1), y++)
+      if (m > 12) {
+        m = 1
+        y++
+      }
       const next = `${y}-${String(m).padStart(2, '0')}`
       if (next > lastMonth) break
       const customers = members.filter((v) => monthsOf.get(v)!.has(next)).length

@@ -1,12 +1,12 @@
 import { Hono } from 'hono'
 import { ApiError } from '../errors'
-import { assetRoutes } from './assets'
-import { dashboardRoutes } from './dashboard-page'
-import { previewPageRoutes } from './preview-page'
-import { adminRuleRoutes } from './rule-routes'
-import { adminHeaders, requireSession, type AdminEnv } from './session'
-import { signInRoutes, signOutRoutes } from './sign-in'
-import { versionRoutes } from './versions-page'
+import { assetRoutes } from './shell/assets'
+import { dashboardRoutes } from './dashboard/dashboard-page'
+import { previewPageRoutes } from './preview/preview-page'
+import { adminRuleRoutes } from './rules/rule-routes'
+import { adminHeaders, requireSession, type AdminEnv } from './shell/session'
+import { signInRoutes, signOutRoutes } from './shell/sign-in'
+import { versionRoutes } from './rules/versions-page'
 
 function errorPage(title: string, message: string): string {
   // Plain and escaped by hand: the error page must work even when rendering is what failed.

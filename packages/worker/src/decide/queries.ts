@@ -1,4 +1,6 @@
-import { quotaColumns, toWriteQuota, utcDay, type QuotaRow, type WriteQuota } from '../limits/quota'
+import { visitorsOfPersonSql } from '../identity/queries'
+import { utcDay } from '../lib/days'
+import { quotaColumns, toWriteQuota, type QuotaRow, type WriteQuota } from '../limits/quota'
 import { VISITOR_STATE_COLUMNS, toVisitorState, type VisitorStateRow } from '../segments/queries'
 import type { VisitorState } from '../segments/classify'
 import { publicKeyMatches, SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
@@ -12,7 +14,7 @@ import type { Site } from '../sites/site'
 function exposureTimesSql(siteId: string, person: string): string {
   return `(SELECT json_group_object(rule_id, first_exposed_at) FROM (
     SELECT rule_id, min(first_exposed_at) AS first_exposed_at FROM exposures
-    WHERE site_id = ${siteId} AND visitor_id IN (SELECT visitor_id FROM visitors WHERE site_id = ${siteId} AND person_id = ${person} UNION SELECT ?2)
+    WHERE site_id = ${siteId} AND visitor_id IN (${visitorsOfPersonSql(siteId, person)} UNION SELECT ?2)
     GROUP BY rule_id))`
 }
 

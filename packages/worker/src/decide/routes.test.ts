@@ -9,7 +9,7 @@ import {
   type ErrorJson,
   type TestSite,
 } from '../../test/helpers'
-import { isHeldOut } from './holdout'
+import { isHeldOut } from './engine'
 
 const rule = (overrides: Partial<RuleInput> & { id: string }): RuleInput => ({
   slot: 'hero',

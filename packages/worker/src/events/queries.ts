@@ -1,7 +1,9 @@
 import type { EventsRequest, StammisEvent } from '@stammis/contract'
 import type { IdentifyRecord } from '../identity/identify'
 import { linkVisitorStatement } from '../identity/queries'
-import { toMicros, type VisitorState } from '../segments/classify'
+import { toMicros } from '../lib/money'
+import { localDay } from '../lib/time-zone'
+import { type VisitorState } from '../segments/classify'
 import {
   markVisitPurchasesStatement,
   recomputeVisitorStatement,
@@ -11,7 +13,6 @@ import {
   type VisitorStateRow,
 } from '../segments/queries'
 import type { Site } from '../sites/site'
-import { localDay } from '../time/zone'
 import { storedEvent } from './stored-url'
 
 export type RecordResult = { accepted: number; duplicates: number; state: VisitorState }

@@ -1,4 +1,4 @@
-import { hmac, toHex } from '../crypto/hmac'
+import { hmacSha256, toHex } from '../lib/crypto'
 
 /** Person ids of customers start with this; a visitor's own person id is its visitor id. */
 export const CUSTOMER_PERSON_PREFIX = 'c:'
@@ -19,7 +19,7 @@ export const RAW_CUSTOMER_KEY_PREFIX = 'id:'
 export async function customerKey(codeSecret: string, customerId: string): Promise<string> {
   const trimmed = customerId.trim()
   if (!trimmed.includes('@')) return RAW_CUSTOMER_KEY_PREFIX + trimmed
-  const digest = await hmac(codeSecret, `customer:${trimmed.toLowerCase()}`)
+  const digest = await hmacSha256(codeSecret, `customer:${trimmed.toLowerCase()}`)
   return `h_${toHex(digest.slice(0, 16))}`
 }
 

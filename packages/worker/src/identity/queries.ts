@@ -11,6 +11,31 @@ export const MAX_VISITORS_PER_CUSTOMER = 50
 const HAS_ROOM = `(SELECT count(*) FROM visitors WHERE site_id = ?1 AND person_id = ?3 AND visitor_id <> ?3) < ${MAX_VISITORS_PER_CUSTOMER}`
 
 /**
+ * SQL: the visitor ids of a person, with `site` and `person` as SQL expressions (parameters or a
+ * subquery). The one statement of who a person's browsers are, for every query that needs them.
+ * @example visitorsOfPersonSql('?1', '?2') // 'SELECT visitor_id FROM visitors WHERE site_id = ?1 AND person_id = ?2'
+ */
+export function visitorsOfPersonSql(site: string, person: string): string {
+  return `SELECT visitor_id FROM visitors WHERE site_id = ${site} AND person_id = ${person}`
+}
+
+/**
+ * The visitor ids linked to a person, the oldest first.
+ * @example await findVisitorsOfPerson(env.DB, site.id, 'c:id:cust-42') // ['V1St', 'k3J9']
+ */
+export async function findVisitorsOfPerson(
+  db: D1Database,
+  siteId: string,
+  personId: string,
+): Promise<string[]> {
+  const rows = await db
+    .prepare(`${visitorsOfPersonSql('?1', '?2')} ORDER BY first_seen_at, visitor_id`)
+    .bind(siteId, personId)
+    .all<{ visitor_id: string }>()
+  return rows.results.map((row) => row.visitor_id)
+}
+
+/**
  * The person a visitor belongs to (its own id until linked), or null for a visitor never seen.
  * @example await findPersonOf(env.DB, site.id, 'V1St') // 'V1St' or 'c:id:cust-42'
  */

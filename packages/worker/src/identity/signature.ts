@@ -1,5 +1,4 @@
-import { hmac, toHex } from '../crypto/hmac'
-import { digestsEqual } from '../sites/keys'
+import { constantTimeEqual, hmacSha256, toHex } from '../lib/crypto'
 
 /**
  * The signature a shop's server sends with a signed-in customer's id: HMAC-SHA256 keyed with the
@@ -12,7 +11,7 @@ export async function identitySignature(
   identitySecret: string,
   customerId: string,
 ): Promise<string> {
-  return toHex(await hmac(identitySecret, customerId))
+  return toHex(await hmacSha256(identitySecret, customerId))
 }
 
 /**
@@ -26,5 +25,5 @@ export async function isSignedIdentity(
   signature: string | undefined,
 ): Promise<boolean> {
   if (!identitySecret || !signature) return false
-  return digestsEqual(await identitySignature(identitySecret, customerId), signature)
+  return constantTimeEqual(await identitySignature(identitySecret, customerId), signature)
 }

@@ -9,7 +9,8 @@ import {
   type TestSite,
 } from '../../test/helpers'
 import { ApiError } from '../errors'
-import { assertQuotaRoom, DEFAULT_DAILY_WRITE_QUOTA, quotaCommandSql, utcDay } from './quota'
+import { utcDay } from '../lib/days'
+import { assertQuotaRoom, DEFAULT_DAILY_WRITE_QUOTA, quotaCommandSql } from './quota'
 
 async function writesToday(site: TestSite): Promise<number> {
   const row = await env.DB.prepare(

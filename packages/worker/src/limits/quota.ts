@@ -1,4 +1,5 @@
 import { ApiError } from '../errors'
+import { DAY_MS, SECOND_MS, utcDay, utcMidnight } from '../lib/days'
 import { publicKeyMatches, SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
 import type { Site } from '../sites/site'
 
@@ -38,11 +39,6 @@ export function toWriteQuota(row: QuotaRow): WriteQuota {
   return { quota: row.write_quota, used: row.writes_today }
 }
 
-/** The UTC day the quota counts in, as the triggers write it. @example utcDay(0) // '1970-01-01' */
-export function utcDay(now: number): string {
-  return new Date(now).toISOString().slice(0, 10)
-}
-
 /**
  * The site by public key, with its quota and today's writes, in one query: the events route's
  * site lookup, so checking the quota costs no extra round trip.
@@ -76,7 +72,7 @@ export function assertQuotaRoom(quota: WriteQuota, incoming: number, now: number
   if (hasQuotaRoom(quota, incoming)) return
   const retryAfterSeconds = Math.max(
     1,
-    Math.ceil((Date.parse(`${utcDay(now)}T00:00:00Z`) + 86_400_000 - now) / 1000),
+    Math.ceil((utcMidnight(utcDay(now)) + DAY_MS - now) / SECOND_MS),
   )
   throw new ApiError(
     'quota_exceeded',

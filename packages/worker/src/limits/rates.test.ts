@@ -7,9 +7,9 @@ import {
   createTestSite,
   waitForWindowRoom,
   type ErrorJson,
+  signWebhookDelivery,
   type TestSite,
 } from '../../test/helpers'
-import { signWebhook } from '../webhooks/signature'
 import { RATE_LIMITS, type RateLimitName } from './rates'
 
 let keyCounter = 0
@@ -163,7 +163,7 @@ describe('rate limits', () => {
         headers: {
           'content-type': 'application/json',
           'stammis-timestamp': String(timestamp),
-          'stammis-signature': await signWebhook(secret, timestamp, body),
+          'stammis-signature': await signWebhookDelivery(secret, timestamp, body),
         },
         body,
       })

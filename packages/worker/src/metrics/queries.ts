@@ -1,6 +1,5 @@
 import type { Segment } from '@stammis/contract'
-
-const WEEK_MS = 7 * 86_400_000
+import { WEEK_MS } from '../lib/days'
 
 // Every sum of money here is `total()`, never `sum()`: SQLite's integer sum() throws "integer
 // overflow" past 2^63 micro-units (9,224 orders at the 1e9 limit), and one such throw made the

@@ -7,11 +7,12 @@ import {
   type SegmentMetrics,
 } from '@stammis/contract'
 import type { Env } from '../env'
-import { findBotDays } from '../privacy/bot-counts'
+import { DAY_MS, nextDay } from '../lib/days'
+import { fromMicros } from '../lib/money'
+import { dayStart, localDay } from '../lib/time-zone'
 import { findLatestRuleset } from '../rules/queries'
-import { fromMicros } from '../segments/classify'
 import type { Site } from '../sites/site'
-import { dayStart, localDay, nextDay } from '../time/zone'
+import { findBotDays } from './bot-counts'
 import {
   cohortCounts,
   countConflicts,
@@ -21,8 +22,6 @@ import {
   type OfferArmRow,
 } from './queries'
 import { conversionLift, ratio } from './stats'
-
-const DAY_MS = 86_400_000
 
 /**
  * Every metric for local days [from, to] of a site, read from the daily rollups and the orders

@@ -3,7 +3,8 @@ import { Hono, type Context } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { parseWith } from '../http/body'
-import { localDay } from '../time/zone'
+import { addDays, daysBetween } from '../lib/days'
+import { localDay } from '../lib/time-zone'
 import { toCsv } from './csv'
 import { buildMetrics } from './report'
 
@@ -14,11 +15,9 @@ const MAX_DAYS = 3660
 export function resolveRange(c: Context<AppEnv>, now: number): { from: string; to: string } {
   const query = parseWith(MetricsQuerySchema, c.req.query())
   const to = query.to ?? localDay(now, c.get('site').timeZone)
-  const from =
-    query.from ??
-    new Date(Date.parse(`${to}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10)
+  const from = query.from ?? addDays(to, -29)
   if (from > to) throw new ApiError('invalid_request', 'from: must not be after to')
-  if ((Date.parse(to) - Date.parse(from)) / 86_400_000 >= MAX_DAYS)
+  if (daysBetween(from, to) >= MAX_DAYS)
     throw new ApiError('invalid_request', `to: a report spans at most ${MAX_DAYS} days`)
   return { from, to }
 }

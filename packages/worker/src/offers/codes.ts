@@ -1,11 +1,8 @@
 import type { Offer, ServedOffer } from '@stammis/contract'
-import { hmac } from '../crypto/hmac'
 import { isCustomerPerson } from '../identity/customer-key'
+import { hmacSha256 } from '../lib/crypto'
+import { DAY_MS } from '../lib/days'
 
-// Preview links sign with the same HMAC.
-export { hmac }
-
-const DAY_MS = 86_400_000
 // Crockford's base32 without I, L, O, U: codes people read aloud or type from an email.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
 const CODE_LENGTH = 8
@@ -32,7 +29,7 @@ export async function uniqueCode(
   ruleId: string,
   holder: string,
 ): Promise<string> {
-  const digest = await hmac(secret, `offer:${ruleId}:${holder}`)
+  const digest = await hmacSha256(secret, `offer:${ruleId}:${holder}`)
   let code = ''
   for (let i = 0; i < CODE_LENGTH; i++) code += ALPHABET[digest[i]! % 32]
   return prefix ? `${prefix}-${code}` : code

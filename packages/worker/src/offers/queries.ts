@@ -1,3 +1,4 @@
+import { visitorsOfPersonSql } from '../identity/queries'
 import { PERSON_MEMBERS } from '../segments/queries'
 
 export type HolderExposure = {
@@ -30,9 +31,7 @@ export async function findCodeForHolder(
 ): Promise<CodeLookup> {
   // `?2` is the visitor or the customer's person; `?3` the code.
   const holderVisitors =
-    'visitorId' in holder
-      ? `SELECT ?2 UNION ${PERSON_MEMBERS}`
-      : 'SELECT visitor_id FROM visitors WHERE site_id = ?1 AND person_id = ?2'
+    'visitorId' in holder ? `SELECT ?2 UNION ${PERSON_MEMBERS}` : visitorsOfPersonSql('?1', '?2')
   const who = 'visitorId' in holder ? holder.visitorId : holder.personId
   const statements = [
     db

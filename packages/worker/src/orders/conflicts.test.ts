@@ -8,9 +8,9 @@ import {
   eventId,
   identitySigner,
   postJson,
+  signWebhookDelivery,
   type TestSite,
 } from '../../test/helpers'
-import { signWebhook } from '../webhooks/signature'
 
 async function send(
   site: TestSite,
@@ -309,7 +309,7 @@ describe("the server's word on a browser-reported order", () => {
       headers: {
         'content-type': 'application/json',
         'stammis-timestamp': String(timestamp),
-        'stammis-signature': await signWebhook(secret, timestamp, body),
+        'stammis-signature': await signWebhookDelivery(secret, timestamp, body),
       },
       body,
     })

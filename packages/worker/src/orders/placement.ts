@@ -1,12 +1,13 @@
 import type { ServerOrder } from '@stammis/contract'
 import { linkVisitorStatement } from '../identity/queries'
+import { DAY_MS } from '../lib/days'
+import { localDay } from '../lib/time-zone'
 import { SEGMENT_AT_START } from '../segments/queries'
 import type { Site } from '../sites/site'
-import { localDay } from '../time/zone'
 import type { KnownVisitor } from './queries'
 
 /** A server order placed within this long after a visit began belongs to that visit. */
-const SAME_VISIT_MS = 24 * 60 * 60 * 1000
+const SAME_VISIT_MS = DAY_MS
 
 export type Target = { visitorId: string; visitId: string; personId: string }
 

@@ -1,7 +1,7 @@
 import type { ServerOrder } from '@stammis/contract'
-import { toMicros } from '../segments/classify'
+import { toMicros } from '../lib/money'
+import { localDay } from '../lib/time-zone'
 import { markVisitPurchasesStatement } from '../segments/queries'
-import { localDay } from '../time/zone'
 import { ensureVisitor, startVisit, type Target, type Work } from './placement'
 import { correctOrderStatement, type ExistingOrder } from './queries'
 

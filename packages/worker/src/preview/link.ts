@@ -1,6 +1,6 @@
 import type { PreviewLink, PreviewLinkRequest } from '@stammis/contract'
 import type { Site } from '../sites/site'
-import { signPreviewToken } from './token'
+import { signPreviewToken } from '../decide/preview-token'
 
 /** The query parameter the SDK reads a preview token from. */
 export const PREVIEW_PARAM = 'stammis_preview'

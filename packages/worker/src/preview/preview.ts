@@ -1,12 +1,11 @@
-import type { PreviewRequest, PreviewResult } from '@stammis/contract'
-import { buildDecisions } from '../decide/decisions'
-import { chooseForSlots } from '../decide/select'
+import type { Content, PreviewRequest, PreviewResult, Profile, ServedOffer } from '@stammis/contract'
+import { buildDecisions, chooseForSlots } from '../decide/engine'
 import type { Env } from '../env'
 import { findLatestRuleset } from '../rules/queries'
 import { compileRuleset } from '../rules/store'
 import { getWorkspace } from '../rules/workspace'
+import { previewProfile } from '../segments/preview-profile'
 import type { Site } from '../sites/site'
-import { previewProfile } from './profile'
 
 /** What a preview shows (`PreviewResultSchema` in the contract). */
 export type { PreviewResult }

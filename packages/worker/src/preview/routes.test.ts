@@ -9,7 +9,7 @@ import {
   type ErrorJson,
   type TestSite,
 } from '../../test/helpers'
-import { signPreviewToken } from './token'
+import { signPreviewToken } from '../decide/preview-token'
 import type { PreviewResult } from './preview'
 
 const rules = [

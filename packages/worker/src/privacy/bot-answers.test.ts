@@ -8,7 +8,7 @@ import {
   publishRules,
   type TestSite,
 } from '../../test/helpers'
-import { UNIQUE_CODE_RULE } from './test-data'
+import { UNIQUE_CODE_RULE } from '../../test/privacy-data'
 
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
 const CHROME =

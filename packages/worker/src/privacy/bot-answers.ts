@@ -1,10 +1,10 @@
 import type { BotEventsResponse, DecideResponse, Decision } from '@stammis/contract'
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
+import { localDay } from '../lib/time-zone'
+import { recordBotRequest, type BotRequestKind } from '../metrics/bot-counts'
 import { EMPTY_VISITOR, toProfile } from '../segments/classify'
 import type { Site } from '../sites/site'
-import { localDay } from '../time/zone'
-import { recordBotRequest, type BotRequestKind } from './bot-counts'
 
 /**
  * The answer to an events batch from a bot (see `isBot`): 202, nothing stored, the filtered

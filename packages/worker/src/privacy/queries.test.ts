@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { TABLES_WITHOUT_VISITORS, VISITOR_TABLES } from './queries'
-import { allTables } from './test-data'
+import { allTables } from '../../test/privacy-data'
 
 const ERASED = new Set<string>([...VISITOR_TABLES, 'visitors', 'offer_redemptions'])
 // Columns that can hold a visitor id, a person id (`c:<customerKey>`) or a redemption holder.

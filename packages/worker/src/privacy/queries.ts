@@ -54,21 +54,6 @@ export async function findPersonMembers(
     : null
 }
 
-/** The visitor ids linked to a person. */
-export async function findVisitorsOfPerson(
-  db: D1Database,
-  siteId: string,
-  personId: string,
-): Promise<string[]> {
-  const rows = await db
-    .prepare(
-      'SELECT visitor_id FROM visitors WHERE site_id = ?1 AND person_id = ?2 ORDER BY first_seen_at, visitor_id',
-    )
-    .bind(siteId, personId)
-    .all<{ visitor_id: string }>()
-  return rows.results.map((row) => row.visitor_id)
-}
-
 /**
  * Every row held about a subject, per table, in one round trip. Lists are bound as JSON arrays
  * (`json_each`), so any number of ids is one parameter.

@@ -1,7 +1,6 @@
 import type { Env } from '../env'
+import { DAY_MS } from '../lib/days'
 import { deleteExpiredSessions } from '../sessions/queries'
-
-const DAY_MS = 86_400_000
 
 /** The retention a site starts with (migration 0006): 13 months, a year to compare with plus slack. */
 export const DEFAULT_RETENTION_DAYS = 395

@@ -12,7 +12,14 @@ import {
   type ErrorJson,
   type TestSite,
 } from '../../test/helpers'
-import { exposeCode, seedShop, send, tablesHolding, UNIQUE_CODE_RULE, visit } from './test-data'
+import {
+  exposeCode,
+  seedShop,
+  send,
+  tablesHolding,
+  UNIQUE_CODE_RULE,
+  visit,
+} from '../../test/privacy-data'
 
 type Json = Record<string, any>
 

@@ -1,6 +1,7 @@
 import { CUSTOMER_PERSON_PREFIX, customerPersonId } from '../identity/customer-key'
+import { findVisitorsOfPerson } from '../identity/queries'
 import type { Site } from '../sites/site'
-import { findPersonMembers, findVisitorsOfPerson, type Subject } from './queries'
+import { findPersonMembers, type Subject } from './queries'
 
 /** A subject and who it is, as export and erase report it. */
 export type ResolvedSubject = Subject & {

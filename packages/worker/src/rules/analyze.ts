@@ -1,4 +1,5 @@
 import { SEGMENTS, type Offer, type Rule, type RuleWarning, type Segment } from '@stammis/contract'
+import { MIN_PURCHASE_VISITS } from '../segments/thresholds'
 
 /**
  * Finds what a marketer should know before publishing: ties, rules that can never match, offers
@@ -54,7 +55,7 @@ function priorityTies(slot: string, rules: Rule[]): RuleWarning[] {
 function canMatchSegment(rule: Rule, segment: Segment): boolean {
   const when = rule.when
   // The fewest orders a visitor of the segment has: one per earlier purchase visit.
-  const minimumOrders = segment === 'repeat' ? 2 : segment === 'returning' ? 1 : 0
+  const minimumOrders = MIN_PURCHASE_VISITS[segment]
   if (when.maxOrders !== undefined && when.maxOrders < minimumOrders) return false
   // A shopper never bought in an earlier visit, so cannot be lapsed (their purchases are this visit's).
   if (when.lapsed === true && segment === 'shopper') return false

@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- the cases check what becomes of control characters */
 import { describe, expect, it } from 'vitest'
 import { ALLOWED_ELEMENTS, sanitizeHtml } from './sanitize-html'
 

@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- control characters are input the tokenizer must handle as browsers do */
 /**
  * Marketer HTML, cut down to an allowlist so it cannot run script on the shop's pages.
  *

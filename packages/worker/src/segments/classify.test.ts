@@ -8,7 +8,8 @@ import {
   type HistoryStep,
   type StepExpectation,
 } from '../../test/golden-cases'
-import { classify, isLapsed, toMicros, toProfile, toVerifiedProfile } from './classify'
+import { toMicros } from '../lib/money'
+import { classify, isLapsed, toProfile, toVerifiedProfile } from './classify'
 
 const DAY = 86_400_000
 

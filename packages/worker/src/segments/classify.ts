@@ -1,15 +1,18 @@
 import type { Profile, Segment } from '@stammis/contract'
-
-const DAY_MS = 86_400_000
+import { DAY_MS } from '../lib/days'
+import { fromMicros } from '../lib/money'
+import { MIN_PURCHASE_VISITS, SEGMENTS_BY_THRESHOLD } from './thresholds'
 
 /**
- * The segment from the number of distinct *earlier* visits with a purchase.
+ * The segment from the number of distinct *earlier* visits with a purchase: the highest whose
+ * threshold (`MIN_PURCHASE_VISITS`) it reaches.
  * @example classify(0) // 'shopper'; classify(1) // 'returning'; classify(2) // 'repeat'
  */
 export function classify(purchaseVisits: number): Segment {
-  if (purchaseVisits <= 0) return 'shopper'
-  if (purchaseVisits === 1) return 'returning'
-  return 'repeat'
+  return (
+    SEGMENTS_BY_THRESHOLD.find((segment) => purchaseVisits >= MIN_PURCHASE_VISITS[segment]) ??
+    'shopper'
+  )
 }
 
 /**
@@ -111,13 +114,4 @@ export function toVerifiedProfile(
         : new Date(state.verifiedLastPurchaseAt).toISOString(),
     lapsed: isLapsed(state.verifiedLastPurchaseAt, now, lapseDays),
   }
-}
-
-/** Money is stored as integer micro-units so sums are exact. @example toMicros(19.99) // 19990000 */
-export function toMicros(amount: number): number {
-  return Math.round(amount * 1_000_000)
-}
-
-export function fromMicros(micros: number): number {
-  return micros / 1_000_000
 }

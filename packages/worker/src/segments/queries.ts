@@ -1,4 +1,6 @@
-import type { VisitorState } from './classify'
+import { visitorsOfPersonSql } from '../identity/queries'
+import { classify, type VisitorState } from './classify'
+import { TOP_THRESHOLD } from './thresholds'
 
 /** Columns that `toVisitorState` reads; `v` is visitors, `cv` the request's visit (LEFT JOINed). */
 export const VISITOR_STATE_COLUMNS =
@@ -41,16 +43,33 @@ export function toVisitorState(row: VisitorStateRow): VisitorState {
 }
 
 /** The visitor ids of the person `?2` belongs to (SQL, with `?1` the site). */
-export const PERSON_MEMBERS = `SELECT visitor_id FROM visitors WHERE site_id = ?1 AND person_id =
-  (SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)`
+export const PERSON_MEMBERS = visitorsOfPersonSql(
+  '?1',
+  '(SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2)',
+)
+
+/**
+ * SQL: the segment of the count of earlier purchase visits that `countSql` evaluates (once), as
+ * `classify` gives it: one branch per count below the top threshold, generated from the thresholds
+ * (segments/thresholds.ts), so SQL and TypeScript cannot disagree.
+ * @example segmentCaseSql('(SELECT 1)') // "CASE (SELECT 1) WHEN 0 THEN 'shopper' WHEN 1 THEN 'returning' ELSE 'repeat' END"
+ */
+export function segmentCaseSql(countSql: string): string {
+  const branches = Array.from(
+    { length: TOP_THRESHOLD },
+    (_, count) => `WHEN ${count} THEN '${classify(count)}'`,
+  )
+  return `CASE ${countSql} ${branches.join(' ')} ELSE '${classify(TOP_THRESHOLD)}' END`
+}
 
 /**
  * The segment of a visit starting at `?4`, for visitor `?2`: from the purchase visits of the
  * visitor's person that started before it (SQL).
  */
-export const SEGMENT_AT_START = `CASE (SELECT count(*) FROM visits WHERE site_id = ?1 AND has_purchase = 1 AND started_at < ?4
-    AND visitor_id IN (${PERSON_MEMBERS}))
-  WHEN 0 THEN 'shopper' WHEN 1 THEN 'returning' ELSE 'repeat' END`
+export const SEGMENT_AT_START = segmentCaseSql(
+  `(SELECT count(*) FROM visits WHERE site_id = ?1 AND has_purchase = 1 AND started_at < ?4
+    AND visitor_id IN (${PERSON_MEMBERS}))`,
+)
 
 /**
  * Without table statistics SQLite may answer `max(placed_at)` or a filter on `verified` by walking

@@ -1,22 +1,15 @@
-import { hashSecretKey } from '../sites/keys'
+import { randomBase64url, sha256Hex } from '../lib/crypto'
+import { HOUR_MS } from '../lib/days'
 
 export const SESSION_COOKIE = 'stammis_session'
 /** Sessions last a working day; signing in again is cheap, a stolen cookie ages out. */
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000
+export const SESSION_TTL_MS = 12 * HOUR_MS
 
 export type AdminSession = {
   siteId: string
   userName: string
   csrfToken: string
   expiresAt: number
-}
-
-function randomToken(bytes = 32): string {
-  const buffer = crypto.getRandomValues(new Uint8Array(bytes))
-  return btoa(String.fromCharCode(...buffer))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '')
 }
 
 /**
@@ -33,11 +26,11 @@ export async function createSession(
   now: number,
   secretKeyHash: string,
 ): Promise<{ token: string; session: AdminSession } | null> {
-  const token = randomToken()
+  const token = randomBase64url(32)
   const session: AdminSession = {
     siteId,
     userName,
-    csrfToken: randomToken(24),
+    csrfToken: randomBase64url(24),
     expiresAt: now + SESSION_TTL_MS,
   }
   const result = await db
@@ -46,7 +39,7 @@ export async function createSession(
        SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM sites WHERE id = ?2 AND secret_key_hash = ?7)`,
     )
     .bind(
-      await hashSecretKey(token),
+      await sha256Hex(token),
       siteId,
       userName,
       session.csrfToken,
@@ -98,7 +91,7 @@ export async function findSession(
     .prepare(
       'SELECT site_id, user_name, csrf_token, expires_at FROM admin_sessions WHERE token_hash = ?1',
     )
-    .bind(await hashSecretKey(token))
+    .bind(await sha256Hex(token))
     .first<{ site_id: string; user_name: string; csrf_token: string; expires_at: number }>()
   if (!row || row.expires_at <= now) return null
   return {
@@ -112,7 +105,7 @@ export async function findSession(
 export async function deleteSession(db: D1Database, token: string): Promise<void> {
   await db
     .prepare('DELETE FROM admin_sessions WHERE token_hash = ?1')
-    .bind(await hashSecretKey(token))
+    .bind(await sha256Hex(token))
     .run()
 }
 
@@ -120,6 +113,6 @@ export async function deleteSession(db: D1Database, token: string): Promise<void
 export async function expireSession(db: D1Database, token: string, now: number): Promise<void> {
   await db
     .prepare('UPDATE admin_sessions SET expires_at = ?2 WHERE token_hash = ?1')
-    .bind(await hashSecretKey(token), now)
+    .bind(await sha256Hex(token), now)
     .run()
 }

@@ -3,7 +3,8 @@ import { getCookie } from 'hono/cookie'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { findSession, SESSION_COOKIE } from '../sessions/queries'
-import { digestsEqual, hashSecretKey } from './keys'
+import { constantTimeEqual } from '../lib/crypto'
+import { hashSecretKey } from './keys'
 import { findSiteById, findSiteBySecretHash } from './queries'
 import type { Site } from './site'
 
@@ -34,7 +35,7 @@ export function requireAdmin(): MiddlewareHandler<AppEnv> {
     if (!session) throw new ApiError('session_expired', 'Your session has expired; sign in again.')
     if (
       !SAFE_METHODS.includes(c.req.method) &&
-      !digestsEqual(c.req.header('x-csrf-token') ?? '', session.csrfToken)
+      !constantTimeEqual(c.req.header('x-csrf-token') ?? '', session.csrfToken)
     ) {
       throw new ApiError(
         'csrf_token_invalid',
@@ -79,7 +80,7 @@ export async function siteFromKey(db: D1Database, key: string): Promise<Site> {
   const site = await findSiteBySecretHash(db, hash)
   // The lookup is by hash, so timing reveals nothing about the key; the explicit comparison
   // keeps that true even if the lookup ever becomes a prefix or collated match.
-  if (!site || !digestsEqual(site.secretKeyHash, hash)) {
+  if (!site || !constantTimeEqual(site.secretKeyHash, hash)) {
     throw new ApiError('invalid_api_key', 'This secret key is not valid for any site.')
   }
   const { secretKeyHash: _hidden, ...publicSite } = site

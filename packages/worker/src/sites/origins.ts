@@ -1,3 +1,4 @@
+/* eslint-disable no-control-regex -- NUL marks where a pattern had '*': no origin can contain it */
 /**
  * Whether a browser Origin is allowed by a site's list. Entries are exact origins, or patterns
  * where `*` stands for one host label or more (`https://*.shop.example`) or, after a colon, for any

@@ -139,3 +139,98 @@ export async function insertSite(db: D1Database, site: NewSite, now: number): Pr
 function sqlLiteral(value: string | number): string {
   return typeof value === 'number' ? String(value) : `'${value.replaceAll("'", "''")}'`
 }
+
+/** What the settings route tells about a site's secrets and previous key (never the secrets). */
+export type SiteKeyStatus = {
+  hasWebhookSecret: boolean
+  hasIdentitySecret: boolean
+  previousPublicKey: string | null
+  previousPublicKeyExpiresAt: number | null
+}
+
+/**
+ * Whether the site has a webhook secret and an identity secret, and its previous public key with
+ * the end of its grace period; null when there is no such site.
+ * @example const status = await findSiteKeyStatus(env.DB, site.id)
+ */
+export async function findSiteKeyStatus(
+  db: D1Database,
+  siteId: string,
+): Promise<SiteKeyStatus | null> {
+  const row = await db
+    .prepare(
+      'SELECT webhook_secret IS NOT NULL AS has_secret, identity_secret IS NOT NULL AS has_identity_secret, previous_public_key, previous_public_key_expires_at FROM sites WHERE id = ?1',
+    )
+    .bind(siteId)
+    .first<{
+      has_secret: number
+      has_identity_secret: number
+      previous_public_key: string | null
+      previous_public_key_expires_at: number | null
+    }>()
+  if (!row) return null
+  return {
+    hasWebhookSecret: row.has_secret === 1,
+    hasIdentitySecret: row.has_identity_secret === 1,
+    previousPublicKey: row.previous_public_key,
+    previousPublicKeyExpiresAt: row.previous_public_key_expires_at,
+  }
+}
+
+/** The settings a shop changes itself; a field left out keeps its stored value. */
+export type SiteSettingsChange = {
+  trustBrowserPurchases?: boolean | undefined
+  lapseDays?: number | undefined
+  allowScripts?: boolean | undefined
+}
+
+/** A boolean setting as its column value, or null to keep the stored one (SQL coalesce). */
+const flag = (value: boolean | undefined): number | null =>
+  value === undefined ? null : value ? 1 : 0
+
+/**
+ * Changes the given settings of a site and keeps the others.
+ * @example await updateSiteSettings(env.DB, site.id, { lapseDays: 60 })
+ */
+export async function updateSiteSettings(
+  db: D1Database,
+  siteId: string,
+  change: SiteSettingsChange,
+): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE sites SET trust_browser_purchases = coalesce(?2, trust_browser_purchases), lapse_days = coalesce(?3, lapse_days),
+         allow_scripts = coalesce(?4, allow_scripts) WHERE id = ?1`,
+    )
+    .bind(
+      siteId,
+      flag(change.trustBrowserPurchases),
+      change.lapseDays ?? null,
+      flag(change.allowScripts),
+    )
+    .run()
+}
+
+/**
+ * Stores a new webhook secret for the site, replacing the old one at once.
+ * @example await setWebhookSecret(env.DB, site.id, `whsec_${randomAlphanumeric(40)}`)
+ */
+export async function setWebhookSecret(
+  db: D1Database,
+  siteId: string,
+  secret: string,
+): Promise<void> {
+  await db.prepare('UPDATE sites SET webhook_secret = ?2 WHERE id = ?1').bind(siteId, secret).run()
+}
+
+/**
+ * Stores a new identity secret for the site, replacing the old one at once.
+ * @example await setIdentitySecret(env.DB, site.id, `idsec_${randomAlphanumeric(40)}`)
+ */
+export async function setIdentitySecret(
+  db: D1Database,
+  siteId: string,
+  secret: string,
+): Promise<void> {
+  await db.prepare('UPDATE sites SET identity_secret = ?2 WHERE id = ?1').bind(siteId, secret).run()
+}

@@ -1,5 +1,6 @@
 import type { PublicKeyRotation, SecretKeyRotation } from '@stammis/contract'
 import { deleteSiteSessionsStatement } from '../sessions/queries'
+import { DAY_MS } from '../lib/days'
 import { generatePublicKey, generateSecretKey, hashSecretKey } from './keys'
 
 /**
@@ -10,7 +11,7 @@ import { generatePublicKey, generateSecretKey, hashSecretKey } from './keys'
  * soon. The public key can only add events and ask for decisions, so a week of overlap risks little.
  */
 export const PUBLIC_KEY_GRACE_DAYS = 7
-export const PUBLIC_KEY_GRACE_MS = PUBLIC_KEY_GRACE_DAYS * 24 * 60 * 60 * 1000
+export const PUBLIC_KEY_GRACE_MS = PUBLIC_KEY_GRACE_DAYS * DAY_MS
 
 /**
  * Replaces a site's secret key and ends every admin session of the site, in one transaction: from

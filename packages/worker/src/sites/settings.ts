@@ -8,20 +8,18 @@ import {
   type WebhookSecret,
 } from '@stammis/contract'
 import { Hono } from 'hono'
-import { customAlphabet } from 'nanoid'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { readBody } from '../http/body'
+import { randomAlphanumeric } from '../lib/crypto'
+import {
+  findSiteKeyStatus,
+  setIdentitySecret,
+  setWebhookSecret,
+  updateSiteSettings,
+} from './queries'
 import { rotatePublicKey, rotateSecretKey } from './rotation'
 
-const randomPart = customAlphabet(
-  '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz',
-  40,
-)
-
-/** A boolean setting as its column value, or null to keep the stored one (SQL coalesce). */
-const flag = (value: boolean | undefined): number | null =>
-  value === undefined ? null : value ? 1 : 0
 
 /**
  * `/v1/admin/site`: the site's settings, the order webhook's signing secret and the identity
@@ -31,43 +29,24 @@ const flag = (value: boolean | undefined): number | null =>
 export const siteRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const site = c.get('site')
-    const row = await c.env.DB.prepare(
-      'SELECT webhook_secret IS NOT NULL AS has_secret, identity_secret IS NOT NULL AS has_identity_secret, previous_public_key, previous_public_key_expires_at FROM sites WHERE id = ?1',
-    )
-      .bind(site.id)
-      .first<{
-        has_secret: number
-        has_identity_secret: number
-        previous_public_key: string | null
-        previous_public_key_expires_at: number | null
-      }>()
+    const status = await findSiteKeyStatus(c.env.DB, site.id)
     const { codeSecret: _secret, ...visible } = site
     const previousValid =
-      row?.previous_public_key && (row.previous_public_key_expires_at ?? 0) > Date.now()
+      status?.previousPublicKey && (status.previousPublicKeyExpiresAt ?? 0) > Date.now()
     return c.json({
       ...visible,
-      hasWebhookSecret: row?.has_secret === 1,
-      hasIdentitySecret: row?.has_identity_secret === 1,
-      previousPublicKey: previousValid ? row.previous_public_key : null,
+      hasWebhookSecret: status?.hasWebhookSecret === true,
+      hasIdentitySecret: status?.hasIdentitySecret === true,
+      previousPublicKey: previousValid ? status.previousPublicKey : null,
       previousKeyValidUntil: previousValid
-        ? new Date(row.previous_public_key_expires_at!).toISOString()
+        ? new Date(status.previousPublicKeyExpiresAt!).toISOString()
         : null,
     } satisfies SiteSettings)
   })
   .patch('/', async (c) => {
     const patch = await readBody(c, SiteSettingsPatchSchema)
     const site = c.get('site')
-    await c.env.DB.prepare(
-      `UPDATE sites SET trust_browser_purchases = coalesce(?2, trust_browser_purchases), lapse_days = coalesce(?3, lapse_days),
-         allow_scripts = coalesce(?4, allow_scripts) WHERE id = ?1`,
-    )
-      .bind(
-        site.id,
-        flag(patch.trustBrowserPurchases),
-        patch.lapseDays ?? null,
-        flag(patch.allowScripts),
-      )
-      .run()
+    await updateSiteSettings(c.env.DB, site.id, patch)
     return c.json({
       trustBrowserPurchases: patch.trustBrowserPurchases ?? site.trustBrowserPurchases,
       lapseDays: patch.lapseDays ?? site.lapseDays,
@@ -87,10 +66,8 @@ export const siteRoutes = new Hono<AppEnv>()
   })
   .post('/webhook-secret', async (c) => {
     // A new secret replaces the old one at once: deploy it to the shop's server right after.
-    const secret = `whsec_${randomPart()}`
-    await c.env.DB.prepare('UPDATE sites SET webhook_secret = ?2 WHERE id = ?1')
-      .bind(c.get('site').id, secret)
-      .run()
+    const secret = `whsec_${randomAlphanumeric(40)}`
+    await setWebhookSecret(c.env.DB, c.get('site').id, secret)
     c.header('Cache-Control', 'no-store')
     return c.json({ secret } satisfies WebhookSecret)
   })
@@ -98,9 +75,8 @@ export const siteRoutes = new Hono<AppEnv>()
     // The shop's server signs signed-in customers' ids with it (HMAC-SHA256); only signed identifies
     // merge a browser into a customer's history. A new secret replaces the old one at once: until
     // the server signs with the new one, identifies count as unsigned (recorded, never merged).
-    const identitySecret = `idsec_${randomPart()}`
-    await c.env.DB.prepare('UPDATE sites SET identity_secret = ?2 WHERE id = ?1')
-      .bind(c.get('site').id, identitySecret)
-      .run()
+    const identitySecret = `idsec_${randomAlphanumeric(40)}`
+    await setIdentitySecret(c.env.DB, c.get('site').id, identitySecret)
+    c.header('Cache-Control', 'no-store')
     return c.json({ identitySecret } satisfies IdentitySecret)
   })

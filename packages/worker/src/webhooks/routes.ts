@@ -6,6 +6,7 @@ import { assertJsonContentType, parseJsonText, parseWith, readText } from '../ht
 import { enforceRateLimits } from '../limits/rates'
 import { importOrders } from '../orders/import'
 import { findSiteByPublicKey } from '../sites/queries'
+import { findWebhookSecret, rememberDelivery } from './queries'
 import { checkWebhookSignature, WEBHOOK_TOLERANCE_MS } from './signature'
 
 /** A delivery carries up to 1,000 orders (about 300 KB); anything past 2 MB is refused unread. */
@@ -22,10 +23,8 @@ export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async
   await enforceRateLimits(c.env, [{ limit: 'webhook', key: publicKey }])
   const site = await findSiteByPublicKey(c.env.DB, publicKey, Date.now())
   if (!site) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
-  const secretRow = await c.env.DB.prepare('SELECT webhook_secret FROM sites WHERE id = ?1')
-    .bind(site.id)
-    .first<{ webhook_secret: string | null }>()
-  if (!secretRow?.webhook_secret)
+  const webhookSecret = await findWebhookSecret(c.env.DB, site.id)
+  if (!webhookSecret)
     throw new ApiError(
       'invalid_signature',
       'This site has no webhook secret yet: create one with POST /v1/admin/site/webhook-secret.',
@@ -37,7 +36,7 @@ export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async
   const now = Date.now()
   const signature = c.req.header('stammis-signature')
   const check = await checkWebhookSignature(
-    secretRow.webhook_secret,
+    webhookSecret,
     c.req.header('stammis-timestamp'),
     signature,
     rawBody,
@@ -56,16 +55,14 @@ export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async
   }
 
   const { orders } = parseWith(ServerOrdersRequestSchema, parseJsonText(rawBody))
-  const [, remembered] = await c.env.DB.batch([
-    c.env.DB.prepare('DELETE FROM webhook_deliveries WHERE site_id = ?1 AND received_at < ?2').bind(
-      site.id,
-      now - 2 * WEBHOOK_TOLERANCE_MS,
-    ),
-    c.env.DB.prepare(
-      'INSERT OR IGNORE INTO webhook_deliveries (site_id, signature, received_at) VALUES (?1, ?2, ?3)',
-    ).bind(site.id, signature!.trim(), now),
-  ])
-  if (remembered!.meta.changes !== 1)
+  const remembered = await rememberDelivery(
+    c.env.DB,
+    site.id,
+    signature!.trim(),
+    now,
+    now - 2 * WEBHOOK_TOLERANCE_MS,
+  )
+  if (!remembered)
     throw new ApiError(
       'webhook_replayed',
       'This delivery was already accepted; a replay changes nothing.',

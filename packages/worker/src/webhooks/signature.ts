@@ -1,21 +1,8 @@
-import { digestsEqual } from '../sites/keys'
+import { constantTimeEqual, hmacSha256, toHex } from '../lib/crypto'
+import { MINUTE_MS, SECOND_MS } from '../lib/days'
 
 /** Deliveries older (or further in the future) than this are refused. */
-export const WEBHOOK_TOLERANCE_MS = 5 * 60 * 1000
-
-async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(secret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  )
-  const digest = new Uint8Array(
-    await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(message)),
-  )
-  return [...digest].map((byte) => byte.toString(16).padStart(2, '0')).join('')
-}
+export const WEBHOOK_TOLERANCE_MS = 5 * MINUTE_MS
 
 /**
  * The signature the shop's server sends in `Stammis-Signature: v1=<hex>`: HMAC-SHA256, keyed with
@@ -28,7 +15,7 @@ export async function signWebhook(
   timestamp: number,
   rawBody: string,
 ): Promise<string> {
-  return `v1=${await hmacHex(secret, `${timestamp}.${rawBody}`)}`
+  return `v1=${toHex(await hmacSha256(secret, `${timestamp}.${rawBody}`))}`
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: 'missing' | 'mismatch' | 'stale' }
@@ -44,9 +31,10 @@ export async function checkWebhookSignature(
   const timestamp = Number(timestampHeader)
   if (!timestampHeader || !signatureHeader || !Number.isInteger(timestamp))
     return { ok: false, reason: 'missing' }
-  if (Math.abs(now - timestamp * 1000) > WEBHOOK_TOLERANCE_MS) return { ok: false, reason: 'stale' }
+  if (Math.abs(now - timestamp * SECOND_MS) > WEBHOOK_TOLERANCE_MS)
+    return { ok: false, reason: 'stale' }
   const expected = await signWebhook(secret, timestamp, rawBody)
-  return digestsEqual(expected, signatureHeader.trim())
+  return constantTimeEqual(expected, signatureHeader.trim())
     ? { ok: true }
     : { ok: false, reason: 'mismatch' }
 }
