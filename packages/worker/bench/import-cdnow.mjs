@@ -19,7 +19,7 @@ import {
 } from './import-check.mjs'
 
 const workerDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
-const file = resolve(workerDir, '../../../shared/data/cdnow/CDNOW_master.txt')
+const file = resolve(workerDir, 'test/fixtures/cdnow/CDNOW_master.txt')
 const GOAL_SECONDS = 60
 
 if (!existsSync(file)) {

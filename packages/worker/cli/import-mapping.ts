@@ -63,7 +63,7 @@ export const PRESETS: Record<string, Preset> = {
       discount: ['Cart Discount', 'Cart Discount Amount', 'Discount Total', 'Order Discount'],
     },
   },
-  // ../shared/data/cdnow/CDNOW_master.txt: customer_id date(YYYYMMDD) number_of_cds dollar_value.
+  // test/fixtures/cdnow/CDNOW_master.txt: customer_id date(YYYYMMDD) number_of_cds dollar_value.
   cdnow: {
     name: 'cdnow',
     format: 'whitespace',

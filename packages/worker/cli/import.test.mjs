@@ -20,7 +20,7 @@ import {
 
 const workerDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const tsx = join(workerDir, 'node_modules/.bin/tsx')
-const cdnowMaster = resolve(workerDir, '../../../shared/data/cdnow/CDNOW_master.txt')
+const cdnowMaster = resolve(workerDir, 'test/fixtures/cdnow/CDNOW_master.txt')
 
 // A Shopify order export: one row per line item, only an order's first row has its totals;
 // quoted fields with commas, doubled quotes and a line break; CRLF line ends.

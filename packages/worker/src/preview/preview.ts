@@ -1,4 +1,4 @@
-import type { Content, PreviewRequest, PreviewResult, Profile, ServedOffer } from '@stammis/contract'
+import type { PreviewRequest, PreviewResult } from '@stammis/contract'
 import { buildDecisions, chooseForSlots } from '../decide/engine'
 import type { Env } from '../env'
 import { findLatestRuleset } from '../rules/queries'

@@ -20,7 +20,6 @@ import {
 } from './queries'
 import { rotatePublicKey, rotateSecretKey } from './rotation'
 
-
 /**
  * `/v1/admin/site`: the site's settings, the order webhook's signing secret and the identity
  * secret (each shown once), and key rotation. Changing `trustBrowserPurchases` applies to each
