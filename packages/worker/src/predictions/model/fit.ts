@@ -1,11 +1,12 @@
 // Fits both models on a site's orders summary: the BG/NBD on every customer, the Gamma-Gamma on
 // the customers with repeat purchases (and a mean spend above 0), each shrunk toward its prior
-// below SMALL_SHOP_CUSTOMERS (see priors.ts). The answer has the shape the API will serve.
+// below SMALL_SHOP_CUSTOMERS, and always with a prior worth one customer (see priors.ts). The
+// answer has the shape the API will serve.
 
 import { fitBgNbd } from './bgnbd'
 import { fitGammaGamma, toLogParams } from './gamma-gamma'
 import type { BgNbdParams, GammaGammaParams } from './params'
-import { BGNBD_PRIOR, gammaGammaPrior, type LogPrior, priorPrecision } from './priors'
+import { BGNBD_PRIOR, gammaGammaPrior, logPrior, priorCustomers, SMALL_SHOP_CUSTOMERS } from './priors'
 import { groupByFrequency, type OrdersSummary } from './summary'
 
 /** Fitted parameters with what a reader needs to trust them. */
@@ -18,9 +19,11 @@ export interface PredictionFit {
     /** Log-likelihood of the data at these parameters (the prior's penalty not included). */
     logLikelihood: number
     converged: boolean
-    /** True when there were fewer than SMALL_SHOP_CUSTOMERS customers; then `prior` is set. */
+    /** True below SMALL_SHOP_CUSTOMERS customers: the prior then counts for more than one. */
     shrunk: boolean
-    prior: BgNbdParams | null
+    prior: BgNbdParams
+    /** How many customers the prior counted for: max(SMALL_SHOP_CUSTOMERS − customers, 1). */
+    priorCustomers: number
   }
   gammaGamma: GammaGammaParams & {
     /** Customers the spend model was fitted on: x ≥ 1 and a mean spend above 0. */
@@ -28,7 +31,8 @@ export interface PredictionFit {
     logLikelihood: number
     converged: boolean
     shrunk: boolean
-    prior: GammaGammaParams | null
+    prior: GammaGammaParams
+    priorCustomers: number
   }
 }
 
@@ -41,15 +45,15 @@ export function fitPredictionModels(summary: OrdersSummary): PredictionFit {
   const customers = summary.customers.length
   if (customers === 0) throw new RangeError(`no customer bought on or before ${summary.asOf}: nothing to fit`)
 
-  const bgnbdPrior = shrinkage(customers, toLogBgNbd(BGNBD_PRIOR))
-  const bgnbd = fitBgNbd(groupByFrequency(summary.customers), bgnbdPrior)
+  const bgnbd = fitBgNbd(groupByFrequency(summary.customers), logPrior(toLogBgNbd(BGNBD_PRIOR), customers))
 
   const repeat = summary.customers.filter((c) => c.x > 0 && c.monetary > 0).map(({ x, monetary }) => ({ x, monetary }))
   const spendPrior = gammaGammaPrior(summary.revenue / summary.purchaseDays)
-  // A shop whose purchase days all have revenue 0 has no spend scale: then spend is 0.
-  const hasSpend = spendPrior.gamma > 0
-  const gammaGammaPriorUsed = hasSpend ? shrinkage(repeat.length, toLogParams(spendPrior)) : null
-  const gammaGamma = hasSpend ? fitGammaGamma(repeat, gammaGammaPriorUsed) : null
+  // Without any revenue (only free orders) there is no spend scale to fit: expected spend is 0.
+  const gammaGamma =
+    spendPrior.gamma > 0
+      ? fitGammaGamma(repeat, logPrior(toLogParams(spendPrior), repeat.length))
+      : { params: spendPrior, logLikelihood: 0, converged: true }
 
   return {
     asOf: summary.asOf,
@@ -59,24 +63,20 @@ export function fitPredictionModels(summary: OrdersSummary): PredictionFit {
       ...bgnbd.params,
       logLikelihood: bgnbd.logLikelihood,
       converged: bgnbd.converged,
-      shrunk: bgnbdPrior !== null,
-      prior: bgnbdPrior ? BGNBD_PRIOR : null,
+      shrunk: customers < SMALL_SHOP_CUSTOMERS,
+      prior: BGNBD_PRIOR,
+      priorCustomers: priorCustomers(customers),
     },
     gammaGamma: {
-      ...(gammaGamma?.params ?? { p: spendPrior.p, q: spendPrior.q, gamma: 0 }),
+      ...gammaGamma.params,
       customers: repeat.length,
-      logLikelihood: gammaGamma?.logLikelihood ?? 0,
-      converged: gammaGamma?.converged ?? true,
-      shrunk: gammaGammaPriorUsed !== null || !hasSpend,
-      prior: gammaGammaPriorUsed || !hasSpend ? spendPrior : null,
+      logLikelihood: gammaGamma.logLikelihood,
+      converged: gammaGamma.converged,
+      shrunk: repeat.length < SMALL_SHOP_CUSTOMERS,
+      prior: spendPrior,
+      priorCustomers: priorCustomers(repeat.length),
     },
   }
-}
-
-/** The prior to shrink toward for a fit on this many customers, or null from the threshold on. */
-function shrinkage(customers: number, centre: number[]): LogPrior | null {
-  const precision = priorPrecision(customers)
-  return precision > 0 ? { centre, precision } : null
 }
 
 function toLogBgNbd({ r, alpha, a, b }: BgNbdParams): number[] {
