@@ -12,7 +12,8 @@ export type { PredictionFit } from './fit'
 export { conditionalExpectedSpend, fitGammaGamma, gammaGammaLogLikelihood } from './gamma-gamma'
 export { hyp2f1, HypergeometricConvergenceError } from './hypergeometric'
 export type { BgNbdParams, GammaGammaParams } from './params'
-export { BGNBD_PRIOR, GAMMA_GAMMA_PRIOR_SHAPE, PRIOR_LOG_SD, SMALL_SHOP_CUSTOMERS } from './priors'
+export { PERCENTILE_CUTS, percentileCuts, percentileOf } from './percentiles'
+export { BGNBD_PRIOR, GAMMA_GAMMA_PRIOR_SHAPE, MIN_PRIOR_CUSTOMERS, PRIOR_LOG_SD, SMALL_SHOP_CUSTOMERS } from './priors'
 export {
   daysSinceLastPurchase,
   expectedNextPurchaseDay,
