@@ -12,7 +12,7 @@ const NEAR_ONE = 1e-5
  * P(alive): the probability that the customer has not dropped out by T. A customer without repeat
  * purchases (x = 0) cannot have dropped out yet in this model (dropout happens after a purchase),
  * so it is 1 for them.
- * @example pAlive({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 }, 2, 30.43, 38.86) // ≈ 0.71
+ * @example pAlive({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 }, 2, 30.43, 38.86) // 0.727
  */
 export function pAlive(params: BgNbdParams, x: number, tx: number, T: number): number {
   checkHistory(x, tx, T)
@@ -44,7 +44,7 @@ export function conditionalExpectedPurchases(params: BgNbdParams, x: number, tx:
 /**
  * E[X(t)]: the expected number of repeat purchase days in the first t weeks after a first
  * purchase, for a customer about whom nothing else is known (paper equation 7).
- * @example expectedPurchases({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 }, 39)
+ * @example expectedPurchases({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 }, 39) // 1.195
  */
 export function expectedPurchases(params: BgNbdParams, t: number): number {
   if (!(t >= 0) || !Number.isFinite(t)) throw new RangeError(`the horizon t must be ≥ 0 weeks, got ${t}`)
@@ -59,7 +59,7 @@ export function expectedPurchases(params: BgNbdParams, t: number): number {
 /**
  * The customer's expected purchase rate per week if still alive: the posterior mean of λ given
  * alive at T, (r + x) / (α + T) (the gamma prior updated by x purchases in T weeks).
- * @example posteriorPurchaseRate({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 }, 2, 38.86) // 0.0521
+ * @example posteriorPurchaseRate({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 }, 2, 38.86) // 0.0518
  */
 export function posteriorPurchaseRate(params: BgNbdParams, x: number, T: number): number {
   return (params.r + x) / (params.alpha + T)

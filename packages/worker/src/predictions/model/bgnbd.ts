@@ -27,11 +27,12 @@ export interface BgNbdFit {
 
 /**
  * The BG/NBD log-likelihood of one customer.
- * @example bgnbdLogLikelihood({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 }, 2, 30.43, 38.86)
+ * @example bgnbdLogLikelihood({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 }, 2, 30.43, 38.86) // −9.4597
  */
 export function bgnbdLogLikelihood(params: BgNbdParams, x: number, tx: number, T: number): number {
   const { r, alpha, a, b } = params
-  const shared = logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + logGamma(a + b) + logGamma(b + x) - logGamma(b) - logGamma(a + b + x)
+  const shared =
+    logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + logGamma(a + b) + logGamma(b + x) - logGamma(b) - logGamma(a + b + x)
   const alive = -(r + x) * Math.log(alpha + T)
   if (x === 0) return shared + alive
   const droppedOut = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx)
@@ -55,7 +56,12 @@ export function bgnbdTotalLogLikelihood(params: BgNbdParams, groups: readonly Fr
 export function fitBgNbd(groups: readonly FrequencyGroup[], prior: LogPrior | null = null): BgNbdFit {
   if (groups.length === 0) throw new RangeError('fitBgNbd needs at least one customer')
   const total = makeTotalLogLikelihood(groups)
-  const fromLog = ([r, alpha, a, b]: number[]): BgNbdParams => ({ r: Math.exp(r!), alpha: Math.exp(alpha!), a: Math.exp(a!), b: Math.exp(b!) })
+  const fromLog = ([r, alpha, a, b]: number[]): BgNbdParams => ({
+    r: Math.exp(r!),
+    alpha: Math.exp(alpha!),
+    a: Math.exp(a!),
+    b: Math.exp(b!),
+  })
   const objective = (logParams: number[]) => {
     if (logParams.some((value) => Math.abs(value) > LOG_PARAM_LIMIT)) return Infinity
     return -total(fromLog(logParams)) + logPriorPenalty(logParams, prior)

@@ -123,7 +123,11 @@ describe('CDNOW sample: the fits reproduce the papers', () => {
     const rows = [...byX].sort(([p], [q]) => p.localeCompare(q))
     console.log(
       'x in weeks 1-39 | customers | actual per customer | predicted per customer\n' +
-        rows.map(([x, row]) => `${x.padStart(3)} | ${row.customers} | ${(row.actual / row.customers).toFixed(3)} | ${(row.predicted / row.customers).toFixed(3)}`).join('\n'),
+        rows
+          .map(([x, { customers, actual, predicted }]) => {
+            return `${x.padStart(3)} | ${customers} | ${(actual / customers).toFixed(3)} | ${(predicted / customers).toFixed(3)}`
+          })
+          .join('\n'),
     )
     expect(actual).toBe(1882)
     expect(relativeError(predicted, actual)).toBeLessThan(HOLDOUT_TOLERANCE)

@@ -34,7 +34,9 @@ export interface ClvOptions {
 /**
  * CLV: the expected revenue from the customer in the next horizonWeeks, discounted to asOf.
  * @example
- * customerLifetimeValue(bgnbd, gammaGamma, { x: 2, tx: 30.43, T: 38.86, monetary: 22.35 }, { horizonWeeks: 52, yearlyDiscountRate: 0.1 })
+ * // The papers' parameters, CDNOW customer 0001, one year at 10%:
+ * customerLifetimeValue(bgnbd, gammaGamma, { x: 2, tx: 213 / 7, T: 272 / 7, monetary: 22.35 }, { horizonWeeks: 52, yearlyDiscountRate: 0.1 })
+ * // 36.76
  */
 export function customerLifetimeValue(
   bgnbd: BgNbdParams,

@@ -37,8 +37,10 @@ export interface CustomerFigures {
  * All figures for one customer as of a day. tx and T are in weeks counted from whole days (see
  * summary.ts), so the last purchase day is asOf − 7 (T − tx) days.
  * @example
- * customerFigures({ bgnbd, gammaGamma }, { x: 2, tx: 213 / 7, T: 272 / 7, monetary: 22.35 }, { asOf: '1997-09-30' })
- * // { x: 2, tx: 30.43, T: 38.86, pAlive: 0.73, expectedPurchases: 1.5, expectedSpendPerPurchase: 24.7, clv: 37, expectedNextPurchaseAt: '1997-12-15' }
+ * // CDNOW customer 0001 with the CDNOW fit, 52 weeks at 10% a year:
+ * customerFigures({ bgnbd, gammaGamma }, { x: 2, tx: 213 / 7, T: 272 / 7, monetary: 22.345 }, { asOf: '1997-09-30', yearlyDiscountRate: 0.1 })
+ * // { x: 2, tx: 30.43, T: 38.86, pAlive: 0.727, expectedPurchases: 1.559, expectedSpendPerPurchase: 24.66,
+ * //   clv: 36.75, expectedNextPurchaseAt: '1997-12-15' }
  */
 export function customerFigures(
   params: { bgnbd: BgNbdParams; gammaGamma: GammaGammaParams },

@@ -31,7 +31,7 @@ export interface GammaGammaFit {
 
 /**
  * The total Gamma-Gamma log-likelihood of customers with repeat purchases.
- * @example gammaGammaLogLikelihood({ p: 6.25, q: 3.74, gamma: 15.44 }, [{ x: 2, monetary: 22.35 }])
+ * @example gammaGammaLogLikelihood({ p: 6.25, q: 3.74, gamma: 15.44 }, [{ x: 2, monetary: 22.35 }]) // −3.551
  */
 export function gammaGammaLogLikelihood(params: GammaGammaParams, observations: readonly SpendObservation[]): number {
   return makeTotalLogLikelihood(observations)(params)
@@ -44,7 +44,9 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, observations: 
  * @example fitGammaGamma(repeatCustomers).params // CDNOW: p 6.25, q 3.74, γ 15.44
  */
 export function fitGammaGamma(observations: readonly SpendObservation[], prior: LogPrior | null = null): GammaGammaFit {
-  if (observations.length === 0 && !prior) throw new RangeError('fitGammaGamma needs a customer with repeat purchases, or a prior')
+  if (observations.length === 0 && !prior) {
+    throw new RangeError('fitGammaGamma needs a customer with repeat purchases, or a prior')
+  }
   observations.forEach(checkObservation)
   const total = makeTotalLogLikelihood(observations)
   const objective = (logParams: number[]) => {

@@ -103,9 +103,8 @@ function series(a: number, b: number, c: number, z: number): number {
     if (!Number.isFinite(sum)) break
     const rho = Math.max(Math.abs(ratio), Math.abs(z))
     // The bound holds once the ratio is past its peak: for n > |a| + |b| + |c| it is monotone.
-    if (rho < 1 && n > Math.abs(a) + Math.abs(b) + Math.abs(c) && (Math.abs(term) * rho) / (1 - rho) <= HYP2F1_TOLERANCE * Math.abs(sum)) {
-      return sum
-    }
+    const isPastPeak = n > Math.abs(a) + Math.abs(b) + Math.abs(c)
+    if (rho < 1 && isPastPeak && (Math.abs(term) * rho) / (1 - rho) <= HYP2F1_TOLERANCE * Math.abs(sum)) return sum
   }
   throw new HypergeometricConvergenceError(
     `hyp2f1(${a}, ${b}, ${c}, ${z}): the series did not converge within ${HYP2F1_MAX_TERMS} terms`,

@@ -121,7 +121,8 @@ function searchOnce(
     if (reflectedValue < best.value) {
       const expanded = along(reflection * expansion)
       const expandedValue = evaluate(expanded)
-      simplex[n] = expandedValue < reflectedValue ? { point: expanded, value: expandedValue } : { point: reflected, value: reflectedValue }
+      simplex[n] =
+        expandedValue < reflectedValue ? { point: expanded, value: expandedValue } : { point: reflected, value: reflectedValue }
       continue
     }
     if (reflectedValue < simplex[n - 1]!.value) {
