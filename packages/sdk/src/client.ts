@@ -9,6 +9,8 @@ import type { Decision, EventInput, Options, Profile, ScriptOptions, Stammis } f
 import { D, L, SS, W, clip, emit, here, read, resolved, write } from './util'
 
 declare const DEV: boolean
+/** False in `s.js`, whose preview links load `preview.js` (this code with it true) instead. */
+declare const PREVIEW: boolean
 
 const G = 'stm_g'
 const P = 'stm_p'
@@ -35,9 +37,11 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
   // token counts only once the worker confirms it (a decide that records nothing either way);
   // meanwhile events wait in memory, and a junk, expired or forged token leaves a normal page.
   // Never null: JSON leaves `undefined` out (decide's `preview` is an optional string).
-  let preview = /stammis_preview=([^&#]+)/.exec(here())?.[1] || read(SS, P) || undefined
+  let preview = PREVIEW
+    ? /stammis_preview=([^&#]+)/.exec(here())?.[1] || read(SS, P) || undefined
+    : undefined
   /** Store and send: with consent, and not in a preview (nor while its token is being checked). */
-  const isAllowed = () => isGranted && !preview
+  const isAllowed = PREVIEW ? () => isGranted && !preview : () => isGranted
   const ids = identity(isAllowed)
   const setProfile = (p: Profile) => {
     profile = p
@@ -76,25 +80,26 @@ export const createClient = (o: Options | ScriptOptions): Stammis => {
       ? (send(),
         post<DecideResponse>(
           base + 'decide',
-          { ...head(), slots, context: context(), preview },
+          { ...head(), slots, context: context(), ...(PREVIEW && { preview }) },
           AbortSignal.timeout(timeout),
         ))
       : resolved
 
   // The token check: a decide like any other, so a preview records nothing, a refused token
   // neither, and without consent there is no check and the token is dropped.
-  const ready = preview
-    ? decide(['p'])
-        .then(
-          (a) => a?.preview || (preview = undefined),
-          () => (preview = undefined),
-        )
-        .then(() => {
-          write(SS, P, preview)
-          // Refused: what waited in memory is stored and sent now.
-          send()
-        })
-    : resolved
+  const ready =
+    PREVIEW && preview
+      ? decide(['p'])
+          .then(
+            (a) => a?.preview || (preview = undefined),
+            () => (preview = undefined),
+          )
+          .then(() => {
+            write(SS, P, preview)
+            // Refused: what waited in memory is stored and sent now.
+            send()
+          })
+      : resolved
 
   const getDecisions = (slots: string[]): Promise<Record<string, Decision | null>> =>
     ready

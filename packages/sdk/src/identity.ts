@@ -39,7 +39,6 @@ export const identity = (isAllowed: () => boolean) => {
       write(SS, S, visit + '.' + last)
     }
   }
-  save()
 
   return {
     visitor_: () => visitor,

@@ -12,7 +12,14 @@ import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '../dist')
-export const BUNDLE = process.env.STAMMIS_BUNDLE === 'min' ? 's.js' : 's.dev.js'
+const isMin = process.env.STAMMIS_BUNDLE === 'min'
+export const BUNDLE = isMin ? 's.js' : 's.dev.js'
+/** What the worker serves at `/s.js`, `/preview.js` (the chunk s.js imports on preview links), `/index.js`. */
+const served: Record<string, string> = {
+  '/s.js': BUNDLE,
+  '/preview.js': isMin ? 'preview.js' : 'preview.dev.js',
+  '/index.js': 'index.js',
+}
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -136,10 +143,11 @@ export const startMockApi = async () => {
         }
         return answer(req, res, url.pathname, body)
       }
-      if (url.pathname == '/s.js' || url.pathname == '/index.js') {
+      const file = served[url.pathname]
+      if (file) {
         cors(res)
         res.writeHead(200, { 'Content-Type': 'text/javascript' })
-        return void res.end(readFileSync(join(dist, url.pathname == '/s.js' ? BUNDLE : 'index.js')))
+        return void res.end(readFileSync(join(dist, file)))
       }
       const html = pages.get(url.pathname)
       res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html' })

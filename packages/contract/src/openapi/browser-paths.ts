@@ -107,6 +107,24 @@ export const browserPaths: ZodOpenApiPathsObject = {
       },
     },
   },
+  '/preview.js': {
+    get: {
+      operationId: 'getPreviewScript',
+      tags: ['browser'],
+      summary: 'The preview chunk of the script tag',
+      description:
+        'An ES module: the SDK with preview mode, which `/s.js` imports only on a preview link (`?stammis_preview=`). Cached like `/s.js`, with an ETag.',
+      security: [],
+      responses: {
+        200: {
+          description: 'The preview bundle.',
+          content: { 'application/javascript': { schema: z.string() } },
+        },
+        304: { description: 'Not modified.' },
+        ...errorResponses([]),
+      },
+    },
+  },
   '/openapi.json': {
     get: {
       operationId: 'getOpenApi',
