@@ -17,13 +17,12 @@ export const startTag = (d: DOMStringMap, endpoint: string): void => {
   // A function has `call`, an array does not (cheaper than `typeof c == 'function'`).
   const push = (c: any) => (c.call ? c(api) : client[c[0]](...c.slice(1)))
   client.push = push
-  Object.keys(client).forEach((k) => {
+  for (const k in client)
     api[k] = (...a: unknown[]) => {
       try {
         return client[k](...a)
       } catch {}
     }
-  })
   const queued = (W as any).stammis
   ;(W as any).stammis = api
   // The stub is an array of queued calls; anything else (this script loaded twice) has no map.
