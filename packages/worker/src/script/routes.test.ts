@@ -1,9 +1,17 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { PREVIEW_ETAG, PREVIEW_SOURCE, SCRIPT_ETAG, SCRIPT_SOURCE } from './bundle.generated'
+import {
+  EDGE_SCRIPT_ETAG,
+  EDGE_SCRIPT_SOURCE,
+  PREVIEW_ETAG,
+  PREVIEW_SOURCE,
+  SCRIPT_ETAG,
+  SCRIPT_SOURCE,
+} from './bundle.generated'
 
 describe.each([
   ['/s.js', SCRIPT_SOURCE, SCRIPT_ETAG],
+  ['/edge.js', EDGE_SCRIPT_SOURCE, EDGE_SCRIPT_ETAG],
   ['/preview.js', PREVIEW_SOURCE, PREVIEW_ETAG],
 ])('GET %s', (path, source, etag) => {
   it('serves the SDK bundle with cache headers, to any origin', async () => {
@@ -29,10 +37,14 @@ describe.each([
   })
 })
 
-describe('the two bundles', () => {
-  it('differ: s.js imports preview.js on preview links, and only preview.js has preview mode', () => {
-    expect(SCRIPT_ETAG).not.toBe(PREVIEW_ETAG)
+describe('the three bundles', () => {
+  it('differ: the script tags import preview.js on preview links, which has preview mode', () => {
+    expect(new Set([SCRIPT_ETAG, EDGE_SCRIPT_ETAG, PREVIEW_ETAG]).size).toBe(3)
     expect(SCRIPT_SOURCE).toContain('/preview.js')
+    expect(EDGE_SCRIPT_SOURCE).toContain('/preview.js')
+    // Only the edge's bundle knows the slots the edge filled.
+    expect(EDGE_SCRIPT_SOURCE).toContain('stammisFilled')
+    expect(SCRIPT_SOURCE).not.toContain('stammisFilled')
     // preview.js is an ES module exporting the starter that s.js calls.
     expect(PREVIEW_SOURCE).toMatch(/export\s*\{[^}]*\bas s\b[^}]*\}/)
   })

@@ -1,6 +1,13 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
-import { PREVIEW_ETAG, PREVIEW_SOURCE, SCRIPT_ETAG, SCRIPT_SOURCE } from './bundle.generated'
+import {
+  EDGE_SCRIPT_ETAG,
+  EDGE_SCRIPT_SOURCE,
+  PREVIEW_ETAG,
+  PREVIEW_SOURCE,
+  SCRIPT_ETAG,
+  SCRIPT_SOURCE,
+} from './bundle.generated'
 
 /**
  * A route serving one embedded SDK bundle. Cached by browsers and the edge for 5 minutes and
@@ -23,6 +30,13 @@ const bundleRoutes = (source: string, etag: string) =>
 
 /** `GET /s.js`: the script tag's bundle. */
 export const scriptRoutes = bundleRoutes(SCRIPT_SOURCE, SCRIPT_ETAG)
+
+/**
+ * `GET /edge.js`: the script tag's bundle for pages the Stammis edge personalized: it never asks
+ * for or re-renders the slots the edge filled (`data-stammis-filled`), never hides slots, and
+ * keeps the visit and profile token in the cookies the edge reads (`stm_s`, `stm_p`).
+ */
+export const edgeScriptRoutes = bundleRoutes(EDGE_SCRIPT_SOURCE, EDGE_SCRIPT_ETAG)
 
 /**
  * `GET /preview.js`: the SDK with preview mode, an ES module that `s.js` imports only on a
