@@ -117,6 +117,46 @@ describe('edge-filled slots (edge.js)', () => {
   })
 })
 
+describe('a preview link on an edge page', () => {
+  it('hands over to preview.js, which also leaves the filled slots alone and never hides', async () => {
+    const { browser, api } = env
+    api.state.decisions = { hero: treat('Previewed hero'), banner: treat('Previewed banner') }
+    const ctx = await browser.newContext()
+    // Records any slot the page ever hides.
+    await ctx.addInitScript(() => {
+      const w = window as any
+      w.everHidden = []
+      new MutationObserver((changes) =>
+        changes.forEach((c) => {
+          const el = c.target as HTMLElement
+          if (el.style.visibility == 'hidden') w.everHidden.push(el.dataset.stammisSlot)
+        }),
+      ).observe(document, { attributes: true, attributeFilter: ['style'], subtree: true })
+    })
+    const { page } = await openPage(
+      ctx,
+      api.page('/preview-edge', {
+        bundle: 'edge',
+        body: PARTLY_FILLED,
+        attrs: 'data-anti-flicker="2000" data-edge',
+      }) + '?stammis_preview=tok.sig',
+    )
+    await sdkReady(page)
+    await page.waitForFunction(
+      () => document.querySelector('[data-stammis-slot=banner]')!.textContent == 'Previewed banner',
+    )
+    // The token check, then one decide for the slot the edge left.
+    expect(api.decides().map((d) => [d.body.preview, d.body.slots])).toEqual([
+      ['tok.sig', ['p']],
+      ['tok.sig', ['banner']],
+    ])
+    expect(await page.textContent('h1')).toBe('Welcome back (edge)')
+    expect(await page.evaluate(() => (window as any).everHidden)).toEqual([])
+    expect(api.events()).toEqual([])
+    await ctx.close()
+  })
+})
+
 describe('the cookies the edge reads and sets (edge.js)', () => {
   it('takes the visitor id, the new visit and the token the edge set, and announces the visit', async () => {
     const { browser, api } = env
