@@ -6,6 +6,23 @@ import { ContentSchema, ServedOfferSchema } from './rules'
 export const MAX_SLOTS_PER_DECIDE = 20
 
 /**
+ * The longest `profileToken` a decide may carry. Tokens the worker issues stay under 300
+ * characters; the cap leaves room for later token versions while bounding what a browser can send.
+ */
+export const MAX_PROFILE_TOKEN_LENGTH = 512
+
+/**
+ * The signed profile token of `POST /v1/events` and `POST /v1/decide` answers: an HMAC-signed
+ * (per site), compact summary of what a decision needs about this visitor's person, issued by
+ * the worker and opaque to the browser. The SDK keeps the latest one (localStorage and the
+ * first-party cookie `stm_p`, so a worker in front of the shop can read it too) and sends it back
+ * in decide, which may then answer without a storage read. A token that does not verify is
+ * ignored (decide reads storage), never trusted.
+ * @example 'WzEsIms...XQ.3q2-7w...'
+ */
+export const ProfileTokenSchema = z.string().max(MAX_PROFILE_TOKEN_LENGTH)
+
+/**
  * Body of `POST /v1/decide`.
  * @example { site: 'pk_demo', visitorId: 'v1', visitId: 's1', slots: ['hero'], context: { url: '/' } }
  */
@@ -23,6 +40,8 @@ export const DecideRequestSchema = z.strictObject({
     .default({}),
   /** A signed preview token from a shareable preview link: forces a segment, records nothing. */
   preview: z.string().max(1024).optional(),
+  /** The latest `profileToken` of an events or decide answer for this visitor, if any. */
+  profileToken: ProfileTokenSchema.optional(),
 })
 
 /**
@@ -46,6 +65,11 @@ export const DecideResponseSchema = z.strictObject({
   decisions: z.record(z.string(), DecisionSchema.nullable()),
   /** Present and true when answered for a preview link: a forced segment, nothing recorded. */
   preview: z.boolean().optional(),
+  /**
+   * A fresh signed profile token for this visitor, to send back in the next decide. Optional
+   * until every worker issues one; never present in a preview answer.
+   */
+  profileToken: z.string().optional(),
 })
 
 export type DecideRequest = z.infer<typeof DecideRequestSchema>

@@ -89,6 +89,11 @@ export const EventsResponseSchema = z.strictObject({
   accepted: z.number().int().nonnegative(),
   duplicates: z.number().int().nonnegative(),
   profile: ProfileSchema,
+  /**
+   * A fresh signed profile token for `profile.visitorId`, to send back in the next decide (see
+   * `ProfileTokenSchema`). Optional until every worker issues one.
+   */
+  profileToken: z.string().optional(),
 })
 
 /**

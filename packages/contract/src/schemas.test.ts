@@ -5,6 +5,7 @@ import {
   EventsRequestSchema,
   jsonBytes,
   MAX_ORDER_AMOUNT,
+  MAX_PROFILE_TOKEN_LENGTH,
   MAX_TRACK_PROPS_BYTES,
   MAX_URL_LENGTH,
   RuleSchema,
@@ -156,6 +157,21 @@ describe('DecideRequestSchema', () => {
       DecideRequestSchema.parse({ site: 'pk_a', visitorId: 'v', visitId: 's', slots: ['hero'] })
         .context,
     ).toEqual({})
+  })
+
+  it('takes a profile token up to MAX_PROFILE_TOKEN_LENGTH characters', () => {
+    const decide = (profileToken: unknown) =>
+      DecideRequestSchema.safeParse({
+        site: 'pk_a',
+        visitorId: 'v',
+        visitId: 's',
+        slots: ['hero'],
+        profileToken,
+      }).success
+    expect(decide('x'.repeat(MAX_PROFILE_TOKEN_LENGTH))).toBe(true)
+    expect(decide(undefined)).toBe(true)
+    expect(decide('x'.repeat(MAX_PROFILE_TOKEN_LENGTH + 1))).toBe(false)
+    expect(decide(42)).toBe(false)
   })
 })
 

@@ -1,6 +1,7 @@
-import { L, read, write } from './util'
+import { L, read } from './util'
 
-const C = 'stm_c'
+/** Where the visitor's choice is kept: '1' granted, '0' refused. */
+export const CONSENT = 'stm_c'
 
 /**
  * Whether we may store and send, at start-up. A recorded choice wins ('1' granted, '0' refused);
@@ -8,11 +9,8 @@ const C = 'stm_c'
  * Privacy Control signal and the browser sends it.
  */
 export const initialConsent = (required: boolean, respectGpc: boolean): boolean => {
-  const stored = read(L, C)
+  const stored = read(L, CONSENT)
   return stored
     ? stored == '1'
     : !required && !(respectGpc && (navigator as any).globalPrivacyControl)
 }
-
-/** Records the visitor's choice. A refusal is kept too, so the next page stays silent. */
-export const recordConsent = (granted: boolean): void => write(L, C, '' + +granted)

@@ -1,75 +1,42 @@
-import { D, L, SS, isId, read, rid, write } from './util'
+import { L, SS, cookie, isId, keep, read, rid, write } from './util'
 
 const V = 'stm_v'
 const S = 'stm_s'
+const T = 'stm_p'
+/** Seconds the visitor id and its profile token are kept (about a year). */
+const YEAR = 3e7
 /** A visit ends after 30 minutes without activity. */
-const IDLE = 18e5
+export const IDLE = 18e5
 
-const readCookie = () => D.cookie.match(/(?:^|; )stm_v=([^;]*)/)?.[1]
 /**
- * A first-party cookie for about a year (SameSite=Lax is the browsers' default), `Secure` on https
- * pages so it never travels over plain http; max-age 0 deletes it.
+ * Where identity lives: the visitor id (cookie `stm_v` + localStorage, each restoring the other),
+ * the visit (`<visit id>.<last activity>` in sessionStorage) and the visitor's signed profile
+ * token (localStorage). A cookie wins over storage when it is present and valid.
+ *
+ * Edge builds (`EDGE`, pages the Stammis edge personalized) also keep the visit in a session
+ * cookie `stm_s` and the token in a cookie `stm_p`, which the edge reads and sets: it writes a
+ * bare `<visit id>` (no activity time) for a visit it started, which the page takes for the visit
+ * it begins. Without the edge in front no server reads them, so `s.js` leaves them out.
+ * @example const [visitor, visit, lastActivity, token] = storedIdentity()
  */
-const setCookie = (v = '') => {
-  D.cookie =
-    V +
-    '=' +
-    v +
-    ';path=/;max-age=' +
-    (v ? 3e7 : 0) +
-    (location.protocol == 'https:' ? ';secure' : '')
+export const storedIdentity = (): [string, string, string | undefined, string | undefined] => {
+  const [visit, last] = ((EDGE && cookie(S)) || read(SS, S) || '').split('.')
+  return [
+    [cookie(V), read(L, V)].find(isId) || rid(),
+    isId(visit) ? visit : '',
+    last,
+    // Always written with the visitor id it was issued for; the worker refuses it for another.
+    (EDGE && cookie(T)) || read(L, T) || undefined,
+  ]
 }
 
 /**
- * Who (visitor id: cookie + localStorage, each restoring the other) and which visit
- * (visit id + last activity in sessionStorage). Nothing is written unless `isAllowed()`.
- * @example const ids = identity(() => true); if (ids.touch()) sendVisit(ids.visit())
+ * Stores the identity (see `storedIdentity`); called without values, deletes all of it. The
+ * cookies: `stm_v` and `stm_p` for about a year, `stm_s` for the browser session.
+ * @example storeIdentity(visitor, visit + '.' + Date.now(), token)
  */
-export const identity = (isAllowed: () => boolean) => {
-  let visitor = [readCookie(), read(L, V)].find(isId) || rid()
-  const [id, at] = (read(SS, S) || '').split('.')
-  let visit = isId(id) ? id : ''
-  // NaN when absent: `now - last < IDLE` is then false, so a visit begins.
-  let last = +at!
-
-  const save = () => {
-    if (isAllowed()) {
-      setCookie(visitor)
-      write(L, V, visitor)
-      write(SS, S, visit + '.' + last)
-    }
-  }
-  save()
-
-  return {
-    visitor_: () => visitor,
-    visit_: () => visit,
-    /** Records activity; returns true when this starts a new visit (new id). */
-    touch_: (): boolean => {
-      const now = Date.now()
-      const isNew = !visit || !(now - last < IDLE)
-      if (isNew) visit = rid()
-      last = now
-      save()
-      return isNew
-    },
-    /**
-     * Switches to the visitor id the worker assigned: a shared computer signing in as a second
-     * customer gets a fresh id, so two people's histories never mix.
-     */
-    use_: (id: string) => {
-      visitor = id
-      save()
-    },
-    /** Forgets everything stored and starts over with fresh in-memory ids. */
-    clear_: () => {
-      setCookie()
-      write(L, V)
-      write(SS, S)
-      visitor = rid()
-      visit = ''
-    },
-  }
+export const storeIdentity = (visitor?: string, visit?: string, token?: string): void => {
+  keep(V, L, visitor, YEAR)
+  EDGE ? keep(S, SS, visit) : write(SS, S, visit)
+  EDGE ? keep(T, L, token, YEAR) : write(L, T, token)
 }
-
-export type Identity = ReturnType<typeof identity>

@@ -1,35 +1,23 @@
 /**
- * Script-tag entry: `<script async src="https://WORKER/s.js" data-site="pk_..."></script>`.
- * Reads its options from `data-*`, replaces the `window.stammis = window.stammis || []` stub with
- * the API and replays what was queued, in order. Nothing here may throw into the host page.
+ * Script-tag entry (`dist/s.js`): `<script async src="https://WORKER/s.js" data-site="pk_..."></script>`.
+ * Reads its options from `data-*` and starts the client (`startTag`). Nothing here may throw into
+ * the host page.
+ *
+ * Preview mode is for marketers only, so it is not in this file's bundle: on a preview link (a
+ * `stammis_preview=` token in the URL, or one kept for the tab) it imports `preview.js` from the
+ * worker, the same SDK with preview mode in it, and hands over.
  */
-import { createClient } from './client'
-import type { ScriptOptions } from './types'
-import { D, W } from './util'
+import { startTag } from './tag'
+import { D, SS, here, read } from './util'
 
 try {
   const script = D.currentScript as HTMLScriptElement
   const d = script.dataset
-  // data-site, data-endpoint, data-consent, data-respect-gpc, data-anti-flicker, data-timeout,
-  // data-spa, data-slots: createClient reads the string forms directly.
-  const client = createClient({
-    ...d,
-    endpoint: d.endpoint || new URL(script.src).origin,
-  } as ScriptOptions) as any
-  const api: any = {}
-  // Every method is wrapped: a bad argument from the page returns undefined instead of throwing.
-  // A function has `call`, an array does not (cheaper than `typeof c == 'function'`).
-  const push = (c: any) => (c.call ? c(api) : client[c[0]](...c.slice(1)))
-  client.push = push
-  Object.keys(client).forEach((k) => {
-    api[k] = (...a: unknown[]) => {
-      try {
-        return client[k](...a)
-      } catch {}
-    }
-  })
-  const queued = (W as any).stammis
-  ;(W as any).stammis = api
-  // The stub is an array of queued calls; anything else (this script loaded twice) has no map.
-  queued?.map?.(api.push)
+  const endpoint = d.endpoint || new URL(script.src).origin
+  if (/stammis_preview=/.test(here()) || read(SS, 'stm_p'))
+    import(endpoint.replace(/\/+$/, '') + '/preview.js')
+      .then((m) => m.s(d, endpoint))
+      // A chunk that fails to load (or start) leaves the page as it is, with no error of ours.
+      .catch(() => {})
+  else startTag(d, endpoint)
 } catch {}

@@ -53,14 +53,12 @@ export const transport = (
         ? (busy = post<EventsAnswer>(url, (sending = b)).then(
             (answer) => {
               box = box.filter((x) => x != b)
-              busy = 0
-              sending = 0
+              busy = sending = 0
               answer && onAnswer(b, answer)
               return flush()
             },
             () => {
-              busy = 0
-              sending = 0
+              busy = sending = 0
             },
           ))
         : resolved)

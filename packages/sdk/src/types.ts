@@ -20,6 +20,11 @@ export interface Options {
   spa?: boolean
   /** Fill `[data-stammis-slot]` elements automatically (default true). Script tag: `data-slots="off"` disables. */
   slots?: boolean
+  /**
+   * The page came through the Stammis edge, which already filled the slots it could (marked
+   * `data-stammis-filled`): no anti-flicker hiding. Script tag: `data-edge` (the edge adds it).
+   */
+  edge?: boolean
 }
 
 /** The script tag's `data-*` attributes as `dataset` gives them: every value a string. */
@@ -38,7 +43,13 @@ export interface SegmentChange {
 /** Detail of the `stammis:slot` event, dispatched (bubbling) on every filled slot element. */
 export interface SlotFill {
   slot: string
+  /** The decision the SDK rendered; null for no rule, errors, timeouts and edge-filled slots. */
   decision: Decision | null
+  /**
+   * Set when the Stammis edge filled this slot before the page arrived: the value of its
+   * `data-stammis-filled` attribute (the rule id). The SDK neither asks for nor re-renders it.
+   */
+  filled?: string
 }
 
 export interface PurchaseInput {

@@ -21,12 +21,10 @@ export const SS = 'sessionStorage'
 type Store = typeof L | typeof SS
 
 /** Storage can throw (Safari private mode, sandboxed iframes, quota): treat that as empty. */
-export const read = (s: Store, k: string): string | null => {
+export const read = (s: Store, k: string): string | null | undefined => {
   try {
     return W[s].getItem(k)
-  } catch {
-    return null
-  }
+  } catch {}
 }
 
 /** Writes `v`, or removes the key when `v` is undefined. */
@@ -34,6 +32,26 @@ export const write = (s: Store, k: string, v?: string): void => {
   try {
     v == null ? W[s].removeItem(k) : W[s].setItem(k, v)
   } catch {}
+}
+
+/** The value of a first-party cookie, or undefined. */
+export const cookie = (k: string): string | undefined =>
+  D.cookie.match('(?:^|; )' + k + '=([^;]*)')?.[1]
+
+/**
+ * Writes a first-party cookie for the whole site (SameSite=Lax is the browsers' default; `Secure`
+ * on https pages, so it never travels over plain http) and its twin in storage `s`, both under
+ * `k`. `age` in seconds; without one, a session cookie. Without a value both are deleted.
+ */
+export const keep = (k: string, s: Store, v?: string, age?: number): void => {
+  D.cookie =
+    k +
+    '=' +
+    (v || '') +
+    ';path=/' +
+    (v ? (age ? ';max-age=' + age : '') : ';max-age=0') +
+    (location.protocol == 'https:' ? ';secure' : '')
+  write(s, k, v)
 }
 
 /** A random id of 128 bits written as up to 40 digits, valid for the contract's IdSchema. */

@@ -44,4 +44,54 @@ describe('esm package', () => {
     expect(errors).toEqual([])
     await ctx.close()
   })
+
+  it('on a page the edge personalized (edge: true), skips filled slots and never hides', async () => {
+    const { browser, api } = env
+    api.state.mode = 'slow'
+    api.state.delayMs = 800
+    api.state.decisions = {
+      hero: {
+        ruleId: 'h',
+        variant: 'treatment',
+        content: { type: 'text', value: 'No' },
+        offer: null,
+      },
+      banner: {
+        ruleId: 'b',
+        variant: 'treatment',
+        content: { type: 'text', value: 'Banner' },
+        offer: null,
+      },
+    }
+    const page = (edge: boolean) =>
+      api.raw(
+        `/esm-edge-${edge}`,
+        `<!doctype html><h1 data-stammis-slot="hero" data-stammis-filled="r1">Edge hero</h1>
+        <div data-stammis-slot="banner">Default</div><script type="module">
+          import { init } from '${api.api}/index.js'
+          init({ site: 'pk_test', endpoint: '${api.api}', antiFlicker: 2000, timeout: 3000, edge: ${edge} })
+        </script>`,
+      )
+    const visibility = (p: import('playwright-core').Page) =>
+      p.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>('[data-stammis-slot]')].map(
+          (el) => el.style.visibility,
+        ),
+      )
+    const ctx = await browser.newContext()
+    const { page: edgePage } = await openPage(ctx, page(true))
+    await until(() => api.decides().length, 'decide in flight')
+    expect(await visibility(edgePage)).toEqual(['', ''])
+    await edgePage.waitForFunction(() => document.querySelector('div')!.textContent == 'Banner')
+    expect(await edgePage.textContent('h1')).toBe('Edge hero')
+    expect(api.decides().map((d) => d.body.slots)).toEqual([['banner']])
+
+    // Without `edge`, anti-flicker hides the slots it decides, never the filled one.
+    const { page: plainPage } = await openPage(ctx, page(false))
+    await until(() => api.decides().length == 2, 'second decide in flight')
+    expect(await visibility(plainPage)).toEqual(['', 'hidden'])
+    await plainPage.waitForFunction(() => document.querySelector('div')!.textContent == 'Banner')
+    expect(await visibility(plainPage)).toEqual(['', ''])
+    await ctx.close()
+  })
 })

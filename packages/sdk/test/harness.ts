@@ -12,7 +12,15 @@ import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '../dist')
-export const BUNDLE = process.env.STAMMIS_BUNDLE === 'min' ? 's.js' : 's.dev.js'
+const isMin = process.env.STAMMIS_BUNDLE === 'min'
+export const BUNDLE = isMin ? 's.js' : 's.dev.js'
+/** What the worker serves at `/s.js`, `/preview.js` (the chunk s.js imports on preview links), `/index.js`. */
+const served: Record<string, string> = {
+  '/s.js': BUNDLE,
+  '/edge.js': isMin ? 'edge.js' : 'edge.dev.js',
+  '/preview.js': isMin ? 'preview.js' : 'preview.dev.js',
+  '/index.js': 'index.js',
+}
 
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -63,6 +71,15 @@ export const startMockApi = async () => {
     switchVisitorTo: undefined as string | undefined,
     /** The one preview token decide accepts (answering `preview: true`); any other gets 403 invalid_preview, as the worker does. */
     previewToken: 'tok.sig',
+    /** When true, events and decide answers carry a fresh `profileToken` (as the worker will). */
+    issueTokens: false,
+  }
+  /** Every profile token the API issued, in order: `tok-<n>-<visitorId>`. */
+  const tokens: string[] = []
+  const issue = (visitorId: string) => {
+    if (!state.issueTokens) return {}
+    tokens.push(`tok-${tokens.length + 1}-${visitorId}`)
+    return { profileToken: tokens.at(-1) }
   }
   const hung: ServerResponse[] = []
 
@@ -89,13 +106,15 @@ export const startMockApi = async () => {
       return void res.end(JSON.stringify({ error: { code: 'rate_limited', message: 'x' } }))
     }
     const reply = () => {
-      if (path == '/v1/events')
+      if (path == '/v1/events') {
+        const visitorId = state.switchVisitorTo ?? body.visitorId
         json(res, 200, {
           accepted: body.events.length,
           duplicates: 0,
-          profile: profileOf(state.segment, 0, state.switchVisitorTo ?? body.visitorId),
+          profile: profileOf(state.segment, 0, visitorId),
+          ...issue(visitorId),
         })
-      else if (body.preview !== undefined && body.preview !== state.previewToken)
+      } else if (body.preview !== undefined && body.preview !== state.previewToken)
         json(res, 403, {
           error: {
             code: 'invalid_preview',
@@ -104,7 +123,7 @@ export const startMockApi = async () => {
         })
       else
         json(res, 200, {
-          ...(body.preview ? { preview: true } : {}),
+          ...(body.preview ? { preview: true } : issue(body.visitorId)),
           profile: profileOf(state.segment, 0, body.visitorId),
           decisions: Object.fromEntries(
             body.slots.map((s: string) => [s, state.decisions[s] ?? null]),
@@ -136,10 +155,11 @@ export const startMockApi = async () => {
         }
         return answer(req, res, url.pathname, body)
       }
-      if (url.pathname == '/s.js' || url.pathname == '/index.js') {
+      const file = served[url.pathname]
+      if (file) {
         cors(res)
         res.writeHead(200, { 'Content-Type': 'text/javascript' })
-        return void res.end(readFileSync(join(dist, url.pathname == '/s.js' ? BUNDLE : 'index.js')))
+        return void res.end(readFileSync(join(dist, file)))
       }
       const html = pages.get(url.pathname)
       res.writeHead(html ? 200 : 404, { 'Content-Type': 'text/html' })
@@ -155,6 +175,7 @@ export const startMockApi = async () => {
   return {
     state,
     requests,
+    tokens,
     site,
     api,
     /** Events the API received, flattened, in arrival order. */
@@ -165,13 +186,17 @@ export const startMockApi = async () => {
     decides: () => requests.filter((r) => r.path == '/v1/decide'),
     /**
      * Registers a page with the script tag. `attrs` are extra attributes on the tag, `head` runs
-     * before it (the stub is always there), `body` is the page's markup.
+     * before it (the stub is always there), `body` is the page's markup, `bundle` the script
+     * (`s.js`, or `edge.js` for a page the Stammis edge personalized).
      */
-    page: (path: string, o: { attrs?: string; head?: string; body?: string } = {}) => {
+    page: (
+      path: string,
+      o: { attrs?: string; head?: string; body?: string; bundle?: 's' | 'edge' } = {},
+    ) => {
       pages.set(
         path,
         `<!doctype html><html><head><meta charset="utf-8"><script>window.stammis = window.stammis || [];${o.head ?? ''}</script>
-<script async src="${api}/s.js" data-site="pk_test" ${o.attrs ?? ''}></script></head>
+<script async src="${api}/${o.bundle ?? 's'}.js" data-site="pk_test" ${o.attrs ?? ''}></script></head>
 <body>${o.body ?? ''}</body></html>`,
       )
       return site + path
@@ -186,7 +211,9 @@ export const startMockApi = async () => {
         decisions: {},
         switchVisitorTo: undefined,
         previewToken: 'tok.sig',
+        issueTokens: false,
       })
+      tokens.length = 0
       hung.splice(0).forEach((r) => r.destroy())
     },
     close: () =>

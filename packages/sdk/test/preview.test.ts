@@ -100,4 +100,44 @@ describe('preview links', () => {
     expect(await page.evaluate(() => sessionStorage.getItem('stm_p'))).toBeNull()
     await ctx.close()
   })
+
+  it('lives in preview.js, which only preview links load', async () => {
+    const { browser, api } = env
+    const ctx = await browser.newContext()
+    const scripts: string[] = []
+    ctx.on(
+      'request',
+      (r) => r.resourceType() == 'script' && scripts.push(new URL(r.url()).pathname),
+    )
+    const { page } = await openPage(ctx, api.page('/plain', { body: BODY }))
+    await sdkReady(page)
+    await until(() => api.decides().length, 'decide sent')
+    expect(scripts).toEqual(['/s.js'])
+    await page.goto(api.page('/with-token', { body: BODY }) + '?stammis_preview=tok.sig')
+    await sdkReady(page)
+    await until(() => api.decides().length == 3, 'the check and the decide')
+    expect(scripts).toEqual(['/s.js', '/s.js', '/preview.js'])
+    await ctx.close()
+  })
+
+  it('leaves the page as it is, with no error, when preview.js cannot load', async () => {
+    const { browser, api } = env
+    const ctx = await browser.newContext()
+    await ctx.route('**/preview.js', (route) => route.abort())
+    const { page, errors } = await openPage(ctx)
+    const rejections: string[] = []
+    await page.exposeFunction('reportRejection', (reason: string) => rejections.push(reason))
+    await page.addInitScript(() =>
+      addEventListener('unhandledrejection', (e) =>
+        (window as any).reportRejection(String(e.reason)),
+      ),
+    )
+    await page.goto(api.page('/no-chunk', { body: BODY }) + '?stammis_preview=tok.sig')
+    await page.waitForTimeout(500)
+    expect(await page.textContent('h1')).toBe('Default')
+    expect(api.requests).toEqual([])
+    expect(errors).toEqual([])
+    expect(rejections).toEqual([])
+    await ctx.close()
+  })
 })

@@ -128,7 +128,9 @@ describe('transport', () => {
     await until(() => api.requests.length >= 2, 'in-flight request')
     await page.evaluate(() => void (window as any).stammis.track('waiting'))
     await page.evaluate(() => {
+      // What a browser sets when the tab is hidden.
       Object.defineProperty(document, 'visibilityState', { value: 'hidden', configurable: true })
+      Object.defineProperty(document, 'hidden', { value: true, configurable: true })
       document.dispatchEvent(new Event('visibilitychange'))
     })
     await until(() => api.events().some((e) => e.name == 'waiting'), 'beaconed event')

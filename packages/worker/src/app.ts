@@ -14,7 +14,7 @@ import { siteRoutes } from './sites/settings'
 import { previewRoutes } from './preview/routes'
 import { privacyRoutes } from './privacy/routes'
 import { ruleRoutes, workspaceRoutes } from './rules/routes'
-import { scriptRoutes } from './script/routes'
+import { edgeScriptRoutes, previewScriptRoutes, scriptRoutes } from './script/routes'
 import { webhookRoutes } from './webhooks/routes'
 import { requireAdmin } from './sites/auth'
 
@@ -35,6 +35,8 @@ export function createApp(): Hono<AppEnv> {
         'POST /v1/events',
         'POST /v1/decide',
         'GET /s.js',
+        'GET /edge.js',
+        'GET /preview.js',
         '/v1/admin/*',
         'GET /openapi.json',
       ],
@@ -43,6 +45,8 @@ export function createApp(): Hono<AppEnv> {
   app.get('/health', (c) => c.json({ ok: true }))
 
   app.route('/s.js', scriptRoutes)
+  app.route('/edge.js', edgeScriptRoutes)
+  app.route('/preview.js', previewScriptRoutes)
   app.route('/openapi.json', openApiRoutes)
 
   app.use('/v1/events', browserCors())

@@ -107,6 +107,42 @@ export const browserPaths: ZodOpenApiPathsObject = {
       },
     },
   },
+  '/edge.js': {
+    get: {
+      operationId: 'getEdgeScript',
+      tags: ['browser'],
+      summary: 'The script tag for pages the Stammis edge personalized',
+      description:
+        'Like `/s.js`, for pages served through the edge: it never asks for or re-renders the slots the edge filled (`data-stammis-filled`), never hides slots, and keeps the visit and profile token in the cookies the edge reads (`stm_s`, `stm_p`). Cached like `/s.js`, with an ETag.',
+      security: [],
+      responses: {
+        200: {
+          description: 'The SDK bundle for edge pages.',
+          content: { 'application/javascript': { schema: z.string() } },
+        },
+        304: { description: 'Not modified.' },
+        ...errorResponses([]),
+      },
+    },
+  },
+  '/preview.js': {
+    get: {
+      operationId: 'getPreviewScript',
+      tags: ['browser'],
+      summary: 'The preview chunk of the script tag',
+      description:
+        'An ES module: the SDK with preview mode, which `/s.js` imports only on a preview link (`?stammis_preview=`). Cached like `/s.js`, with an ETag.',
+      security: [],
+      responses: {
+        200: {
+          description: 'The preview bundle.',
+          content: { 'application/javascript': { schema: z.string() } },
+        },
+        304: { description: 'Not modified.' },
+        ...errorResponses([]),
+      },
+    },
+  },
   '/openapi.json': {
     get: {
       operationId: 'getOpenApi',

@@ -54,7 +54,7 @@ describe('GET /openapi.json', () => {
   it('documents the script and itself, which the app serves outside /v1', async () => {
     const { document } = await fetchDocument()
     const served = servedRoutes()
-    for (const route of ['get /s.js', 'get /openapi.json']) {
+    for (const route of ['get /s.js', 'get /edge.js', 'get /preview.js', 'get /openapi.json']) {
       expect(served).toContain(route)
       expect(documentedRoutes(document)).toContain(route)
     }
