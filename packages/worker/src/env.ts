@@ -1,3 +1,4 @@
+import type { SiteLedger } from './ledger/object'
 import type { Site } from './sites/site'
 
 /** Bindings declared in wrangler.jsonc. */
@@ -5,6 +6,8 @@ export type Env = {
   DB: D1Database
   /** Published rule sets, one immutable key per version: `ruleset:<siteId>:<version>`. */
   RULES: KVNamespace
+  /** One SQLite Durable Object per site: its visitor history (reach it with `ledgerFor`, src/ledger/client.ts). */
+  LEDGER: DurableObjectNamespace<SiteLedger>
   /** Rate limiters of the public routes (wrangler.jsonc `ratelimits`; src/limits/rates.ts). */
   RATE_LIMIT_VISITOR: RateLimit
   RATE_LIMIT_SITE: RateLimit
