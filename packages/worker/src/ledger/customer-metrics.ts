@@ -82,19 +82,27 @@ export function gapsBefore(sql: Sql, end: number): GapPartial {
     end,
   ))
     buckets.set(row.days, (buckets.get(row.days) ?? 0) - row.gaps)
-  const histogram = [...buckets.entries()].filter(([, gaps]) => gaps > 0).sort(([a], [b]) => a - b)
-  const count = histogram.reduce((sum, [, gaps]) => sum + gaps, 0)
+  const histogram = [...buckets.entries()]
+    .filter(([, gaps]) => gaps > 0)
+    .sort(([a], [b]) => a - b)
+    .map(([days, gaps]) => ({ days, gaps }))
+  const count = histogram.reduce((sum, bucket) => sum + bucket.gaps, 0)
   if (count === 0) return { count, histogram, middle: null }
   // 1-based ranks of the middle gap(s): equal when the count is odd.
   const lower = gapAtRank(sql, histogram, Math.floor((count + 1) / 2), end)
   const upper =
     count % 2 === 1 ? lower : gapAtRank(sql, histogram, Math.floor((count + 2) / 2), end)
-  return { count, histogram, middle: [lower, upper] }
+  return { count, histogram, middle: { lower, upper } }
 }
 
-function gapAtRank(sql: Sql, histogram: [number, number][], rank: number, end: number): number {
+function gapAtRank(
+  sql: Sql,
+  histogram: GapPartial['histogram'],
+  rank: number,
+  end: number,
+): number {
   let before = 0
-  for (const [days, gaps] of histogram) {
+  for (const { days, gaps } of histogram) {
     if (before + gaps < rank) {
       before += gaps
       continue

@@ -1,6 +1,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { batch, ledgerRows, testLedger } from '../../test/ledger'
+import type { SiteLedger } from './object'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-09-01T03:17:00Z')
@@ -126,7 +127,7 @@ describe('one object, one site', () => {
     // (cloudflare/workers-sdk#14736), the same throw through RPC reaches the caller as an error.
     const message = await runInDurableObject(ledger, (instance) => {
       try {
-        instance.recordBatch(
+        ;(instance as unknown as SiteLedger).recordBatch(
           { ...site, id: 'someone-else' },
           batch('w', 's', [{ type: 'visit' }], NOW),
         )

@@ -1,5 +1,6 @@
 import type { MetricsReport } from '@stammis/contract'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { expectAgreement } from '../../test/agreement'
 import { expectDerivedExact, ledgerRows, testLedger } from '../../test/ledger'
 import { generateHistory, HISTORY_RULE, replayIntoLedger } from '../../test/ledger-history'
 import { dayOf, midnightOf, referenceMetrics, type LogEntry } from '../../test/metrics-reference'
@@ -7,30 +8,6 @@ import { customerMetricsFromPartial, reportFromPartial } from '../metrics/partia
 
 const TIME_ZONE = 'America/New_York'
 const DAY = 86_400_000
-
-/** Counts must match exactly; money and ratios to 1e-9. */
-export function expectAgreement(actual: unknown, expected: unknown, path = 'report'): void {
-  if (typeof expected === 'number' && typeof actual === 'number') {
-    if (Number.isInteger(expected) && Number.isInteger(actual)) expect(actual, path).toBe(expected)
-    else
-      expect(Math.abs(actual - expected), `${path}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
-        1e-9 * Math.max(1, Math.abs(expected)),
-      )
-    return
-  }
-  if (expected && typeof expected === 'object') {
-    expect(actual, path).toBeTypeOf('object')
-    expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort())
-    for (const key of Object.keys(expected))
-      expectAgreement(
-        (actual as Record<string, unknown>)[key],
-        (expected as Record<string, unknown>)[key],
-        `${path}.${key}`,
-      )
-    return
-  }
-  expect(actual, path).toEqual(expected)
-}
 
 describe('the ledger metrics partials agree with an independent computation', () => {
   const start = Date.parse('2026-01-05T15:00:00Z')

@@ -38,8 +38,8 @@ import type {
   RetentionPurge,
   ServerOrdersResult,
   StorageStats,
-  SubjectExport,
   SubjectRef,
+  SubjectRows,
 } from './types'
 import { rememberDelivery } from './webhooks'
 
@@ -139,7 +139,7 @@ export class SiteLedger extends DurableObject<Env> {
   }
 
   /** Everything held about a visitor or customer, or null. */
-  exportSubject(subject: SubjectRef): SubjectExport | null {
+  exportSubject(subject: SubjectRef): SubjectRows | null {
     return exportSubject(this.ctx.storage.sql, subject)
   }
 

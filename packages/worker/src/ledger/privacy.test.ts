@@ -185,15 +185,15 @@ describe('export', () => {
     expect(held?.personId).toBe(ANA)
     expect(held?.visitors).toEqual([
       expect.objectContaining({
-        visitorId: 'vis-phone',
-        personId: ANA,
+        visitor_id: 'vis-phone',
+        person_id: ANA,
         orders: 4,
-        purchaseVisits: 4,
+        purchase_visits: 4,
       }),
     ])
-    expect(held?.visits.map((visit) => visit.visitId)).toEqual(['p1', 'p2', 'p3'])
-    expect(held?.orders.map((o) => o.orderId)).toEqual(['ord-ana-1', 'ord-ana-2'])
-    expect(held?.events.find((event) => event.type === 'track')?.data).toEqual({
+    expect(held?.visits.map((visit) => visit.visit_id)).toEqual(['p1', 'p2', 'p3'])
+    expect(held?.orders.map((o) => o.order_id)).toEqual(['ord-ana-1', 'ord-ana-2'])
+    expect(JSON.parse(String(held?.events.find((event) => event.type === 'track')?.data))).toEqual({
       name: 'wishlist',
       props: { sku: 'g' },
     })
@@ -205,8 +205,8 @@ describe('export', () => {
     const { site, ledger } = testLedger()
     await seedShop(ledger, site)
     const held = await ledger.exportSubject({ customerPerson: ANA })
-    expect(held?.visitors.map((v) => v.visitorId).sort()).toEqual([ANA, 'vis-laptop', 'vis-phone'])
-    expect(held?.orders.map((o) => o.orderId).sort()).toEqual([
+    expect(held?.visitors.map((v) => v.visitor_id).sort()).toEqual([ANA, 'vis-laptop', 'vis-phone'])
+    expect(held?.orders.map((o) => o.order_id).sort()).toEqual([
       'hist-ana-1',
       'ord-ana-1',
       'ord-ana-2',

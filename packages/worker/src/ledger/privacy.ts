@@ -2,7 +2,7 @@ import { isCustomerPerson } from '../identity/customer-key'
 import { refreshCustomer } from './customers'
 import { dropPersonIfEmpty, recountPerson } from './people'
 import { jsonList, rows, run, type Sql } from './sql'
-import type { ErasedTable, ExportRow, LedgerSite, SubjectExport, SubjectRef } from './types'
+import type { ErasedTable, LedgerRow, LedgerSite, SubjectRef, SubjectRows } from './types'
 import { personOf, visitorsOfPerson } from './visitors'
 
 /**
@@ -74,16 +74,16 @@ function resolveSubject(sql: Sql, ref: SubjectRef): Subject {
 }
 
 /**
- * Everything held about a subject, or null when nothing is. Rows are exported whole (every
- * column, present and future); a visitor's row carries its person's counters.
+ * Everything held about a subject, or null when nothing is. Rows are whole (every column, present
+ * and future); a visitor's row carries its person's counters.
  * @example exportSubject(sql, { visitorId: 'V1St' })
  */
-export function exportSubject(sql: Sql, ref: SubjectRef): SubjectExport | null {
+export function exportSubject(sql: Sql, ref: SubjectRef): SubjectRows | null {
   const subject = resolveSubject(sql, ref)
   const ids = jsonList(subject.visitorIds)
-  const select = (query: string, list = ids) => rows(sql, query, list).map(toExportRow)
+  const select = (query: string, list = ids) => rows<LedgerRow>(sql, query, list)
   const inIds = 'IN (SELECT value FROM json_each(?1))'
-  const held: Omit<SubjectExport, 'personId'> = {
+  const held: Omit<SubjectRows, 'personId'> = {
     visitors: select(
       `SELECT v.visitor_id, v.person_id, v.first_seen_at, v.last_seen_at, p.visits, p.orders, p.purchase_visits,
          p.revenue_micros, p.last_purchase_at, p.verified_purchase_visits, p.verified_orders,
@@ -147,21 +147,4 @@ export function eraseSubject(
     refreshCustomer(sql, subject.personId)
   }
   return Object.values(erased).some((count) => count > 0) ? erased : null
-}
-
-function toExportRow(row: Record<string, unknown>): ExportRow {
-  const out: ExportRow = {}
-  for (const [column, value] of Object.entries(row)) {
-    const key = column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase())
-    out[key] = column === 'data' && typeof value === 'string' ? parseJson(value) : value
-  }
-  return out
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
 }

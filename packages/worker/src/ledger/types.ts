@@ -114,18 +114,22 @@ export type Redemption = {
 /** Whose data export and erase act on. */
 export type SubjectRef = { visitorId: string } | { customerPerson: string }
 
-export type ExportRow = Record<string, unknown>
+/** A row as stored: column names as in the table, event `data` as JSON text. */
+export type LedgerRow = Record<string, string | number | null>
 
-/** Everything held about a subject, table by table, keys in camelCase, event data parsed. */
-export type SubjectExport = {
+/**
+ * Everything held about a subject, table by table, rows whole (every column, present and
+ * future); the privacy domain shapes them for its answer.
+ */
+export type SubjectRows = {
   personId: string
-  visitors: ExportRow[]
-  visits: ExportRow[]
-  events: ExportRow[]
-  orders: ExportRow[]
-  exposures: ExportRow[]
-  offerRedemptions: ExportRow[]
-  dailySegmentVisitors: ExportRow[]
+  visitors: LedgerRow[]
+  visits: LedgerRow[]
+  events: LedgerRow[]
+  orders: LedgerRow[]
+  exposures: LedgerRow[]
+  offerRedemptions: LedgerRow[]
+  dailySegmentVisitors: LedgerRow[]
 }
 
 /** The tables erase deletes from, as named in its answer. */
@@ -169,8 +173,8 @@ export type SegmentPartial = {
  */
 export type GapPartial = {
   count: number
-  histogram: [days: number, gaps: number][]
-  middle: [number, number] | null
+  histogram: { days: number; gaps: number }[]
+  middle: { lower: number; upper: number } | null
 }
 
 /** Customer counts as of the end of a range (people: all browsers of a customer are one). */

@@ -110,7 +110,8 @@ export function reportFromPartial(
  * @example customerMetricsFromPartial(await ledger.customerMetrics(site, day, day)).repeatRate
  */
 export function customerMetricsFromPartial(partial: CustomerPartial): CustomerMetrics {
-  const median = partial.gaps.middle ? (partial.gaps.middle[0] + partial.gaps.middle[1]) / 2 : null
+  const middle = partial.gaps.middle
+  const median = middle ? (middle.lower + middle.upper) / 2 : null
   return {
     total: partial.total,
     repeatRate: ratio(partial.repeaters, partial.total),
