@@ -1,12 +1,22 @@
 import { env, runInDurableObject } from 'cloudflare:test'
 import type { StammisEvent } from '@stammis/contract'
 import { expect } from 'vitest'
-import { ledgerFor, ledgerSite, type BrowserBatch, type LedgerSite } from '../src/ledger/client'
+import {
+  ledgerFor as ledgerOf,
+  ledgerSite,
+  type BrowserBatch,
+  type LedgerSite,
+} from '../src/ledger/client'
 import type { SiteLedger } from '../src/ledger/object'
 import { rebuildFromFacts } from '../src/ledger/rebuild'
 
 /** A ledger stub as the worker holds one. */
 export type LedgerStub = DurableObjectStub<SiteLedger>
+
+/** The ledger of a site id, as `ledgerFor` reaches it in the worker. */
+export function ledgerFor(siteId: string): LedgerStub {
+  return ledgerOf(env, siteId)
+}
 
 let counter = 0
 
@@ -28,7 +38,7 @@ export function testLedger(options: Partial<LedgerSite> = {}): {
     dailyWriteQuota: null,
     ...options,
   })
-  return { site, ledger: ledgerFor(env, site.id) }
+  return { site, ledger: ledgerOf(env, site.id) }
 }
 
 /**

@@ -2,8 +2,9 @@ import { run, type Sql } from './sql'
 
 /**
  * Bench only: a synthetic shop's facts in bulk, straight into the tables (no per-row bookkeeping;
- * `rebuildFromFacts` derives everything after the last chunk). Each table's rows travel as one
- * JSON text of row arrays, read by SQLite itself (`json_each`), in these column orders:
+ * `rebuildFromFacts` derives everything after the last chunk). Each table's rows travel as JSON
+ * texts of row arrays (each under SQLite's 2 MB value limit), read by SQLite itself
+ * (`json_each`), in these column orders:
  * - visitors: [visitor_id, first_seen_at, last_seen_at] (each its own person)
  * - visits: [visitor_id, visit_id, started_at, day, segment, has_purchase, url, referrer]
  * - orders: [order_id, event_id, visitor_id, visit_id, revenue_micros, discount_micros, currency, placed_at, day]
@@ -11,7 +12,7 @@ import { run, type Sql } from './sql'
  * - exposures: [rule_id, visitor_id, variant, first_exposed_at, first_visit_id, last_exposed_at,
  *   last_visit_id, visits_exposed, offer_code]
  */
-export type BenchRows = Partial<Record<BenchTable, string>>
+export type BenchRows = Partial<Record<BenchTable, string[]>>
 
 export type BenchTable = 'visitors' | 'visits' | 'orders' | 'events' | 'exposures'
 
@@ -34,13 +35,11 @@ const INSERTS: Record<BenchTable, string> = {
 
 /**
  * Inserts one chunk of generated rows in the caller's transaction; returns the rows inserted.
- * @example loadBenchRows(sql, { visitors: JSON.stringify([['v1', 0, 0]]) })
+ * @example loadBenchRows(sql, { visitors: [JSON.stringify([['v1', 0, 0]])] })
  */
 export function loadBenchRows(sql: Sql, chunk: BenchRows): number {
   let inserted = 0
-  for (const table of Object.keys(INSERTS) as BenchTable[]) {
-    const json = chunk[table]
-    if (json) inserted += run(sql, INSERTS[table], json)
-  }
+  for (const table of Object.keys(INSERTS) as BenchTable[])
+    for (const json of chunk[table] ?? []) inserted += run(sql, INSERTS[table], json)
   return inserted
 }
