@@ -12,6 +12,7 @@
 //   pnpm bench:ledger --visitors 1000000 --orders 500000   # one size
 //   BENCH_RUNS=9 pnpm bench:ledger
 import { writeFileSync } from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -246,19 +247,32 @@ function checkPartial(range, partial, expected) {
     )
 }
 
-async function postJson(url, body) {
-  const response = await fetch(url, { method: 'POST', body: JSON.stringify(body) })
-  const text = await response.text()
-  if (!response.ok) throw new Error(`POST ${url} answered ${response.status} ${text.slice(0, 300)}`)
-  return JSON.parse(text)
+/**
+ * JSON over node:http, without the 5-minute wait limit of `fetch`: rebuilding a million visitors'
+ * counters and rollups in one call may take longer than that on a busy machine.
+ */
+function requestJson(method, url, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, { method, timeout: 0 }, (response) => {
+      const parts = []
+      response.on('data', (part) => parts.push(part))
+      response.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8')
+        if (response.statusCode !== 200)
+          reject(
+            new Error(`${method} ${url} answered ${response.statusCode} ${text.slice(0, 300)}`),
+          )
+        else resolve(JSON.parse(text))
+      })
+      response.on('error', reject)
+    })
+    request.on('error', reject)
+    request.end(body === undefined ? undefined : JSON.stringify(body))
+  })
 }
 
-async function getJson(url) {
-  const response = await fetch(url)
-  const text = await response.text()
-  if (!response.ok) throw new Error(`GET ${url} answered ${response.status} ${text.slice(0, 300)}`)
-  return JSON.parse(text)
-}
+const postJson = (url, body) => requestJson('POST', url, body)
+const getJson = (url) => requestJson('GET', url)
 
 function printReport(report) {
   console.log(

@@ -73,7 +73,8 @@ const DERIVED = {
   visits: 'SELECT visitor_id, visit_id, person_id FROM visits ORDER BY visitor_id, visit_id',
   daily_segment_stats:
     'SELECT day, segment, visits, converted_visits, orders, revenue_micros FROM daily_segment_stats WHERE visits <> 0 OR orders <> 0 OR converted_visits <> 0 ORDER BY day, segment',
-  daily_segment_visitors: 'SELECT * FROM daily_segment_visitors ORDER BY day, segment, visitor_id',
+  daily_segment_visitors:
+    'SELECT visitor_id, segment, day, previous_day FROM daily_segment_visitors ORDER BY visitor_id, segment, day',
   daily_customers:
     'SELECT * FROM daily_customers WHERE first_orders <> 0 OR second_visits <> 0 OR revenue_micros <> 0 ORDER BY day',
   purchase_gap_days: 'SELECT * FROM purchase_gap_days WHERE gaps <> 0 ORDER BY days',
@@ -97,11 +98,19 @@ export async function expectDerivedExact(ledger: LedgerStub, site: LedgerSite): 
       )
     const before = snapshot()
     let after: ReturnType<typeof snapshot> = {}
+    // Kept by its trigger alone (never rebuilt): compared with the visits it comes from.
+    const visitorDays = state.storage.sql
+      .exec(
+        `SELECT visitor_id, segment, day, lag(day) OVER (PARTITION BY visitor_id, segment ORDER BY day) AS previous_day
+         FROM (SELECT DISTINCT visitor_id, segment, day FROM visits WHERE tracked = 1 AND day IS NOT NULL)
+         ORDER BY visitor_id, segment, day`,
+      )
+      .toArray()
     // Rebuilt inside a transaction that is then rolled back: the test leaves the object as it was.
     try {
       state.storage.transactionSync(() => {
         rebuildFromFacts(state.storage.sql, site)
-        after = snapshot()
+        after = { ...snapshot(), daily_segment_visitors: visitorDays }
         throw new RollBack()
       })
     } catch (error) {

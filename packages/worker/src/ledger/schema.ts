@@ -188,22 +188,24 @@ CREATE TABLE daily_segment_stats (
 
 -- Who visited on a day in a segment. previous_day is the visitor's previous day in the segment,
 -- so the distinct visitors of a range are its rows whose previous day lies before the range: a
--- count over the range, with no DISTINCT and no sort.
+-- count over the range (daily_segment_visitors_by_day covers it), with no DISTINCT and no sort.
+-- Kept by visits_rollup alone, on every visit insert (bulk ones too): no other write changes a
+-- visit's day, segment or tracking, and erase deletes a visitor's rows with its visits.
 CREATE TABLE daily_segment_visitors (
-  day TEXT NOT NULL,
-  segment TEXT NOT NULL,
   visitor_id TEXT NOT NULL,
+  segment TEXT NOT NULL,
+  day TEXT NOT NULL,
   previous_day TEXT,
-  PRIMARY KEY (day, segment, visitor_id)
+  PRIMARY KEY (visitor_id, segment, day)
 ) WITHOUT ROWID;
-CREATE INDEX daily_segment_visitors_by_visitor ON daily_segment_visitors (visitor_id, segment, day);
+CREATE INDEX daily_segment_visitors_by_day ON daily_segment_visitors (day, segment, previous_day);
 
 CREATE TRIGGER visits_rollup AFTER INSERT ON visits WHEN NEW.day IS NOT NULL AND NEW.tracked = 1
 BEGIN
   INSERT INTO daily_segment_stats (day, segment, visits) VALUES (NEW.day, NEW.segment, 1)
     ON CONFLICT (day, segment) DO UPDATE SET visits = visits + 1;
-  INSERT OR IGNORE INTO daily_segment_visitors (day, segment, visitor_id, previous_day)
-    VALUES (NEW.day, NEW.segment, NEW.visitor_id, (SELECT max(day) FROM daily_segment_visitors
+  INSERT OR IGNORE INTO daily_segment_visitors (visitor_id, segment, day, previous_day)
+    VALUES (NEW.visitor_id, NEW.segment, NEW.day, (SELECT max(day) FROM daily_segment_visitors
       WHERE visitor_id = NEW.visitor_id AND segment = NEW.segment AND day < NEW.day));
   -- A day written out of order (an older visit arriving late) comes before the next day's row.
   UPDATE daily_segment_visitors SET previous_day = NEW.day
