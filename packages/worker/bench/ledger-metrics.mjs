@@ -120,6 +120,7 @@ async function benchSize({ visitors, orders }) {
           await postJson(`${base}/load`, body)
           sent += chunk.visitors.length
           if (process.stdout.isTTY) process.stdout.write(`\r  ${part.name}: ${sent} visitors   `)
+          else if (sent % 100_000 === 0) console.log(`  ${part.name}: ${sent} visitors`)
         },
       )
       if (process.stdout.isTTY) process.stdout.write('\n')
@@ -253,7 +254,9 @@ function checkPartial(range, partial, expected) {
  */
 function requestJson(method, url, body) {
   return new Promise((resolve, reject) => {
-    const request = http.request(url, { method, timeout: 0 }, (response) => {
+    // A connection per request: the worker closes idle kept-alive ones (the shop's generation
+    // pauses between requests), and reusing a closed one fails with "socket hang up".
+    const request = http.request(url, { method, timeout: 0, agent: false }, (response) => {
       const parts = []
       response.on('data', (part) => parts.push(part))
       response.on('end', () => {

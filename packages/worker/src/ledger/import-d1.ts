@@ -1,6 +1,6 @@
 import { localDay } from '../time/zone'
 import { run, type Sql, type SqlValue } from './sql'
-import type { CopyCursor, LedgerSite } from './types'
+import type { CopyCursor, CopyProgress, LedgerSite } from './types'
 
 /**
  * Copying a site's history from the D1 tables it lived in before the ledger (migrations
@@ -237,6 +237,41 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
     },
   },
 ]
+
+/**
+ * Copies up to `maxPages` pages from where `cursor` left off (null: the start), each page in a
+ * transaction of its own (`store`), and after the last page rebuilds what is derived (`rebuild`).
+ * Call again with the returned cursor until it is null. Other calls to the object run between
+ * pages (each page waits for D1).
+ * @example let progress = await copyFromD1(env.DB, site, null, {}, { store, rebuild })
+ */
+export async function copyFromD1(
+  db: D1Database,
+  site: LedgerSite,
+  cursor: CopyCursor | null,
+  options: { pageSize?: number; maxPages?: number },
+  steps: { store: (work: (sql: Sql) => number) => number; rebuild: () => void },
+): Promise<CopyProgress> {
+  const pageSize = options.pageSize ?? 1000
+  let at: CopyCursor = cursor ?? { table: 0, after: null }
+  const inserted: Record<string, number> = {}
+  for (let page = 0; page < (options.maxPages ?? 50); page++) {
+    const table = COPIED_TABLES[at.table]
+    if (!table) {
+      steps.rebuild()
+      return { cursor: null, inserted }
+    }
+    const found = await readPage(db, site.id, table, at.after, pageSize)
+    const stored = steps.store((sql) => found.filter((row) => table.store(sql, row, site)).length)
+    inserted[table.name] = (inserted[table.name] ?? 0) + stored
+    const last = found.at(-1)
+    at =
+      found.length < pageSize || !last
+        ? { table: at.table + 1, after: null }
+        : { table: at.table, after: table.keys.map((key) => last[key] as string | number) }
+  }
+  return { cursor: at, inserted }
+}
 
 /**
  * Reads one page of a table of the site from D1, after `after` (the last key of the previous

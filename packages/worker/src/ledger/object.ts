@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import type { Env } from '../env'
 import { botDays, countBotRequest } from './bots'
 import { loadBenchRows, type BenchRows } from './bench-load'
-import { COPIED_TABLES, readPage } from './import-d1'
+import { copyFromD1 } from './import-d1'
 import { bindSite } from './meta'
 import { customerMetricsPartial, metricsPartial } from './metrics'
 import { findCodeForHolder, isRedeemed, redeemCode } from './offers'
@@ -199,28 +199,10 @@ export class SiteLedger extends DurableObject<Env> {
     cursor: CopyCursor | null = null,
     options: { pageSize?: number; maxPages?: number } = {},
   ): Promise<CopyProgress> {
-    const pageSize = options.pageSize ?? 1000
-    let at: CopyCursor = cursor ?? { table: 0, after: null }
-    const inserted: Record<string, number> = {}
-    for (let page = 0; page < (options.maxPages ?? 50); page++) {
-      const table = COPIED_TABLES[at.table]
-      if (!table) {
-        this.write(site, (sql) => rebuildFromFacts(sql, site))
-        return { cursor: null, inserted }
-      }
-      const found = await readPage(this.env.DB, site.id, table, at.after, pageSize)
-      inserted[table.name] ??= 0
-      inserted[table.name]! += this.write(
-        site,
-        (sql) => found.filter((row) => table.store(sql, row, site)).length,
-      )
-      const last = found.at(-1)
-      at =
-        found.length < pageSize || !last
-          ? { table: at.table + 1, after: null }
-          : { table: at.table, after: table.keys.map((key) => last[key] as string | number) }
-    }
-    return { cursor: at, inserted }
+    return copyFromD1(this.env.DB, site, cursor, options, {
+      store: (work) => this.write(site, work),
+      rebuild: () => this.write(site, (sql) => rebuildFromFacts(sql, site)),
+    })
   }
 
   /** Rows per history table: what `storage migrate` compares with D1. */
