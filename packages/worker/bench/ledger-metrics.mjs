@@ -126,7 +126,11 @@ async function benchSize({ visitors, orders }) {
       if (process.stdout.isTTY) process.stdout.write('\n')
       const loadedSeconds = (performance.now() - started) / 1000
       const rebuildStarted = performance.now()
-      if (part.name !== 'events') await postJson(`${base}/rebuild`, {})
+      if (part.name !== 'events') {
+        let cursor = null
+        do cursor = (await postJson(`${base}/rebuild`, { cursor })).cursor
+        while (cursor)
+      }
       const rebuildSeconds = (performance.now() - rebuildStarted) / 1000
       const stats = await getJson(`${base}/stats`)
       load.push({

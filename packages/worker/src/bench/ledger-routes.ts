@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
-import { ledgerFor, ledgerSite, type LedgerSite } from '../ledger/client'
+import { ledgerFor, ledgerSite, type LedgerSite, type RebuildCursor } from '../ledger/client'
 
 /**
  * Bench-only routes for `pnpm bench:ledger` (mounted under /__bench, so only with
@@ -26,10 +26,12 @@ export const ledgerBenchRoutes = new Hono<AppEnv>()
     const inserted = await ledgerFor(c.env, siteId).benchLoad(benchSite(siteId), chunk)
     return c.json({ inserted })
   })
+  // A few rebuild steps a call (each a bounded transaction): the bench calls again with the
+  // cursor it gets until it is null.
   .post('/:siteId/rebuild', async (c) => {
     const siteId = c.req.param('siteId')
-    await ledgerFor(c.env, siteId).rebuild(benchSite(siteId))
-    return c.json({ ok: true })
+    const { cursor } = (await c.req.json()) as { cursor: RebuildCursor | null }
+    return c.json({ cursor: await ledgerFor(c.env, siteId).rebuild(benchSite(siteId), cursor) })
   })
   .get('/:siteId/metrics', async (c) => {
     const siteId = c.req.param('siteId')

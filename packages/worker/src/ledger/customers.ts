@@ -47,8 +47,17 @@ function derivedColumnsSql(scope: string, isEveryPerson: boolean): string {
       OR orders.cohort_month IS NOT d.cohort_month)`
 }
 
+/**
+ * SQL: `person_id` in the range (after, upTo], or (after, end) for the tail; `?1` and `?2` are
+ * the bounds (both always bound, so every range runs one statement shape per table).
+ */
+export function personRange(range: { upTo: string | null }): string {
+  return range.upTo === null
+    ? 'person_id > ?1 AND ?2 IS NULL'
+    : 'person_id > ?1 AND person_id <= ?2'
+}
+
 const ONE_PERSON = derivedColumnsSql('person_id = ?1', false)
-const EVERY_PERSON = derivedColumnsSql('true', true)
 
 /**
  * Recomputes the customer rollups of one person's orders: after any order of theirs was added,
@@ -60,9 +69,10 @@ export function refreshCustomer(sql: Sql, personId: string): void {
 }
 
 /**
- * The same for every person at once (a copy from D1, a bench load): one pass over all orders.
- * @example refreshEveryCustomer(sql)
+ * The same for every person of a range of person ids (`personRange`: `?1` and
+ * `?2` the bounds): a rebuild's step, one pass over those people's orders.
+ * @example refreshCustomers(sql, { after: '', upTo: 'v0999' })
  */
-export function refreshEveryCustomer(sql: Sql): void {
-  sql.exec(EVERY_PERSON)
+export function refreshCustomers(sql: Sql, range: { after: string; upTo: string | null }): void {
+  sql.exec(derivedColumnsSql(personRange(range), true), range.after, range.upTo)
 }

@@ -1,6 +1,6 @@
 import { localDay } from '../time/zone'
 import { run, type Sql, type SqlValue } from './sql'
-import type { CopyCursor, CopyProgress, LedgerSite } from './types'
+import type { CopyCursor, CopyProgress, LedgerSite, RebuildCursor } from './types'
 
 /**
  * Copying a site's history from the D1 tables it lived in before the ledger (migrations
@@ -240,9 +240,9 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
 
 /**
  * Copies up to `maxPages` pages from where `cursor` left off (null: the start), each page in a
- * transaction of its own (`store`), and after the last page rebuilds what is derived (`rebuild`).
- * Call again with the returned cursor until it is null. Other calls to the object run between
- * pages (each page waits for D1).
+ * transaction of its own (`store`); past the last table it runs the rebuild of what is derived, a
+ * few steps a call (`rebuild`: its cursor in, the next out, null when done). Call again with the
+ * returned cursor until it is null. Other calls to the object run between pages and steps.
  * @example let progress = await copyFromD1(env.DB, site, null, {}, { store, rebuild })
  */
 export async function copyFromD1(
@@ -250,7 +250,10 @@ export async function copyFromD1(
   site: LedgerSite,
   cursor: CopyCursor | null,
   options: { pageSize?: number; maxPages?: number },
-  steps: { store: (work: (sql: Sql) => number) => number; rebuild: () => void },
+  steps: {
+    store: (work: (sql: Sql) => number) => number
+    rebuild: (cursor: RebuildCursor | null) => RebuildCursor | null
+  },
 ): Promise<CopyProgress> {
   const pageSize = options.pageSize ?? 1000
   let at: CopyCursor = cursor ?? { table: 0, after: null }
@@ -258,8 +261,8 @@ export async function copyFromD1(
   for (let page = 0; page < (options.maxPages ?? 50); page++) {
     const table = COPIED_TABLES[at.table]
     if (!table) {
-      steps.rebuild()
-      return { cursor: null, inserted }
+      const rebuild = steps.rebuild(at.rebuild ?? null)
+      return { cursor: rebuild ? { ...at, rebuild } : null, inserted }
     }
     const found = await readPage(db, site.id, table, at.after, pageSize)
     const stored = steps.store((sql) => found.filter((row) => table.store(sql, row, site)).length)

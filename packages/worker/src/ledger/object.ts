@@ -9,7 +9,7 @@ import { findCodeForHolder, isRedeemed, redeemCode } from './offers'
 import { visitorState } from './people'
 import { eraseSubject, exportSubject } from './privacy'
 import { writeQuota } from './quota'
-import { rebuildFromFacts } from './rebuild'
+import { rebuildStep } from './rebuild'
 import { recordBatch } from './record-batch'
 import { EXPIRED_EVENTS, EXPIRED_EXPOSURES, EXPIRED_VISIT_URLS, purgeExpired } from './retention'
 import { exposureTimes, recordExposures } from './exposures'
@@ -33,6 +33,7 @@ import type {
   LedgerSite,
   MetricsPartial,
   PurgeOptions,
+  RebuildCursor,
   RecordBatchResult,
   Redemption,
   RetentionPurge,
@@ -201,7 +202,7 @@ export class SiteLedger extends DurableObject<Env> {
   ): Promise<CopyProgress> {
     return copyFromD1(this.env.DB, site, cursor, options, {
       store: (work) => this.write(site, work),
-      rebuild: () => this.write(site, (sql) => rebuildFromFacts(sql, site)),
+      rebuild: (at) => this.rebuild(site, at),
     })
   }
 
@@ -224,9 +225,19 @@ export class SiteLedger extends DurableObject<Env> {
     return this.write(site, (sql) => loadBenchRows(sql, chunk))
   }
 
-  /** Rebuilds counters and rollups from the facts (after `benchLoad`). */
-  rebuild(site: LedgerSite): void {
-    this.write(site, (sql) => rebuildFromFacts(sql, site))
+  /**
+   * Rebuilds counters and rollups from the facts (after a bulk load), `steps` steps a call, each
+   * its own transaction (rebuild.ts): call with null to start, then with the returned cursor
+   * until it is null.
+   */
+  rebuild(site: LedgerSite, cursor: RebuildCursor | null = null, steps = 5): RebuildCursor | null {
+    let at = cursor
+    for (let step = 0; step < steps; step++) {
+      const from = at
+      at = this.write(site, (sql) => rebuildStep(sql, site, from))
+      if (at === null) return null
+    }
+    return at
   }
 
   /** Runs `work` in one transaction, for this object's site (checked, currency recorded). */

@@ -230,8 +230,18 @@ export type LedgerCounts = Record<
   number
 >
 
-/** Where a copy from D1 continues: the table, and the primary key of the last row copied. */
-export type CopyCursor = { table: number; after: (string | number)[] | null }
+/** Where a rebuild continues: its phase, and the last person id done in it. */
+export type RebuildCursor = { phase: 'people' | 'customers' | 'rollups'; after: string }
+
+/**
+ * Where a copy from D1 continues: the table and the primary key of the last row copied; past the
+ * last table, the rebuild and where it stands (null: not started).
+ */
+export type CopyCursor = {
+  table: number
+  after: (string | number)[] | null
+  rebuild?: RebuildCursor | null
+}
 
 export type CopyProgress = {
   /** null: everything is copied and the counters and rollups were rebuilt. */
