@@ -118,7 +118,7 @@ async function benchSize({ visitors, orders }) {
           const body = {}
           for (const table of part.tables) body[table] = toTexts(chunk[table])
           await postJson(`${base}/load`, body)
-          sent += chunk.visitors.length
+          sent += VISITORS_PER_REQUEST
           if (process.stdout.isTTY) process.stdout.write(`\r  ${part.name}: ${sent} visitors   `)
           else if (sent % 100_000 === 0) console.log(`  ${part.name}: ${sent} visitors`)
         },
