@@ -90,7 +90,10 @@ const buildTag = ({ name, entry, format, flags }, isMinified) =>
 const terse = async (path, isModule) => {
   const source = readFileSync(path, 'utf8')
   let best
-  for (const [passes, inline] of [1, 2, 3].flatMap((passes) => [[passes, 3], [passes, 1]])) {
+  for (const [passes, inline] of [1, 2, 3].flatMap((passes) => [
+    [passes, 3],
+    [passes, 1],
+  ])) {
     const { code } = await minify(source, {
       ecma: 2020,
       module: isModule,
@@ -137,7 +140,9 @@ for (const { name, isBudgeted } of [...BUNDLES, { name: 'index', isBudgeted: fal
   )
   if (isBudgeted && s.brotli > BUDGET) {
     failed = true
-    console.error(`size budget exceeded: dist/${name}.js is ${s.brotli} B brotli, budget ${BUDGET} B`)
+    console.error(
+      `size budget exceeded: dist/${name}.js is ${s.brotli} B brotli, budget ${BUDGET} B`,
+    )
   }
 }
 if (failed && process.argv.includes('--check')) process.exit(1)

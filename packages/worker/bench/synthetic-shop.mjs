@@ -126,14 +126,46 @@ export function generateShop(shape = SHOP) {
 
 function simulate(shape, scale) {
   const rand = random(shape.seed)
-  const end = Date.parse(`${shape.lastDay}T00:00:00Z`) + DAY_MS
-  const start = end - shape.days * DAY_MS
   const visitors = []
   const visits = []
   const orders = []
-  const exposures = new Map()
-  let orderCount = 0
+  const exposures = []
+  for (const simulated of visitorsOf(shape, scale, rand)) {
+    visitors.push(simulated.visitor)
+    visits.push(...simulated.visits)
+    orders.push(...simulated.orders)
+    exposures.push(...simulated.exposures)
+  }
+  if (orders.length < shape.orders) return { orders }
 
+  const events = buildEvents(rand, shape, visits)
+  for (const visitor of visitors) visitor.lastSeenAt = visitor.firstSeenAt
+  const byVisitor = new Map(visitors.map((visitor) => [visitor.visitorId, visitor]))
+  for (const visit of visits) {
+    const visitor = byVisitor.get(visit.visitorId)
+    visitor.lastSeenAt = Math.max(visitor.lastSeenAt, visit.lastEventAt)
+  }
+  return {
+    shape,
+    siteId: SITE_ID,
+    currency: CURRENCY,
+    visitors,
+    visits,
+    orders,
+    events,
+    exposures,
+  }
+}
+
+/**
+ * The shop's visitors one at a time, each with its visits, orders and exposures: the simulation
+ * both the in-memory shop and the streamed one (`streamShop`) are made of. `rand` is consumed in
+ * the same order either way, so a seed gives the same visitors.
+ */
+function* visitorsOf(shape, scale, rand) {
+  const end = Date.parse(`${shape.lastDay}T00:00:00Z`) + DAY_MS
+  const start = end - shape.days * DAY_MS
+  let orderCount = 0
   for (let v = 0; v < shape.visitors; v++) {
     const visitorId = `sv${v.toString(36).padStart(4, '0')}`
     // A growing shop: first visits get likelier towards the end (density 1 + 2x over the span).
@@ -145,6 +177,9 @@ function simulate(shape, scale) {
       visitCount = 2
       while (visitCount < 30 && rand() < 0.7) visitCount++
     }
+    const exposures = new Map()
+    const visits = []
+    const orders = []
     const visitor = {
       visitorId,
       firstSeenAt: at,
@@ -242,26 +277,7 @@ function simulate(shape, scale) {
       // Next visit: hours to months later, never while this one is still going.
       at += 2 * 60 * MINUTE_MS + Math.floor(-Math.log(1 - rand()) * 25 * DAY_MS)
     }
-    visitors.push(visitor)
-  }
-  if (orderCount < shape.orders) return { orders }
-
-  const events = buildEvents(rand, shape, visits)
-  for (const visitor of visitors) visitor.lastSeenAt = visitor.firstSeenAt
-  const byVisitor = new Map(visitors.map((visitor) => [visitor.visitorId, visitor]))
-  for (const visit of visits) {
-    const visitor = byVisitor.get(visit.visitorId)
-    visitor.lastSeenAt = Math.max(visitor.lastSeenAt, visit.lastEventAt)
-  }
-  return {
-    shape,
-    siteId: SITE_ID,
-    currency: CURRENCY,
-    visitors,
-    visits,
-    orders,
-    events,
-    exposures: [...exposures.values()],
+    yield { visitor, visits, orders, exposures: [...exposures.values()] }
   }
 }
 
@@ -382,5 +398,186 @@ export function expectedTotals(shop, from, to) {
     totals: { visits: sum('visits'), orders: sum('orders'), revenueMicros: sum('revenueMicros') },
     customers: customers.size,
     offers,
+  }
+}
+
+/**
+ * How `streamShop` makes a shape's shop: the order-rate scale that reaches its order target
+ * (found as `generateShop` finds it, by counting) and the page views per visit that bring it to
+ * about `shape.events`. Computed once, it can be passed to several streams of the same shop.
+ * @example const plan = planShop(shape)
+ */
+export function planShop(shape) {
+  let scale = 1
+  for (let attempt = 0; attempt < 8; attempt++) {
+    let orders = 0
+    let visits = 0
+    for (const simulated of visitorsOf(shape, scale, random(shape.seed))) {
+      orders += simulated.orders.length
+      visits += simulated.visits.length
+    }
+    if (orders >= shape.orders)
+      return {
+        scale,
+        pageviewsPerVisit: Math.max(0, (shape.events - 2 * visits - orders) / visits),
+      }
+    scale *= (shape.orders / Math.max(1, orders)) * 1.01
+  }
+  throw new Error('synthetic shop: could not reach the order target')
+}
+
+/**
+ * The shop of `shape` streamed in chunks of whole visitors, never held in memory at once (at
+ * 1,000,000 visitors it has about 10,000,000 events). Visitors, visits, orders and exposures are
+ * those of `generateShop` for the same shape; events come from a random stream of their own (each
+ * visit: its `visit` event, page views drawn so the shop has about `shape.events`, one purchase
+ * event per order), so they differ from the in-memory shop's. Each chunk holds row arrays in the
+ * column orders of src/ledger/bench-load.ts (only those of `tables`, when given); `onChunk` is
+ * awaited before the next is made. Returns the counts and, for each of `ranges`, what its
+ * metrics must say (see `expectedTotals`).
+ * @example const { counts, expected } = await streamShop(shape, { ranges }, (rows) => send(rows))
+ */
+export async function streamShop(
+  shape,
+  { visitorsPerChunk = 2000, ranges = [], plan = planShop(shape), tables = null },
+  onChunk,
+) {
+  const { scale, pageviewsPerVisit } = plan
+  const eventRand = random(shape.seed ^ 0x5bd1e995)
+  const totals = ranges.map((range) => expectedAccumulator(range.from, range.to))
+  const counts = { visitors: 0, visits: 0, orders: 0, events: 0, exposures: 0 }
+  const wants = (table) => tables === null || tables.includes(table)
+  let chunk = emptyChunk()
+  for (const simulated of visitorsOf(shape, scale, random(shape.seed))) {
+    const { visitor, visits, orders, exposures } = simulated
+    // Events are drawn for every stream (the visitor's last sight depends on them), but made into
+    // rows only when asked for.
+    const events = []
+    let lastSeenAt = visitor.firstSeenAt
+    for (const visit of visits) {
+      const { visitorId, visitId, startedAt } = visit
+      const landing = visit.referrer
+        ? { url: visit.url, referrer: visit.referrer }
+        : { url: visit.url }
+      events.push([`${visitId}-v`, visitorId, visitId, 'visit', startedAt, landing])
+      const pageviews = 1 + poisson(eventRand, pageviewsPerVisit)
+      for (let p = 0; p < pageviews; p++) {
+        const at = startedAt + (p + 1) * 45_000
+        events.push([
+          `${visitId}-${p}`,
+          visitorId,
+          visitId,
+          'pageview',
+          at,
+          { url: `https://shop.example/products/${p % 97}` },
+        ])
+        lastSeenAt = Math.max(lastSeenAt, at)
+      }
+      for (const order of visit.orders) {
+        const purchase = {
+          orderId: order.orderId,
+          revenue: order.revenue,
+          currency: order.currency,
+        }
+        if (order.discount > 0) purchase.discount = order.discount
+        events.push([order.eventId, visitorId, visitId, 'purchase', order.placedAt, purchase])
+        lastSeenAt = Math.max(lastSeenAt, order.placedAt)
+      }
+    }
+    if (wants('visitors')) chunk.visitors.push([visitor.visitorId, visitor.firstSeenAt, lastSeenAt])
+    if (wants('visits'))
+      for (const v of visits)
+        chunk.visits.push([
+          v.visitorId,
+          v.visitId,
+          v.startedAt,
+          v.day,
+          v.segment,
+          v.hasPurchase ? 1 : 0,
+          v.url,
+          v.referrer,
+        ])
+    if (wants('orders'))
+      for (const o of orders)
+        chunk.orders.push([
+          o.orderId,
+          o.eventId,
+          o.visitorId,
+          o.visitId,
+          o.revenueMicros,
+          o.discountMicros,
+          o.currency,
+          o.placedAt,
+          o.day,
+        ])
+    if (wants('events'))
+      for (const event of events)
+        chunk.events.push([...event.slice(0, 5), JSON.stringify(event[5])])
+    if (wants('exposures'))
+      for (const e of exposures)
+        chunk.exposures.push([
+          e.ruleId,
+          e.visitorId,
+          e.variant,
+          e.firstExposedAt,
+          e.firstVisitId,
+          e.lastExposedAt,
+          e.lastVisitId,
+          e.visitsExposed,
+          e.offerCode,
+        ])
+    for (const total of totals) total.add(visits, orders, exposures)
+    counts.visitors++
+    counts.visits += visits.length
+    counts.orders += orders.length
+    counts.events += events.length
+    counts.exposures += exposures.length
+    if (counts.visitors % visitorsPerChunk === 0) {
+      await onChunk(chunk)
+      chunk = emptyChunk()
+    }
+  }
+  if (counts.visitors % visitorsPerChunk !== 0) await onChunk(chunk)
+  return {
+    counts,
+    plan,
+    expected: Object.fromEntries(ranges.map((range, i) => [range.name, totals[i].result()])),
+  }
+}
+
+function emptyChunk() {
+  return { visitors: [], visits: [], orders: [], events: [], exposures: [] }
+}
+
+/** A Poisson draw (Knuth's method: the means here are small). */
+function poisson(rand, mean) {
+  const limit = Math.exp(-mean)
+  let count = 0
+  for (let product = rand(); product > limit; product *= rand()) count++
+  return count
+}
+
+/** `expectedTotals` of one range, added up visitor by visitor. */
+function expectedAccumulator(from, to) {
+  const shop = { currency: CURRENCY, visits: [], orders: [], exposures: [] }
+  const end = Date.parse(`${to}T00:00:00Z`) + DAY_MS
+  const start = Date.parse(`${from}T00:00:00Z`)
+  const customers = new Set()
+  const kept = { visits: [], exposures: [] }
+  return {
+    add(visits, orders, exposures) {
+      for (const visit of visits) if (visit.day >= from && visit.day <= to) kept.visits.push(visit)
+      for (const order of orders) if (order.placedAt < end) customers.add(order.visitorId)
+      for (const e of exposures)
+        if (e.firstExposedAt >= start && e.firstExposedAt < end) kept.exposures.push(e)
+    },
+    result() {
+      const totals = expectedTotals(
+        { ...shop, visits: kept.visits, exposures: kept.exposures },
+        from,
+        to,
+      )
+      return { ...totals, customers: customers.size }
+    },
   }
 }

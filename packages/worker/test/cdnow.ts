@@ -15,8 +15,15 @@ export function parseCdnow(text: string, layout: 'master' | 'sample'): OrderRow[
   for (const line of text.split('\n')) {
     const fields = line.trim().split(/\s+/)
     if (fields.length < 4 || !/^\d+$/.test(fields[0]!)) continue // blank lines, the master's header
-    const [customerId, date, dollars] = layout === 'master' ? [fields[0]!, fields[1]!, fields[3]!] : [fields[1]!, fields[2]!, fields[4]!]
-    orders.push({ customerId, day: `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`, revenue: Number(dollars) })
+    const [customerId, date, dollars] =
+      layout === 'master'
+        ? [fields[0]!, fields[1]!, fields[3]!]
+        : [fields[1]!, fields[2]!, fields[4]!]
+    orders.push({
+      customerId,
+      day: `${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}`,
+      revenue: Number(dollars),
+    })
   }
   return orders
 }

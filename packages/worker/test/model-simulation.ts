@@ -29,7 +29,7 @@ export function gammaDraw(random: () => number, shape: number, rate: number): nu
     } while (v <= 0)
     v = v * v * v
     const u = random()
-    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v / rate
+    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return (d * v) / rate
   }
 }
 
@@ -41,7 +41,12 @@ function normalDraw(random: () => number): number {
  * BG/NBD customers observed for 50–100% of maxWeeks since their first purchase, in whole days
  * (purchases on one day merge, as the summary counts them): (x, tx, T) in weeks.
  */
-export function simulateBgNbd(params: BgNbdParams, customers: number, maxWeeks: number, seed: number) {
+export function simulateBgNbd(
+  params: BgNbdParams,
+  customers: number,
+  maxWeeks: number,
+  seed: number,
+) {
   const random = seededRandom(seed)
   return Array.from({ length: customers }, () => {
     const lambda = gammaDraw(random, params.r, params.alpha)

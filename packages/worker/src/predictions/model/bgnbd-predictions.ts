@@ -26,9 +26,16 @@ export function pAlive(params: BgNbdParams, x: number, tx: number, T: number): n
  * Throws HypergeometricConvergenceError in the extreme case where its series cannot be summed.
  * @example conditionalExpectedPurchases({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 }, 2, 30.43, 38.86, 39) // 1.226
  */
-export function conditionalExpectedPurchases(params: BgNbdParams, x: number, tx: number, T: number, t: number): number {
+export function conditionalExpectedPurchases(
+  params: BgNbdParams,
+  x: number,
+  tx: number,
+  T: number,
+  t: number,
+): number {
   checkHistory(x, tx, T)
-  if (!(t >= 0) || !Number.isFinite(t)) throw new RangeError(`the horizon t must be ≥ 0 weeks, got ${t}`)
+  if (!(t >= 0) || !Number.isFinite(t))
+    throw new RangeError(`the horizon t must be ≥ 0 weeks, got ${t}`)
   if (t === 0) return 0
   return nearOneSafe(params, (p) => {
     const { r, alpha, a, b } = p
@@ -47,7 +54,8 @@ export function conditionalExpectedPurchases(params: BgNbdParams, x: number, tx:
  * @example expectedPurchases({ r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 }, 39) // 1.195
  */
 export function expectedPurchases(params: BgNbdParams, t: number): number {
-  if (!(t >= 0) || !Number.isFinite(t)) throw new RangeError(`the horizon t must be ≥ 0 weeks, got ${t}`)
+  if (!(t >= 0) || !Number.isFinite(t))
+    throw new RangeError(`the horizon t must be ≥ 0 weeks, got ${t}`)
   if (t === 0) return 0
   return nearOneSafe(params, ({ r, alpha, a, b }) => {
     const z = t / (alpha + t)
@@ -66,7 +74,12 @@ export function posteriorPurchaseRate(params: BgNbdParams, x: number, T: number)
 }
 
 /** ln of the odds that a customer with x > 0 has dropped out: a/(b+x−1) ((α+T)/(α+tx))^(r+x). */
-function logOddsDroppedOut({ r, alpha, a, b }: BgNbdParams, x: number, tx: number, T: number): number {
+function logOddsDroppedOut(
+  { r, alpha, a, b }: BgNbdParams,
+  x: number,
+  tx: number,
+  T: number,
+): number {
   return Math.log(a) - Math.log(b + x - 1) + (r + x) * (Math.log(alpha + T) - Math.log(alpha + tx))
 }
 
@@ -85,6 +98,7 @@ function nearOneSafe(params: BgNbdParams, formula: (params: BgNbdParams) => numb
 /** A customer's history must be possible: x a whole number ≥ 0, 0 ≤ tx ≤ T, and tx = 0 when x = 0. */
 function checkHistory(x: number, tx: number, T: number): void {
   if (!Number.isInteger(x) || x < 0) throw new RangeError(`x must be a whole number ≥ 0, got ${x}`)
-  if (!(tx >= 0 && tx <= T && Number.isFinite(T))) throw new RangeError(`need 0 ≤ tx ≤ T, got tx ${tx}, T ${T}`)
+  if (!(tx >= 0 && tx <= T && Number.isFinite(T)))
+    throw new RangeError(`need 0 ≤ tx ≤ T, got tx ${tx}, T ${T}`)
   if (x === 0 && tx !== 0) throw new RangeError(`tx must be 0 without repeat purchases, got ${tx}`)
 }

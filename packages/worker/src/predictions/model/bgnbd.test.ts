@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { bgnbdLogLikelihood, bgnbdTotalLogLikelihood, fitBgNbd } from './bgnbd'
-import { conditionalExpectedPurchases, expectedPurchases, pAlive, posteriorPurchaseRate } from './bgnbd-predictions'
+import {
+  conditionalExpectedPurchases,
+  expectedPurchases,
+  pAlive,
+  posteriorPurchaseRate,
+} from './bgnbd-predictions'
 import { HypergeometricConvergenceError } from './hypergeometric'
 import type { BgNbdParams } from './params'
 import { groupByFrequency } from './summary'
@@ -12,12 +17,18 @@ const relativeError = (value: number, exact: number) => Math.abs(value - exact) 
 // Reference values: the paper's formulas evaluated independently with mpmath at 50 digits.
 describe('bgnbdLogLikelihood', () => {
   it('matches the formula for customers with and without repeat purchases', () => {
-    expect(relativeError(bgnbdLogLikelihood(paper, 2, 30.43, 38.86), -9.4596810823204985)).toBeLessThan(1e-13)
-    expect(relativeError(bgnbdLogLikelihood(paper, 0, 0, 38.86), -0.55382484737883624)).toBeLessThan(1e-13)
+    expect(
+      relativeError(bgnbdLogLikelihood(paper, 2, 30.43, 38.86), -9.4596810823204985),
+    ).toBeLessThan(1e-13)
+    expect(
+      relativeError(bgnbdLogLikelihood(paper, 0, 0, 38.86), -0.55382484737883624),
+    ).toBeLessThan(1e-13)
   })
 
   it('stays finite in log space where the plain likelihood would overflow (x = 400)', () => {
-    expect(relativeError(bgnbdLogLikelihood(paper, 400, 100, 104), 124.21976191471935)).toBeLessThan(1e-12)
+    expect(
+      relativeError(bgnbdLogLikelihood(paper, 400, 100, 104), 124.21976191471935),
+    ).toBeLessThan(1e-12)
   })
 
   it('sums groups with their counts, the same as customer by customer', () => {
@@ -47,7 +58,10 @@ describe('BG/NBD closed forms', () => {
       [1, 1.71, 38.86, 1, 0.0060646056907747812],
       [200, 100, 104, 52, 9.8382477479964108],
     ]
-    for (const [x, tx, T, t, exact] of cases) expect(relativeError(conditionalExpectedPurchases(paper, x, tx, T, t), exact)).toBeLessThan(1e-11)
+    for (const [x, tx, T, t, exact] of cases)
+      expect(relativeError(conditionalExpectedPurchases(paper, x, tx, T, t), exact)).toBeLessThan(
+        1e-11,
+      )
     expect(relativeError(expectedPurchases(paper, 39), 1.1950518784095006)).toBeLessThan(1e-12)
     expect(relativeError(expectedPurchases(paper, 78), 1.8580217586441487)).toBeLessThan(1e-12)
   })
@@ -60,10 +74,13 @@ describe('BG/NBD closed forms', () => {
   })
 
   it('is continuous through a = 1, where the formula is 0/0 (limit from mpmath)', () => {
-    const near = (a: number) => conditionalExpectedPurchases({ r: 0.5, alpha: 5, a, b: 3 }, 3, 20, 30, 26)
+    const near = (a: number) =>
+      conditionalExpectedPurchases({ r: 0.5, alpha: 5, a, b: 3 }, 3, 20, 30, 26)
     expect(relativeError(near(1), 1.2922057398447562)).toBeLessThan(1e-9)
     expect(relativeError(near(1 + 3e-6), 1.2922035679770109)).toBeLessThan(1e-9)
-    expect(relativeError(expectedPurchases({ r: 0.5, alpha: 5, a: 1, b: 3 }, 26), 1.5416346569662795)).toBeLessThan(1e-9)
+    expect(
+      relativeError(expectedPurchases({ r: 0.5, alpha: 5, a: 1, b: 3 }, 26), 1.5416346569662795),
+    ).toBeLessThan(1e-9)
   })
 
   it('is 0 over no time and refuses impossible histories', () => {
@@ -75,7 +92,9 @@ describe('BG/NBD closed forms', () => {
   })
 
   it('reports rather than guesses when the series cannot be summed (a near-daily buyer over a 10-year horizon)', () => {
-    expect(() => conditionalExpectedPurchases(paper, 3000, 469, 470, 520)).toThrow(HypergeometricConvergenceError)
+    expect(() => conditionalExpectedPurchases(paper, 3000, 469, 470, 520)).toThrow(
+      HypergeometricConvergenceError,
+    )
   })
 
   it('gives the posterior purchase rate (r + x) / (α + T)', () => {

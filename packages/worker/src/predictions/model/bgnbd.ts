@@ -32,7 +32,13 @@ export interface BgNbdFit {
 export function bgnbdLogLikelihood(params: BgNbdParams, x: number, tx: number, T: number): number {
   const { r, alpha, a, b } = params
   const shared =
-    logGamma(r + x) - logGamma(r) + r * Math.log(alpha) + logGamma(a + b) + logGamma(b + x) - logGamma(b) - logGamma(a + b + x)
+    logGamma(r + x) -
+    logGamma(r) +
+    r * Math.log(alpha) +
+    logGamma(a + b) +
+    logGamma(b + x) -
+    logGamma(b) -
+    logGamma(a + b + x)
   const alive = -(r + x) * Math.log(alpha + T)
   if (x === 0) return shared + alive
   const droppedOut = Math.log(a) - Math.log(b + x - 1) - (r + x) * Math.log(alpha + tx)
@@ -43,7 +49,10 @@ export function bgnbdLogLikelihood(params: BgNbdParams, x: number, tx: number, T
  * The total log-likelihood of grouped customers, each group counted `count` times.
  * @example bgnbdTotalLogLikelihood(params, groupByFrequency(summary.customers)) // CDNOW: −9582.4
  */
-export function bgnbdTotalLogLikelihood(params: BgNbdParams, groups: readonly FrequencyGroup[]): number {
+export function bgnbdTotalLogLikelihood(
+  params: BgNbdParams,
+  groups: readonly FrequencyGroup[],
+): number {
   return makeTotalLogLikelihood(groups)(params)
 }
 
@@ -53,7 +62,10 @@ export function bgnbdTotalLogLikelihood(params: BgNbdParams, groups: readonly Fr
  * r = a = b = 1 and α = the mean age T (α is in weeks, so this makes the start scale-free).
  * @example fitBgNbd(groupByFrequency(summary.customers)).params // CDNOW: r 0.2426, α 4.4135, a 0.7929, b 2.4258
  */
-export function fitBgNbd(groups: readonly FrequencyGroup[], prior: LogPrior | null = null): BgNbdFit {
+export function fitBgNbd(
+  groups: readonly FrequencyGroup[],
+  prior: LogPrior | null = null,
+): BgNbdFit {
   if (groups.length === 0) throw new RangeError('fitBgNbd needs at least one customer')
   const total = makeTotalLogLikelihood(groups)
   const fromLog = ([r, alpha, a, b]: number[]): BgNbdParams => ({
@@ -71,7 +83,12 @@ export function fitBgNbd(groups: readonly FrequencyGroup[], prior: LogPrior | nu
   const start = prior?.centre ?? [0, Math.log(Math.max(meanT, 1)), 0, 0]
   const result = nelderMead(objective, start)
   const params = fromLog(result.point)
-  return { params, logLikelihood: total(params), converged: result.isConverged, evaluations: result.evaluations }
+  return {
+    params,
+    logLikelihood: total(params),
+    converged: result.isConverged,
+    evaluations: result.evaluations,
+  }
 }
 
 /**
@@ -80,7 +97,9 @@ export function fitBgNbd(groups: readonly FrequencyGroup[], prior: LogPrior | nu
  * logarithms of α + T and α + tx once per distinct T and tx, so an evaluation over CDNOW's 23,570
  * customers costs a few thousand logarithms.
  */
-function makeTotalLogLikelihood(groups: readonly FrequencyGroup[]): (params: BgNbdParams) => number {
+function makeTotalLogLikelihood(
+  groups: readonly FrequencyGroup[],
+): (params: BgNbdParams) => number {
   const [xs, xIndex] = distinctValues(groups.map((g) => g.x))
   const [Ts, TIndex] = distinctValues(groups.map((g) => g.T))
   const [txs, txIndex] = distinctValues(groups.map((g) => g.tx))
@@ -102,7 +121,8 @@ function makeTotalLogLikelihood(groups: readonly FrequencyGroup[]): (params: BgN
       const { x, count } = groups[g]!
       const xi = xIndex[g]!
       const alive = -(r + x) * logAlphaT[TIndex[g]!]!
-      const value = x === 0 ? alive : logSumExp(alive, dropoutByX[xi]! - (r + x) * logAlphaTx[txIndex[g]!]!)
+      const value =
+        x === 0 ? alive : logSumExp(alive, dropoutByX[xi]! - (r + x) * logAlphaTx[txIndex[g]!]!)
       sum += count * (sharedByX[xi]! + value)
     }
     return sum

@@ -59,7 +59,9 @@ describe('CDNOW sample: the fits reproduce the papers', () => {
   // The plain maximum-likelihood fits, without the prior worth one customer that
   // fitPredictionModels always adds (priors.ts): the papers' figures must hold for both.
   const mleBgNbd = fitBgNbd(groupByFrequency(calibration.customers))
-  const repeat = calibration.customers.filter((c) => c.x > 0).map(({ x, monetary }) => ({ x, monetary }))
+  const repeat = calibration.customers
+    .filter((c) => c.x > 0)
+    .map(({ x, monetary }) => ({ x, monetary }))
   const mleGammaGamma = fitGammaGamma(repeat)
 
   const expectBgNbdOfPaper = (params: BgNbdParams, logLikelihood: number) => {
@@ -85,9 +87,19 @@ describe('CDNOW sample: the fits reproduce the papers', () => {
   })
 
   it('Gamma-Gamma on the 946 repeat customers: p = 6.25, q = 3.74, γ = 15.44, each within 0.5%', () => {
-    console.log('Gamma-Gamma on the CDNOW sample:', fit.gammaGamma, 'maximum likelihood:', mleGammaGamma)
+    console.log(
+      'Gamma-Gamma on the CDNOW sample:',
+      fit.gammaGamma,
+      'maximum likelihood:',
+      mleGammaGamma,
+    )
     expect(repeat).toHaveLength(946)
-    expect(fit.gammaGamma).toMatchObject({ customers: 946, shrunk: false, converged: true, priorCustomers: 1 })
+    expect(fit.gammaGamma).toMatchObject({
+      customers: 946,
+      shrunk: false,
+      converged: true,
+      priorCustomers: 1,
+    })
     expectGammaGammaOfPaper(fit.gammaGamma)
     expect(mleGammaGamma.converged).toBe(true)
     expectGammaGammaOfPaper(mleGammaGamma.params)
@@ -99,7 +111,9 @@ describe('CDNOW sample: the fits reproduce the papers', () => {
   })
 
   it(`predicts the holdout purchases of the whole sample within ${HOLDOUT_TOLERANCE * 100}%`, () => {
-    const through = new Map(summarizeOrders(sampleOrders, HOLDOUT_END).customers.map((c) => [c.customerId, c]))
+    const through = new Map(
+      summarizeOrders(sampleOrders, HOLDOUT_END).customers.map((c) => [c.customerId, c]),
+    )
     let actual = 0
     let predicted = 0
     let cohortForecast = 0
@@ -110,10 +124,15 @@ describe('CDNOW sample: the fits reproduce the papers', () => {
       actual += later
       predicted += expected
       // The same weeks forecast from the first purchase alone, without the customer's history.
-      cohortForecast += expectedPurchases(fit.bgnbd, c.T + HOLDOUT_WEEKS) - expectedPurchases(fit.bgnbd, c.T)
+      cohortForecast +=
+        expectedPurchases(fit.bgnbd, c.T + HOLDOUT_WEEKS) - expectedPurchases(fit.bgnbd, c.T)
       const key = c.x >= 7 ? '7+' : String(c.x)
       const row = byX.get(key) ?? { customers: 0, actual: 0, predicted: 0 }
-      byX.set(key, { customers: row.customers + 1, actual: row.actual + later, predicted: row.predicted + expected })
+      byX.set(key, {
+        customers: row.customers + 1,
+        actual: row.actual + later,
+        predicted: row.predicted + expected,
+      })
     }
     console.log(
       `Holdout 1997-10-01..1998-06-30, ${calibration.customers.length} customers: actual ${actual} purchase days, ` +

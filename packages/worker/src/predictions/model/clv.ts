@@ -70,6 +70,8 @@ export function checkClvOptions({ horizonWeeks, yearlyDiscountRate = 0 }: ClvOpt
     throw new RangeError(`horizonWeeks must be > 0 and ≤ ${MAX_HORIZON_WEEKS}, got ${horizonWeeks}`)
   }
   if (!(yearlyDiscountRate >= 0 && yearlyDiscountRate <= MAX_YEARLY_DISCOUNT_RATE)) {
-    throw new RangeError(`yearlyDiscountRate must be between 0 and ${MAX_YEARLY_DISCOUNT_RATE}, got ${yearlyDiscountRate}`)
+    throw new RangeError(
+      `yearlyDiscountRate must be between 0 and ${MAX_YEARLY_DISCOUNT_RATE}, got ${yearlyDiscountRate}`,
+    )
   }
 }

@@ -59,7 +59,10 @@ export function customerFigures(
     pAlive: pAlive(params.bgnbd, x, tx, T),
     expectedPurchases: conditionalExpectedPurchases(params.bgnbd, x, tx, T, horizonWeeks),
     expectedSpendPerPurchase: conditionalExpectedSpend(params.gammaGamma, x, monetary),
-    clv: customerLifetimeValue(params.bgnbd, params.gammaGamma, customer, { horizonWeeks, yearlyDiscountRate }),
+    clv: customerLifetimeValue(params.bgnbd, params.gammaGamma, customer, {
+      horizonWeeks,
+      yearlyDiscountRate,
+    }),
     expectedNextPurchaseAt: expectedNextPurchaseDay(params.bgnbd, { x, T, lastDay }),
   }
 }

@@ -17,7 +17,8 @@ export function dayNumber(day: string): number {
     const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])]
     const time = Date.UTC(year, month - 1, date)
     // Date.UTC rolls 1997-02-30 over to March; a real day survives the round trip.
-    if (new Date(time).getUTCDate() === date && new Date(time).getUTCMonth() === month - 1) return time / DAY_MS
+    if (new Date(time).getUTCDate() === date && new Date(time).getUTCMonth() === month - 1)
+      return time / DAY_MS
   }
   throw new RangeError(`not a calendar day (YYYY-MM-DD): ${JSON.stringify(day)}`)
 }

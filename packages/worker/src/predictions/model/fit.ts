@@ -6,7 +6,13 @@
 import { fitBgNbd } from './bgnbd'
 import { fitGammaGamma, toLogParams } from './gamma-gamma'
 import type { BgNbdParams, GammaGammaParams } from './params'
-import { BGNBD_PRIOR, gammaGammaPrior, logPrior, priorCustomers, SMALL_SHOP_CUSTOMERS } from './priors'
+import {
+  BGNBD_PRIOR,
+  gammaGammaPrior,
+  logPrior,
+  priorCustomers,
+  SMALL_SHOP_CUSTOMERS,
+} from './priors'
 import { groupByFrequency, type OrdersSummary } from './summary'
 
 /** Fitted parameters with what a reader needs to trust them. */
@@ -43,11 +49,17 @@ export interface PredictionFit {
  */
 export function fitPredictionModels(summary: OrdersSummary): PredictionFit {
   const customers = summary.customers.length
-  if (customers === 0) throw new RangeError(`no customer bought on or before ${summary.asOf}: nothing to fit`)
+  if (customers === 0)
+    throw new RangeError(`no customer bought on or before ${summary.asOf}: nothing to fit`)
 
-  const bgnbd = fitBgNbd(groupByFrequency(summary.customers), logPrior(toLogBgNbd(BGNBD_PRIOR), customers))
+  const bgnbd = fitBgNbd(
+    groupByFrequency(summary.customers),
+    logPrior(toLogBgNbd(BGNBD_PRIOR), customers),
+  )
 
-  const repeat = summary.customers.filter((c) => c.x > 0 && c.monetary > 0).map(({ x, monetary }) => ({ x, monetary }))
+  const repeat = summary.customers
+    .filter((c) => c.x > 0 && c.monetary > 0)
+    .map(({ x, monetary }) => ({ x, monetary }))
   const spendPrior = gammaGammaPrior(summary.revenue / summary.purchaseDays)
   // Without any revenue (only free orders) there is no spend scale to fit: expected spend is 0.
   const gammaGamma =

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { seededRandom, simulateGammaGamma } from '../../../test/model-simulation'
-import { conditionalExpectedSpend, fitGammaGamma, gammaGammaLogLikelihood, toLogParams } from './gamma-gamma'
+import {
+  conditionalExpectedSpend,
+  fitGammaGamma,
+  gammaGammaLogLikelihood,
+  toLogParams,
+} from './gamma-gamma'
 import type { GammaGammaParams } from './params'
 
 const paper: GammaGammaParams = { p: 6.25, q: 3.74, gamma: 15.44 }
@@ -8,9 +13,22 @@ const relativeError = (value: number, exact: number) => Math.abs(value - exact) 
 
 describe('gammaGammaLogLikelihood', () => {
   it('matches the density formula (mpmath, 50 digits) and adds over customers', () => {
-    expect(relativeError(gammaGammaLogLikelihood(paper, [{ x: 2, monetary: 22.35 }]), -3.5513167597317047)).toBeLessThan(1e-13)
-    expect(relativeError(gammaGammaLogLikelihood(paper, [{ x: 11, monetary: 103.7 }]), -7.286861948406979)).toBeLessThan(1e-13)
-    const both = gammaGammaLogLikelihood(paper, [{ x: 2, monetary: 22.35 }, { x: 11, monetary: 103.7 }])
+    expect(
+      relativeError(
+        gammaGammaLogLikelihood(paper, [{ x: 2, monetary: 22.35 }]),
+        -3.5513167597317047,
+      ),
+    ).toBeLessThan(1e-13)
+    expect(
+      relativeError(
+        gammaGammaLogLikelihood(paper, [{ x: 11, monetary: 103.7 }]),
+        -7.286861948406979,
+      ),
+    ).toBeLessThan(1e-13)
+    const both = gammaGammaLogLikelihood(paper, [
+      { x: 2, monetary: 22.35 },
+      { x: 11, monetary: 103.7 },
+    ])
     expect(both).toBeCloseTo(-3.5513167597317047 - 7.286861948406979, 11)
   })
 
@@ -18,16 +36,21 @@ describe('gammaGammaLogLikelihood', () => {
     // Trapezoid rule on m ∈ (0, 2000] for x = 3: the mass beyond is negligible (q = 3.74).
     let mass = 0
     const step = 0.01
-    for (let m = step; m < 2000; m += step) mass += Math.exp(gammaGammaLogLikelihood(paper, [{ x: 3, monetary: m }])) * step
+    for (let m = step; m < 2000; m += step)
+      mass += Math.exp(gammaGammaLogLikelihood(paper, [{ x: 3, monetary: m }])) * step
     expect(mass).toBeCloseTo(1, 3)
   })
 })
 
 describe('conditionalExpectedSpend', () => {
   it('weighs the population mean against the customer’s own mean', () => {
-    expect(relativeError(conditionalExpectedSpend(paper, 2, 22.35), 24.663713910761155)).toBeLessThan(1e-14)
+    expect(
+      relativeError(conditionalExpectedSpend(paper, 2, 22.35), 24.663713910761155),
+    ).toBeLessThan(1e-14)
     // x = 0: the population mean p γ / (q − 1).
-    expect(relativeError(conditionalExpectedSpend(paper, 0, 0), 35.218978102189781)).toBeLessThan(1e-14)
+    expect(relativeError(conditionalExpectedSpend(paper, 0, 0), 35.218978102189781)).toBeLessThan(
+      1e-14,
+    )
     // Many purchases: close to the customer's own mean.
     expect(relativeError(conditionalExpectedSpend(paper, 1000, 50), 50)).toBeLessThan(0.01)
     // Free repeat orders (mean 0) still get a posterior mean, below the population's.

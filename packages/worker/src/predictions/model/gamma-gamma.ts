@@ -33,7 +33,10 @@ export interface GammaGammaFit {
  * The total Gamma-Gamma log-likelihood of customers with repeat purchases.
  * @example gammaGammaLogLikelihood({ p: 6.25, q: 3.74, gamma: 15.44 }, [{ x: 2, monetary: 22.35 }]) // −3.551
  */
-export function gammaGammaLogLikelihood(params: GammaGammaParams, observations: readonly SpendObservation[]): number {
+export function gammaGammaLogLikelihood(
+  params: GammaGammaParams,
+  observations: readonly SpendObservation[],
+): number {
   return makeTotalLogLikelihood(observations)(params)
 }
 
@@ -43,7 +46,10 @@ export function gammaGammaLogLikelihood(params: GammaGammaParams, observations: 
  * p = 1, q = 2 and γ = the mean of m (so that the start's mean spend is the data's).
  * @example fitGammaGamma(repeatCustomers).params // CDNOW: p 6.25, q 3.74, γ 15.44
  */
-export function fitGammaGamma(observations: readonly SpendObservation[], prior: LogPrior | null = null): GammaGammaFit {
+export function fitGammaGamma(
+  observations: readonly SpendObservation[],
+  prior: LogPrior | null = null,
+): GammaGammaFit {
   if (observations.length === 0 && !prior) {
     throw new RangeError('fitGammaGamma needs a customer with repeat purchases, or a prior')
   }
@@ -57,7 +63,12 @@ export function fitGammaGamma(observations: readonly SpendObservation[], prior: 
   const start = prior?.centre ?? [0, 0, Math.log(meanSpend)]
   const result = nelderMead(objective, start)
   const params = fromLogParams(result.point)
-  return { params, logLikelihood: total(params), converged: result.isConverged, evaluations: result.evaluations }
+  return {
+    params,
+    logLikelihood: total(params),
+    converged: result.isConverged,
+    evaluations: result.evaluations,
+  }
 }
 
 /**
@@ -74,10 +85,15 @@ export function toLogParams({ p, q, gamma }: GammaGammaParams): number[] {
  * the customer's own mean. For x = 0 it is the population mean p γ / (q − 1).
  * @example conditionalExpectedSpend({ p: 6.25, q: 3.74, gamma: 15.44 }, 2, 22.35) // 24.7
  */
-export function conditionalExpectedSpend({ p, q, gamma }: GammaGammaParams, x: number, monetary: number): number {
+export function conditionalExpectedSpend(
+  { p, q, gamma }: GammaGammaParams,
+  x: number,
+  monetary: number,
+): number {
   if (!Number.isInteger(x) || x < 0) throw new RangeError(`x must be a whole number ≥ 0, got ${x}`)
   // A mean spend of 0 (free repeat orders) cannot be fitted (ln 0) but has a posterior mean.
-  if (!(monetary >= 0) || !Number.isFinite(monetary)) throw new RangeError(`the mean spend must be ≥ 0, got ${monetary}`)
+  if (!(monetary >= 0) || !Number.isFinite(monetary))
+    throw new RangeError(`the mean spend must be ≥ 0, got ${monetary}`)
   if (x === 0) return (p * gamma) / (q - 1)
   return (p * (gamma + x * monetary)) / (p * x + q - 1)
 }
@@ -87,7 +103,9 @@ function fromLogParams([p, q, gamma]: number[]): GammaGammaParams {
 }
 
 /** Terms that depend only on x are computed once per distinct x; ln m and ln x once per customer. */
-function makeTotalLogLikelihood(observations: readonly SpendObservation[]): (params: GammaGammaParams) => number {
+function makeTotalLogLikelihood(
+  observations: readonly SpendObservation[],
+): (params: GammaGammaParams) => number {
   const xs = [...new Set(observations.map((o) => o.x))]
   const xIndex = observations.map((o) => xs.indexOf(o.x))
   const logX = observations.map((o) => Math.log(o.x))
@@ -100,13 +118,19 @@ function makeTotalLogLikelihood(observations: readonly SpendObservation[]): (par
     let sum = 0
     for (let i = 0; i < observations.length; i++) {
       const { x, monetary } = observations[i]!
-      sum += byX[xIndex[i]!]! + (p * x - 1) * logM[i]! + p * x * logX[i]! - (p * x + q) * Math.log(gamma + monetary * x)
+      sum +=
+        byX[xIndex[i]!]! +
+        (p * x - 1) * logM[i]! +
+        p * x * logX[i]! -
+        (p * x + q) * Math.log(gamma + monetary * x)
     }
     return sum
   }
 }
 
 function checkObservation({ x, monetary }: SpendObservation): void {
-  if (!Number.isInteger(x) || x < 1) throw new RangeError(`Gamma-Gamma needs x ≥ 1 repeat purchase days, got ${x}`)
-  if (!(monetary > 0) || !Number.isFinite(monetary)) throw new RangeError(`Gamma-Gamma needs a mean spend > 0, got ${monetary}`)
+  if (!Number.isInteger(x) || x < 1)
+    throw new RangeError(`Gamma-Gamma needs x ≥ 1 repeat purchase days, got ${x}`)
+  if (!(monetary > 0) || !Number.isFinite(monetary))
+    throw new RangeError(`Gamma-Gamma needs a mean spend > 0, got ${monetary}`)
 }

@@ -33,7 +33,8 @@ export class HypergeometricConvergenceError extends Error {
  * @example hyp2f1(1, 1, 2, 0.5) // −ln(1 − 0.5) / 0.5 = 1.3862943611198906
  */
 export function hyp2f1(a: number, b: number, c: number, z: number): number {
-  if (![a, b, c, z].every(Number.isFinite)) throw new RangeError(`hyp2f1 needs finite arguments, got ${[a, b, c, z]}`)
+  if (![a, b, c, z].every(Number.isFinite))
+    throw new RangeError(`hyp2f1 needs finite arguments, got ${[a, b, c, z]}`)
   if (c <= 0 && Number.isInteger(c)) throw new RangeError(`hyp2f1 is undefined for c = ${c}`)
   if (z === 0 || a === 0 || b === 0) return 1
   if (z === 1) return atOne(a, b, c)
@@ -43,13 +44,15 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
     return Math.pow(1 - z, -a) * hyp2f1(a, c - b, c, z / (z - 1))
   }
   const gap = c - a - b
-  if (z <= DIRECT_SERIES_MAX_Z || Math.abs(gap - Math.round(gap)) < NEAR_INTEGER) return series(a, b, c, z)
+  if (z <= DIRECT_SERIES_MAX_Z || Math.abs(gap - Math.round(gap)) < NEAR_INTEGER)
+    return series(a, b, c, z)
   return connection(a, b, c, z)
 }
 
 /** Gauss's theorem: 2F1(a, b; c; 1) = Γ(c) Γ(c − a − b) / (Γ(c − a) Γ(c − b)) when c − a − b > 0. */
 function atOne(a: number, b: number, c: number): number {
-  if (!(c - a - b > 0)) throw new RangeError(`hyp2f1 diverges at z = 1 unless c − a − b > 0 (got ${c - a - b})`)
+  if (!(c - a - b > 0))
+    throw new RangeError(`hyp2f1 diverges at z = 1 unless c − a − b > 0 (got ${c - a - b})`)
   return gammaRatio([c, c - a - b], [c - a, c - b])
 }
 
@@ -65,7 +68,8 @@ function connection(a: number, b: number, c: number, z: number): number {
   const firstPart = first === 0 ? 0 : first * series(a, b, 1 - gap, w)
   const secondPart = second === 0 ? 0 : second * Math.pow(w, gap) * series(c - a, c - b, 1 + gap, w)
   const value = firstPart + secondPart
-  if (!Number.isFinite(value)) throw new HypergeometricConvergenceError(`hyp2f1(${a}, ${b}, ${c}, ${z}) overflowed`)
+  if (!Number.isFinite(value))
+    throw new HypergeometricConvergenceError(`hyp2f1(${a}, ${b}, ${c}, ${z}) overflowed`)
   return value
 }
 
@@ -104,7 +108,12 @@ function series(a: number, b: number, c: number, z: number): number {
     const rho = Math.max(Math.abs(ratio), Math.abs(z))
     // The bound holds once the ratio is past its peak: for n > |a| + |b| + |c| it is monotone.
     const isPastPeak = n > Math.abs(a) + Math.abs(b) + Math.abs(c)
-    if (rho < 1 && isPastPeak && (Math.abs(term) * rho) / (1 - rho) <= HYP2F1_TOLERANCE * Math.abs(sum)) return sum
+    if (
+      rho < 1 &&
+      isPastPeak &&
+      (Math.abs(term) * rho) / (1 - rho) <= HYP2F1_TOLERANCE * Math.abs(sum)
+    )
+      return sum
   }
   throw new HypergeometricConvergenceError(
     `hyp2f1(${a}, ${b}, ${c}, ${z}): the series did not converge within ${HYP2F1_MAX_TERMS} terms`,

@@ -1,8 +1,18 @@
 // The prediction models' public surface: pure functions, no storage. See docs/predictions.md.
 
 export { bgnbdLogLikelihood, bgnbdTotalLogLikelihood, fitBgNbd } from './bgnbd'
-export { conditionalExpectedPurchases, expectedPurchases, pAlive, posteriorPurchaseRate } from './bgnbd-predictions'
-export { customerLifetimeValue, MAX_HORIZON_WEEKS, MAX_YEARLY_DISCOUNT_RATE, WEEKS_PER_YEAR } from './clv'
+export {
+  conditionalExpectedPurchases,
+  expectedPurchases,
+  pAlive,
+  posteriorPurchaseRate,
+} from './bgnbd-predictions'
+export {
+  customerLifetimeValue,
+  MAX_HORIZON_WEEKS,
+  MAX_YEARLY_DISCOUNT_RATE,
+  WEEKS_PER_YEAR,
+} from './clv'
 export type { ClvOptions, CustomerHistory } from './clv'
 export { customerFigures, DEFAULT_HORIZON_WEEKS } from './customer'
 export type { CustomerFigures } from './customer'
@@ -13,7 +23,13 @@ export { conditionalExpectedSpend, fitGammaGamma, gammaGammaLogLikelihood } from
 export { hyp2f1, HypergeometricConvergenceError } from './hypergeometric'
 export type { BgNbdParams, GammaGammaParams } from './params'
 export { PERCENTILE_CUTS, percentileCuts, percentileOf } from './percentiles'
-export { BGNBD_PRIOR, GAMMA_GAMMA_PRIOR_SHAPE, MIN_PRIOR_CUSTOMERS, PRIOR_LOG_SD, SMALL_SHOP_CUSTOMERS } from './priors'
+export {
+  BGNBD_PRIOR,
+  GAMMA_GAMMA_PRIOR_SHAPE,
+  MIN_PRIOR_CUSTOMERS,
+  PRIOR_LOG_SD,
+  SMALL_SHOP_CUSTOMERS,
+} from './priors'
 export {
   daysSinceLastPurchase,
   expectedNextPurchaseDay,

@@ -15,7 +15,8 @@ describe('nelderMead', () => {
   it('finds a badly scaled 4-d minimum, as the BG/NBD log parameters are', () => {
     const centre = [-1.4, 1.5, -0.2, 0.9]
     const scales = [1, 30, 0.05, 4]
-    const f = (p: number[]) => p.reduce((sum, x, i) => sum + scales[i]! * (x - centre[i]!) ** 2, 0) + 9582.4
+    const f = (p: number[]) =>
+      p.reduce((sum, x, i) => sum + scales[i]! * (x - centre[i]!) ** 2, 0) + 9582.4
     const result = nelderMead(f, [0, 0, 0, 0])
     expect(result.isConverged).toBe(true)
     result.point.forEach((x, i) => expect(x).toBeCloseTo(centre[i]!, 5))

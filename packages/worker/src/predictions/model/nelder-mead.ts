@@ -113,7 +113,8 @@ function searchOnce(
     if (evaluationsSoFar() >= settings.maxEvaluations) return { ...best, isConverged: false }
 
     const centroid = new Array<number>(n).fill(0)
-    for (let v = 0; v < n; v++) for (let i = 0; i < n; i++) centroid[i]! += simplex[v]!.point[i]! / n
+    for (let v = 0; v < n; v++)
+      for (let i = 0; i < n; i++) centroid[i]! += simplex[v]!.point[i]! / n
     const along = (t: number) => centroid.map((c, i) => c + t * (c - worst.point[i]!))
 
     const reflected = along(reflection)
@@ -122,7 +123,9 @@ function searchOnce(
       const expanded = along(reflection * expansion)
       const expandedValue = evaluate(expanded)
       simplex[n] =
-        expandedValue < reflectedValue ? { point: expanded, value: expandedValue } : { point: reflected, value: reflectedValue }
+        expandedValue < reflectedValue
+          ? { point: expanded, value: expandedValue }
+          : { point: reflected, value: reflectedValue }
       continue
     }
     if (reflectedValue < simplex[n - 1]!.value) {
@@ -147,6 +150,9 @@ function searchOnce(
 function hasConverged(sorted: Vertex[], settings: Required<NelderMeadOptions>): boolean {
   const best = sorted[0]!
   const worst = sorted[sorted.length - 1]!
-  if (!(worst.value - best.value <= settings.valueTolerance * (1 + Math.abs(best.value)))) return false
-  return sorted.every((v) => v.point.every((x, i) => Math.abs(x - best.point[i]!) <= settings.pointTolerance))
+  if (!(worst.value - best.value <= settings.valueTolerance * (1 + Math.abs(best.value))))
+    return false
+  return sorted.every((v) =>
+    v.point.every((x, i) => Math.abs(x - best.point[i]!) <= settings.pointTolerance),
+  )
 }

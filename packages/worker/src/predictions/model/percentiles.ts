@@ -11,10 +11,14 @@ export const PERCENTILE_CUTS = 99
  * @example percentileCuts(Array.from({ length: 200 }, (_, i) => i + 1))[89] // 180: 90% are ≤ 180
  */
 export function percentileCuts(values: readonly number[]): number[] {
-  if (values.some((value) => !Number.isFinite(value))) throw new RangeError('percentileCuts needs finite values')
+  if (values.some((value) => !Number.isFinite(value)))
+    throw new RangeError('percentileCuts needs finite values')
   if (values.length === 0) return []
   const sorted = values.slice().sort((p, q) => p - q)
-  return Array.from({ length: PERCENTILE_CUTS }, (_, i) => sorted[Math.ceil(((i + 1) / 100) * sorted.length) - 1]!)
+  return Array.from(
+    { length: PERCENTILE_CUTS },
+    (_, i) => sorted[Math.ceil(((i + 1) / 100) * sorted.length) - 1]!,
+  )
 }
 
 /**

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { gammaGammaPrior, logPrior, logPriorPenalty, MIN_PRIOR_CUSTOMERS, PRIOR_LOG_SD, priorCustomers, SMALL_SHOP_CUSTOMERS } from './priors'
+import {
+  gammaGammaPrior,
+  logPrior,
+  logPriorPenalty,
+  MIN_PRIOR_CUSTOMERS,
+  PRIOR_LOG_SD,
+  priorCustomers,
+  SMALL_SHOP_CUSTOMERS,
+} from './priors'
 
 describe('priors', () => {
   it(`count as max(${SMALL_SHOP_CUSTOMERS} − n, ${MIN_PRIOR_CUSTOMERS}) customers, each with log-sd ${PRIOR_LOG_SD}`, () => {

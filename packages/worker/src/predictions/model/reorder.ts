@@ -30,7 +30,10 @@ export function modelGapDays({ r, alpha }: BgNbdParams, x: number, T: number): n
  * The day the next purchase is expected: lastDay + the model's gap, rounded to whole days.
  * @example expectedNextPurchaseDay(params, { x: 2, T: 38.86, lastDay: '1997-08-02' }) // '1997-12-15'
  */
-export function expectedNextPurchaseDay(params: BgNbdParams, customer: { x: number; T: number; lastDay: string }): string {
+export function expectedNextPurchaseDay(
+  params: BgNbdParams,
+  customer: { x: number; T: number; lastDay: string },
+): string {
   return addDays(customer.lastDay, Math.round(modelGapDays(params, customer.x, customer.T)))
 }
 
@@ -39,7 +42,10 @@ export function expectedNextPurchaseDay(params: BgNbdParams, customer: { x: numb
  * else the model's.
  * @example reorderGapDays(params, { x: 3, T: 38.86, medianGapDays: 28 }) // 28
  */
-export function reorderGapDays(params: BgNbdParams, customer: { x: number; T: number; medianGapDays: number | null }): number {
+export function reorderGapDays(
+  params: BgNbdParams,
+  customer: { x: number; T: number; medianGapDays: number | null },
+): number {
   return customer.medianGapDays ?? modelGapDays(params, customer.x, customer.T)
 }
 

@@ -11,7 +11,14 @@ describe('days', () => {
   })
 
   it('refuses anything but a real YYYY-MM-DD day', () => {
-    for (const bad of ['1997-02-30', '1997-13-01', '97-01-01', '1997-1-1', '', '1997-01-01T00:00']) {
+    for (const bad of [
+      '1997-02-30',
+      '1997-13-01',
+      '97-01-01',
+      '1997-1-1',
+      '',
+      '1997-01-01T00:00',
+    ]) {
       expect(() => dayNumber(bad)).toThrow(RangeError)
     }
   })
@@ -30,7 +37,12 @@ describe('summarizeOrders', () => {
     const { customers } = summarizeOrders(customer0001, '1997-09-30')
     expect(customers).toHaveLength(1)
     const [c] = customers
-    expect(c).toMatchObject({ customerId: '0001', firstDay: '1997-01-01', lastDay: '1997-08-02', x: 2 })
+    expect(c).toMatchObject({
+      customerId: '0001',
+      firstDay: '1997-01-01',
+      lastDay: '1997-08-02',
+      x: 2,
+    })
     expect(c!.tx).toBe(213 / 7)
     expect(c!.T).toBe(272 / 7)
     expect(c!.tx.toFixed(2)).toBe('30.43')
@@ -64,25 +76,43 @@ describe('summarizeOrders', () => {
     ]
     const { customers, revenue } = summarizeOrders(orders, '2026-01-15')
     expect(customers).toEqual([
-      { customerId: 'a', firstDay: '2026-01-01', lastDay: '2026-01-15', x: 1, tx: 2, T: 2, monetary: 2, medianGapDays: null },
+      {
+        customerId: 'a',
+        firstDay: '2026-01-01',
+        lastDay: '2026-01-15',
+        x: 1,
+        tx: 2,
+        T: 2,
+        monetary: 2,
+        medianGapDays: null,
+      },
     ])
     expect(revenue).toBe(3)
   })
 
   it('gives x = 0, tx = 0 and monetary 0 to one-time buyers; T still counts from their day', () => {
-    const { customers } = summarizeOrders([{ customerId: 'a', day: '2026-01-01', revenue: 9 }], '2026-01-08')
+    const { customers } = summarizeOrders(
+      [{ customerId: 'a', day: '2026-01-01', revenue: 9 }],
+      '2026-01-08',
+    )
     expect(customers[0]).toMatchObject({ x: 0, tx: 0, T: 1, monetary: 0, medianGapDays: null })
   })
 
   it('does not depend on the order of the rows', () => {
     const shuffled = [customer0001[3]!, customer0001[1]!, customer0001[0]!, customer0001[2]!]
-    expect(summarizeOrders(shuffled, '1997-09-30')).toEqual(summarizeOrders(customer0001, '1997-09-30'))
+    expect(summarizeOrders(shuffled, '1997-09-30')).toEqual(
+      summarizeOrders(customer0001, '1997-09-30'),
+    )
   })
 
   it('refuses a malformed row, naming it', () => {
     const ok = { customerId: 'a', day: '2026-01-01', revenue: 1 }
-    expect(() => summarizeOrders([ok, { ...ok, day: '2026-02-30' }], '2026-03-01')).toThrow(/order 1: day/)
-    expect(() => summarizeOrders([{ ...ok, revenue: -1 }], '2026-03-01')).toThrow(/order 0: revenue/)
+    expect(() => summarizeOrders([ok, { ...ok, day: '2026-02-30' }], '2026-03-01')).toThrow(
+      /order 1: day/,
+    )
+    expect(() => summarizeOrders([{ ...ok, revenue: -1 }], '2026-03-01')).toThrow(
+      /order 0: revenue/,
+    )
     expect(() => summarizeOrders([{ ...ok, revenue: Number.NaN }], '2026-03-01')).toThrow(/revenue/)
     expect(() => summarizeOrders([{ ...ok, customerId: '' }], '2026-03-01')).toThrow(/customerId/)
     expect(() => summarizeOrders([ok], '2026-3-1')).toThrow(RangeError)

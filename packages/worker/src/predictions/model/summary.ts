@@ -113,7 +113,9 @@ export function summarizeOrders(orders: Iterable<OrderRow>, asOf: string): Order
  * @example groupByFrequency([{ x: 0, tx: 0, T: 38.86 }, { x: 0, tx: 0, T: 38.86 }])
  * // [{ x: 0, tx: 0, T: 38.86, count: 2 }]
  */
-export function groupByFrequency(customers: Iterable<{ x: number; tx: number; T: number }>): FrequencyGroup[] {
+export function groupByFrequency(
+  customers: Iterable<{ x: number; tx: number; T: number }>,
+): FrequencyGroup[] {
   const groups = new Map<string, FrequencyGroup>()
   for (const { x, tx, T } of customers) {
     const key = `${x}|${tx}|${T}`
@@ -130,12 +132,16 @@ function checkedDay(order: OrderRow, index: number): number {
     throw new RangeError(`order ${index}: customerId must be a non-empty string`)
   }
   if (!Number.isFinite(order.revenue) || order.revenue < 0) {
-    throw new RangeError(`order ${index}: revenue must be a finite number ≥ 0, got ${order.revenue}`)
+    throw new RangeError(
+      `order ${index}: revenue must be a finite number ≥ 0, got ${order.revenue}`,
+    )
   }
   try {
     return dayNumber(order.day)
   } catch {
-    throw new RangeError(`order ${index}: day must be a calendar day YYYY-MM-DD, got ${JSON.stringify(order.day)}`)
+    throw new RangeError(
+      `order ${index}: day must be a calendar day YYYY-MM-DD, got ${JSON.stringify(order.day)}`,
+    )
   }
 }
 

@@ -1,0 +1,360 @@
+// `pnpm bench:ledger`: the metrics of a site's ledger (its SQLite Durable Object) at two sizes.
+// For each size it starts the real worker with `wrangler dev` on a fresh state (BENCH_ROUTES=on),
+// streams a synthetic shop straight into one site's object through /__bench/ledger (visitors,
+// visits and exposures, then orders, then events, the counters and rollups rebuilt after each
+// part, the database size read after each), and times the metrics partials of the last 30 and
+// 365 days. Every answer is checked against counts made while generating the shop, so the bench
+// cannot time an empty or wrong report. Bytes per order and per event are the growth of the
+// object's database (`ctx.storage.sql.databaseSize`) when they were loaded, divided by their
+// number. The speed goal (30 days under 200 ms at 1,000,000 visitors) is reported, not asserted.
+//
+//   pnpm bench:ledger                                      # 100k visitors/50k orders, then 1M/500k
+//   pnpm bench:ledger --visitors 1000000 --orders 500000   # one size
+//   BENCH_RUNS=9 pnpm bench:ledger
+import { writeFileSync } from 'node:fs'
+import http from 'node:http'
+import os from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { freePort, startLocalWorker } from '../../../scripts/local-worker.mjs'
+import { planShop, SHOP, streamShop } from './synthetic-shop.mjs'
+
+const benchDir = dirname(fileURLToPath(import.meta.url))
+const DAY_MS = 86_400_000
+const GOAL_MS = 200
+/** Rows per JSON text sent to the object: well under SQLite's 2 MB value limit. */
+const ROWS_PER_TEXT = 4000
+const VISITORS_PER_REQUEST = 1000
+const runs = positiveInt(process.env.BENCH_RUNS, 'BENCH_RUNS', 7)
+
+function rangeEndingAt(lastDay, days) {
+  const from = new Date(Date.parse(`${lastDay}T00:00:00Z`) - (days - 1) * DAY_MS)
+    .toISOString()
+    .slice(0, 10)
+  return { name: `${days} days`, from, to: lastDay }
+}
+const ranges = [rangeEndingAt(SHOP.lastDay, 30), rangeEndingAt(SHOP.lastDay, 365)]
+
+/** `--visitors N --orders M` for one size; without them, the default size and ten times it. */
+function sizesFromArgs(args) {
+  const value = (name) => {
+    const index = args.indexOf(`--${name}`)
+    return index === -1 ? undefined : positiveInt(args[index + 1], `--${name}`)
+  }
+  const visitors = value('visitors')
+  const orders = value('orders')
+  if (visitors === undefined && orders === undefined)
+    return [
+      { visitors: SHOP.visitors, orders: SHOP.orders },
+      { visitors: 10 * SHOP.visitors, orders: 10 * SHOP.orders },
+    ]
+  const size = { visitors: visitors ?? SHOP.visitors, orders: orders ?? SHOP.orders }
+  return [size]
+}
+
+async function main() {
+  const loadBefore = os.loadavg()
+  const results = []
+  for (const size of sizesFromArgs(process.argv.slice(2))) results.push(await benchSize(size))
+  const report = {
+    date: new Date().toISOString(),
+    machine: machineDescription(),
+    loadAverageBefore: loadBefore.map((n) => round(n, 2)),
+    runs,
+    goalMs: GOAL_MS,
+    sizes: results,
+  }
+  printReport(report)
+  writeFileSync(join(benchDir, 'ledger-last-run.json'), JSON.stringify(report, null, 2) + '\n')
+  console.log('\nbench:ledger: written to packages/worker/bench/ledger-last-run.json')
+}
+
+async function benchSize({ visitors, orders }) {
+  const shape = {
+    ...SHOP,
+    visitors,
+    orders,
+    events: Math.round((SHOP.events / SHOP.visitors) * visitors),
+  }
+  const siteId = `bench-ledger-${visitors}`
+  const port = await freePort()
+  console.log(
+    `\nbench:ledger: ${visitors} visitors, ${orders} orders: starting the worker on port ${port}`,
+  )
+  const worker = await startLocalWorker({
+    port,
+    rulesFile: null,
+    vars: { BENCH_ROUTES: 'on' },
+    quiet: process.env.BENCH_WORKER_LOGS !== 'on',
+  })
+  const stopOnSignal = async () => {
+    await worker.stop()
+    process.exit(130)
+  }
+  process.once('SIGINT', stopOnSignal)
+  process.once('SIGTERM', stopOnSignal)
+  const base = `${worker.url}/__bench/ledger/${siteId}`
+  try {
+    const empty = (await getJson(`${base}/stats`)).databaseSize
+    // Three parts, each streamed from the same seed: what they add to the database is measured
+    // apart. The counters and rollups are rebuilt after each part, so each part's size includes
+    // what it derives (people rows, customer columns of orders, rollups).
+    const parts = [
+      { name: 'visitors, visits, exposures', tables: ['visitors', 'visits', 'exposures'] },
+      { name: 'orders', tables: ['orders'] },
+      { name: 'events', tables: ['events'] },
+    ]
+    const load = []
+    const plan = planShop(shape)
+    let generated = null
+    let sizeBefore = empty
+    for (const part of parts) {
+      const started = performance.now()
+      let sent = 0
+      generated = await streamShop(
+        shape,
+        { visitorsPerChunk: VISITORS_PER_REQUEST, ranges, plan, tables: part.tables },
+        async (chunk) => {
+          const body = {}
+          for (const table of part.tables) body[table] = toTexts(chunk[table])
+          await postJson(`${base}/load`, body)
+          sent += VISITORS_PER_REQUEST
+          if (process.stdout.isTTY) process.stdout.write(`\r  ${part.name}: ${sent} visitors   `)
+          else if (sent % 100_000 === 0) console.log(`  ${part.name}: ${sent} visitors`)
+        },
+      )
+      if (process.stdout.isTTY) process.stdout.write('\n')
+      const loadedSeconds = (performance.now() - started) / 1000
+      const rebuildStarted = performance.now()
+      if (part.name !== 'events') {
+        let cursor = null
+        do cursor = (await postJson(`${base}/rebuild`, { cursor })).cursor
+        while (cursor)
+      }
+      const rebuildSeconds = (performance.now() - rebuildStarted) / 1000
+      const stats = await getJson(`${base}/stats`)
+      load.push({
+        part: part.name,
+        loadSeconds: round(loadedSeconds, 1),
+        rebuildSeconds: round(rebuildSeconds, 1),
+        databaseSize: stats.databaseSize,
+        addedBytes: stats.databaseSize - sizeBefore,
+      })
+      sizeBefore = stats.databaseSize
+      console.log(
+        `  ${part.name}: loaded in ${loadedSeconds.toFixed(1)} s, rebuilt in ${rebuildSeconds.toFixed(1)} s, database ${mb(stats.databaseSize)}`,
+      )
+    }
+    const stats = await getJson(`${base}/stats`)
+    checkCounts(stats.counts, generated.counts)
+
+    const timings = []
+    for (const range of ranges) {
+      const expected = generated.expected[range.name]
+      for (let i = 0; i < 2; i++) checkPartial(range, (await timed(base, range)).body, expected)
+      const durations = []
+      for (let i = 0; i < runs; i++) {
+        const { ms, body } = await timed(base, range)
+        checkPartial(range, body, expected)
+        durations.push(ms)
+      }
+      const sorted = [...durations].sort((a, b) => a - b)
+      timings.push({
+        ...range,
+        minMs: round(sorted[0], 1),
+        medianMs: round(median(sorted), 1),
+        maxMs: round(sorted.at(-1), 1),
+        goalMet: median(sorted) < GOAL_MS,
+        checked: {
+          visits: expected.totals.visits,
+          orders: expected.totals.orders,
+          customers: expected.customers,
+        },
+      })
+      console.log(`  ${range.name}: median ${median(sorted).toFixed(1)} ms`)
+    }
+    const [, orderPart, eventPart] = load
+    return {
+      shape: { visitors, orders, events: shape.events, days: shape.days, lastDay: shape.lastDay },
+      counts: generated.counts,
+      emptyDatabaseBytes: empty,
+      load,
+      databaseSize: stats.databaseSize,
+      bytesPerOrder: round(orderPart.addedBytes / generated.counts.orders, 1),
+      bytesPerEvent: round(eventPart.addedBytes / generated.counts.events, 1),
+      bytesPerVisitor: round(load[0].addedBytes / generated.counts.visitors, 1),
+      ranges: timings,
+    }
+  } finally {
+    process.off('SIGINT', stopOnSignal)
+    process.off('SIGTERM', stopOnSignal)
+    await worker.stop()
+  }
+}
+
+/** Row arrays as JSON texts of at most ROWS_PER_TEXT rows each. */
+function toTexts(rows) {
+  const texts = []
+  for (let i = 0; i < rows.length; i += ROWS_PER_TEXT)
+    texts.push(JSON.stringify(rows.slice(i, i + ROWS_PER_TEXT)))
+  return texts
+}
+
+async function timed(base, range) {
+  const started = performance.now()
+  const body = await getJson(`${base}/metrics?from=${range.from}&to=${range.to}`)
+  return { ms: performance.now() - started, body }
+}
+
+/** The object must hold exactly the generated rows. */
+function checkCounts(actual, generated) {
+  const wrong = ['visitors', 'visits', 'orders', 'events', 'exposures'].filter(
+    (table) => actual[table] !== generated[table],
+  )
+  if (actual.people !== generated.visitors) wrong.push('people')
+  if (wrong.length > 0)
+    throw new Error(
+      `the object does not hold the shop: ${wrong.map((t) => `${t} ${actual[t]} (expected ${generated[t] ?? generated.visitors})`).join(', ')}`,
+    )
+}
+
+/**
+ * The partials must say exactly what the generator put in the range: visits, orders, revenue and
+ * visitors per segment, converted visits, customers, and exposures per offer arm.
+ */
+function checkPartial(range, partial, expected) {
+  const problems = []
+  const same = (path, actual, wanted) => {
+    if (actual !== wanted) problems.push(`${path} is ${actual}, expected ${wanted}`)
+  }
+  for (const [segment, s] of Object.entries(expected.segments)) {
+    const actual = partial.segments.find((row) => row.segment === segment) ?? {}
+    same(`${segment}.visitors`, actual.visitors, s.visitors)
+    same(`${segment}.visits`, actual.visits, s.visits)
+    same(`${segment}.convertedVisits`, actual.convertedVisits, s.convertedVisits)
+    same(`${segment}.orders`, actual.orders, s.orders)
+    same(`${segment}.revenueMicros`, actual.revenueMicros, s.revenueMicros)
+  }
+  same('customers.total', partial.customers.total, expected.customers)
+  for (const [ruleId, arms] of Object.entries(expected.offers))
+    for (const variant of ['treatment', 'control'])
+      same(
+        `offers.${ruleId}.${variant}.exposed`,
+        partial.offerArms.find((row) => row.ruleId === ruleId && row.variant === variant)
+          ?.exposed ?? 0,
+        arms[variant],
+      )
+  if (expected.totals.visits === 0 || expected.totals.orders === 0)
+    problems.push('the range holds no visits or orders: nothing worth timing')
+  if (problems.length > 0)
+    throw new Error(
+      `the ${range.name} partials (${range.from} to ${range.to}) are wrong: ${problems.join('; ')}`,
+    )
+}
+
+/**
+ * JSON over node:http, without the 5-minute wait limit of `fetch`: rebuilding a million visitors'
+ * counters and rollups in one call may take longer than that on a busy machine.
+ */
+function requestJson(method, url, body) {
+  return new Promise((resolve, reject) => {
+    // A connection per request: the worker closes idle kept-alive ones (the shop's generation
+    // pauses between requests), and reusing a closed one fails with "socket hang up".
+    const request = http.request(url, { method, timeout: 0, agent: false }, (response) => {
+      const parts = []
+      response.on('data', (part) => parts.push(part))
+      response.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8')
+        if (response.statusCode !== 200)
+          reject(
+            new Error(`${method} ${url} answered ${response.statusCode} ${text.slice(0, 300)}`),
+          )
+        else resolve(JSON.parse(text))
+      })
+      response.on('error', reject)
+    })
+    request.on('error', reject)
+    request.end(body === undefined ? undefined : JSON.stringify(body))
+  })
+}
+
+const postJson = (url, body) => requestJson('POST', url, body)
+const getJson = (url) => requestJson('GET', url)
+
+function printReport(report) {
+  console.log(
+    `\n${report.machine} (load average before: ${report.loadAverageBefore.join(' ')}), ${report.runs} timed runs per range`,
+  )
+  for (const size of report.sizes) {
+    const c = size.counts
+    console.log(
+      `\n${c.visitors} visitors, ${c.visits} visits, ${c.orders} orders, ${c.events} events, ${c.exposures} exposures (${size.shape.days} days to ${size.shape.lastDay})`,
+    )
+    for (const part of size.load)
+      console.log(
+        `  load ${part.part}: ${part.loadSeconds} s, rebuild ${part.rebuildSeconds} s, +${mb(part.addedBytes)}`,
+      )
+    console.log(
+      `  database ${mb(size.databaseSize)}: ${size.bytesPerEvent} bytes per event, ${size.bytesPerOrder} bytes per order, ${size.bytesPerVisitor} bytes per visitor (with its visits and exposures)`,
+    )
+    printTable(
+      ['range', 'from', 'to', 'min ms', 'median ms', 'max ms', `goal < ${GOAL_MS} ms`],
+      size.ranges.map((r) => [
+        r.name,
+        r.from,
+        r.to,
+        r.minMs.toFixed(1),
+        r.medianMs.toFixed(1),
+        r.maxMs.toFixed(1),
+        r.goalMet ? 'met' : 'MISSED',
+      ]),
+    )
+  }
+}
+
+function printTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
+  const line = (cells) =>
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')
+  console.log('  ' + line(header).trimEnd())
+  for (const row of rows) console.log('  ' + line(row).trimEnd())
+}
+
+function mb(bytes) {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
+}
+
+function median(sorted) {
+  const middle = Math.floor(sorted.length / 2)
+  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+function round(value, digits) {
+  const factor = 10 ** digits
+  return Math.round(value * factor) / factor
+}
+
+function machineDescription() {
+  const cores =
+    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
+  return `Node ${process.version}, ${process.platform}/${process.arch}, ${cores} cores`
+}
+
+function positiveInt(raw, name, fallback) {
+  if (raw === undefined || raw === '') {
+    if (fallback !== undefined) return fallback
+    console.error(`bench:ledger: ${name} needs a value`)
+    process.exit(2)
+  }
+  const value = Number(raw)
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`bench:ledger: ${name} must be a positive integer, got "${raw}"`)
+    process.exit(2)
+  }
+  return value
+}
+
+main().catch((error) => {
+  console.error(`bench:ledger: ${error.message}`)
+  process.exitCode = 1
+})
