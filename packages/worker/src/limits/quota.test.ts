@@ -75,7 +75,7 @@ describe('daily write quota: counting', () => {
     const yesterday = utcDay(Date.now() - 86_400_000)
     await siteRows(
       site.siteId,
-      'INSERT INTO site_daily_writes (site_id, day, writes) VALUES (?1, ?1, 2)',
+      'INSERT INTO site_daily_writes (day, writes) VALUES (?1, 2)',
       yesterday,
     )
     expect((await send(site, pageviews(2))).status).toBe(200)
@@ -124,7 +124,7 @@ describe('daily write quota: POST /v1/events', () => {
     const site = await createTestSite()
     await siteRows(
       site.siteId,
-      'INSERT INTO site_daily_writes (site_id, day, writes) VALUES (?1, ?1, ?2)',
+      'INSERT INTO site_daily_writes (day, writes) VALUES (?1, ?2)',
       utcDay(Date.now()),
       DEFAULT_DAILY_WRITE_QUOTA - 1,
     )

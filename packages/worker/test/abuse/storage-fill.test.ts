@@ -82,8 +82,8 @@ describe('abuse: filling the shared database', () => {
     await siteRows(
       site.siteId,
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
-       INSERT INTO events (site_id, event_id, visitor_id, visit_id, type, received_at, data)
-       SELECT ?1, 'fill-' || i, 'filler-' || (i % 1000), 'fill', 'track', ?1, '{}' FROM n`,
+       INSERT INTO events (event_id, visitor_id, visit_id, type, received_at, data)
+       SELECT 'fill-' || i, 'filler-' || (i % 1000), 'fill', 'track', ?1, '{}' FROM n`,
       Date.now(),
       DEFAULT_DAILY_WRITES,
     )
