@@ -244,7 +244,6 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
     }
     vi.useRealTimers()
     // Exposures are written after each response: wait until every first exposure is stored.
-    const { env } = await import('cloudflare:test')
     const exposed = new Set(log.filter((e) => e.kind === 'decide').map((e) => e.visitorId)).size
     for (let attempt = 0; attempt < 200; attempt++) {
       const row = await siteRow<{ n: number }>(
@@ -297,7 +296,6 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
     expect(whole.offers[0]!.control.exposed).toBeGreaterThan(0)
     expect(whole.cohorts.length).toBeGreaterThan(2)
     // Some visitors signed in as one customer: customers are fewer than buying visitors.
-    const { env } = await import('cloudflare:test')
     const linked = await siteRow<{ n: number }>(
       site.siteId,
       "SELECT count(*) AS n FROM visitors WHERE person_id LIKE 'c:%'",
