@@ -11,7 +11,7 @@ import {
 } from '../../test/helpers'
 import { ApiError } from '../errors'
 import { utcDay } from '../lib/days'
-import { assertQuotaRoom, DEFAULT_DAILY_WRITE_QUOTA, quotaCommandSql } from './quota'
+import { DEFAULT_DAILY_WRITE_QUOTA, hasQuotaRoom, quotaCommandSql, quotaExceeded } from './quota'
 import { siteRow, siteRows } from '../../test/ledger'
 
 async function writesToday(site: TestSite): Promise<number> {
@@ -167,21 +167,19 @@ describe('daily write quota: POST /v1/decide', () => {
   })
 })
 
-describe('assertQuotaRoom', () => {
+describe('quotaExceeded', () => {
   it('asks to retry at the next UTC midnight', () => {
     const retryAfter = (now: string) => {
-      try {
-        assertQuotaRoom({ quota: 1, used: 1 }, 1, Date.parse(now))
-        return null
-      } catch (error) {
-        expect(error).toBeInstanceOf(ApiError)
-        return (error as ApiError).retryAfterSeconds
-      }
+      const error = quotaExceeded({ quota: 1, used: 1 }, 1, Date.parse(now))
+      expect(error).toBeInstanceOf(ApiError)
+      expect(error.code).toBe('quota_exceeded')
+      return error.retryAfterSeconds
     }
     expect(retryAfter('2026-11-20T23:59:59.500Z')).toBe(1)
     expect(retryAfter('2026-11-20T00:00:00.000Z')).toBe(86_400)
     expect(retryAfter('2026-11-20T12:00:00.000Z')).toBe(43_200)
-    expect(() => assertQuotaRoom({ quota: 2, used: 1 }, 1, Date.now())).not.toThrow()
+    expect(hasQuotaRoom({ quota: 2, used: 1 }, 1)).toBe(true)
+    expect(hasQuotaRoom({ quota: 2, used: 1 }, 2)).toBe(false)
   })
 })
 

@@ -27,15 +27,6 @@ export function hasQuotaRoom(quota: WriteQuota, incoming: number): boolean {
 }
 
 /**
- * Refuses, with 429 `quota_exceeded` and a Retry-After until the next UTC day, a request whose
- * `incoming` rows could take the site past today's quota.
- * @example assertQuotaRoom(quota, request.events.length, Date.now())
- */
-export function assertQuotaRoom(quota: WriteQuota, incoming: number, now: number): void {
-  if (!hasQuotaRoom(quota, incoming)) throw quotaExceeded(quota, incoming, now)
-}
-
-/**
  * The 429 `quota_exceeded` error, with a Retry-After until the next UTC day, for a request whose
  * `incoming` rows could take the site past today's quota (as the ledger refused it).
  * @example if (!result.ok) throw quotaExceeded(result.quota, request.events.length, Date.now())
