@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { StorageCounts, StorageMigrateResult } from '@stammis/contract'
 import { countInD1 } from '../src/ledger/client'
 import { MIGRATE_PAGE_SIZE, MIGRATE_PAGES_PER_CALL } from '../src/ops/storage'
+import { MIN_OPS_TOKEN_LENGTH } from '../src/ops/token'
 import { createTestSite, type ErrorJson } from './helpers'
 import { ledgerFor } from './ledger'
 import { fillOldHistory, opsFetch, opsPost, TEST_OPS_TOKEN } from './ops'
@@ -105,5 +106,15 @@ describe('POST /v1/ops/storage/migrate and GET /v1/ops/storage/counts', () => {
     )
     expect(missingSite.status).toBe(400)
     expect(Object.values(await ledgerFor(site.siteId).counts()).every((n) => n === 0)).toBe(true)
+  })
+
+  it(`takes an OPS_TOKEN of ${MIN_OPS_TOKEN_LENGTH} characters, and stays off with one character less`, async () => {
+    const site = await createTestSite()
+    const path = `/v1/ops/storage/counts?siteId=${site.siteId}`
+    const token = 'k'.repeat(MIN_OPS_TOKEN_LENGTH)
+    const bearer = (value: string) => ({ headers: { authorization: `Bearer ${value}` } })
+    expect((await opsFetch(path, bearer(token), token)).status).toBe(200)
+    const shorter = token.slice(1)
+    expect((await opsFetch(path, bearer(shorter), shorter)).status).toBe(404)
   })
 })
