@@ -122,7 +122,7 @@ function writeConfigWithRateLimits(rateLimits, port) {
   return path
 }
 
-/** JSONC to JSON: drops line and block comments outside strings. */
+/** JSONC to JSON: drops line and block comments and trailing commas outside strings. */
 function stripJsonComments(text) {
   let out = ''
   for (let i = 0; i < text.length; i++) {
@@ -138,6 +138,11 @@ function stripJsonComments(text) {
     } else if (char === '/' && text[i + 1] === '*') {
       const close = text.indexOf('*/', i + 2)
       i = close === -1 ? text.length : close + 1
+    } else if (
+      char === ',' &&
+      /^(\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*[}\]]/.test(text.slice(i + 1))
+    ) {
+      // A trailing comma (Prettier writes them in .jsonc): JSON has none.
     } else {
       out += char
     }
