@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
 const run = promisify(execFile)
+/** The local worker's operator token: local data only (a deployment has its own secret). */
+export const LOCAL_OPS_TOKEN = 'local-ops-token-for-wrangler-dev-only-not-a-secret'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const workerDir = join(root, 'packages/worker')
 const wrangler = join(workerDir, 'node_modules/.bin/wrangler')
@@ -21,6 +23,7 @@ const wrangler = join(workerDir, 'node_modules/.bin/wrangler')
  * @param {string|null} [options.rulesFile] rules to publish (default examples/demo-rules.json; null: none)
  * @param {boolean} [options.republish] publish even if the site already has rules (default true)
  * @param {Record<string,string>} [options.vars] extra worker vars, e.g. { BENCH_ROUTES: 'on' }
+ *   (OPS_TOKEN is LOCAL_OPS_TOKEN unless given here)
  * @param {boolean} [options.quiet] hide wrangler's own output (default true)
  * @param {Record<string,number>} [options.rateLimits] new limits for wrangler.jsonc's `ratelimits`
  *   bindings, by name, for this run only, e.g. { RATE_LIMIT_SITE: 1e9 }: the bench sends one site
@@ -46,10 +49,10 @@ export async function startLocalWorker(options = {}) {
     env,
   })
 
-  const varArgs = Object.entries(options.vars ?? {}).flatMap(([key, value]) => [
-    '--var',
-    `${key}:${value}`,
-  ])
+  // The operator routes (/v1/ops/*) need an OPS_TOKEN: locally this fixed one, which
+  // `pnpm stammis storage migrate --local` sends (cli/ops-api.ts LOCAL_OPS_TOKEN, the same text).
+  const vars = { OPS_TOKEN: LOCAL_OPS_TOKEN, ...options.vars }
+  const varArgs = Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`])
   const child = spawn(
     wrangler,
     [
@@ -119,7 +122,7 @@ function writeConfigWithRateLimits(rateLimits, port) {
   return path
 }
 
-/** JSONC to JSON: drops line and block comments outside strings. */
+/** JSONC to JSON: drops line and block comments and trailing commas outside strings. */
 function stripJsonComments(text) {
   let out = ''
   for (let i = 0; i < text.length; i++) {
@@ -135,6 +138,11 @@ function stripJsonComments(text) {
     } else if (char === '/' && text[i + 1] === '*') {
       const close = text.indexOf('*/', i + 2)
       i = close === -1 ? text.length : close + 1
+    } else if (
+      char === ',' &&
+      /^(\s|\/\/[^\n]*\n|\/\*[\s\S]*?\*\/)*[}\]]/.test(text.slice(i + 1))
+    ) {
+      // A trailing comma (Prettier writes them in .jsonc): JSON has none.
     } else {
       out += char
     }

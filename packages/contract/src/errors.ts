@@ -36,6 +36,14 @@ export const ERROR_CODES = {
     description: 'The admin API needs "Authorization: Bearer sk_...".',
   },
   invalid_api_key: { status: 401, description: 'The secret key is not valid for any site.' },
+  missing_ops_token: {
+    status: 401,
+    description: 'An operator route (/v1/ops/*) without "Authorization: Bearer <OPS_TOKEN>".',
+  },
+  invalid_ops_token: {
+    status: 401,
+    description: "The bearer token is not the deployment's OPS_TOKEN.",
+  },
   session_expired: {
     status: 401,
     description: 'The admin session is unknown or expired; sign in again.',
@@ -66,6 +74,10 @@ export const ERROR_CODES = {
     description: "The request's Origin is not allowed for this site.",
   },
   not_found: { status: 404, description: 'No such route.' },
+  site_not_found: {
+    status: 404,
+    description: 'No site has this id (operator routes, which name sites by id).',
+  },
   version_not_found: { status: 404, description: 'No published version with that number.' },
   visitor_not_found: {
     status: 404,

@@ -1,38 +1,35 @@
-// `pnpm bench:metrics`: loads a synthetic shop (100,000 visitors, 1,000,000 events, 50,000 orders
-// over 400 days) straight into a local D1 state, starts the real worker on it with `wrangler dev`,
-// and times `GET /v1/admin/metrics` for the last 30 and the last 365 days. Every answer is checked
-// against counts computed from the generated rows, so the bench cannot time an empty or wrong
-// report. Then each SQL statement of the report is timed on its own, with its query plan, to show
-// where the time goes. The speed goal (under 1 s) is reported, not asserted.
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs'
+// `pnpm bench:metrics`: the metrics report of a site's ledger (its SQLite Durable Object). For each
+// size it starts the real worker with `wrangler dev` on a fresh state (BENCH_ROUTES=on), streams a
+// synthetic shop straight into one site's object through /__bench/ledger (visitors, visits and
+// exposures, then orders, then events, the counters and rollups rebuilt after each part, the
+// database size read after each), and times the report of the last 30 and 365 days: the ledger's
+// partials made into the report by the code the admin metrics route runs
+// (`metrics/partials.ts` `reportFromPartial`). Every report is checked against counts made while
+// generating the shop, so the bench cannot time an empty or wrong report. Bytes per order and per
+// event are the growth of the object's database (`ctx.storage.sql.databaseSize`) when they were
+// loaded, divided by their number. The speed goal (30 days under 200 ms at 1,000,000 visitors) is
+// reported, not asserted.
+//
+//   pnpm bench:metrics                                      # 100,000 visitors, 50,000 orders
+//   pnpm bench:metrics --visitors 1000000 --orders 500000   # another size
+//   pnpm bench:metrics --sizes both                         # 100k/50k, then 1M/500k
+//   BENCH_RUNS=9 pnpm bench:metrics
+import { writeFileSync } from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
-import { checkLoaded, loadShop, openState, prepareState } from './load-shop.mjs'
-import { queryBreakdown } from './query-breakdown.mjs'
-import { expectedTotals, generateShop, SHOP } from './synthetic-shop.mjs'
+import { parseArgs } from 'node:util'
+import { freePort, startLocalWorker } from '../../../scripts/local-worker.mjs'
+import { planShop, SHOP, streamShop } from './synthetic-shop.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
 const DAY_MS = 86_400_000
-const GOAL_MS = 1000
-/** Written into a loaded state folder, so BENCH_STATE reuses only a state of this very shop. */
-const MARKER = 'stammis-bench-shop.json'
-/** Statements slower than this get their query plan printed (all plans go to the JSON file). */
-const SLOW_STATEMENT_MS = 100
-
-const runs = positiveInt('BENCH_RUNS', 7)
-const stateFromEnv = process.env.BENCH_STATE ? resolve(process.env.BENCH_STATE) : null
-const extraSql = process.env.BENCH_EXTRA_SQL ?? ''
-const demoSite = { siteId: 'site_demo', currency: 'USD', timeZone: 'UTC', lapseDays: 90 }
+const GOAL_MS = 200
+/** Rows per JSON text sent to the object: well under SQLite's 2 MB value limit. */
+const ROWS_PER_TEXT = 4000
+const VISITORS_PER_REQUEST = 1000
+const runs = positiveInt(process.env.BENCH_RUNS, 'BENCH_RUNS', 7)
 
 function rangeEndingAt(lastDay, days) {
   const from = new Date(Date.parse(`${lastDay}T00:00:00Z`) - (days - 1) * DAY_MS)
@@ -40,145 +37,81 @@ function rangeEndingAt(lastDay, days) {
     .slice(0, 10)
   return { name: `${days} days`, from, to: lastDay }
 }
-
 const ranges = [rangeEndingAt(SHOP.lastDay, 30), rangeEndingAt(SHOP.lastDay, 365)]
-const loadBefore = os.loadavg()
-
-async function main() {
-  let started = performance.now()
-  const shop = generateShop()
-  const generateSeconds = (performance.now() - started) / 1000
-  const counts = {
-    visitors: shop.visitors.length,
-    visits: shop.visits.length,
-    orders: shop.orders.length,
-    events: shop.events.length,
-    exposures: shop.exposures.length,
-  }
-  console.log(
-    `bench:metrics: generated ${describeCounts(counts)} in ${generateSeconds.toFixed(1)} s`,
-  )
-
-  const state = openStateFolder(shop)
-  let load = null
-  try {
-    if (state.isLoaded) {
-      console.log(`bench:metrics: reusing the loaded state in ${state.dir}`)
-      const { db, dispose } = await openState(state.dir)
-      await checkLoaded(db, shop).finally(dispose)
-    } else {
-      load = await loadInto(state.dir, shop)
-      writeFileSync(join(state.dir, MARKER), JSON.stringify(markerOf(shop), null, 2) + '\n')
-    }
-    if (extraSql) await runExtraSql(state.dir, extraSql)
-
-    const timings = await timeReports(state.dir, shop)
-    console.log('bench:metrics: timing each statement of the report on its own')
-    const { db, dispose } = await openState(state.dir)
-    const breakdown = {}
-    try {
-      for (const range of ranges)
-        breakdown[range.name] = await queryBreakdown(db, demoSite, range.from, range.to, 1)
-    } finally {
-      await dispose()
-    }
-
-    const report = {
-      date: new Date().toISOString(),
-      machine: machineDescription(),
-      loadAverageBefore: loadBefore.map((value) => round(value, 2)),
-      shop: { ...SHOP, ...counts },
-      state: { dir: state.dir, reused: state.isLoaded, extraSql: extraSql || null },
-      generateSeconds: round(generateSeconds, 2),
-      load,
-      goalMs: GOAL_MS,
-      ranges: timings,
-      breakdown,
-    }
-    printReport(report)
-    writeFileSync(join(benchDir, 'metrics-last-run.json'), JSON.stringify(report, null, 2) + '\n')
-    console.log('\nbench:metrics: written to packages/worker/bench/metrics-last-run.json')
-  } finally {
-    if (!stateFromEnv) rmSync(state.dir, { recursive: true, force: true })
-  }
-}
 
 /**
- * The state folder: BENCH_STATE if set (loaded once, reused while the shop is the same), else a
- * fresh temporary folder removed at the end. A folder holding anything else is never written to.
+ * `--visitors N --orders M` for one size (default 100,000 and 50,000, the shop's); `--sizes both`
+ * for the default size and ten times it.
  */
-function openStateFolder(shop) {
-  if (!stateFromEnv)
-    return { dir: mkdtempSync(join(os.tmpdir(), 'stammis-bench-metrics-')), isLoaded: false }
-  const dir = stateFromEnv
-  mkdirSync(dir, { recursive: true })
-  const markerPath = join(dir, MARKER)
-  if (existsSync(markerPath)) {
-    if (readFileSync(markerPath, 'utf8') === JSON.stringify(markerOf(shop), null, 2) + '\n')
-      return { dir, isLoaded: true }
-    throw new Error(
-      `${dir} holds another synthetic shop (${MARKER} differs): delete the folder to reload it`,
-    )
-  }
-  if (readdirSync(dir).length > 0)
-    throw new Error(
-      `${dir} is not empty and has no ${MARKER}: use an empty or new folder for BENCH_STATE`,
-    )
-  return { dir, isLoaded: false }
-}
-
-function markerOf(shop) {
-  return { ...shop.shape, visits: shop.visits.length, exposures: shop.exposures.length }
-}
-
-async function loadInto(dir, shop) {
-  const started = performance.now()
-  console.log(`bench:metrics: loading into ${dir}`)
-  await prepareState(dir)
-  const migrateSeconds = (performance.now() - started) / 1000
-  const { db, dispose } = await openState(dir)
-  try {
-    let last = ''
-    const tables = await loadShop(db, shop, (table, rows) => {
-      if (process.stdout.isTTY) process.stdout.write(`\r  ${table}: ${rows} rows   `)
-      else if (table !== last) console.log(`  ${table}...`)
-      last = table
-    })
-    if (process.stdout.isTTY) process.stdout.write('\n')
-    await checkLoaded(db, shop)
-    const seconds = (performance.now() - started) / 1000
-    console.log(
-      `bench:metrics: loaded and checked in ${seconds.toFixed(1)} s (migrations and demo site ${migrateSeconds.toFixed(1)} s)`,
-    )
-    return {
-      seconds: round(seconds, 2),
-      migrateSeconds: round(migrateSeconds, 2),
-      tables: Object.fromEntries(Object.entries(tables).map(([k, v]) => [k, round(v, 2)])),
+function sizesFromArgs(args) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      visitors: { type: 'string' },
+      orders: { type: 'string' },
+      sizes: { type: 'string' },
+    },
+  })
+  const standard = { visitors: SHOP.visitors, orders: SHOP.orders }
+  if (values.sizes !== undefined) {
+    if (values.sizes !== 'both' || values.visitors !== undefined || values.orders !== undefined) {
+      console.error('bench:metrics: --sizes takes "both", without --visitors or --orders')
+      process.exit(2)
     }
-  } finally {
-    await dispose()
+    return [standard, { visitors: 10 * SHOP.visitors, orders: 10 * SHOP.orders }]
   }
+  return [
+    {
+      visitors:
+        values.visitors === undefined
+          ? standard.visitors
+          : positiveInt(values.visitors, '--visitors'),
+      orders:
+        values.orders === undefined ? standard.orders : positiveInt(values.orders, '--orders'),
+    },
+  ]
 }
 
-/** BENCH_EXTRA_SQL: statements run on the state before timing, to measure an index before writing its migration. */
-async function runExtraSql(dir, sql) {
-  console.log(`bench:metrics: running BENCH_EXTRA_SQL on the state: ${sql}`)
-  const { db, dispose } = await openState(dir)
+async function main() {
+  const loadBefore = os.loadavg()
+  const results = []
+  let sizes
   try {
-    await db.exec(sql.replace(/\s*\n\s*/g, ' '))
-  } finally {
-    await dispose()
+    sizes = sizesFromArgs(process.argv.slice(2))
+  } catch (error) {
+    console.error(`bench:metrics: ${error.message}`)
+    process.exit(2)
   }
+  for (const size of sizes) results.push(await benchSize(size))
+  const report = {
+    date: new Date().toISOString(),
+    machine: machineDescription(),
+    loadAverageBefore: loadBefore.map((n) => round(n, 2)),
+    runs,
+    goalMs: GOAL_MS,
+    sizes: results,
+  }
+  printReport(report)
+  writeFileSync(join(benchDir, 'metrics-last-run.json'), JSON.stringify(report, null, 2) + '\n')
+  console.log('\nbench:metrics: written to packages/worker/bench/metrics-last-run.json')
 }
 
-/** Starts the worker on the state, warms it up, then times `runs` calls per range, each checked. */
-async function timeReports(dir, shop) {
+async function benchSize({ visitors, orders }) {
+  const shape = {
+    ...SHOP,
+    visitors,
+    orders,
+    events: Math.round((SHOP.events / SHOP.visitors) * visitors),
+  }
+  const siteId = `bench-metrics-${visitors}`
   const port = await freePort()
-  console.log(`bench:metrics: starting the worker on port ${port} (wrangler dev, rules: none)`)
+  console.log(
+    `\nbench:metrics: ${visitors} visitors, ${orders} orders: starting the worker on port ${port}`,
+  )
   const worker = await startLocalWorker({
     port,
-    persistTo: dir,
     rulesFile: null,
+    vars: { BENCH_ROUTES: 'on' },
     quiet: process.env.BENCH_WORKER_LOGS !== 'on',
   })
   const stopOnSignal = async () => {
@@ -187,41 +120,101 @@ async function timeReports(dir, shop) {
   }
   process.once('SIGINT', stopOnSignal)
   process.once('SIGTERM', stopOnSignal)
+  const base = `${worker.url}/__bench/ledger/${siteId}`
   try {
-    const expected = Object.fromEntries(
-      ranges.map((range) => [range.name, expectedTotals(shop, range.from, range.to)]),
-    )
-    // Warm-up: the worker's first requests compile code and fill SQLite's page cache; discarded.
-    for (const range of ranges)
-      for (let i = 0; i < 2; i++)
-        checkReport(range, (await fetchReport(worker.url, range)).body, expected[range.name])
+    const empty = (await getJson(`${base}/stats`)).databaseSize
+    // Three parts, each streamed from the same seed: what they add to the database is measured
+    // apart. The counters and rollups are rebuilt after each part, so each part's size includes
+    // what it derives (people rows, customer columns of orders, rollups).
+    const parts = [
+      { name: 'visitors, visits, exposures', tables: ['visitors', 'visits', 'exposures'] },
+      { name: 'orders', tables: ['orders'] },
+      { name: 'events', tables: ['events'] },
+    ]
+    const load = []
+    const plan = planShop(shape)
+    let generated = null
+    let sizeBefore = empty
+    for (const part of parts) {
+      const started = performance.now()
+      let sent = 0
+      generated = await streamShop(
+        shape,
+        { visitorsPerChunk: VISITORS_PER_REQUEST, ranges, plan, tables: part.tables },
+        async (chunk) => {
+          const body = {}
+          for (const table of part.tables) body[table] = toTexts(chunk[table])
+          await postJson(`${base}/load`, body)
+          sent += VISITORS_PER_REQUEST
+          if (process.stdout.isTTY) process.stdout.write(`\r  ${part.name}: ${sent} visitors   `)
+          else if (sent % 100_000 === 0) console.log(`  ${part.name}: ${sent} visitors`)
+        },
+      )
+      if (process.stdout.isTTY) process.stdout.write('\n')
+      const loadedSeconds = (performance.now() - started) / 1000
+      const rebuildStarted = performance.now()
+      if (part.name !== 'events') {
+        let cursor = null
+        do cursor = (await postJson(`${base}/rebuild`, { cursor })).cursor
+        while (cursor)
+      }
+      const rebuildSeconds = (performance.now() - rebuildStarted) / 1000
+      const stats = await getJson(`${base}/stats`)
+      load.push({
+        part: part.name,
+        loadSeconds: round(loadedSeconds, 1),
+        rebuildSeconds: round(rebuildSeconds, 1),
+        databaseSize: stats.databaseSize,
+        addedBytes: stats.databaseSize - sizeBefore,
+      })
+      sizeBefore = stats.databaseSize
+      console.log(
+        `  ${part.name}: loaded in ${loadedSeconds.toFixed(1)} s, rebuilt in ${rebuildSeconds.toFixed(1)} s, database ${mb(stats.databaseSize)}`,
+      )
+    }
+    const stats = await getJson(`${base}/stats`)
+    checkCounts(stats.counts, generated.counts)
+
     const timings = []
     for (const range of ranges) {
+      const expected = generated.expected[range.name]
+      const heldOut = Object.keys(expected.offers)
+      for (let i = 0; i < 2; i++)
+        checkReport(range, (await timed(base, range, heldOut)).body, expected)
       const durations = []
       for (let i = 0; i < runs; i++) {
-        const { ms, body } = await fetchReport(worker.url, range)
-        checkReport(range, body, expected[range.name])
+        const { ms, body } = await timed(base, range, heldOut)
+        checkReport(range, body, expected)
         durations.push(ms)
       }
       const sorted = [...durations].sort((a, b) => a - b)
-      const totals = expected[range.name].totals
       timings.push({
         ...range,
-        runs,
         minMs: round(sorted[0], 1),
         medianMs: round(median(sorted), 1),
         maxMs: round(sorted.at(-1), 1),
-        durationsMs: durations.map((ms) => round(ms, 1)),
-        goalMet: median(sorted) < GOAL_MS,
+        // The goal (issue 10) is for the 30-day report; the 365-day one is for information.
+        goalMet: range === ranges[0] ? median(sorted) < GOAL_MS : null,
         checked: {
-          visits: totals.visits,
-          orders: totals.orders,
-          customers: expected[range.name].customers,
+          visits: expected.totals.visits,
+          orders: expected.totals.orders,
+          customers: expected.customers,
         },
       })
-      console.log(`  ${range.name}: median ${median(sorted).toFixed(0)} ms`)
+      console.log(`  ${range.name}: median ${median(sorted).toFixed(1)} ms`)
     }
-    return timings
+    const [, orderPart, eventPart] = load
+    return {
+      shape: { visitors, orders, events: shape.events, days: shape.days, lastDay: shape.lastDay },
+      counts: generated.counts,
+      emptyDatabaseBytes: empty,
+      load,
+      databaseSize: stats.databaseSize,
+      bytesPerOrder: round(orderPart.addedBytes / generated.counts.orders, 1),
+      bytesPerEvent: round(eventPart.addedBytes / generated.counts.events, 1),
+      bytesPerVisitor: round(load[0].addedBytes / generated.counts.visitors, 1),
+      ranges: timings,
+    }
   } finally {
     process.off('SIGINT', stopOnSignal)
     process.off('SIGTERM', stopOnSignal)
@@ -229,50 +222,65 @@ async function timeReports(dir, shop) {
   }
 }
 
-async function fetchReport(url, range) {
+/** Row arrays as JSON texts of at most ROWS_PER_TEXT rows each. */
+function toTexts(rows) {
+  const texts = []
+  for (let i = 0; i < rows.length; i += ROWS_PER_TEXT)
+    texts.push(JSON.stringify(rows.slice(i, i + ROWS_PER_TEXT)))
+  return texts
+}
+
+/** One report, timed from request to parsed answer, as the admin route would give it. */
+async function timed(base, range, heldOut) {
   const started = performance.now()
-  const response = await fetch(`${url}/v1/admin/metrics?from=${range.from}&to=${range.to}`, {
-    headers: { authorization: 'Bearer sk_demo' },
-  })
-  const text = await response.text()
-  const ms = performance.now() - started
-  if (!response.ok)
+  const body = await getJson(
+    `${base}/report?from=${range.from}&to=${range.to}&heldOut=${heldOut.join(',')}`,
+  )
+  return { ms: performance.now() - started, body }
+}
+
+/** The object must hold exactly the generated rows. */
+function checkCounts(actual, generated) {
+  const wrong = ['visitors', 'visits', 'orders', 'events', 'exposures'].filter(
+    (table) => actual[table] !== generated[table],
+  )
+  if (actual.people !== generated.visitors) wrong.push('people')
+  if (wrong.length > 0)
     throw new Error(
-      `GET /v1/admin/metrics (${range.name}) answered ${response.status} ${text.slice(0, 300)}`,
+      `the object does not hold the shop: ${wrong.map((t) => `${t} ${actual[t]} (expected ${generated[t] ?? generated.visitors})`).join(', ')}`,
     )
-  return { ms, body: JSON.parse(text) }
 }
 
 /**
  * The report must say exactly what the generator put in the range: visits, orders, revenue and
- * visitors per segment, conversion, customers, and exposures per offer arm.
+ * visitors per segment, converted visits (from the conversion rate), customers, and exposures per
+ * offer arm.
  */
 function checkReport(range, report, expected) {
   const problems = []
   const same = (path, actual, wanted) => {
-    const ok =
-      typeof wanted === 'number' && !Number.isInteger(wanted)
-        ? Math.abs(actual - wanted) <= 1e-9 * Math.max(1, Math.abs(wanted))
-        : actual === wanted
-    if (!ok) problems.push(`${path} is ${actual}, expected ${wanted}`)
+    if (actual !== wanted) problems.push(`${path} is ${actual}, expected ${wanted}`)
   }
-  same('totals.visits', report.totals?.visits, expected.totals.visits)
-  same('totals.orders', report.totals?.orders, expected.totals.orders)
-  same('totals.revenue', report.totals?.revenue, expected.totals.revenueMicros / 1_000_000)
   for (const [segment, s] of Object.entries(expected.segments)) {
-    const actual = report.segments?.[segment] ?? {}
+    const actual = report.segments[segment] ?? {}
     same(`${segment}.visitors`, actual.visitors, s.visitors)
     same(`${segment}.visits`, actual.visits, s.visits)
+    same(
+      `${segment}.convertedVisits`,
+      Math.round((actual.conversionRate ?? 0) * actual.visits),
+      s.convertedVisits,
+    )
     same(`${segment}.orders`, actual.orders, s.orders)
-    same(`${segment}.revenue`, actual.revenue, s.revenueMicros / 1_000_000)
-    same(`${segment}.conversionRate`, actual.conversionRate, s.convertedVisits / s.visits)
+    same(`${segment}.revenueMicros`, Math.round(actual.revenue * 1_000_000), s.revenueMicros)
   }
-  same('customers.total', report.customers?.total, expected.customers)
-  for (const [ruleId, arms] of Object.entries(expected.offers)) {
-    const offer = report.offers?.find((candidate) => candidate.ruleId === ruleId)
-    same(`offers.${ruleId}.treatment.exposed`, offer?.treatment.exposed, arms.treatment)
-    same(`offers.${ruleId}.control.exposed`, offer?.control.exposed, arms.control)
-  }
+  same('customers.total', report.customers.total, expected.customers)
+  for (const [ruleId, arms] of Object.entries(expected.offers))
+    for (const variant of ['treatment', 'control'])
+      same(
+        `offers.${ruleId}.${variant}.exposed`,
+        report.offers.find((offer) => offer.ruleId === ruleId)?.[variant].exposed ?? 0,
+        arms[variant],
+      )
   if (expected.totals.visits === 0 || expected.totals.orders === 0)
     problems.push('the range holds no visits or orders: nothing worth timing')
   if (problems.length > 0)
@@ -281,67 +289,76 @@ function checkReport(range, report, expected) {
     )
 }
 
+/**
+ * JSON over node:http, without the 5-minute wait limit of `fetch`: rebuilding a million visitors'
+ * counters and rollups in one call may take longer than that on a busy machine.
+ */
+function requestJson(method, url, body) {
+  return new Promise((resolve, reject) => {
+    // A connection per request: the worker closes idle kept-alive ones (the shop's generation
+    // pauses between requests), and reusing a closed one fails with "socket hang up".
+    const request = http.request(url, { method, timeout: 0, agent: false }, (response) => {
+      const parts = []
+      response.on('data', (part) => parts.push(part))
+      response.on('end', () => {
+        const text = Buffer.concat(parts).toString('utf8')
+        if (response.statusCode !== 200)
+          reject(
+            new Error(`${method} ${url} answered ${response.statusCode} ${text.slice(0, 300)}`),
+          )
+        else resolve(JSON.parse(text))
+      })
+      response.on('error', reject)
+    })
+    request.on('error', reject)
+    request.end(body === undefined ? undefined : JSON.stringify(body))
+  })
+}
+
+const postJson = (url, body) => requestJson('POST', url, body)
+const getJson = (url) => requestJson('GET', url)
+
 function printReport(report) {
-  console.log(`\n${report.machine} (load average before: ${report.loadAverageBefore.join(' ')})`)
-  const s = report.shop
-  console.log(`shop: ${describeCounts(s)}, ${s.days} days up to ${s.lastDay}`)
-  if (report.load) {
-    const tables = Object.entries(report.load.tables)
-      .map(([table, seconds]) => `${table} ${seconds.toFixed(1)} s`)
-      .join(', ')
+  console.log(
+    `\n${report.machine} (load average before: ${report.loadAverageBefore.join(' ')}), ${report.runs} timed runs per range`,
+  )
+  for (const size of report.sizes) {
+    const c = size.counts
     console.log(
-      `load: ${report.load.seconds.toFixed(1)} s (migrations ${report.load.migrateSeconds.toFixed(1)} s; ${tables})`,
+      `\n${c.visitors} visitors, ${c.visits} visits, ${c.orders} orders, ${c.events} events, ${c.exposures} exposures (${size.shape.days} days to ${size.shape.lastDay})`,
     )
-  } else console.log(`load: reused ${report.state.dir}`)
-  if (report.state.extraSql) console.log(`extra SQL: ${report.state.extraSql}`)
-
-  const header = ['range', 'from', 'to', 'runs', 'min ms', 'median ms', 'max ms', 'goal < 1 s']
-  const rows = report.ranges.map((r) => [
-    r.name,
-    r.from,
-    r.to,
-    String(r.runs),
-    r.minMs.toFixed(0),
-    r.medianMs.toFixed(0),
-    r.maxMs.toFixed(0),
-    r.goalMet ? 'met' : 'MISSED',
-  ])
-  console.log('\nGET /v1/admin/metrics (each answer checked against the generated counts)')
-  printTable(header, rows)
-
-  for (const [name, statements] of Object.entries(report.breakdown)) {
-    console.log(`\nstatements of the ${name} report, each run alone (D1 meta.duration)`)
+    for (const part of size.load)
+      console.log(
+        `  load ${part.part}: ${part.loadSeconds} s, rebuild ${part.rebuildSeconds} s, +${mb(part.addedBytes)}`,
+      )
+    console.log(
+      `  database ${mb(size.databaseSize)}: ${size.bytesPerEvent} bytes per event, ${size.bytesPerOrder} bytes per order, ${size.bytesPerVisitor} bytes per visitor (with its visits and exposures)`,
+    )
     printTable(
-      ['function', 'ms', 'rows', 'statement'],
-      statements.map((st) => [
-        st.function,
-        st.ms.toFixed(0),
-        String(st.rows),
-        st.sql.slice(0, 70) + (st.sql.length > 70 ? '...' : ''),
+      ['range', 'from', 'to', 'min ms', 'median ms', 'max ms', `30 days < ${GOAL_MS} ms`],
+      size.ranges.map((r) => [
+        r.name,
+        r.from,
+        r.to,
+        r.minMs.toFixed(1),
+        r.medianMs.toFixed(1),
+        r.maxMs.toFixed(1),
+        r.goalMet === null ? '-' : r.goalMet ? 'met' : 'MISSED',
       ]),
     )
-    for (const st of statements.filter((candidate) => candidate.ms > SLOW_STATEMENT_MS)) {
-      console.log(
-        `\n  ${st.function}: ${st.ms.toFixed(0)} ms, query plan:\n    ${st.plan.join('\n    ')}`,
-      )
-    }
   }
 }
 
 function printTable(header, rows) {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)))
   const line = (cells) =>
-    cells
-      .map((cell, i) =>
-        i === 0 || i === cells.length - 1 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]),
-      )
-      .join('  ')
-  console.log(line(header).trimEnd())
-  for (const row of rows) console.log(line(row).trimEnd())
+    cells.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ')
+  console.log('  ' + line(header).trimEnd())
+  for (const row of rows) console.log('  ' + line(row).trimEnd())
 }
 
-function describeCounts(c) {
-  return `${c.visitors} visitors, ${c.visits} visits, ${c.events} events, ${c.orders} orders, ${c.exposures} exposures`
+function mb(bytes) {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`
 }
 
 function median(sorted) {
@@ -360,9 +377,12 @@ function machineDescription() {
   return `Node ${process.version}, ${process.platform}/${process.arch}, ${cores} cores`
 }
 
-function positiveInt(name, fallback) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
+function positiveInt(raw, name, fallback) {
+  if (raw === undefined || raw === '') {
+    if (fallback !== undefined) return fallback
+    console.error(`bench:metrics: ${name} needs a value`)
+    process.exit(2)
+  }
   const value = Number(raw)
   if (!Number.isInteger(value) || value < 1) {
     console.error(`bench:metrics: ${name} must be a positive integer, got "${raw}"`)
@@ -370,8 +390,6 @@ function positiveInt(name, fallback) {
   }
   return value
 }
-
-/** A port nobody listens on right now, so the bench can run beside `pnpm dev` on 8787. */
 
 main().catch((error) => {
   console.error(`bench:metrics: ${error.message}`)

@@ -1,14 +1,18 @@
 // `pnpm bench`: starts the real worker with `wrangler dev` on a fresh local state, seeds it, then
-// loads four routes from this (second) process with autocannon and compares decide and events
-// against two reference routes: a trivial one (the runtime's ceiling) and a one-row D1 read (the
-// floor for any answer that reads storage). Speed goals are reported, not asserted; errors and
-// non-2xx answers are, so the bench cannot quietly measure error pages.
+// loads five routes from this (second) process with autocannon and compares decide and events
+// against three reference routes: a trivial one (the runtime's ceiling), a one-row D1 read (the
+// floor for any answer that reads storage) and a one-row D1 write (the floor for any that stores).
+// Then the isolation scenario (isolation.mjs): one site flooded at its limits, another's decide
+// measured alone and under the flood. Speed goals are reported, not asserted; errors and non-2xx
+// answers are, so the bench cannot quietly measure error pages.
+// BENCH_ONLY=write,events,isolation runs only the named parts (a quick check of some of them).
 import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
+import { printIsolation, runIsolation } from './isolation.mjs'
 import { seedVisitors, SEED_VISITOR_IDS } from './seed.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
@@ -17,6 +21,10 @@ const connections = positiveInt('BENCH_CONNECTIONS', 10)
 const warmupSeconds = Math.min(2, seconds)
 /** decide / read at or above this is the goal from issue 2 ("Speed"). */
 const DECIDE_GOAL = 0.9
+/** events / write at or above this is the goal from issue 10: storing a batch costs one write. */
+const EVENTS_GOAL = 1.0
+const floodConnections = positiveInt('BENCH_FLOOD_CONNECTIONS', 2 * connections)
+const rulesFile = join(benchDir, '../../../examples/demo-rules.json')
 
 const decideBody = JSON.stringify({
   site: 'pk_demo',
@@ -57,6 +65,13 @@ const routes = [
     check: (b) => b.row?.visitor_id === 'bench-visitor',
   },
   {
+    name: 'write',
+    path: '/__bench/write',
+    // The same bodies as the events load: the same JSON to parse, one row stored.
+    body: nextEventsBody,
+    check: (b) => b.ok === true && Number.isInteger(b.id),
+  },
+  {
     name: 'decide',
     path: '/v1/decide',
     body: () => decideBody,
@@ -71,9 +86,49 @@ const routes = [
   },
 ]
 
+const PARTS = [...routes.map((route) => route.name), 'isolation']
+const only = (process.env.BENCH_ONLY ?? '')
+  .split(',')
+  .map((name) => name.trim())
+  .filter(Boolean)
+const unknownPart = only.find((name) => !PARTS.includes(name))
+if (unknownPart) {
+  console.error(`bench: BENCH_ONLY names "${unknownPart}"; the parts are ${PARTS.join(', ')}`)
+  process.exit(2)
+}
+const runs = (name) => only.length === 0 || only.includes(name)
+const selectedRoutes = routes.filter((route) => runs(route.name))
+
 const loadBefore = os.loadavg()
 
 async function main() {
+  const results = selectedRoutes.length > 0 ? await loadRoutes() : []
+  const isolation = runs('isolation')
+    ? await runIsolation({
+        seconds,
+        connections: floodConnections,
+        rulesFile,
+        quiet: process.env.BENCH_WORKER_LOGS !== 'on',
+      })
+    : null
+  const report = buildReport(results, isolation)
+  printReport(report)
+  writeFileSync(join(benchDir, 'last-run.json'), JSON.stringify(report, null, 2) + '\n')
+  console.log(`\nbench: written to ${join('packages/worker/bench', 'last-run.json')}`)
+
+  const failed = results.filter((r) => r.errors + r.timeouts + r.non2xx > 0).map((r) => r.route)
+  if (isolation && isolation.unloaded.non2xx + isolation.unloaded.errors > 0)
+    failed.push('isolation (site B alone)')
+  if (isolation && isolation.loaded.non2xx + isolation.loaded.errors > 0)
+    failed.push('isolation (site B under the flood)')
+  if (failed.length > 0) {
+    console.error(`bench: FAILED, errors or non-2xx answers on: ${failed.join(', ')}`)
+    process.exitCode = 1
+  }
+}
+
+/** Starts the bench worker (raised rate limits), seeds it and loads each selected route. */
+async function loadRoutes() {
   const port = await freePort()
   console.log(
     `bench: starting the worker on port ${port} (wrangler dev --log-level warn, fresh local state)`,
@@ -105,7 +160,7 @@ async function main() {
     )
 
     const results = []
-    for (const route of routes) {
+    for (const route of selectedRoutes) {
       await preflight(worker.url, route)
       await load(worker.url, route, warmupSeconds) // warm-up: JIT, caches, connections; discarded
       const result = await load(worker.url, route, seconds)
@@ -115,19 +170,10 @@ async function main() {
       )
     }
 
-    const report = buildReport(results)
-    printReport(report)
-    writeFileSync(join(benchDir, 'last-run.json'), JSON.stringify(report, null, 2) + '\n')
-    console.log(`\nbench: written to ${join('packages/worker/bench', 'last-run.json')}`)
-
-    const failed = results.filter((r) => r.errors + r.timeouts + r.non2xx > 0)
-    if (failed.length > 0) {
-      console.error(
-        `bench: FAILED, errors or non-2xx answers on: ${failed.map((r) => r.route).join(', ')}`,
-      )
-      process.exitCode = 1
-    }
+    return results
   } finally {
+    process.off('SIGINT', stopOnSignal)
+    process.off('SIGTERM', stopOnSignal)
     await worker.stop()
   }
 }
@@ -187,10 +233,15 @@ async function load(url, route, duration) {
   }
 }
 
-function buildReport(results) {
+function buildReport(results, isolation) {
   const by = Object.fromEntries(results.map((r) => [r.route, r]))
-  const ratio = (a, b) => round(by[a].requestsPerSecond / by[b].requestsPerSecond, 3)
-  const decideOverRead = ratio('decide', 'read')
+  // A ratio of two routes, or undefined when BENCH_ONLY left one of them out.
+  const ratio = (a, b) =>
+    by[a] && by[b] ? round(by[a].requestsPerSecond / by[b].requestsPerSecond, 3) : undefined
+  const withGoal = (value, goal) =>
+    value === undefined ? undefined : { value, goal, met: value >= goal }
+  const decideOverNoop = ratio('decide', 'noop')
+  const eventsOverRead = ratio('events', 'read')
   return {
     date: new Date().toISOString(),
     machine: machineDescription(),
@@ -207,14 +258,12 @@ function buildReport(results) {
       p99: round(r.p99, 2),
     })),
     ratios: {
-      decideOverRead: {
-        value: decideOverRead,
-        goal: DECIDE_GOAL,
-        met: decideOverRead >= DECIDE_GOAL,
-      },
-      decideOverNoop: { value: ratio('decide', 'noop') },
-      eventsOverRead: { value: ratio('events', 'read') },
+      decideOverRead: withGoal(ratio('decide', 'read'), DECIDE_GOAL),
+      decideOverNoop: decideOverNoop === undefined ? undefined : { value: decideOverNoop },
+      eventsOverWrite: withGoal(ratio('events', 'write'), EVENTS_GOAL),
+      eventsOverRead: eventsOverRead === undefined ? undefined : { value: eventsOverRead },
     },
+    isolation,
   }
 }
 
@@ -234,15 +283,22 @@ function printReport(report) {
   console.log(
     `\n${report.machine} (load average before: ${report.loadAverageBefore.join(' ')}), ${report.connections} connections, ${report.seconds} s per route\n`,
   )
-  console.log(line(header))
-  for (const row of rows) console.log(line(row))
-  const { decideOverRead, decideOverNoop, eventsOverRead } = report.ratios
-  const verdict = decideOverRead.met ? 'goal met' : 'goal MISSED'
-  console.log(
-    `\ndecide / read   ${decideOverRead.value.toFixed(2)}  (goal >= ${decideOverRead.goal.toFixed(2)}: ${verdict})`,
-  )
-  console.log(`decide / noop   ${decideOverNoop.value.toFixed(2)}`)
-  console.log(`events / read   ${eventsOverRead.value.toFixed(2)}`)
+  if (rows.length > 0) {
+    console.log(line(header))
+    for (const row of rows) console.log(line(row))
+    console.log('')
+  }
+  const { decideOverRead, decideOverNoop, eventsOverWrite, eventsOverRead } = report.ratios
+  const verdict = (ratio) =>
+    `  (goal >= ${ratio.goal.toFixed(2)}: ${ratio.met ? 'goal met' : 'goal MISSED'})`
+  const print = (name, ratio, withGoal) => {
+    if (ratio) console.log(`${name}  ${ratio.value.toFixed(2)}${withGoal ? verdict(ratio) : ''}`)
+  }
+  print('decide / read  ', decideOverRead, true)
+  print('decide / noop  ', decideOverNoop, false)
+  print('events / write ', eventsOverWrite, true)
+  print('events / read  ', eventsOverRead, false)
+  if (report.isolation) printIsolation(report.isolation)
 }
 
 function percentile(sorted, q) {

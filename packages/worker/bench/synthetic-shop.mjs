@@ -1,11 +1,10 @@
-// The synthetic shop for `pnpm bench:metrics`: 100,000 visitors, 1,000,000 events and 50,000
-// orders over 400 days, generated in memory from a fixed seed (same input, same shop), as the rows
-// the worker itself would have written (src/events/queries.ts, src/exposures/queries.ts), plus
-// `expectedTotals`, an independent count of what the metrics report must say about a range.
+// The synthetic shop for `pnpm bench:metrics`: by default 100,000 visitors, 1,000,000 events and
+// 50,000 orders over 400 days, streamed from a fixed seed (same input, same shop) as the facts the
+// ledger stores (src/ledger/bench-load.ts), plus `expectedTotals`, an independent count of what the
+// metrics must say about a range.
 
 const DAY_MS = 86_400_000
 const MINUTE_MS = 60_000
-const SITE_ID = 'site_demo'
 const CURRENCY = 'USD'
 
 /** The shape of the shop; `version` changes whenever the generator would write other rows. */
@@ -106,55 +105,6 @@ function dayOf(instant) {
 
 function pick(rand, items) {
   return items[Math.floor(rand() * items.length)]
-}
-
-/**
- * Builds the shop. Rows are plain arrays in the column order `load-shop.mjs` inserts them in.
- * @example const shop = generateShop(); shop.visits.length // about 209,000
- */
-export function generateShop(shape = SHOP) {
-  // Order rates are scaled until the shop has at least `shape.orders` orders; the surplus is cut
-  // by giving no more orders once the target is reached (visitors are in random order of time).
-  let scale = 1
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const shop = simulate(shape, scale)
-    if (shop.orders.length >= shape.orders) return shop
-    scale *= (shape.orders / Math.max(1, shop.orders.length)) * 1.01
-  }
-  throw new Error('synthetic shop: could not reach the order target')
-}
-
-function simulate(shape, scale) {
-  const rand = random(shape.seed)
-  const visitors = []
-  const visits = []
-  const orders = []
-  const exposures = []
-  for (const simulated of visitorsOf(shape, scale, rand)) {
-    visitors.push(simulated.visitor)
-    visits.push(...simulated.visits)
-    orders.push(...simulated.orders)
-    exposures.push(...simulated.exposures)
-  }
-  if (orders.length < shape.orders) return { orders }
-
-  const events = buildEvents(rand, shape, visits)
-  for (const visitor of visitors) visitor.lastSeenAt = visitor.firstSeenAt
-  const byVisitor = new Map(visitors.map((visitor) => [visitor.visitorId, visitor]))
-  for (const visit of visits) {
-    const visitor = byVisitor.get(visit.visitorId)
-    visitor.lastSeenAt = Math.max(visitor.lastSeenAt, visit.lastEventAt)
-  }
-  return {
-    shape,
-    siteId: SITE_ID,
-    currency: CURRENCY,
-    visitors,
-    visits,
-    orders,
-    events,
-    exposures,
-  }
 }
 
 /**
@@ -281,64 +231,6 @@ function* visitorsOf(shape, scale, rand) {
   }
 }
 
-/**
- * Every visit gets its `visit` event, one page view and one purchase event per order; the page
- * views left to reach `shape.events` exactly are spread over visits, buying visits twice as likely.
- */
-function buildEvents(rand, shape, visits) {
-  const orderEvents = visits.reduce((sum, visit) => sum + visit.orders.length, 0)
-  let extra = shape.events - 2 * visits.length - orderEvents
-  if (extra < 0) throw new Error('synthetic shop: more visits and orders than events')
-  const pageviews = new Uint16Array(visits.length).fill(1)
-  const buying = visits.flatMap((visit, index) => (visit.hasPurchase ? [index] : []))
-  for (; extra > 0; extra--) {
-    const index =
-      rand() < 0.15
-        ? buying[Math.floor(rand() * buying.length)]
-        : Math.floor(rand() * visits.length)
-    pageviews[index]++
-  }
-  const events = []
-  visits.forEach((visit, index) => {
-    const { visitorId, visitId, startedAt } = visit
-    events.push([
-      `${visitId}-v`,
-      visitorId,
-      visitId,
-      'visit',
-      startedAt,
-      JSON.stringify(
-        visit.referrer ? { url: visit.url, referrer: visit.referrer } : { url: visit.url },
-      ),
-    ])
-    for (let p = 0; p < pageviews[index]; p++) {
-      const at = startedAt + (p + 1) * 45_000
-      events.push([
-        `${visitId}-${p}`,
-        visitorId,
-        visitId,
-        'pageview',
-        at,
-        JSON.stringify({ url: `https://shop.example/products/${(index + p) % 97}` }),
-      ])
-      visit.lastEventAt = Math.max(visit.lastEventAt, at)
-    }
-    for (const order of visit.orders) {
-      const data = { orderId: order.orderId, revenue: order.revenue, currency: order.currency }
-      if (order.discount > 0) data.discount = order.discount
-      events.push([
-        order.eventId,
-        visitorId,
-        visitId,
-        'purchase',
-        order.placedAt,
-        JSON.stringify(data),
-      ])
-    }
-  })
-  return events
-}
-
 /** Standard normal (Box-Muller). */
 function gaussian(rand) {
   return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand())
@@ -403,7 +295,7 @@ export function expectedTotals(shop, from, to) {
 
 /**
  * How `streamShop` makes a shape's shop: the order-rate scale that reaches its order target
- * (found as `generateShop` finds it, by counting) and the page views per visit that bring it to
+ * (found by counting) and the page views per visit that bring it to
  * about `shape.events`. Computed once, it can be passed to several streams of the same shop.
  * @example const plan = planShop(shape)
  */
@@ -428,10 +320,10 @@ export function planShop(shape) {
 
 /**
  * The shop of `shape` streamed in chunks of whole visitors, never held in memory at once (at
- * 1,000,000 visitors it has about 10,000,000 events). Visitors, visits, orders and exposures are
- * those of `generateShop` for the same shape; events come from a random stream of their own (each
+ * 1,000,000 visitors it has about 10,000,000 events). Visitors, visits, orders and exposures come
+ * from the seed; events come from a random stream of their own (each
  * visit: its `visit` event, page views drawn so the shop has about `shape.events`, one purchase
- * event per order), so they differ from the in-memory shop's. Each chunk holds row arrays in the
+ * event per order). Each chunk holds row arrays in the
  * column orders of src/ledger/bench-load.ts (only those of `tables`, when given); `onChunk` is
  * awaited before the next is made. Returns the counts and, for each of `ranges`, what its
  * metrics must say (see `expectedTotals`).

@@ -9,6 +9,7 @@ import { siteCreate } from './site-create'
 import { siteIdentitySecret } from './site-identity-secret'
 import { siteQuota } from './site-quota'
 import { siteRotate } from './site-rotate'
+import { storageMigrate } from './storage-migrate'
 import { WranglerError } from './wrangler'
 
 const commands: Command[] = [
@@ -19,6 +20,7 @@ const commands: Command[] = [
   rulesPull,
   rulesPush,
   importCommand,
+  storageMigrate,
 ]
 
 function mainUsage(): string {
@@ -32,7 +34,8 @@ ${commands.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}
 Run from the repository root as "pnpm stammis <command>". "site create" writes to the D1
 database with wrangler (--local: the state wrangler dev uses; --remote: the deployed one);
 "site identity-secret", "rules" and "import" call a running worker's admin API with the site's
-secret key.`
+secret key; "storage migrate" lists sites with wrangler and has the worker copy their history
+(operator routes, OPS_TOKEN).`
 }
 
 /** Help for one command, or for every command under a group's word ("stammis help rules"). */

@@ -9,6 +9,7 @@ import { browserCors } from './limits/cors'
 import { metricRoutes } from './metrics/routes'
 import { offerRoutes } from './offers/routes'
 import { openApiRoutes } from './openapi/routes'
+import { opsRoutes } from './ops/routes'
 import { orderRoutes } from './orders/routes'
 import { siteRoutes } from './sites/settings'
 import { previewRoutes } from './preview/routes'
@@ -65,6 +66,7 @@ export function createApp(): Hono<AppEnv> {
   app.route('/v1/admin', privacyRoutes)
 
   app.route('/v1/webhooks', webhookRoutes)
+  app.route('/v1/ops', opsRoutes)
   app.route('/admin', adminRoutes)
 
   app.use('/__bench/*', async function benchGate(c, next) {

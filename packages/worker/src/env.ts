@@ -2,11 +2,16 @@ import type { Site } from './sites/site'
 
 /**
  * The worker's bindings: those declared in wrangler.jsonc, as `wrangler types` generates them into
- * worker-configuration.d.ts (`Cloudflare.Env`), plus the one variable only `pnpm bench` sets.
+ * worker-configuration.d.ts (`Cloudflare.Env`), plus the variable only `pnpm bench` sets and the operator's secret.
  */
 export type Env = Cloudflare.Env & {
   /** "on" only in `pnpm bench` (a `--var`, never deployed): exposes the benchmark's reference routes. */
   BENCH_ROUTES?: string
+  /**
+   * The operator's token for /v1/ops/* (a secret: `wrangler secret put OPS_TOKEN`; local runs set
+   * a fixed one). Unset: those routes do not exist (404).
+   */
+  OPS_TOKEN?: string
 }
 
 export type AppEnv = {

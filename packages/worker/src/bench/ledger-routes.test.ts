@@ -1,12 +1,14 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-// @ts-expect-error: the bench's generator is plain JavaScript, shared with `pnpm bench:ledger`
+// @ts-expect-error: the bench's generator is plain JavaScript, shared with `pnpm bench:metrics`
 import { SHOP, streamShop } from '../../bench/synthetic-shop.mjs'
 import { expectDerivedExact, ledgerFor } from '../../test/ledger'
 import { ledgerBenchRoutes } from './ledger-routes'
-import { ledgerSite } from '../ledger/client'
+import type { MetricsReport } from '@stammis/contract'
+import { ledgerSite, type MetricsPartial } from '../ledger/client'
+import { reportFromPartial } from '../metrics/partials'
 
-describe('the bench load (what `pnpm bench:ledger` times)', () => {
+describe('the bench load (what `pnpm bench:metrics` times)', () => {
   it('stores a streamed synthetic shop whole, and its partials say what the generator counted', async () => {
     const siteId = `bench-load-${Date.now().toString(36)}`
     const shape = { ...SHOP, visitors: 400, orders: 150, events: 4000 }
@@ -57,6 +59,21 @@ describe('the bench load (what `pnpm bench:ledger` times)', () => {
         visitors: counts.visitors,
       })
     expect(partial.customers.total).toBe(expected.customers)
+    // The timed report is the admin route's: those partials made into the report.
+    const report = (await (
+      await call(`/report?from=${range.from}&to=${range.to}&heldOut=welcome-offer`)
+    ).json()) as MetricsReport
+    expect(report).toEqual(
+      reportFromPartial(
+        { currency: 'USD', timeZone: 'UTC' },
+        range.from,
+        range.to,
+        partial as unknown as MetricsPartial,
+        ['welcome-offer'],
+      ),
+    )
+    expect(report.segments.shopper.visits).toBeGreaterThan(0)
+    expect(report.offers.map((offer) => offer.ruleId)).toContain('welcome-offer')
     await expectDerivedExact(
       ledgerFor(siteId),
       ledgerSite({

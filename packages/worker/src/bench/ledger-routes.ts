@@ -1,11 +1,13 @@
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ledgerFor, ledgerSite, type LedgerSite, type RebuildCursor } from '../ledger/client'
+import { reportFromPartial } from '../metrics/partials'
 
 /**
- * Bench-only routes for `pnpm bench:ledger` (mounted under /__bench, so only with
+ * Bench-only routes for `pnpm bench:metrics` (mounted under /__bench, so only with
  * BENCH_ROUTES=on): load a synthetic shop straight into a site's ledger, rebuild its counters and
- * rollups, time its metrics partials and read its database size. The site needs no D1 row: the
+ * rollups, time its metrics report (the ledger's partials made into the report by the code the
+ * admin metrics route runs) and read its database size. The site needs no D1 row: the
  * bench names it, with the demo site's settings (USD, UTC, 90-day lapse window).
  */
 function benchSite(siteId: string): LedgerSite {
@@ -41,6 +43,16 @@ export const ledgerBenchRoutes = new Hono<AppEnv>()
       c.req.query('to') ?? '',
     )
     return c.json(partial)
+  })
+  // The admin metrics report as the route makes it: the ledger's partials, then the ratios in the
+  // worker (metrics/partials.ts). `heldOut`: the rules with a holdout (the route reads them from D1).
+  .get('/:siteId/report', async (c) => {
+    const site = benchSite(c.req.param('siteId'))
+    const from = c.req.query('from') ?? ''
+    const to = c.req.query('to') ?? ''
+    const heldOut = (c.req.query('heldOut') ?? '').split(',').filter(Boolean)
+    const partial = await ledgerFor(c.env, site.id).metrics(site, from, to)
+    return c.json(reportFromPartial(site, from, to, partial, heldOut))
   })
   .get('/:siteId/stats', async (c) =>
     c.json(await ledgerFor(c.env, c.req.param('siteId')).storageStats()),

@@ -41,3 +41,5 @@ export function ledgerSite(site: {
 
 export type * from './types'
 export type { SiteLedger }
+/** Rows per history table in D1, for `storage migrate` to compare with the ledger's `counts()`. */
+export { countInD1 } from './import-d1'
