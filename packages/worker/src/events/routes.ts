@@ -10,14 +10,17 @@ import { assertQuotaRoom, findSiteWithQuota } from '../limits/quota'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { answerBotEvents } from '../privacy/bot-answers'
 import { insertVisitorOfPersonStatement } from '../identity/queries'
-import { toProfile } from '../segments/classify'
+import { issueProfileToken } from '../profile-token/token'
+import { toProfile, type VisitorState } from '../segments/classify'
 import {
   recomputeVisitorStatement,
   selectVisitorStateStatement,
   toVisitorState,
   type VisitorStateRow,
 } from '../segments/queries'
+import { bumpProfileEpochStatement } from '../sites/profile-epoch'
 import { assertPublicKeyField } from '../sites/public-key'
+import { forgetSiteEntries } from '../sites/recent-entries'
 import { recordEvents } from './queries'
 
 /**
@@ -46,16 +49,30 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
 
   const plan = await planIdentify(c.env.DB, site, request)
   const { accepted, duplicates, state } = await recordEvents(c.env.DB, site, request, now, plan)
+  // The site's epoch was read before the batch: a bump since then only makes this token refused.
+  const token = (visitorId: string, visitorState: VisitorState, epoch: number) =>
+    issueProfileToken({
+      codeSecret: site.codeSecret,
+      visitorId,
+      visitId: request.visitId,
+      state: visitorState,
+      epoch,
+      now,
+    })
   if (!plan.switchTo) {
     return c.json({
       accepted,
       duplicates,
       profile: toProfile(request.visitorId, state, now, site.lapseDays),
+      profileToken: await token(request.visitorId, state, site.profileEpoch),
     } satisfies EventsResponse)
   }
 
+  // An identity split: the shared computer's old visitor id stays the first customer's, and no
+  // token issued to it before the split answers decide afterwards.
   const { visitorId, personId } = plan.switchTo
-  const [, , selected] = await c.env.DB.batch([
+  const [bumped, , , selected] = await c.env.DB.batch([
+    bumpProfileEpochStatement(c.env.DB, site.id),
     insertVisitorOfPersonStatement(c.env.DB, site.id, visitorId, personId, now),
     recomputeVisitorStatement(
       c.env.DB,
@@ -66,10 +83,13 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
     ),
     selectVisitorStateStatement(c.env.DB, site.id, visitorId, request.visitId),
   ])
+  forgetSiteEntries(site.id)
   const switched = toVisitorState(selected!.results[0] as VisitorStateRow)
+  const epoch = (bumped!.results[0] as { profile_epoch: number }).profile_epoch
   return c.json({
     accepted,
     duplicates,
     profile: toProfile(visitorId, switched, now, site.lapseDays),
+    profileToken: await token(visitorId, switched, epoch),
   } satisfies EventsResponse)
 })

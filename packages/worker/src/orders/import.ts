@@ -8,6 +8,8 @@ import type { Site } from '../sites/site'
 import { chooseTarget, ensureVisitor, startVisit, type Work } from './placement'
 import { findOrders, findVisitors } from './queries'
 import { settleBrowserOrder } from './settle'
+import { bumpProfileEpochStatement } from '../sites/profile-epoch'
+import { forgetSiteEntries } from '../sites/recent-entries'
 
 /**
  * Stores orders reported by the shop's server (verified), in one D1 transaction, idempotent by
@@ -123,6 +125,9 @@ export async function importOrders(
       recomputeVisitorStatement(db, site.id, visitorId, site.currency, site.trustBrowserPurchases),
     )
   }
+  // A correction can take a purchase away from the browser's person: older profile tokens go.
+  if (result.conflicts > 0) work.statements.push(bumpProfileEpochStatement(db, site.id))
   if (work.statements.length > 0) await db.batch(work.statements)
+  if (result.conflicts > 0) forgetSiteEntries(site.id)
   return result
 }

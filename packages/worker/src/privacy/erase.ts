@@ -3,6 +3,8 @@ import { recomputeVisitorStatement } from '../segments/queries'
 import type { Site } from '../sites/site'
 import { eraseStatements, selectSubjectRows, type ErasedTable, type Row } from './queries'
 import type { ResolvedSubject } from './subject'
+import { bumpProfileEpochStatement } from '../sites/profile-epoch'
+import { forgetSiteEntries } from '../sites/recent-entries'
 
 /** Everything held about a subject, table by table, with camelCase keys and event data parsed. */
 export type SubjectExport = Omit<VisitorExport, 'visitorId' | 'exportedAt'>
@@ -56,7 +58,10 @@ export async function eraseSubject(
       ]
     : []
   const { statements, tables } = eraseStatements(db, subject, recompute)
-  const results = await db.batch(statements)
+  // The profile epoch goes up in the same transaction: no profile token issued before the erase
+  // can answer for the erased history afterwards.
+  const results = await db.batch([...statements, bumpProfileEpochStatement(db, site.id)])
+  forgetSiteEntries(site.id)
   const erased = {} as Record<ErasedTable, number>
   tables.forEach((table, index) => {
     if (table) erased[table] = results[index]!.meta.changes

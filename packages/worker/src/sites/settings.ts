@@ -18,6 +18,7 @@ import {
   setWebhookSecret,
   updateSiteSettings,
 } from './queries'
+import { forgetSiteEntries } from './recent-entries'
 import { rotatePublicKey, rotateSecretKey } from './rotation'
 
 /**
@@ -29,7 +30,7 @@ export const siteRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const site = c.get('site')
     const status = await findSiteKeyStatus(c.env.DB, site.id)
-    const { codeSecret: _secret, ...visible } = site
+    const { codeSecret: _secret, profileEpoch: _epoch, ...visible } = site
     const previousValid =
       status?.previousPublicKey && (status.previousPublicKeyExpiresAt ?? 0) > Date.now()
     return c.json({
@@ -46,6 +47,8 @@ export const siteRoutes = new Hono<AppEnv>()
     const patch = await readBody(c, SiteSettingsPatchSchema)
     const site = c.get('site')
     await updateSiteSettings(c.env.DB, site.id, patch)
+    // The next decide in this isolate reads the new settings (and epoch) from storage.
+    forgetSiteEntries(site.id)
     return c.json({
       trustBrowserPurchases: patch.trustBrowserPurchases ?? site.trustBrowserPurchases,
       lapseDays: patch.lapseDays ?? site.lapseDays,

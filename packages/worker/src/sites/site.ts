@@ -13,6 +13,11 @@ export type Site = {
   trustBrowserPurchases: boolean
   /** Serve html content exactly as saved, scripts included (true), or sanitized to the allowlist (false, the default). */
   allowScripts: boolean
+  /**
+   * The site's profile epoch: a signed profile token is trusted only while it carries this number
+   * (sites/profile-epoch.ts bumps it whenever a visitor's entitlements may have gone down).
+   */
+  profileEpoch: number
 }
 
 export const DEFAULT_LAPSE_DAYS = 90
