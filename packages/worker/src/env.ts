@@ -7,6 +7,11 @@ import type { Site } from './sites/site'
 export type Env = Cloudflare.Env & {
   /** "on" only in `pnpm bench` (a `--var`, never deployed): exposes the benchmark's reference routes. */
   BENCH_ROUTES?: string
+  /**
+   * Milliseconds decide waits before its ledger call, standing in for a far storage round trip:
+   * set only by `pnpm bench`'s token scenarios (a `--var`), never deployed.
+   */
+  BENCH_STORAGE_DELAY_MS?: string
 }
 
 export type AppEnv = {

@@ -6,10 +6,12 @@ import {
   type Profile,
 } from '@stammis/contract'
 import { Hono } from 'hono'
-import type { AppEnv } from '../env'
+import type { AppEnv, Env } from '../env'
 import { ApiError } from '../errors'
-import { recordExposures } from '../exposures/queries'
 import { forgetWritten, takeUnwritten } from '../exposures/recent'
+import { ledgerFor, ledgerSite } from '../ledger/client'
+import { rememberLedgerRead } from '../ledger/recent-reads'
+import type { DecideContext } from '../ledger/types'
 import { parseWith, readJson } from '../http/body'
 import { hasQuotaRoom } from '../limits/quota'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
@@ -19,13 +21,13 @@ import { uniqueCodeHolder } from '../offers/codes'
 import { previewProfile } from '../segments/preview-profile'
 import { answerBotDecide } from '../privacy/bot-answers'
 import { verifyPreviewToken } from './preview-token'
+import { issueProfileToken } from '../profile-token/token'
 import { loadRuleset, type CompiledRuleset } from '../rules/store'
 import { toProfile, toVerifiedProfile } from '../segments/classify'
+import { siteByPublicKey } from '../sites/directory'
+import type { Site } from '../sites/site'
 import { assertPublicKeyField } from '../sites/public-key'
-import { issueProfileToken } from '../profile-token/token'
-import { rememberSiteEntry } from '../sites/recent-entries'
 import { buildDecisions, chooseForSlots, type SlotChoice } from './engine'
-import { loadDecideContext, loadExposureTimes, type DecideContext } from './queries'
 import { decideContextFromToken } from './token-path'
 
 /**
@@ -42,53 +44,58 @@ function rememberUniqueCodes(publicKey: string, hasUniqueCodes: boolean): void {
 }
 
 /**
- * `POST /v1/decide`: the visitor's profile and, per slot, what to show. One D1 read, rules from
- * memory, exposures written after the response has gone out. With a valid preview token the
+ * `POST /v1/decide`: the visitor's profile and, per slot, what to show. The site from the
+ * isolate's directory; then, with a valid profile token, no storage call at all (the profile from
+ * the token, the live rules version and quota as this isolate last read them); otherwise one call
+ * to the site's ledger (visitor state, live rules version, quota) and a fresh token in the answer.
+ * Rules from memory, exposures written after the response has gone out. With a valid preview token the
  * profile is the previewed segment's and nothing is recorded.
  */
 export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const raw = await readJson(c)
   assertPublicKeyField(raw)
   const request = parseWith(DecideRequestSchema, raw)
-  // Before any storage read: a refused request costs no query.
+  // Before any storage call: a refused request costs no read.
   await enforceRateLimits(c.env, browserChecks(request.site, request.visitorId))
   const now = Date.now()
 
-  // With a valid profile token and a recent site entry in this isolate: no storage read at all.
-  const fromToken = await decideContextFromToken(request, now)
+  const site = await siteByPublicKey(c.env.DB, request.site, now)
+  if (!site) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
+  assertOriginAllowed(c, site)
+  if (isBot(c.req.raw)) return answerBotDecide(c, site, request)
+
+  const ledger = ledgerFor(c.env, site.id)
   // Exposure times only matter for unique offer codes; skip them for sites known to have none.
   const withExposureTimes = sitesWithUniqueCodes.get(request.site) ?? true
-  const readStorage = async (): Promise<DecideContext> => {
-    const read = await loadDecideContext(
-      c.env.DB,
-      request.site,
-      request.visitorId,
-      request.visitId,
-      { withExposureTimes, now },
-    )
-    if (!read) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
-    rememberSiteEntry(request.site, read, now)
+  const readLedger = async (): Promise<DecideContext> => {
+    await benchStorageDelay(c.env)
+    const read = await ledger.decideContext(ledgerSite(site), {
+      visitorId: request.visitorId,
+      visitId: request.visitId,
+      withExposureTimes,
+      now,
+    })
+    rememberLedgerRead(site.id, read, now)
     return read
   }
-
-  let context = fromToken ?? (await readStorage())
-  assertOriginAllowed(c, context.site)
-  if (isBot(c.req.raw)) return answerBotDecide(c, context.site, request)
-  let plan = await planDecisions(c.env, request, context, now)
+  // A valid profile token, and the site's live rules version and quota read by this isolate
+  // within LEDGER_READ_MAX_AGE_MS: no storage call at all. Otherwise one ledger call.
+  const fromToken = await decideContextFromToken(site, request, now)
+  let context = fromToken ?? (await readLedger())
+  let plan = await planDecisions(c.env, site, request, context, now)
   // A unique code is derived from the holder's person and expires from its first exposure: both
-  // are storage's to tell, so a token decide that chose one reads storage after all.
+  // are the ledger's to tell, so a token decide that chose one calls the ledger after all.
   if (fromToken && plan.choices.some(isUniqueCodeTreatment)) {
-    context = await readStorage()
-    plan = await planDecisions(c.env, request, context, now)
+    context = await readLedger()
+    plan = await planDecisions(c.env, site, request, context, now)
   }
   const isFromToken = context === fromToken
-  const { site } = context
   const { ruleset, choices, profile, isPreview } = plan
   rememberUniqueCodes(request.site, ruleset.hasUniqueCodes)
 
   const needsTimes = !isFromToken && !withExposureTimes && choices.some(isUniqueCodeTreatment)
   const firstExposedAt = needsTimes
-    ? await loadExposureTimes(c.env.DB, site.id, request.visitorId)
+    ? await ledger.exposureTimes(request.visitorId)
     : context.firstExposedAt
   const codeHolder = uniqueCodeHolder(request.visitorId, context.state.personId)
   const built = await buildDecisions(choices, site.codeSecret, codeHolder, firstExposedAt, now)
@@ -100,13 +107,12 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
 
   // Previews are never counted: no exposure, so no metric and no code issued. Over the site's daily
   // write quota the page is still served, but no exposure is recorded (offer metrics miss them).
-  // A token decide checks the quota as this isolate last read it (at most SITE_ENTRY_MAX_AGE_MS old).
   const exposures =
     isPreview || !hasQuotaRoom(context.quota, built.length)
       ? []
       : takeUnwritten(
+          site.id,
           built.map(({ rule, decision }) => ({
-            siteId: site.id,
             ruleId: rule.id,
             visitorId: request.visitorId,
             visitId: request.visitId,
@@ -117,15 +123,15 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
         )
   if (exposures.length > 0) {
     c.executionCtx.waitUntil(
-      recordExposures(c.env.DB, exposures, now).catch((error: unknown) => {
-        forgetWritten(exposures)
+      ledger.recordExposures(ledgerSite(site), exposures, now).catch((error: unknown) => {
+        forgetWritten(site.id, exposures)
         console.error('recording exposures failed', error)
       }),
     )
   }
   if (isPreview) return c.json({ profile, decisions, preview: true } satisfies DecideResponse)
   // A token decide hands back the token it trusted: re-signing it would stretch its age bound
-  // forever without storage ever being read. A storage decide issues a fresh one.
+  // for ever without storage being read. A ledger decide issues a fresh one.
   const profileToken = isFromToken
     ? request.profileToken!
     : await issueProfileToken({
@@ -146,22 +152,31 @@ type DecisionPlan = {
   isPreview: boolean
 }
 
-/** Whether a choice hands out a unique offer code (which needs storage: holder and first exposure). */
+/** Whether a choice hands out a unique offer code (its holder and first exposure are the ledger's). */
 function isUniqueCodeTreatment({ rule, variant, isOfferWithheld }: SlotChoice): boolean {
   return variant === 'treatment' && !isOfferWithheld && rule.offer?.uniqueCodes !== undefined
 }
 
 /**
+ * `BENCH_STORAGE_DELAY_MS` (a `--var` of `pnpm bench`'s token scenarios only, never deployed):
+ * a fixed wait before the ledger call, standing in for a storage round trip to a far region.
+ */
+async function benchStorageDelay(env: Env): Promise<void> {
+  const delay = Number(env.BENCH_STORAGE_DELAY_MS ?? 0)
+  if (delay > 0) await scheduler.wait(delay)
+}
+
+/**
  * The profile (the previewed segment's with a valid preview token) and the rule chosen per slot,
- * from a decide context, whether storage or a profile token gave it.
+ * from a decide context, whether the ledger or a profile token gave it.
  */
 async function planDecisions(
-  env: AppEnv['Bindings'],
+  env: Env,
+  site: Site,
   request: DecideRequest,
   context: DecideContext,
   now: number,
 ): Promise<DecisionPlan> {
-  const { site } = context
   let profile = toProfile(request.visitorId, context.state, now, site.lapseDays)
   // Coded offers match on this one by default: what the shop's server verified, nothing else.
   let verifiedProfile = toVerifiedProfile(request.visitorId, context.state, now, site.lapseDays)

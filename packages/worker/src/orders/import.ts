@@ -9,7 +9,7 @@ import { chooseTarget, ensureVisitor, startVisit, type Work } from './placement'
 import { findOrders, findVisitors } from './queries'
 import { settleBrowserOrder } from './settle'
 import { bumpProfileEpochStatement } from '../sites/profile-epoch'
-import { forgetSiteEntries } from '../sites/recent-entries'
+import { forgetSite } from '../sites/directory'
 
 /**
  * Stores orders reported by the shop's server (verified), in one D1 transaction, idempotent by
@@ -128,6 +128,6 @@ export async function importOrders(
   // A correction can take a purchase away from the browser's person: older profile tokens go.
   if (result.conflicts > 0) work.statements.push(bumpProfileEpochStatement(db, site.id))
   if (work.statements.length > 0) await db.batch(work.statements)
-  if (result.conflicts > 0) forgetSiteEntries(site.id)
+  if (result.conflicts > 0) forgetSite(site.id)
   return result
 }

@@ -4,7 +4,7 @@ import type { Site } from '../sites/site'
 import { eraseStatements, selectSubjectRows, type ErasedTable, type Row } from './queries'
 import type { ResolvedSubject } from './subject'
 import { bumpProfileEpochStatement } from '../sites/profile-epoch'
-import { forgetSiteEntries } from '../sites/recent-entries'
+import { forgetSite } from '../sites/directory'
 
 /** Everything held about a subject, table by table, with camelCase keys and event data parsed. */
 export type SubjectExport = Omit<VisitorExport, 'visitorId' | 'exportedAt'>
@@ -61,7 +61,7 @@ export async function eraseSubject(
   // The profile epoch goes up in the same transaction: no profile token issued before the erase
   // can answer for the erased history afterwards.
   const results = await db.batch([...statements, bumpProfileEpochStatement(db, site.id)])
-  forgetSiteEntries(site.id)
+  forgetSite(site.id)
   const erased = {} as Record<ErasedTable, number>
   tables.forEach((table, index) => {
     if (table) erased[table] = results[index]!.meta.changes

@@ -1,10 +1,10 @@
-import { forgetSiteEntries } from './recent-entries'
+import { forgetSite } from './directory'
 
 /**
  * The statement that adds one to a site's profile epoch: every profile token issued before it is
  * refused from then on (in this isolate at once, elsewhere within `SITE_ENTRY_MAX_AGE_MS`). Put it
  * in the same `db.batch` as the change that lowers entitlements when there is one, so neither
- * lands without the other; then call `forgetSiteEntries(siteId)`. Its one row is the new epoch.
+ * lands without the other; then call `forgetSite(siteId)`. Its one row is the new epoch.
  * @example await db.batch([eraseStatement, bumpProfileEpochStatement(db, site.id)])
  */
 export function bumpProfileEpochStatement(db: D1Database, siteId: string): D1PreparedStatement {
@@ -24,7 +24,7 @@ export function bumpProfileEpochStatement(db: D1Database, siteId: string): D1Pre
  */
 export async function bumpProfileEpoch(db: D1Database, siteId: string): Promise<void> {
   await bumpProfileEpochStatement(db, siteId).run()
-  forgetSiteEntries(siteId)
+  forgetSite(siteId)
 }
 
 /**

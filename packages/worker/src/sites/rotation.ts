@@ -3,7 +3,7 @@ import { deleteSiteSessionsStatement } from '../sessions/queries'
 import { DAY_MS } from '../lib/days'
 import { generatePublicKey, generateSecretKey, hashSecretKey } from './keys'
 import { bumpProfileEpochStatement } from './profile-epoch'
-import { forgetSiteEntries } from './recent-entries'
+import { forgetSite } from './directory'
 
 /**
  * How long a replaced public key keeps working. Pages carry the key in their script tag, and
@@ -32,7 +32,7 @@ export async function rotateSecretKey(db: D1Database, siteId: string): Promise<S
     // A rotation says a key may have leaked: every profile token issued before it goes too.
     bumpProfileEpochStatement(db, siteId),
   ])
-  forgetSiteEntries(siteId)
+  forgetSite(siteId)
   return { secretKey, sessionsEnded: ended!.meta.changes }
 }
 
@@ -68,7 +68,7 @@ export async function rotatePublicKey(
     .bind(siteId, publicKey, validUntil)
     .first<{ previous_public_key: string }>()
   if (!row) return null
-  forgetSiteEntries(siteId)
+  forgetSite(siteId)
   return {
     publicKey,
     previousPublicKey: row.previous_public_key,

@@ -13,6 +13,8 @@ export type Site = {
   trustBrowserPurchases: boolean
   /** Serve html content exactly as saved, scripts included (true), or sanitized to the allowlist (false, the default). */
   allowScripts: boolean
+  /** Rows the site may store through its public key per UTC day; null: the default quota. */
+  dailyWriteQuota: number | null
   /**
    * The site's profile epoch: a signed profile token is trusted only while it carries this number
    * (sites/profile-epoch.ts bumps it whenever a visitor's entitlements may have gone down).

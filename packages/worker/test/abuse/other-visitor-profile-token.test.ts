@@ -1,9 +1,9 @@
 // Attack: get hold of a repeat customer's profile token (a shared link, a leaked cookie, a
 // screenshot of devtools) and send it with your own visitor id, to read their profile and collect
-// the coded offer their verified purchases unlock.
+// the coded offer their purchases unlock.
 import type { DecideResponse } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
-import { adminFetch, createTestSite, eventId, postJson, publishRules } from '../helpers'
+import { createTestSite, eventId, postJson, publishRules } from '../helpers'
 
 describe("abuse: another visitor's profile token reads their profile", () => {
   it('answers the attacker with their own (empty) history and no code', async () => {
@@ -15,11 +15,11 @@ describe("abuse: another visitor's profile token reads their profile", () => {
         status: 'live',
         when: { segments: ['repeat'] },
         content: { type: 'text', value: 'For our regulars' },
-        offer: { kind: 'percent', value: 30, code: 'LOYAL30' },
+        // Unlocked by the browser's purchases (the shop opted out of verification for it).
+        offer: { kind: 'percent', value: 30, code: 'LOYAL30', requiresVerified: false },
       },
     ])
-    // The victim bought in two visits and the shop's server confirmed both orders.
-    const orders = []
+    // The victim bought in two visits.
     for (const [visitId, orderId] of [
       ['p1', 'V-1'],
       ['p2', 'V-2'],
@@ -34,19 +34,7 @@ describe("abuse: another visitor's profile token reads their profile", () => {
         ],
       })
       expect(response.status).toBe(200)
-      orders.push({
-        orderId,
-        visitorId: 'victim',
-        revenue: 250,
-        currency: 'USD',
-        placedAt: new Date().toISOString(),
-      })
     }
-    const confirmed = await adminFetch('/v1/admin/orders', site.secretKey, {
-      method: 'POST',
-      body: JSON.stringify({ orders }),
-    })
-    expect(await confirmed.json()).toMatchObject({ confirmed: 2 })
 
     const victim = (await (
       await postJson('/v1/decide', {
