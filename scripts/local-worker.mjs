@@ -119,7 +119,7 @@ function writeConfigWithRateLimits(rateLimits, port) {
   return path
 }
 
-/** JSONC to JSON: drops line and block comments outside strings. */
+/** JSONC to JSON: drops line and block comments and trailing commas outside strings. */
 function stripJsonComments(text) {
   let out = ''
   for (let i = 0; i < text.length; i++) {
@@ -135,6 +135,8 @@ function stripJsonComments(text) {
     } else if (char === '/' && text[i + 1] === '*') {
       const close = text.indexOf('*/', i + 2)
       i = close === -1 ? text.length : close + 1
+    } else if (char === ',' && /^\s*[}\]]/.test(text.slice(i + 1))) {
+      // A trailing comma (Prettier writes them in JSONC): JSON has none.
     } else {
       out += char
     }
