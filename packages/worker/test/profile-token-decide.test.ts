@@ -375,6 +375,65 @@ describe('decide refuses a stale profile token and reads storage', () => {
   })
 })
 
+describe('a server confirmation', () => {
+  it('leaves an older token saying less (no code), and the next events answer brings it', async () => {
+    const site = await createTestSite()
+    await publishRules(site, [
+      {
+        id: 'thanks',
+        slot: 'hero',
+        status: 'live',
+        when: { segments: ['returning'] },
+        content: { type: 'text', value: 'Welcome back' },
+        offer: { kind: 'percent', value: 10, code: 'THANKS10' },
+      },
+    ])
+    const bought = await events(site, 'buyer', 'v1', [
+      { type: 'visit' },
+      { type: 'purchase', orderId: 'c-1', revenue: 40, currency: 'USD' },
+    ])
+    await decide(site, 'buyer', 'v1')
+    // The shop's server confirms the order (through the site's ledger, as the orders route does).
+    const ledgerSite = {
+      id: site.siteId,
+      currency: 'USD',
+      timeZone: 'UTC',
+      lapseDays: 90,
+      trustBrowserPurchases: true,
+      dailyWriteQuota: null,
+    }
+    const confirmed = await ledgerFor(site.siteId).storeServerOrders(
+      ledgerSite,
+      [
+        {
+          orderId: 'c-1',
+          visitorId: 'buyer',
+          customerPerson: null,
+          revenueMicros: 40_000_000,
+          discountMicros: null,
+          currency: 'USD',
+          placedAt: Date.now(),
+        },
+      ],
+      'server',
+      Date.now(),
+    )
+    expect(confirmed).toMatchObject({ confirmed: 1, conflicts: 0 })
+    // Storage now unlocks the code; the older token, valid still, says less: content, no code.
+    expect((await decide(site, 'buyer', 'v2')).decisions.hero?.offer?.code).toBe('THANKS10')
+    const stale = await decide(site, 'buyer', 'v2', bought.profileToken)
+    expect(stale.profileToken).toBe(bought.profileToken)
+    expect(stale.decisions.hero).toMatchObject({ ruleId: 'thanks', offer: null })
+    // The page's next events answer carries the confirmation.
+    const next = await events(site, 'buyer', 'v2', [
+      { type: 'pageview', url: 'https://shop.example/' },
+    ])
+    const fresh = await decide(site, 'buyer', 'v2', next.profileToken)
+    expect(fresh.profileToken).toBe(next.profileToken)
+    expect(fresh.decisions.hero?.offer?.code).toBe('THANKS10')
+  })
+})
+
 describe('events answers', () => {
   it('always carry a fresh token for the visitor, which a decide then trusts', async () => {
     const site = await createTestSite()
