@@ -43,7 +43,8 @@ export function rememberLedgerRead(siteId: string, read: LedgerRead, readAt: num
  */
 export function recentLedgerRead(siteId: string, now: number): LedgerRead | null {
   const read = reads.get(siteId)
-  if (!read || now - read.readAt >= LEDGER_READ_MAX_AGE_MS || read.readAt > now) return null
+  // A read made by a request that started later than this one counts as fresh (its age is < 0).
+  if (!read || now - read.readAt >= LEDGER_READ_MAX_AGE_MS) return null
   return read
 }
 
