@@ -12,8 +12,8 @@ import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { answerBotEvents } from '../privacy/bot-answers'
 import { issueProfileToken } from '../profile-token/token'
 import { toProfile } from '../segments/classify'
-import { forgetSite, siteByPublicKey } from '../sites/directory'
-import { bumpProfileEpochStatement } from '../sites/profile-epoch'
+import { siteByPublicKey } from '../sites/directory'
+import { bumpProfileEpoch } from '../sites/profile-epoch'
 import { assertPublicKeyField } from '../sites/public-key'
 import { storedEvent } from './stored-url'
 
@@ -59,11 +59,7 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
     // An identity split (a shared computer switched customers): no token issued before it
     // answers decide afterwards. Bumped after the ledger's change, so every token under the new
     // epoch was issued from the state after it.
-    const bumped = await bumpProfileEpochStatement(c.env.DB, site.id).first<{
-      profile_epoch: number
-    }>()
-    forgetSite(site.id)
-    epoch = bumped?.profile_epoch ?? epoch
+    epoch = (await bumpProfileEpoch(c.env.DB, site.id)) ?? epoch
   }
   return c.json({
     accepted: result.accepted,

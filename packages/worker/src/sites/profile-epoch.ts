@@ -19,19 +19,13 @@ export function bumpProfileEpochStatement(db: D1Database, siteId: string): D1Pre
  * Bumps a site's profile epoch and forgets this isolate's entry for it. Called after anything that
  * can lower what a visitor is entitled to: an erase (visitor or customer), a server correction of
  * a browser's order, an identity split (a shared computer switching customers), a key rotation,
- * turning `trustBrowserPurchases` off (the settings update bumps in its own statement).
- * @example await bumpProfileEpoch(env.DB, site.id)
+ * turning `trustBrowserPurchases` off (the settings update bumps in its own statement). Answers
+ * the new epoch (null: no such site). Call it after the change has been stored, never before: every
+ * token issued under the new epoch must come from the state after the change.
+ * @example const epoch = await bumpProfileEpoch(env.DB, site.id)
  */
-export async function bumpProfileEpoch(db: D1Database, siteId: string): Promise<void> {
-  await bumpProfileEpochStatement(db, siteId).run()
+export async function bumpProfileEpoch(db: D1Database, siteId: string): Promise<number | null> {
+  const row = await bumpProfileEpochStatement(db, siteId).first<{ profile_epoch: number }>()
   forgetSite(siteId)
-}
-
-/**
- * The same as SQL text, for the CLI (`wrangler d1 execute`); `siteId` was read back from the
- * database, so inlining it is safe.
- * @example bumpProfileEpochSql('site_abc')
- */
-export function bumpProfileEpochSql(siteId: string): string {
-  return `UPDATE sites SET profile_epoch = profile_epoch + 1 WHERE id = '${siteId.replaceAll("'", "''")}';`
+  return row?.profile_epoch ?? null
 }
