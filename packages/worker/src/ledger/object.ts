@@ -40,6 +40,7 @@ import type {
   RetentionPurge,
   ServerOrdersResult,
   StorageStats,
+  WriteQuota,
   SubjectRef,
   SubjectRows,
 } from './types'
@@ -89,6 +90,11 @@ export class SiteLedger extends DurableObject<Env> {
       firstExposedAt: request.withExposureTimes ? exposureTimes(sql, request.visitorId) : {},
       quota: writeQuota(sql, site, request.now),
     }
+  }
+
+  /** The site's daily write quota and what the UTC day of `now` used (the admin site answer). */
+  writeQuota(site: LedgerSite, now: number): WriteQuota {
+    return writeQuota(this.ctx.storage.sql, site, now)
   }
 
   /** When the visitor's person was first shown each rule (right after a publish, rarely). */
