@@ -14,6 +14,7 @@ import autocannon from 'autocannon'
 import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
 import { printIsolation, runIsolation } from './isolation.mjs'
 import { seedVisitors, SEED_VISITOR_IDS } from './seed.mjs'
+import { runTokenBench } from './token.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
 const seconds = positiveInt('BENCH_SECONDS', 10)
@@ -335,7 +336,10 @@ function positiveInt(name, fallback) {
 
 /** A port nobody listens on right now, so the bench can run beside `pnpm dev` on 8787. */
 
-main().catch((error) => {
-  console.error(`bench: ${error.message}`)
-  process.exitCode = 1
-})
+main()
+  // Then decide with a profile token (bench/token.mjs), on workers of its own.
+  .then(() => runTokenBench({ seconds, connections }))
+  .catch((error) => {
+    console.error(`bench: ${error.message}`)
+    process.exitCode = 1
+  })

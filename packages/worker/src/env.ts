@@ -12,6 +12,11 @@ export type Env = Cloudflare.Env & {
    * a fixed one). Unset: those routes do not exist (404).
    */
   OPS_TOKEN?: string
+  /**
+   * Milliseconds decide waits before its ledger call, standing in for a far storage round trip:
+   * set only by `pnpm bench`'s token scenarios (a `--var`), never deployed.
+   */
+  BENCH_STORAGE_DELAY_MS?: string
 }
 
 export type AppEnv = {

@@ -1,9 +1,17 @@
-import { DecideRequestSchema, type DecideResponse, type Decision } from '@stammis/contract'
+import {
+  DecideRequestSchema,
+  type DecideRequest,
+  type DecideResponse,
+  type Decision,
+  type Profile,
+} from '@stammis/contract'
 import { Hono } from 'hono'
-import type { AppEnv } from '../env'
+import type { AppEnv, Env } from '../env'
 import { ApiError } from '../errors'
 import { forgetWritten, takeUnwritten } from '../exposures/recent'
 import { ledgerFor, ledgerSite } from '../ledger/client'
+import { rememberLedgerRead } from '../ledger/recent-reads'
+import type { DecideContext } from '../ledger/types'
 import { parseWith, readJson } from '../http/body'
 import { hasQuotaRoom } from '../limits/quota'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
@@ -13,11 +21,14 @@ import { uniqueCodeHolder } from '../offers/codes'
 import { previewProfile } from '../segments/preview-profile'
 import { answerBotDecide } from '../privacy/bot-answers'
 import { verifyPreviewToken } from './preview-token'
-import { loadRuleset } from '../rules/store'
+import { issueProfileToken } from '../profile-token/token'
+import { loadRuleset, type CompiledRuleset } from '../rules/store'
 import { toProfile, toVerifiedProfile } from '../segments/classify'
 import { siteByPublicKey } from '../sites/directory'
+import type { Site } from '../sites/site'
 import { assertPublicKeyField } from '../sites/public-key'
-import { buildDecisions, chooseForSlots } from './engine'
+import { buildDecisions, chooseForSlots, type SlotChoice } from './engine'
+import { decideContextFromToken } from './token-path'
 
 /**
  * Whether each site's live rules hand out unique codes, by public key: deliberate, bounded module
@@ -34,8 +45,10 @@ function rememberUniqueCodes(publicKey: string, hasUniqueCodes: boolean): void {
 
 /**
  * `POST /v1/decide`: the visitor's profile and, per slot, what to show. The site from the
- * isolate's directory, one call to the site's ledger (visitor state, live rules version, quota),
- * rules from memory, exposures written after the response has gone out. With a valid preview token the
+ * isolate's directory; then, with a valid profile token, no storage call at all (the profile from
+ * the token, the live rules version and quota as this isolate last read them); otherwise one call
+ * to the site's ledger (visitor state, live rules version, quota) and a fresh token in the answer.
+ * Rules from memory, exposures written after the response has gone out. With a valid preview token the
  * profile is the previewed segment's and nothing is recorded.
  */
 export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
@@ -51,53 +64,36 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   assertOriginAllowed(c, site)
   if (isBot(c.req.raw)) return answerBotDecide(c, site, request)
 
+  const ledger = ledgerFor(c.env, site.id)
   // Exposure times only matter for unique offer codes; skip them for sites known to have none.
   const withExposureTimes = sitesWithUniqueCodes.get(request.site) ?? true
-  const ledger = ledgerFor(c.env, site.id)
-  const context = await ledger.decideContext(ledgerSite(site), {
-    visitorId: request.visitorId,
-    visitId: request.visitId,
-    withExposureTimes,
-    now,
-  })
-
-  let profile = toProfile(request.visitorId, context.state, now, site.lapseDays)
-  // Coded offers match on this one by default: what the shop's server verified, nothing else.
-  let verifiedProfile = toVerifiedProfile(request.visitorId, context.state, now, site.lapseDays)
-  let isPreview = false
-  if (request.preview) {
-    const verified = await verifyPreviewToken(site.codeSecret, site.id, request.preview, now)
-    if ('error' in verified) {
-      throw new ApiError(
-        'invalid_preview',
-        `This preview link is ${verified.error === 'expired' ? 'expired' : 'not valid'}; ask for a new one.`,
-      )
-    }
-    profile = previewProfile(
-      { ...verified.claims, visitorId: request.visitorId },
-      site.lapseDays,
+  const readLedger = async (): Promise<DecideContext> => {
+    await benchStorageDelay(c.env)
+    const read = await ledger.decideContext(ledgerSite(site), {
+      visitorId: request.visitorId,
+      visitId: request.visitId,
+      withExposureTimes,
       now,
-    )
-    verifiedProfile = profile
-    isPreview = true
+    })
+    rememberLedgerRead(site.id, read, now)
+    return read
   }
-
-  const ruleset = await loadRuleset(c.env, site.id, context.rulesVersion, site)
+  // A valid profile token, and the site's live rules version and quota read by this isolate
+  // within LEDGER_READ_MAX_AGE_MS: no storage call at all. Otherwise one ledger call.
+  const fromToken = await decideContextFromToken(site, request, now)
+  let context = fromToken ?? (await readLedger())
+  let plan = await planDecisions(c.env, site, request, context, now)
+  // A unique code is derived from the holder's person and expires from its first exposure: both
+  // are the ledger's to tell, so a token decide that chose one calls the ledger after all.
+  if (fromToken && plan.choices.some(isUniqueCodeTreatment)) {
+    context = await readLedger()
+    plan = await planDecisions(c.env, site, request, context, now)
+  }
+  const isFromToken = context === fromToken
+  const { ruleset, choices, profile, isPreview } = plan
   rememberUniqueCodes(request.site, ruleset.hasUniqueCodes)
-  const choices = chooseForSlots(
-    ruleset,
-    request.slots,
-    profile,
-    request.context,
-    now,
-    verifiedProfile,
-  )
-  const needsTimes =
-    !withExposureTimes &&
-    choices.some(
-      ({ rule, variant, isOfferWithheld }) =>
-        variant === 'treatment' && !isOfferWithheld && rule.offer?.uniqueCodes,
-    )
+
+  const needsTimes = !isFromToken && !withExposureTimes && choices.some(isUniqueCodeTreatment)
   const firstExposedAt = needsTimes
     ? await ledger.exposureTimes(request.visitorId)
     : context.firstExposedAt
@@ -133,8 +129,82 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
       }),
     )
   }
-  const answer: DecideResponse = isPreview
-    ? { profile, decisions, preview: true }
-    : { profile, decisions }
-  return c.json(answer)
+  if (isPreview) return c.json({ profile, decisions, preview: true } satisfies DecideResponse)
+  // A token decide hands back the token it trusted: re-signing it would stretch its age bound
+  // for ever without storage being read. A ledger decide issues a fresh one.
+  const profileToken = isFromToken
+    ? request.profileToken!
+    : await issueProfileToken({
+        codeSecret: site.codeSecret,
+        visitorId: request.visitorId,
+        visitId: request.visitId,
+        state: context.state,
+        epoch: site.profileEpoch,
+        now,
+      })
+  return c.json({ profile, decisions, profileToken } satisfies DecideResponse)
 })
+
+type DecisionPlan = {
+  profile: Profile
+  ruleset: CompiledRuleset
+  choices: SlotChoice[]
+  isPreview: boolean
+}
+
+/** Whether a choice hands out a unique offer code (its holder and first exposure are the ledger's). */
+function isUniqueCodeTreatment({ rule, variant, isOfferWithheld }: SlotChoice): boolean {
+  return variant === 'treatment' && !isOfferWithheld && rule.offer?.uniqueCodes !== undefined
+}
+
+/**
+ * `BENCH_STORAGE_DELAY_MS` (a `--var` of `pnpm bench`'s token scenarios only, never deployed):
+ * a fixed wait before the ledger call, standing in for a storage round trip to a far region.
+ */
+async function benchStorageDelay(env: Env): Promise<void> {
+  const delay = Number(env.BENCH_STORAGE_DELAY_MS ?? 0)
+  if (delay > 0) await scheduler.wait(delay)
+}
+
+/**
+ * The profile (the previewed segment's with a valid preview token) and the rule chosen per slot,
+ * from a decide context, whether the ledger or a profile token gave it.
+ */
+async function planDecisions(
+  env: Env,
+  site: Site,
+  request: DecideRequest,
+  context: DecideContext,
+  now: number,
+): Promise<DecisionPlan> {
+  let profile = toProfile(request.visitorId, context.state, now, site.lapseDays)
+  // Coded offers match on this one by default: what the shop's server verified, nothing else.
+  let verifiedProfile = toVerifiedProfile(request.visitorId, context.state, now, site.lapseDays)
+  let isPreview = false
+  if (request.preview) {
+    const verified = await verifyPreviewToken(site.codeSecret, site.id, request.preview, now)
+    if ('error' in verified) {
+      throw new ApiError(
+        'invalid_preview',
+        `This preview link is ${verified.error === 'expired' ? 'expired' : 'not valid'}; ask for a new one.`,
+      )
+    }
+    profile = previewProfile(
+      { ...verified.claims, visitorId: request.visitorId },
+      site.lapseDays,
+      now,
+    )
+    verifiedProfile = profile
+    isPreview = true
+  }
+  const ruleset = await loadRuleset(env, site.id, context.rulesVersion, site)
+  const choices = chooseForSlots(
+    ruleset,
+    request.slots,
+    profile,
+    request.context,
+    now,
+    verifiedProfile,
+  )
+  return { profile, ruleset, choices, isPreview }
+}

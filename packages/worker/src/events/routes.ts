@@ -10,8 +10,10 @@ import { ledgerFor, ledgerSite } from '../ledger/client'
 import { quotaExceeded } from '../limits/quota'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { answerBotEvents } from '../privacy/bot-answers'
+import { issueProfileToken } from '../profile-token/token'
 import { toProfile } from '../segments/classify'
 import { siteByPublicKey } from '../sites/directory'
+import { bumpProfileEpoch } from '../sites/profile-epoch'
 import { assertPublicKeyField } from '../sites/public-key'
 import { storedEvent } from './stored-url'
 
@@ -50,9 +52,26 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   // Every event could be new: the ledger refused the batch whole (nothing stored) if it could
   // take the site past today's quota.
   if (!result.ok) throw quotaExceeded(result.quota, request.events.length, now)
+
+  // The site's epoch was read before the batch: a bump since then only makes this token refused.
+  let epoch = site.profileEpoch
+  if (result.visitorId !== request.visitorId) {
+    // An identity split (a shared computer switched customers): no token issued before it
+    // answers decide afterwards. Bumped after the ledger's change, so every token under the new
+    // epoch was issued from the state after it.
+    epoch = (await bumpProfileEpoch(c.env.DB, site.id)) ?? epoch
+  }
   return c.json({
     accepted: result.accepted,
     duplicates: result.duplicates,
     profile: toProfile(result.visitorId, result.state, now, site.lapseDays),
+    profileToken: await issueProfileToken({
+      codeSecret: site.codeSecret,
+      visitorId: result.visitorId,
+      visitId: request.visitId,
+      state: result.state,
+      epoch,
+      now,
+    }),
   } satisfies EventsResponse)
 })

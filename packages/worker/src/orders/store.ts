@@ -3,6 +3,7 @@ import type { Env } from '../env'
 import { customerPersonId } from '../identity/customer-key'
 import { ledgerFor, ledgerSite, type LedgerServerOrder } from '../ledger/client'
 import { toMicros } from '../lib/money'
+import { bumpProfileEpoch } from '../sites/profile-epoch'
 import type { Site } from '../sites/site'
 
 /**
@@ -10,11 +11,12 @@ import type { Site } from '../sites/site'
  * site's ledger, in one call: import, confirmation of the browser's orders, conflicts and
  * duplicates are the ledger's (`storeServerOrders`). Here each validated order becomes what the
  * ledger stores: money in micro-units, the time as epoch ms, and the customer as its person id
- * (no raw customer id reaches the ledger).
+ * (no raw customer id reaches the ledger). A conflict (the server's version replaced a browser's
+ * order) bumps the site's profile epoch, after the ledger stored it.
  * @example await storeServerOrders(env, site, [{ orderId: 'A-1', customerId: 'c-1', revenue: 20, currency: 'USD', placedAt: '2026-01-02T10:00:00Z' }], 'import')
  */
 export async function storeServerOrders(
-  env: Pick<Env, 'LEDGER'>,
+  env: Pick<Env, 'LEDGER' | 'DB'>,
   site: Site,
   orders: ServerOrder[],
   source: 'server' | 'import',
@@ -34,5 +36,13 @@ export async function storeServerOrders(
     currency: order.currency,
     placedAt: Date.parse(order.placedAt),
   }))
-  return ledgerFor(env, site.id).storeServerOrders(ledgerSite(site), stored, source, now)
+  const result = await ledgerFor(env, site.id).storeServerOrders(
+    ledgerSite(site),
+    stored,
+    source,
+    now,
+  )
+  // A correction can take a purchase away from the browser's person: older profile tokens go.
+  if (result.conflicts > 0) await bumpProfileEpoch(env.DB, site.id)
+  return result
 }

@@ -16,6 +16,7 @@ import { ledgerFor, ledgerSite, type SubjectRef } from '../ledger/client'
 import type { Site } from '../sites/site'
 import { toExport } from './export'
 import { findRetentionDays, updateRetentionDays } from './settings'
+import { bumpProfileEpoch } from '../sites/profile-epoch'
 
 // Ids as stored: visitor ids come from browsers and servers, customer ids from the shop.
 const MAX_ID_LENGTH = 256
@@ -61,6 +62,8 @@ export const privacyRoutes = new Hono<AppEnv>()
       visitorId: id,
     })
     if (!erased) throw notFound('visitor', id)
+    // After the erase: no profile token issued before it answers for the erased history.
+    await bumpProfileEpoch(c.env.DB, site.id)
     return c.json({ erased } satisfies EraseResult)
   })
   .get('/customers/:id', async (c) => {
@@ -82,6 +85,7 @@ export const privacyRoutes = new Hono<AppEnv>()
       await customerRef(site, id),
     )
     if (!erased) throw notFound('customer', id)
+    await bumpProfileEpoch(c.env.DB, site.id)
     return c.json({ erased } satisfies EraseResult)
   })
   .get('/settings/retention', async (c) => {

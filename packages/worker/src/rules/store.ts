@@ -2,6 +2,7 @@ import type { Rule, Ruleset } from '@stammis/contract'
 import type { Env } from '../env'
 import { ApiError } from '../errors'
 import { ledgerFor } from '../ledger/client'
+import { forgetLedgerRead } from '../ledger/recent-reads'
 import { compileRule, type CompiledRule } from './match'
 import { findLatestVersion, findRuleset, insertRuleset } from './queries'
 import { sanitizeRules, type HtmlPolicy } from './safe-content'
@@ -169,6 +170,8 @@ export async function publishRuleset(
     // The version is live in D1: the ledger reads it from there within LIVE_RULES_MAX_AGE_MS.
     console.error(`publish: telling the ledger of ${siteId} about version ${version} failed`, error)
   }
+  // Token decides in this isolate stop using the version they last read (after the ledger knows).
+  forgetLedgerRead(siteId)
   // Only the publish that owns the version in D1 writes its KV key, so KV can never hold refused rules.
   try {
     await env.RULES.put(rulesetKey(siteId, version), JSON.stringify(ruleset))

@@ -13,11 +13,12 @@ export type SiteRow = {
   trust_browser_purchases: number
   allow_scripts: number
   daily_write_quota: number | null
+  profile_epoch: number
 }
 
 /** Columns to select for `toSite`; other domains' queries that join sites reuse it. */
 export const SITE_COLUMNS =
-  's.id, s.name, s.public_key, s.code_secret, s.allowed_origins, s.currency, s.lapse_days, s.time_zone, s.trust_browser_purchases, s.allow_scripts, s.daily_write_quota'
+  's.id, s.name, s.public_key, s.code_secret, s.allowed_origins, s.currency, s.lapse_days, s.time_zone, s.trust_browser_purchases, s.allow_scripts, s.daily_write_quota, s.profile_epoch'
 
 /**
  * The WHERE condition that finds a site (aliased `s`) by the public key a browser sent: its current
@@ -43,6 +44,7 @@ export function toSite(row: SiteRow): Site {
     trustBrowserPurchases: row.trust_browser_purchases === 1,
     allowScripts: row.allow_scripts === 1,
     dailyWriteQuota: row.daily_write_quota ?? null,
+    profileEpoch: row.profile_epoch,
   }
 }
 
@@ -212,8 +214,11 @@ export async function updateSiteSettings(
 ): Promise<void> {
   await db
     .prepare(
+      // Turning browser trust off bumps the profile epoch in the same statement (the right-hand
+      // sides read the row as it was): browser purchases stop counting, so older tokens must go.
       `UPDATE sites SET trust_browser_purchases = coalesce(?2, trust_browser_purchases), lapse_days = coalesce(?3, lapse_days),
-         allow_scripts = coalesce(?4, allow_scripts) WHERE id = ?1`,
+         allow_scripts = coalesce(?4, allow_scripts),
+         profile_epoch = profile_epoch + (trust_browser_purchases = 1 AND coalesce(?2, 1) = 0) WHERE id = ?1`,
     )
     .bind(
       siteId,

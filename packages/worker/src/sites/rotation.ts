@@ -2,6 +2,8 @@ import type { PublicKeyRotation, SecretKeyRotation } from '@stammis/contract'
 import { deleteSiteSessionsStatement } from '../sessions/queries'
 import { DAY_MS } from '../lib/days'
 import { generatePublicKey, generateSecretKey, hashSecretKey } from './keys'
+import { bumpProfileEpochStatement } from './profile-epoch'
+import { forgetSite } from './directory'
 
 /**
  * How long a replaced public key keeps working. Pages carry the key in their script tag, and
@@ -27,7 +29,10 @@ export async function rotateSecretKey(db: D1Database, siteId: string): Promise<S
       .prepare('UPDATE sites SET secret_key_hash = ?2 WHERE id = ?1')
       .bind(siteId, await hashSecretKey(secretKey)),
     deleteSiteSessionsStatement(db, siteId),
+    // A rotation says a key may have leaked: every profile token issued before it goes too.
+    bumpProfileEpochStatement(db, siteId),
   ])
+  forgetSite(siteId)
   return { secretKey, sessionsEnded: ended!.meta.changes }
 }
 
@@ -37,7 +42,7 @@ export async function rotateSecretKey(db: D1Database, siteId: string): Promise<S
  * @example rotateSecretKeySql('site_abc', await hashSecretKey(newKey))
  */
 export function rotateSecretKeySql(siteId: string, secretKeyHash: string): string {
-  return `UPDATE sites SET secret_key_hash = ${literal(secretKeyHash)} WHERE id = ${literal(siteId)};`
+  return `UPDATE sites SET secret_key_hash = ${literal(secretKeyHash)}, profile_epoch = profile_epoch + 1 WHERE id = ${literal(siteId)};`
 }
 
 /**
@@ -56,12 +61,14 @@ export async function rotatePublicKey(
   // In an UPDATE, every right-hand side reads the row as it was: previous_public_key gets the old key.
   const row = await db
     .prepare(
-      `UPDATE sites SET previous_public_key = public_key, previous_public_key_expires_at = ?3, public_key = ?2
+      `UPDATE sites SET previous_public_key = public_key, previous_public_key_expires_at = ?3, public_key = ?2,
+         profile_epoch = profile_epoch + 1
        WHERE id = ?1 RETURNING previous_public_key`,
     )
     .bind(siteId, publicKey, validUntil)
     .first<{ previous_public_key: string }>()
   if (!row) return null
+  forgetSite(siteId)
   return {
     publicKey,
     previousPublicKey: row.previous_public_key,
@@ -76,7 +83,7 @@ export async function rotatePublicKey(
 export function rotatePublicKeySql(siteId: string, publicKey: string, now: number): string {
   return (
     `UPDATE sites SET previous_public_key = public_key, previous_public_key_expires_at = ${now + PUBLIC_KEY_GRACE_MS}, ` +
-    `public_key = ${literal(publicKey)} WHERE id = ${literal(siteId)} RETURNING public_key, previous_public_key, previous_public_key_expires_at;`
+    `public_key = ${literal(publicKey)}, profile_epoch = profile_epoch + 1 WHERE id = ${literal(siteId)} RETURNING public_key, previous_public_key, previous_public_key_expires_at;`
   )
 }
 

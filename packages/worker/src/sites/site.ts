@@ -15,6 +15,11 @@ export type Site = {
   allowScripts: boolean
   /** Rows the site may store through its public key per UTC day; null: the default quota. */
   dailyWriteQuota: number | null
+  /**
+   * The site's profile epoch: a signed profile token is trusted only while it carries this number
+   * (sites/profile-epoch.ts bumps it whenever a visitor's entitlements may have gone down).
+   */
+  profileEpoch: number
 }
 
 export const DEFAULT_LAPSE_DAYS = 90
