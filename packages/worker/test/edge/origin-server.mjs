@@ -54,10 +54,14 @@ export async function startEdgeOrigin() {
       res.writeHead(200, { ...HTML, 'cache-control': 'public, max-age=60', 'set-cookie': 'cart=1' })
       return res.end(PAGE())
     }
-    if (path === '/head-only') {
-      // No <body> tag handling needed: the script goes before </head> or at the end.
+    if (path === '/with-script') {
+      // A shop already on the script tag: the edge turns its tag into edge.js (and drops a second).
       res.writeHead(200, HTML)
-      return res.end('<p data-stammis-slot="hero">Default hero</p>')
+      return res.end(
+        '<html><head><script async src="https://stammis.example/s.js" data-site="pk_other" data-anti-flicker></script>' +
+          '<script async src="https://stammis.example/s.js" data-site="pk_other"></script></head>' +
+          '<body><h1 data-stammis-slot="hero">Default hero</h1></body></html>',
+      )
     }
     if (path === '/json') {
       res.writeHead(200, { 'content-type': 'application/json' })
