@@ -2,6 +2,7 @@
 // under cli/ exporting a `Command`; add it to `commands` below and it appears in the help.
 import { CommandError, UsageError } from './args'
 import type { Command } from './command'
+import { edgeCommand } from './edge'
 import { importCommand } from './import'
 import { rulesPull } from './rules-pull'
 import { rulesPush } from './rules-push'
@@ -19,6 +20,7 @@ const commands: Command[] = [
   rulesPull,
   rulesPush,
   importCommand,
+  edgeCommand,
 ]
 
 function mainUsage(): string {
