@@ -73,6 +73,26 @@ export function isSharedCacheable(request: Request, response: Response): boolean
   return response.headers.has('expires')
 }
 
+/** Origin URLs this isolate remembers as cacheable; past it the memory starts over. */
+export const MAX_CACHEABLE_URLS = 10_000
+
+/**
+ * Origin URLs whose last answer was shared-cacheable: deliberate, bounded module state. Most shop
+ * HTML is `no-store` (carts, sessions), and a Cache API lookup for it would cost every page view a
+ * round trip for nothing; so the cache is only asked for URLs the origin has already said may be
+ * cached (the first request of a cacheable URL in an isolate goes to the origin and stores it).
+ */
+const cacheableUrls = new Set<string>()
+
+function rememberCacheable(url: string, isCacheable: boolean): void {
+  if (!isCacheable) {
+    cacheableUrls.delete(url)
+    return
+  }
+  if (cacheableUrls.size >= MAX_CACHEABLE_URLS) cacheableUrls.clear()
+  cacheableUrls.add(url)
+}
+
 /**
  * The origin's answer for a page the edge will personalize: from the shared cache (Cache API)
  * when a cacheable copy is there, else fetched, and stored when the origin allows it. Null when
@@ -85,11 +105,10 @@ export async function fetchOriginPage(
   origin: string,
   ctx: ExecutionContext,
 ): Promise<Response | null> {
-  const cache = caches.default
-  const key = new Request(originUrl(origin, url))
+  const target = originUrl(origin, url)
   const mayUseCache = !request.headers.has('authorization')
-  if (mayUseCache) {
-    const cached = await cache.match(key)
+  if (mayUseCache && cacheableUrls.has(target)) {
+    const cached = await caches.default.match(new Request(target))
     if (cached) return cached
   }
   let response: Response
@@ -98,8 +117,13 @@ export async function fetchOriginPage(
   } catch {
     return null
   }
-  if (mayUseCache && isSharedCacheable(request, response)) {
-    ctx.waitUntil(cache.put(key, response.clone()).catch(() => undefined))
+  if (mayUseCache) {
+    const isCacheable = isSharedCacheable(request, response)
+    rememberCacheable(target, isCacheable)
+    if (isCacheable)
+      ctx.waitUntil(
+        caches.default.put(new Request(target), response.clone()).catch(() => undefined),
+      )
   }
   return response
 }
