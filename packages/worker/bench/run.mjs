@@ -279,7 +279,12 @@ function positiveInt(name, fallback) {
 
 /** A port nobody listens on right now, so the bench can run beside `pnpm dev` on 8787. */
 
-main().catch((error) => {
-  console.error(`bench: ${error.message}`)
-  process.exitCode = 1
-})
+main()
+  // The edge scenario (bench/edge.mjs) runs after, on a worker of its own; BENCH_EDGE=off skips it.
+  .then(
+    () => process.env.BENCH_EDGE !== 'off' && import('./edge.mjs').then((m) => m.runEdgeBench()),
+  )
+  .catch((error) => {
+    console.error(`bench: ${error.message}`)
+    process.exitCode = 1
+  })

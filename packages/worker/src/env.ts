@@ -7,6 +7,8 @@ import type { Site } from './sites/site'
 export type Env = Cloudflare.Env & {
   /** "on" only in `pnpm bench` (a `--var`, never deployed): exposes the benchmark's reference routes. */
   BENCH_ROUTES?: string
+  /** `pnpm bench:edge` only: the origin its pass-through proxy route (`/__bench/proxy`) fetches. */
+  BENCH_ORIGIN?: string
 }
 
 export type AppEnv = {

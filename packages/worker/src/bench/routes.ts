@@ -5,6 +5,7 @@ import { ledgerBenchRoutes } from './ledger-routes'
 /**
  * Reference routes for `pnpm bench`, mounted only when BENCH_ROUTES is "on": the runtime's
  * ceiling (no work at all) and the floor for any answer that reads storage (one D1 row by key);
+ * a plain pass-through proxy of the shop's page (the edge bench's reference);
  * and the ledger's bulk load for `pnpm bench:ledger` (ledger-routes.ts).
  */
 export const benchRoutes = new Hono<AppEnv>()
@@ -16,5 +17,11 @@ export const benchRoutes = new Hono<AppEnv>()
       .bind('site_demo', 'bench-visitor')
       .first()
     return c.json({ row })
+  })
+  // `pnpm bench:edge`'s reference: the same origin page as the edge serves, passed through as is
+  // (no cookies, no decision, no rewrite), so edge / proxy is the cost of personalizing.
+  .get('/proxy', async (c) => {
+    if (!c.env.BENCH_ORIGIN) return c.json({ error: 'BENCH_ORIGIN is not set' }, 500)
+    return fetch(`${c.env.BENCH_ORIGIN}/`, { headers: { accept: 'text/html' }, redirect: 'manual' })
   })
   .route('/ledger', ledgerBenchRoutes)
