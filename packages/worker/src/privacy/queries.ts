@@ -2,7 +2,7 @@
  * SQL for export and erase. Every table that can hold a visitor id, a person id or a customer key
  * is listed here (`privacy.test.ts` checks the schema against this list, so a new table with such
  * a column cannot be forgotten). Left out on purpose: `sites`, `rulesets`, `rule_workspaces`,
- * `admin_sessions`, `webhook_deliveries` and `bot_requests` hold no visitor, and
+ * `admin_sessions`, `webhook_deliveries`, `bot_requests` and `site_hostnames` hold no visitor, and
  * `daily_segment_stats` and `site_daily_writes` hold only counts.
  */
 
@@ -28,6 +28,7 @@ export const TABLES_WITHOUT_VISITORS: Record<string, string> = {
   webhook_deliveries: 'signatures of webhook deliveries, for replay protection',
   bot_requests: 'counts of filtered bot requests, no id',
   site_daily_writes: 'rows stored per site and day, for the write quota, no id',
+  site_hostnames: "the shop's edge hostnames, no id",
 }
 
 /** What export and erase act on: visitor ids (for `visitor_id` columns) and redemption holders. */
