@@ -224,3 +224,20 @@ describe('the edge: first-party API and SDK under /__stammis', () => {
     expect(await admin.text()).toContain('not_found')
   })
 })
+
+describe('the edge: no decision, no harm', () => {
+  it('a decision that cannot be made leaves every slot unmarked, for the SDK to fill', async () => {
+    const site = await createEdgeSite()
+    expect(await (await edgeFetch(site.host, '/page')).text()).toContain('Welcome, new shopper')
+    // The directory still knows the site for its 10 s, but decide no longer finds its key.
+    await env.DB.prepare('UPDATE sites SET public_key = ?2 WHERE id = ?1')
+      .bind(site.siteId, `${site.publicKey}_moved`)
+      .run()
+    const response = await edgeFetch(site.host, '/page')
+    expect(response.status).toBe(200)
+    const html = await response.text()
+    expect(html).toContain('<h1 data-stammis-slot="hero">Default hero</h1>')
+    expect(html).not.toContain('data-stammis-filled')
+    expect(html).toContain('src="/__stammis/edge.js"')
+  })
+})
