@@ -13,6 +13,7 @@ const MAX_HOST_LENGTH = 260
  * changes only when a site's edge config does. A config change is seen at once in the isolate that
  * made it and within `EDGE_DIRECTORY_TTL_MS` everywhere else; the negative answers (the API's own
  * hostname, junk Hosts) are cached the same way, so they cost one D1 read per isolate per 10 s.
+ * When D1 cannot be read, an expired answer is used rather than none.
  */
 const entries = new Map<string, { site: EdgeSite | null; until: number }>()
 
@@ -37,7 +38,15 @@ export async function edgeSiteFor(
   if (hostname.length > MAX_HOST_LENGTH) return null
   const cached = entries.get(hostname)
   if (cached && cached.until > now) return cached.site
-  const site = await findEdgeSiteByHostname(db, hostname)
+  let site: EdgeSite | null
+  try {
+    site = await findEdgeSiteByHostname(db, hostname)
+  } catch (error) {
+    // D1 unreachable: a hostname this isolate knew keeps its last answer (a shop's pages keep
+    // being served) rather than failing every request of it.
+    if (cached) return cached.site
+    throw error
+  }
   if (entries.size >= EDGE_DIRECTORY_MAX_ENTRIES && !entries.has(hostname)) entries.clear()
   entries.set(hostname, { site, until: now + EDGE_DIRECTORY_TTL_MS })
   return site
