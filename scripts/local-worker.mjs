@@ -109,8 +109,12 @@ export async function startLocalWorker(options = {}) {
  * still hold), and returns the copy's path. An unknown binding name is an error, not a silent no-op.
  */
 function writeConfigWithRateLimits(rateLimits, port) {
+  // JSONC also allows trailing commas (wrangler.jsonc has them): dropped before JSON.parse.
   const config = JSON.parse(
-    stripJsonComments(readFileSync(join(workerDir, 'wrangler.jsonc'), 'utf8')),
+    stripJsonComments(readFileSync(join(workerDir, 'wrangler.jsonc'), 'utf8')).replace(
+      /,(\s*[}\]])/g,
+      '$1',
+    ),
   )
   for (const [name, limit] of Object.entries(rateLimits)) {
     const binding = (config.ratelimits ?? []).find((candidate) => candidate.name === name)

@@ -1,8 +1,12 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers'
 import { defineConfig } from 'vitest/config'
+// @ts-expect-error plain ESM test helper without types
+import { startEdgeOrigin } from './test/edge/origin-server.mjs'
 
 // Tests run inside workerd against local D1 and KV, with the real migrations applied in setup.
 const migrations = await readD1Migrations(new URL('./migrations', import.meta.url).pathname)
+// A real shop origin (node:http) for the edge tests: workerd fetches it over HTTP as in production.
+const edgeOrigin = await startEdgeOrigin()
 
 export default defineConfig({
   plugins: [
@@ -10,7 +14,10 @@ export default defineConfig({
       wrangler: { configPath: './wrangler.jsonc' },
       // MIGRATION_TEST_DB: an empty database of its own, where a migration test applies the
       // migrations before one, writes data in the old shape, and then applies that one.
-      miniflare: { bindings: { TEST_MIGRATIONS: migrations }, d1Databases: ['MIGRATION_TEST_DB'] },
+      miniflare: {
+        bindings: { TEST_MIGRATIONS: migrations, EDGE_TEST_ORIGIN: edgeOrigin.url },
+        d1Databases: ['MIGRATION_TEST_DB'],
+      },
     }),
   ],
   test: {

@@ -87,6 +87,10 @@ export const ERROR_CODES = {
     status: 404,
     description: 'Nothing is held about this customer id (never seen, or erased).',
   },
+  hostname_taken: {
+    status: 409,
+    description: "An edge hostname is already another site's; remove it there first.",
+  },
   publish_conflict: {
     status: 409,
     description: 'Another publish happened at the same time; retry.',

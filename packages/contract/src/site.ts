@@ -2,6 +2,62 @@ import { z } from 'zod'
 import { CurrencySchema, DateTimeSchema, PublicKeySchema } from './ids'
 
 /** Body of `PATCH /v1/admin/site`: the settings to change (absent ones are kept). */
+/** The most hostnames one site's edge may serve (`edge.hostnames`). */
+export const MAX_EDGE_HOSTNAMES = 10
+
+/**
+ * A hostname the Stammis edge serves, as browsers send it in Host: lower case, no trailing dot,
+ * with `:port` only when not the default (local runs, e.g. `127.0.0.1:8789`).
+ * @example EdgeHostnameSchema.parse('shop.example')
+ */
+export const EdgeHostnameSchema = z
+  .string()
+  .max(253)
+  .regex(
+    /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$/,
+    'must be a lowercase hostname such as "shop.example" (with ":port" only for a local one)',
+  )
+
+const LOCAL_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost)(:[0-9]{1,5})?$/
+const HTTPS_ORIGIN =
+  /^https:\/\/[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:[0-9]{1,5})?$/
+
+/**
+ * The shop's origin the edge fetches pages from: `https://host[:port]`, or `http://127.0.0.1` /
+ * `http://localhost` (any port) for local runs. No path, query or credentials: the request's path is
+ * appended to it as is.
+ * @example EdgeOriginSchema.parse('https://origin.shop.example')
+ */
+export const EdgeOriginSchema = z
+  .string()
+  .max(300)
+  .refine(
+    (origin) => HTTPS_ORIGIN.test(origin) || LOCAL_ORIGIN.test(origin),
+    'must be an https origin such as "https://origin.shop.example" (no path), or http://127.0.0.1 or http://localhost with a port',
+  )
+
+/**
+ * Edge mode: the worker on the shop's own hostnames (a route such as `shop.example/*`) fetches
+ * each page from `origin` and fills its slots before it reaches the browser.
+ * @example { origin: 'https://origin.shop.example', hostnames: ['shop.example', 'www.shop.example'] }
+ */
+export const EdgeConfigSchema = z
+  .strictObject({
+    origin: EdgeOriginSchema,
+    hostnames: z
+      .array(EdgeHostnameSchema)
+      .min(1)
+      .max(MAX_EDGE_HOSTNAMES)
+      .refine(
+        (hostnames) => new Set(hostnames).size === hostnames.length,
+        'hostnames must not repeat',
+      ),
+  })
+  .refine(
+    (edge) => edge.origin.startsWith('https:') || !edge.hostnames.includes(edge.origin.slice(7)),
+    'a local origin must not be one of the edge hostnames: the edge would fetch itself',
+  )
+
 export const SiteSettingsPatchSchema = z.strictObject({
   /** Count browser-reported purchases for classification at once (true), or only once verified. */
   trustBrowserPurchases: z.boolean().optional(),
@@ -11,22 +67,25 @@ export const SiteSettingsPatchSchema = z.strictObject({
    * to the allowlist (false, the default). It runs on every page with a slot, checkout included.
    */
   allowScripts: z.boolean().optional(),
+  /** Edge mode's origin and hostnames (replacing the ones before); null turns edge mode off. */
+  edge: EdgeConfigSchema.nullable().optional(),
 })
 
 /**
  * Answer of `PATCH /v1/admin/site`: the three settings as they now are.
- * @example { trustBrowserPurchases: false, lapseDays: 90, allowScripts: false }
+ * @example { trustBrowserPurchases: false, lapseDays: 90, allowScripts: false, edge: null }
  */
 export const SiteSettingsPatchResultSchema = z.strictObject({
   trustBrowserPurchases: z.boolean(),
   lapseDays: z.number().int().positive(),
   allowScripts: z.boolean(),
+  edge: EdgeConfigSchema.nullable(),
 })
 
 /**
  * Answer of `GET /v1/admin/site`: the site's settings (never a secret), whether its webhook and
  * identity secrets exist, and the previous public key while it is in its grace period.
- * @example { id: 'site_...', name: 'Demo shop', publicKey: 'pk_demo', allowedOrigins: ['https://shop.example'], currency: 'USD', lapseDays: 90, timeZone: 'UTC', trustBrowserPurchases: true, allowScripts: false, hasWebhookSecret: false, hasIdentitySecret: false, previousPublicKey: null, previousKeyValidUntil: null }
+ * @example { id: 'site_...', name: 'Demo shop', publicKey: 'pk_demo', allowedOrigins: ['https://shop.example'], currency: 'USD', lapseDays: 90, timeZone: 'UTC', trustBrowserPurchases: true, allowScripts: false, edge: null, hasWebhookSecret: false, hasIdentitySecret: false, previousPublicKey: null, previousKeyValidUntil: null }
  */
 export const SiteSettingsSchema = z.strictObject({
   id: z.string(),
@@ -40,6 +99,8 @@ export const SiteSettingsSchema = z.strictObject({
   timeZone: z.string(),
   trustBrowserPurchases: z.boolean(),
   allowScripts: z.boolean(),
+  /** Edge mode's origin and hostnames, or null when the site does not use it. */
+  edge: EdgeConfigSchema.nullable(),
   hasWebhookSecret: z.boolean(),
   hasIdentitySecret: z.boolean(),
   previousPublicKey: PublicKeySchema.nullable(),
@@ -84,6 +145,7 @@ export const IdentitySecretSchema = z.strictObject({
   identitySecret: z.string().startsWith('idsec_'),
 })
 
+export type EdgeConfig = z.infer<typeof EdgeConfigSchema>
 export type SiteSettingsPatch = z.infer<typeof SiteSettingsPatchSchema>
 export type SiteSettingsPatchResult = z.infer<typeof SiteSettingsPatchResultSchema>
 export type SiteSettings = z.infer<typeof SiteSettingsSchema>

@@ -339,6 +339,10 @@ function positiveInt(name, fallback) {
 main()
   // Then decide with a profile token (bench/token.mjs), on workers of its own.
   .then(() => runTokenBench({ seconds, connections }))
+  // The edge scenario (bench/edge.mjs) runs after, on a worker of its own; BENCH_EDGE=off skips it.
+  .then(
+    () => process.env.BENCH_EDGE !== 'off' && import('./edge.mjs').then((m) => m.runEdgeBench()),
+  )
   .catch((error) => {
     console.error(`bench: ${error.message}`)
     process.exitCode = 1

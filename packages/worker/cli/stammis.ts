@@ -2,6 +2,7 @@
 // under cli/ exporting a `Command`; add it to `commands` below and it appears in the help.
 import { CommandError, UsageError } from './args'
 import type { Command } from './command'
+import { edgeCommand } from './edge'
 import { importCommand } from './import'
 import { rulesPull } from './rules-pull'
 import { rulesPush } from './rules-push'
@@ -21,6 +22,7 @@ const commands: Command[] = [
   rulesPush,
   importCommand,
   storageMigrate,
+  edgeCommand,
 ]
 
 function mainUsage(): string {

@@ -17,6 +17,8 @@ export type Env = Cloudflare.Env & {
    * set only by `pnpm bench`'s token scenarios (a `--var`), never deployed.
    */
   BENCH_STORAGE_DELAY_MS?: string
+  /** `pnpm bench:edge` only: the origin its pass-through proxy route (`/__bench/proxy`) fetches. */
+  BENCH_ORIGIN?: string
 }
 
 export type AppEnv = {

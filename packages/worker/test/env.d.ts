@@ -8,6 +8,8 @@ declare global {
       TEST_MIGRATIONS: D1Migration[]
       /** Empty until a migration test applies migrations to it (see vitest.config.mts). */
       MIGRATION_TEST_DB: D1Database
+      /** The test shop origin's base URL (test/edge/origin-server.mjs, started by vitest.config.mts). */
+      EDGE_TEST_ORIGIN: string
     }
   }
 }

@@ -22,7 +22,8 @@ function ensureBenchTable(db: D1Database): Promise<unknown> {
  * Reference routes for `pnpm bench`, mounted only when BENCH_ROUTES is "on": the runtime's
  * ceiling (no work at all), the floor for any answer that reads storage (one D1 row by key) and
  * for any that stores something (parse the JSON body as the events route does, insert one D1
- * row); and the ledger's bulk load for `pnpm bench:metrics` (ledger-routes.ts).
+ * row); a plain pass-through proxy of the shop's page (the edge bench's
+ * reference); and the ledger's bulk load for `pnpm bench:metrics` (ledger-routes.ts).
  */
 export const benchRoutes = new Hono<AppEnv>()
   .post('/noop', (c) => c.json({ ok: true }))
@@ -41,5 +42,11 @@ export const benchRoutes = new Hono<AppEnv>()
       .bind(Date.now(), JSON.stringify(body))
       .first<{ id: number }>()
     return c.json({ ok: true, id: row?.id })
+  })
+  // `pnpm bench:edge`'s reference: the same origin page as the edge serves, passed through as is
+  // (no cookies, no decision, no rewrite), so edge / proxy is the cost of personalizing.
+  .get('/proxy', async (c) => {
+    if (!c.env.BENCH_ORIGIN) return c.json({ error: 'BENCH_ORIGIN is not set' }, 500)
+    return fetch(`${c.env.BENCH_ORIGIN}/`, { headers: { accept: 'text/html' }, redirect: 'manual' })
   })
   .route('/ledger', ledgerBenchRoutes)

@@ -15,7 +15,10 @@ import type { Site } from '../sites/site'
  */
 export async function decideContextFromToken(
   site: Site,
-  request: DecideRequest,
+  request: Pick<DecideRequest, 'visitorId' | 'visitId'> & {
+    profileToken?: string | undefined
+    preview?: string | undefined
+  },
   now: number,
 ): Promise<DecideContext | null> {
   if (!request.profileToken || request.preview) return null

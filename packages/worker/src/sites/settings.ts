@@ -20,26 +20,31 @@ import {
   updateSiteSettings,
 } from './queries'
 import { forgetSite } from './directory'
+import { findEdgeConfig, saveEdgeConfig } from './edge-config'
+import { forgetEdgeHostnames } from './edge-directory'
 import { rotatePublicKey, rotateSecretKey } from './rotation'
 
 /**
  * `/v1/admin/site`: the site's settings, the order webhook's signing secret and the identity
  * secret (each shown once), and key rotation. Changing `trustBrowserPurchases` applies to each
- * visitor from their next event or order on; `allowScripts` from the next decide on.
+ * visitor from their next event or order on; `allowScripts` from the next decide on; `edge` at once
+ * in this isolate and within the edge directory's 10 s everywhere else.
  */
 export const siteRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const site = c.get('site')
     const now = Date.now()
-    const [status, quota] = await Promise.all([
+    const [status, quota, edge] = await Promise.all([
       findSiteKeyStatus(c.env.DB, site.id),
       ledgerFor(c.env, site.id).writeQuota(ledgerSite(site), now),
+      findEdgeConfig(c.env.DB, site.id),
     ])
-    const { codeSecret: _secret, dailyWriteQuota: _quota, profileEpoch: _epoch, ...visible } = site
+    const { codeSecret: _secret, dailyWriteQuota: _quota, ...visible } = site
     const previousValid =
       status?.previousPublicKey && (status.previousPublicKeyExpiresAt ?? 0) > now
     return c.json({
       ...visible,
+      edge,
       hasWebhookSecret: status?.hasWebhookSecret === true,
       hasIdentitySecret: status?.hasIdentitySecret === true,
       quota: { limit: quota.quota, used: quota.used },
@@ -52,6 +57,10 @@ export const siteRoutes = new Hono<AppEnv>()
   .patch('/', async (c) => {
     const patch = await readBody(c, SiteSettingsPatchSchema)
     const site = c.get('site')
+    // The edge config first: a hostname taken by another site refuses the whole patch (409).
+    if (patch.edge !== undefined) {
+      forgetEdgeHostnames(await saveEdgeConfig(c.env.DB, site.id, patch.edge, Date.now()))
+    }
     await updateSiteSettings(c.env.DB, site.id, patch)
     // This isolate serves the change at once; others within SITE_ENTRY_MAX_AGE_MS.
     forgetSite(site.id)
@@ -59,6 +68,7 @@ export const siteRoutes = new Hono<AppEnv>()
       trustBrowserPurchases: patch.trustBrowserPurchases ?? site.trustBrowserPurchases,
       lapseDays: patch.lapseDays ?? site.lapseDays,
       allowScripts: patch.allowScripts ?? site.allowScripts,
+      edge: patch.edge !== undefined ? patch.edge : await findEdgeConfig(c.env.DB, site.id),
     } satisfies SiteSettingsPatchResult)
   })
   .post('/rotate-secret', async (c) => {

@@ -1,0 +1,167 @@
+// `pnpm bench:edge` (also run at the end of `pnpm bench`): the edge against a plain pass-through
+// proxy of the same origin page, both in the same real worker (wrangler dev) on a fresh local
+// state, loaded from this process with autocannon one after the other. The origin is the demo
+// shop (examples/server.mjs, its home page, `no-store`: every request reaches it through either
+// route). The edge's requests carry the edge hostname as Host, straight to the worker's port, so
+// both routes pay the same network path. Goal: edge ≥ 0.8 × the proxy's throughput.
+import { writeFileSync } from 'node:fs'
+import { get } from 'node:http'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import autocannon from 'autocannon'
+import { startShop } from '../../../examples/server.mjs'
+import { writeEdgeConfig } from '../../../scripts/local-edge.mjs'
+import { freePort, startLocalWorker } from '../../../scripts/local-worker.mjs'
+
+const benchDir = dirname(fileURLToPath(import.meta.url))
+const EDGE_GOAL = 0.8
+const EDGE_HOST = 'shop.bench.test'
+const CHROME =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
+
+function positiveInt(name, fallback) {
+  const value = Number(process.env[name] ?? fallback)
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`)
+  return value
+}
+
+/**
+ * Runs the edge scenario and prints (and returns) its figures.
+ * @example await runEdgeBench({ seconds: 10, connections: 10 })
+ */
+export async function runEdgeBench({
+  seconds = positiveInt('BENCH_SECONDS', 10),
+  connections = positiveInt('BENCH_CONNECTIONS', 10),
+} = {}) {
+  const warmupSeconds = Math.min(2, seconds)
+  const shop = await startShop({ port: 0, workerUrl: 'http://127.0.0.1:1' })
+  const worker = await startLocalWorker({
+    port: await freePort(),
+    vars: { BENCH_ROUTES: 'on', BENCH_ORIGIN: shop.url },
+    // One visitor sends hundreds of page views a second here: the limiters are called, never refuse.
+    rateLimits: { RATE_LIMIT_VISITOR: 1e9, RATE_LIMIT_SITE: 1e9 },
+    quiet: process.env.BENCH_WORKER_LOGS !== 'on',
+  })
+  try {
+    await writeEdgeConfig({
+      persistTo: worker.persistTo,
+      site: 'pk_demo',
+      origin: shop.url,
+      hostname: EDGE_HOST,
+    })
+    const routes = [
+      {
+        name: 'proxy',
+        path: '/__bench/proxy',
+        headers: { accept: 'text/html', 'user-agent': CHROME },
+        check: (text) => text.includes('data-stammis-slot="hero">Good coffee, delivered.<'),
+      },
+      {
+        name: 'edge',
+        path: '/',
+        // A known visitor in a visit the edge already knows: no cookie to set, one decision per page.
+        headers: {
+          host: EDGE_HOST,
+          accept: 'text/html',
+          'user-agent': CHROME,
+          cookie: 'stm_v=bench-edge-visitor; stm_s=bench-edge-visit',
+        },
+        check: (text) =>
+          text.includes('data-stammis-filled="hero-new-visitors">New here?') &&
+          text.includes('src="/__stammis/edge.js"'),
+      },
+    ]
+    console.log(
+      `bench:edge: ${seconds} s per route (+${warmupSeconds} s warm-up), ${connections} connections`,
+    )
+    const results = []
+    for (const route of routes) {
+      await preflight(worker.url, route)
+      await load(worker.url, route, warmupSeconds, connections)
+      results.push(await load(worker.url, route, seconds, connections))
+    }
+    const [proxy, edge] = results
+    const ratio = Math.round((edge.requestsPerSecond / proxy.requestsPerSecond) * 1000) / 1000
+    const report = {
+      date: new Date().toISOString(),
+      seconds,
+      connections,
+      routes: results,
+      edgeOverProxy: { value: ratio, goal: EDGE_GOAL, met: ratio >= EDGE_GOAL },
+    }
+    console.log('\nroute            req/s  p50 ms  p99 ms  non-2xx  errors  filled/valid')
+    for (const r of results)
+      console.log(
+        `${r.route.padEnd(14)} ${r.requestsPerSecond.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${String(r.non2xx).padStart(8)} ${String(r.errors + r.timeouts).padStart(7)}  ${(r.passedCheck * 100).toFixed(1).padStart(11)}%`,
+      )
+    console.log(
+      `\nedge / proxy   ${ratio.toFixed(2)}  (goal >= ${EDGE_GOAL.toFixed(2)}: ${ratio >= EDGE_GOAL ? 'goal met' : 'goal MISSED'})`,
+    )
+    writeFileSync(join(benchDir, 'last-edge-run.json'), JSON.stringify(report, null, 2) + '\n')
+    if (results.some((r) => r.errors + r.timeouts + r.non2xx > 0)) {
+      console.error('bench:edge: FAILED, errors or non-2xx answers')
+      process.exitCode = 1
+    }
+    return report
+  } finally {
+    await worker.stop()
+    await shop.stop()
+  }
+}
+
+/** One request first: the load must measure the real page (filled for the edge), not an error. */
+async function preflight(url, route) {
+  // node:http, not fetch: fetch does not let a request name its own Host.
+  const { status, text } = await new Promise((resolve, reject) => {
+    get(url + route.path, { headers: route.headers }, (response) => {
+      let body = ''
+      response.on('data', (chunk) => (body += chunk))
+      response.on('end', () => resolve({ status: response.statusCode, text: body }))
+    }).on('error', reject)
+  })
+  if (status !== 200 || !route.check(text))
+    throw new Error(`${route.name} answered ${status} ${text.slice(0, 400)}`)
+}
+
+async function load(url, route, duration, connections) {
+  const latencies = []
+  // Pages whose answer passed the route's check (for the edge: the hero filled, not left to its
+  // default because the decision missed the bounded wait).
+  let checked = 0
+  const instance = autocannon({
+    url: url + route.path,
+    connections,
+    duration,
+    requests: [
+      {
+        method: 'GET',
+        headers: route.headers,
+        onResponse: (status, body) => {
+          if (status === 200 && route.check(String(body))) checked++
+        },
+      },
+    ],
+  })
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime)
+  })
+  const result = await instance
+  latencies.sort((a, b) => a - b)
+  const at = (q) =>
+    latencies.length
+      ? latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]
+      : 0
+  return {
+    route: route.name,
+    path: route.path,
+    requestsPerSecond: Math.round((result.requests.total / result.duration) * 10) / 10,
+    p50: Math.round(at(0.5) * 100) / 100,
+    p99: Math.round(at(0.99) * 100) / 100,
+    passedCheck: Math.round((checked / Math.max(1, result.requests.total)) * 1000) / 1000,
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await runEdgeBench()

@@ -1,0 +1,25 @@
+// `/__stammis/*` on an edge hostname: the SDK and the public API, first-party, so the SDK's
+// cookies are the shop's own and third-party blocklists do not apply. Only these paths; anything
+// else under the prefix gets the API's 404 (the admin API is never reachable on a shop hostname).
+
+const FIRST_PARTY_PATHS: ReadonlyMap<string, string> = new Map([
+  ['/__stammis/s.js', '/s.js'],
+  ['/__stammis/edge.js', '/edge.js'],
+  ['/__stammis/preview.js', '/preview.js'],
+  ['/__stammis/v1/events', '/v1/events'],
+  ['/__stammis/v1/decide', '/v1/decide'],
+])
+
+/**
+ * The API request for a first-party path. A browser call from the edge hostname's own pages is
+ * same-origin: its Origin header is dropped, so the site's allowed origins need not list its edge
+ * hostnames (a request without Origin is what a server or curl sends anyway: the origin list
+ * guards against other sites' pages, which still send theirs).
+ * @example return api(firstPartyRequest(request, new URL(request.url)))
+ */
+export function firstPartyRequest(request: Request, url: URL): Request {
+  const path = FIRST_PARTY_PATHS.get(url.pathname) ?? '/__stammis/not-found'
+  const forwarded = new Request(new URL(path + url.search, url), request)
+  if (forwarded.headers.get('origin') === url.origin) forwarded.headers.delete('origin')
+  return forwarded
+}
