@@ -2,6 +2,7 @@
 // what it passes through untouched, its cookies, the shared cache and the first-party API.
 import { env, SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { clearSiteDirectory } from '../../src/sites/directory'
 import { countRows, eventId, postJson } from '../helpers'
 import { CHROME_UA, createEdgeSite, edgeFetch, setCookies } from './helpers'
 
@@ -229,10 +230,12 @@ describe('the edge: no decision, no harm', () => {
   it('a decision that cannot be made leaves every slot unmarked, for the SDK to fill', async () => {
     const site = await createEdgeSite()
     expect(await (await edgeFetch(site.host, '/page')).text()).toContain('Welcome, new shopper')
-    // The directory still knows the site for its 10 s, but decide no longer finds its key.
+    // The edge's hostname directory still knows the site for its 10 s, but decide (its key
+    // directory forgotten, as another isolate's would be) no longer finds its key.
     await env.DB.prepare('UPDATE sites SET public_key = ?2 WHERE id = ?1')
       .bind(site.siteId, `${site.publicKey}_moved`)
       .run()
+    clearSiteDirectory()
     const response = await edgeFetch(site.host, '/page')
     expect(response.status).toBe(200)
     const html = await response.text()
