@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CurrencySchema, DateTimeSchema, PublicKeySchema } from './ids'
+import { PredictionSettingsSchema } from './predictions'
 
 /** Body of `PATCH /v1/admin/site`: the settings to change (absent ones are kept). */
 export const SiteSettingsPatchSchema = z.strictObject({
@@ -11,16 +12,19 @@ export const SiteSettingsPatchSchema = z.strictObject({
    * to the allowlist (false, the default). It runs on every page with a slot, checkout included.
    */
   allowScripts: z.boolean().optional(),
+  /** Prediction settings: `atRiskBelow`, the P(alive) under which a valuable customer is at risk (default 0.5). */
+  predictions: PredictionSettingsSchema.optional(),
 })
 
 /**
- * Answer of `PATCH /v1/admin/site`: the three settings as they now are.
- * @example { trustBrowserPurchases: false, lapseDays: 90, allowScripts: false }
+ * Answer of `PATCH /v1/admin/site`: the settings as they now are.
+ * @example { trustBrowserPurchases: false, lapseDays: 90, allowScripts: false, predictions: { atRiskBelow: 0.5 } }
  */
 export const SiteSettingsPatchResultSchema = z.strictObject({
   trustBrowserPurchases: z.boolean(),
   lapseDays: z.number().int().positive(),
   allowScripts: z.boolean(),
+  predictions: PredictionSettingsSchema,
 })
 
 /**

@@ -10,6 +10,7 @@ import { findCodeForHolder, isRedeemed, redeemCode } from './offers'
 import { visitorState } from './people'
 import {
   fillPendingPredictionInputs,
+  personInputsAsOf,
   personPredictionInputs,
   predictionInputs,
 } from './prediction-inputs'
@@ -38,6 +39,7 @@ import type {
   LedgerServerOrder,
   LedgerSite,
   MetricsPartial,
+  PersonPredictionInputs,
   PredictionInputs,
   PurgeOptions,
   RebuildCursor,
@@ -199,6 +201,15 @@ export class SiteLedger extends DurableObject<Env> {
    */
   predictionInputs(site: LedgerSite, asOf: string): PredictionInputs {
     return this.read(site, (sql) => predictionInputs(sql, site, asOf))
+  }
+
+  /** One person's prediction inputs as of a local day (null: no purchase by then). */
+  personPredictionInputs(
+    site: LedgerSite,
+    personId: string,
+    asOf: string,
+  ): PersonPredictionInputs | null {
+    return this.read(site, (sql) => personInputsAsOf(sql, site, personId, asOf))
   }
 
   /** The customer metrics alone, as of local days [from, to]. */

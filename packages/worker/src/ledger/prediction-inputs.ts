@@ -205,3 +205,34 @@ export function personPredictionInputs(
     medianGapDays: row.median_gap_days,
   }
 }
+
+/**
+ * One person's inputs as of a local day, from their orders (orders after it ignored): what the
+ * per-customer prediction route reads for a past day. Null without a purchase by then.
+ * @example personInputsAsOf(sql, site, 'c:id:cust-42', '2026-06-30')
+ */
+export function personInputsAsOf(
+  sql: Sql,
+  site: Pick<LedgerSite, 'currency' | 'trustBrowserPurchases'>,
+  personId: string,
+  asOf: string,
+): PersonPredictionInputs | null {
+  const filter = onePerson(personId)
+  const row = first<InputsRow>(
+    sql,
+    `${inputsCte(filter.sql)} SELECT * FROM inputs`,
+    ...filter.bounds,
+    site.trustBrowserPurchases ? 1 : 0,
+    site.currency,
+    asOf,
+  )
+  if (!row) return null
+  return {
+    purchaseDays: row.purchase_days,
+    firstPurchaseDay: row.first_purchase_day,
+    lastPurchaseDay: row.last_purchase_day,
+    revenueMicros: row.revenue_micros,
+    firstDayRevenueMicros: row.first_day_revenue_micros,
+    medianGapDays: row.median_gap_days,
+  }
+}

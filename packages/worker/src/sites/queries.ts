@@ -234,3 +234,30 @@ export async function setIdentitySecret(
 ): Promise<void> {
   await db.prepare('UPDATE sites SET identity_secret = ?2 WHERE id = ?1').bind(siteId, secret).run()
 }
+
+/** The default at-risk threshold on P(alive) (migration 0012; `predictions.atRiskBelow`). */
+export const DEFAULT_AT_RISK_BELOW = 0.5
+
+/**
+ * The site's at-risk threshold on P(alive): a customer whose P(alive) is below it while their CLV
+ * is above the site's median is "at risk" (dashboard, moments).
+ * @example await findAtRiskBelow(env.DB, site.id) // 0.5
+ */
+export async function findAtRiskBelow(db: D1Database, siteId: string): Promise<number> {
+  const row = await db
+    .prepare('SELECT predictions_at_risk_below AS value FROM sites WHERE id = ?1')
+    .bind(siteId)
+    .first<{ value: number }>()
+  return row?.value ?? DEFAULT_AT_RISK_BELOW
+}
+
+/**
+ * Sets the site's at-risk threshold (`PATCH /v1/admin/site` `predictions.atRiskBelow`).
+ * @example await setAtRiskBelow(env.DB, site.id, 0.3)
+ */
+export async function setAtRiskBelow(db: D1Database, siteId: string, value: number): Promise<void> {
+  await db
+    .prepare('UPDATE sites SET predictions_at_risk_below = ?2 WHERE id = ?1')
+    .bind(siteId, value)
+    .run()
+}

@@ -13,7 +13,9 @@ import { ApiError } from '../errors'
 import { readBody } from '../http/body'
 import { randomAlphanumeric } from '../lib/crypto'
 import {
+  findAtRiskBelow,
   findSiteKeyStatus,
+  setAtRiskBelow,
   setIdentitySecret,
   setWebhookSecret,
   updateSiteSettings,
@@ -46,10 +48,14 @@ export const siteRoutes = new Hono<AppEnv>()
     const patch = await readBody(c, SiteSettingsPatchSchema)
     const site = c.get('site')
     await updateSiteSettings(c.env.DB, site.id, patch)
+    if (patch.predictions) await setAtRiskBelow(c.env.DB, site.id, patch.predictions.atRiskBelow)
     return c.json({
       trustBrowserPurchases: patch.trustBrowserPurchases ?? site.trustBrowserPurchases,
       lapseDays: patch.lapseDays ?? site.lapseDays,
       allowScripts: patch.allowScripts ?? site.allowScripts,
+      predictions: {
+        atRiskBelow: patch.predictions?.atRiskBelow ?? (await findAtRiskBelow(c.env.DB, site.id)),
+      },
     } satisfies SiteSettingsPatchResult)
   })
   .post('/rotate-secret', async (c) => {
