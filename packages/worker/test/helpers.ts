@@ -2,6 +2,7 @@ import { createExecutionContext, env, SELF, waitOnExecutionContext } from 'cloud
 import worker from '../src/index'
 import { generateSiteKeys, hashSecretKey } from '../src/sites/keys'
 import { insertSite } from '../src/sites/queries'
+import { ledgerFor, ledgerRows } from './ledger'
 
 export type TestSite = { siteId: string; publicKey: string; secretKey: string }
 
@@ -71,12 +72,22 @@ export function eventId(): string {
   return `evt-${Date.now().toString(36)}-${++eventCounter}`
 }
 
-/** Counts rows of a table for one site: used to prove that rejected requests store nothing. */
+/**
+ * Counts rows of a table for one site: used to prove that rejected requests store nothing.
+ * History tables are counted in the site's ledger (its Durable Object), `rulesets` in D1.
+ */
 export async function countRows(
   table: 'visitors' | 'visits' | 'events' | 'orders' | 'exposures' | 'rulesets',
   siteId: string,
 ): Promise<number> {
-  const row = await env.DB.prepare(`SELECT count(*) AS n FROM ${table} WHERE site_id = ?1`)
+  if (table !== 'rulesets') {
+    const [row] = await ledgerRows<{ n: number }>(
+      ledgerFor(siteId),
+      `SELECT count(*) AS n FROM ${table}`,
+    )
+    return row?.n ?? 0
+  }
+  const row = await env.DB.prepare('SELECT count(*) AS n FROM rulesets WHERE site_id = ?1')
     .bind(siteId)
     .first<{ n: number }>()
   return row?.n ?? 0

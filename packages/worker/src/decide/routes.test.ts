@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:test'
 import type { DecideResponse, RuleInput } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
 import {
@@ -9,6 +8,7 @@ import {
   type ErrorJson,
   type TestSite,
 } from '../../test/helpers'
+import { ledgerFor, ledgerRows } from '../../test/ledger'
 import { isHeldOut } from './engine'
 
 const rule = (overrides: Partial<RuleInput> & { id: string }): RuleInput => ({
@@ -57,12 +57,10 @@ async function buy(
 
 /** Exposures are written after the response, so tests poll for them rather than assume timing. */
 async function exposuresOf(siteId: string): Promise<Record<string, unknown>[]> {
-  const rows = await env.DB.prepare(
-    'SELECT rule_id, visitor_id, variant, visits_exposed, first_visit_id FROM exposures WHERE site_id = ?1 ORDER BY rule_id, visitor_id',
+  return ledgerRows(
+    ledgerFor(siteId),
+    'SELECT rule_id, visitor_id, variant, visits_exposed, first_visit_id FROM exposures ORDER BY rule_id, visitor_id',
   )
-    .bind(siteId)
-    .all()
-  return rows.results
 }
 
 describe('POST /v1/decide', () => {
@@ -162,11 +160,12 @@ describe('POST /v1/decide', () => {
 
     await buy(site, 'old', 's1', 'o-old', 10)
     // Move the purchase back in time: the lapse window is 90 days.
-    await env.DB.prepare(
-      'UPDATE visitors SET last_purchase_at = ?1 WHERE site_id = ?2 AND visitor_id = ?3',
+    await ledgerRows(
+      ledgerFor(site.siteId),
+      'UPDATE people SET last_purchase_at = ?1 WHERE person_id = (SELECT person_id FROM visitors WHERE visitor_id = ?2)',
+      Date.now() - 120 * 86_400_000,
+      'old',
     )
-      .bind(Date.now() - 120 * 86_400_000, site.siteId, 'old')
-      .run()
     const lapsed = await decide(site, 'old', ['hero'])
     expect(lapsed.profile.lapsed).toBe(true)
     expect(lapsed.decisions.hero?.ruleId).toBe('lapsed')

@@ -2,8 +2,8 @@ import { DecideRequestSchema, type DecideResponse, type Decision } from '@stammi
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
-import { recordExposures } from '../exposures/queries'
 import { forgetWritten, takeUnwritten } from '../exposures/recent'
+import { ledgerFor, ledgerSite } from '../ledger/client'
 import { parseWith, readJson } from '../http/body'
 import { hasQuotaRoom } from '../limits/quota'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
@@ -15,9 +15,9 @@ import { answerBotDecide } from '../privacy/bot-answers'
 import { verifyPreviewToken } from './preview-token'
 import { loadRuleset } from '../rules/store'
 import { toProfile, toVerifiedProfile } from '../segments/classify'
+import { siteByPublicKey } from '../sites/directory'
 import { assertPublicKeyField } from '../sites/public-key'
 import { buildDecisions, chooseForSlots } from './engine'
-import { loadDecideContext, loadExposureTimes } from './queries'
 
 /**
  * Whether each site's live rules hand out unique codes, by public key: deliberate, bounded module
@@ -33,31 +33,33 @@ function rememberUniqueCodes(publicKey: string, hasUniqueCodes: boolean): void {
 }
 
 /**
- * `POST /v1/decide`: the visitor's profile and, per slot, what to show. One D1 read, rules from
- * memory, exposures written after the response has gone out. With a valid preview token the
+ * `POST /v1/decide`: the visitor's profile and, per slot, what to show. The site from the
+ * isolate's directory, one call to the site's ledger (visitor state, live rules version, quota),
+ * rules from memory, exposures written after the response has gone out. With a valid preview token the
  * profile is the previewed segment's and nothing is recorded.
  */
 export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const raw = await readJson(c)
   assertPublicKeyField(raw)
   const request = parseWith(DecideRequestSchema, raw)
-  // Before the one D1 read: a refused request costs no query.
+  // Before any storage call: a refused request costs no read.
   await enforceRateLimits(c.env, browserChecks(request.site, request.visitorId))
   const now = Date.now()
 
-  // Exposure times only matter for unique offer codes; skip them for sites known to have none.
-  const withExposureTimes = sitesWithUniqueCodes.get(request.site) ?? true
-  const context = await loadDecideContext(
-    c.env.DB,
-    request.site,
-    request.visitorId,
-    request.visitId,
-    { withExposureTimes, now },
-  )
-  if (!context) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
-  const { site } = context
+  const site = await siteByPublicKey(c.env.DB, request.site, now)
+  if (!site) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
   assertOriginAllowed(c, site)
   if (isBot(c.req.raw)) return answerBotDecide(c, site, request)
+
+  // Exposure times only matter for unique offer codes; skip them for sites known to have none.
+  const withExposureTimes = sitesWithUniqueCodes.get(request.site) ?? true
+  const ledger = ledgerFor(c.env, site.id)
+  const context = await ledger.decideContext(ledgerSite(site), {
+    visitorId: request.visitorId,
+    visitId: request.visitId,
+    withExposureTimes,
+    now,
+  })
 
   let profile = toProfile(request.visitorId, context.state, now, site.lapseDays)
   // Coded offers match on this one by default: what the shop's server verified, nothing else.
@@ -97,7 +99,7 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
         variant === 'treatment' && !isOfferWithheld && rule.offer?.uniqueCodes,
     )
   const firstExposedAt = needsTimes
-    ? await loadExposureTimes(c.env.DB, site.id, request.visitorId)
+    ? await ledger.exposureTimes(request.visitorId)
     : context.firstExposedAt
   const codeHolder = uniqueCodeHolder(request.visitorId, context.state.personId)
   const built = await buildDecisions(choices, site.codeSecret, codeHolder, firstExposedAt, now)
@@ -113,8 +115,8 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
     isPreview || !hasQuotaRoom(context.quota, built.length)
       ? []
       : takeUnwritten(
+          site.id,
           built.map(({ rule, decision }) => ({
-            siteId: site.id,
             ruleId: rule.id,
             visitorId: request.visitorId,
             visitId: request.visitId,
@@ -125,8 +127,8 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
         )
   if (exposures.length > 0) {
     c.executionCtx.waitUntil(
-      recordExposures(c.env.DB, exposures, now).catch((error: unknown) => {
-        forgetWritten(exposures)
+      ledger.recordExposures(ledgerSite(site), exposures, now).catch((error: unknown) => {
+        forgetWritten(site.id, exposures)
         console.error('recording exposures failed', error)
       }),
     )

@@ -1,6 +1,7 @@
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { countRows, createTestSite, eventId, postJson, type ErrorJson } from '../../test/helpers'
+import { ledgerFor, ledgerRows } from '../../test/ledger'
 
 const visit = () => ({
   id: eventId(),
@@ -106,13 +107,11 @@ describe('POST /v1/events', () => {
     await send('s1', [visit(), purchase('o1')])
     await send('s2', [visit(), purchase('o2')])
     await send('s3', [visit()])
-    const { env } = await import('cloudflare:test')
-    const rows = await env.DB.prepare(
-      'SELECT visit_id, segment, has_purchase FROM visits WHERE site_id = ?1 ORDER BY started_at, visit_id',
+    const rows = await ledgerRows(
+      ledgerFor(site.siteId),
+      'SELECT visit_id, segment, has_purchase FROM visits ORDER BY started_at, visit_id',
     )
-      .bind(site.siteId)
-      .all()
-    expect(rows.results).toEqual([
+    expect(rows).toEqual([
       { visit_id: 's1', segment: 'shopper', has_purchase: 1 },
       { visit_id: 's2', segment: 'returning', has_purchase: 1 },
       { visit_id: 's3', segment: 'repeat', has_purchase: 0 },

@@ -6,70 +6,53 @@ import { parseWith, readJson } from '../http/body'
 import { isBot } from '../http/bots'
 import { assertOriginAllowed } from '../limits/cors'
 import { planIdentify } from '../identity/identify'
-import { assertQuotaRoom, findSiteWithQuota } from '../limits/quota'
+import { ledgerFor, ledgerSite } from '../ledger/client'
+import { quotaExceeded } from '../limits/quota'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { answerBotEvents } from '../privacy/bot-answers'
-import { insertVisitorOfPersonStatement } from '../identity/queries'
 import { toProfile } from '../segments/classify'
-import {
-  recomputeVisitorStatement,
-  selectVisitorStateStatement,
-  toVisitorState,
-  type VisitorStateRow,
-} from '../segments/queries'
+import { siteByPublicKey } from '../sites/directory'
 import { assertPublicKeyField } from '../sites/public-key'
-import { recordEvents } from './queries'
+import { storedEvent } from './stored-url'
 
 /**
- * `POST /v1/events`: the browser's batches of visits, page views, purchases and more. When an
- * identify moves a shared computer to a second customer, the answer's `profile.visitorId` is the
- * fresh visitor id the browser must use from now on.
+ * `POST /v1/events`: the browser's batches of visits, page views, purchases and more, stored by
+ * the site's ledger in one call (`recordBatch`: dedupe, the quota, identity links, counters).
+ * When an identify moves a shared computer to a second customer, the answer's
+ * `profile.visitorId` is the fresh visitor id the browser must use from now on.
  */
 export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const raw = await readJson(c)
   assertPublicKeyField(raw)
   const publicKey = (raw as { site: string }).site
-  // Before any storage work: a refused request costs no D1 query.
+  // Before any storage call: a refused request costs no read and no write.
   await enforceRateLimits(
     c.env,
     browserChecks(publicKey, (raw as { visitorId?: unknown }).visitorId),
   )
   const now = Date.now()
-  const found = await findSiteWithQuota(c.env.DB, publicKey, now)
-  if (!found) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
-  const { site, quota } = found
+  const site = await siteByPublicKey(c.env.DB, publicKey, now)
+  if (!site) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
   assertOriginAllowed(c, site)
   const request = parseWith(EventsRequestSchema, raw)
   if (isBot(c.req.raw)) return answerBotEvents(c, site, request)
-  // Every event could be new: refuse the batch whole if it could take the site past today's quota.
-  assertQuotaRoom(quota, request.events.length, now)
 
-  const plan = await planIdentify(c.env.DB, site, request)
-  const { accepted, duplicates, state } = await recordEvents(c.env.DB, site, request, now, plan)
-  if (!plan.switchTo) {
-    return c.json({
-      accepted,
-      duplicates,
-      profile: toProfile(request.visitorId, state, now, site.lapseDays),
-    } satisfies EventsResponse)
-  }
-
-  const { visitorId, personId } = plan.switchTo
-  const [, , selected] = await c.env.DB.batch([
-    insertVisitorOfPersonStatement(c.env.DB, site.id, visitorId, personId, now),
-    recomputeVisitorStatement(
-      c.env.DB,
-      site.id,
-      visitorId,
-      site.currency,
-      site.trustBrowserPurchases,
-    ),
-    selectVisitorStateStatement(c.env.DB, site.id, visitorId, request.visitId),
-  ])
-  const switched = toVisitorState(selected!.results[0] as VisitorStateRow)
+  const { identities, signedPerson } = await planIdentify(c.env.DB, site, request)
+  const result = await ledgerFor(c.env, site.id).recordBatch(ledgerSite(site), {
+    visitorId: request.visitorId,
+    visitId: request.visitId,
+    // URLs and referrers lose their query strings but for utm_* parameters before they are stored.
+    events: request.events.map(storedEvent),
+    identities,
+    signedPerson,
+    now,
+  })
+  // Every event could be new: the ledger refused the batch whole (nothing stored) if it could
+  // take the site past today's quota.
+  if (!result.ok) throw quotaExceeded(result.quota, request.events.length, now)
   return c.json({
-    accepted,
-    duplicates,
-    profile: toProfile(visitorId, switched, now, site.lapseDays),
+    accepted: result.accepted,
+    duplicates: result.duplicates,
+    profile: toProfile(result.visitorId, result.state, now, site.lapseDays),
   } satisfies EventsResponse)
 })

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { Exposure } from './queries'
+import type { Exposure } from '../ledger/client'
 import { forgetWritten, takeUnwritten } from './recent'
 
 const exposure = (visitId: string): Exposure => ({
-  siteId: 's',
   ruleId: 'r',
   visitorId: 'v-recent',
   visitId,
@@ -14,14 +13,14 @@ const exposure = (visitId: string): Exposure => ({
 
 describe('takeUnwritten', () => {
   it('lets the first exposure of a visit through, once', () => {
-    expect(takeUnwritten([exposure('a')])).toHaveLength(1)
-    expect(takeUnwritten([exposure('a')])).toHaveLength(0)
-    expect(takeUnwritten([exposure('b')])).toHaveLength(1)
+    expect(takeUnwritten('s', [exposure('a')])).toHaveLength(1)
+    expect(takeUnwritten('s', [exposure('a')])).toHaveLength(0)
+    expect(takeUnwritten('s', [exposure('b')])).toHaveLength(1)
   })
 
   it('lets a forgotten exposure through again', () => {
-    expect(takeUnwritten([exposure('c')])).toHaveLength(1)
-    forgetWritten([exposure('c')])
-    expect(takeUnwritten([exposure('c')])).toHaveLength(1)
+    expect(takeUnwritten('s', [exposure('c')])).toHaveLength(1)
+    forgetWritten('s', [exposure('c')])
+    expect(takeUnwritten('s', [exposure('c')])).toHaveLength(1)
   })
 })

@@ -1,7 +1,6 @@
 import type { EventsRequest, IdentifyEvent } from '@stammis/contract'
-import { nanoid } from 'nanoid'
 import { CUSTOMER_PERSON_PREFIX, customerKey } from './customer-key'
-import { findIdentitySecret, findPersonOf } from './queries'
+import { findIdentitySecret } from './queries'
 import { isSignedIdentity } from './signature'
 
 /** What an identify event stores in place of the customer id it carried. */
@@ -14,14 +13,13 @@ export type IdentifyRecord = {
 
 export type IdentifyPlan = {
   /** By event id: what each identify event of the batch stores. */
-  identities: Map<string, IdentifyRecord>
-  /** Link the visitor to this person in the batch's transaction. */
-  linkToPerson: string | undefined
+  identities: Record<string, IdentifyRecord>
   /**
-   * The visitor already belongs to another customer (a shared computer): the batch is stored for
-   * the visitor as it is, and the new customer continues under this fresh visitor id.
+   * The person of the batch's last signed identify (`c:<customer key>`), or null: the ledger links
+   * the visitor to it, or (a shared computer: the visitor belongs to another customer) stores the
+   * batch as it is and continues the customer under a fresh visitor id (`recordBatch`).
    */
-  switchTo: { visitorId: string; personId: string } | undefined
+  signedPerson: string | null
 }
 
 /**
@@ -29,9 +27,11 @@ export type IdentifyPlan = {
  * signed by the shop's server with the site's identity secret) acts; an unsigned one, or one with a
  * wrong signature, is recorded with `verified: false` and changes nothing the visitor sees, so a
  * customer id (or email address) alone never reveals anyone's history. Of the signed ones the last
- * wins: a visitor that is still its own person (or new) is linked to the customer; a visitor linked
- * to this customer stays; a visitor linked to a different customer is never moved (one visitor id,
- * one customer): the new customer gets a fresh visitor id instead, so two histories never mix.
+ * wins: its person goes to the ledger, which alone knows whose the visitor is: a visitor that is
+ * still its own person (or new) is linked to the customer; a visitor linked to this customer
+ * stays; a visitor linked to a different customer is never moved (one visitor id, one customer):
+ * the new customer gets a fresh visitor id instead, so two histories never mix. Reads D1 only for
+ * batches that claim a signature (the identity secret).
  * @example const plan = await planIdentify(env.DB, site, request)
  */
 export async function planIdentify(
@@ -42,9 +42,8 @@ export async function planIdentify(
   const identifies = request.events.filter(
     (event): event is IdentifyEvent => event.type === 'identify',
   )
-  const identities = new Map<string, IdentifyRecord>()
-  const none = { identities, linkToPerson: undefined, switchTo: undefined }
-  if (identifies.length === 0) return none
+  const identities: Record<string, IdentifyRecord> = {}
+  if (identifies.length === 0) return { identities, signedPerson: null }
 
   // The secret is read only for batches that claim a signature.
   const secret = identifies.some((event) => event.signature)
@@ -56,19 +55,11 @@ export async function planIdentify(
       customerKey: await customerKey(site.codeSecret, event.customerId),
       verified: await isSignedIdentity(secret, event.customerId, event.signature),
     }
-    identities.set(event.id, record)
+    identities[event.id] = record
     if (record.verified) lastSigned = record
-  }
-  if (!lastSigned) return none
-
-  const target = CUSTOMER_PERSON_PREFIX + lastSigned.customerKey
-  const current = await findPersonOf(db, site.id, request.visitorId)
-  if (current === null || current === request.visitorId || current === target) {
-    return { identities, linkToPerson: target, switchTo: undefined }
   }
   return {
     identities,
-    linkToPerson: undefined,
-    switchTo: { visitorId: nanoid(), personId: target },
+    signedPerson: lastSigned ? CUSTOMER_PERSON_PREFIX + lastSigned.customerKey : null,
   }
 }

@@ -12,6 +12,7 @@ import {
   type ErrorJson,
   type TestSite,
 } from '../../test/helpers'
+import { ledgerFor, ledgerRows } from '../../test/ledger'
 import { customerKey } from './customer-key'
 import { MAX_VISITORS_PER_CUSTOMER } from './queries'
 
@@ -69,12 +70,12 @@ async function importHistory(site: TestSite, customerId: string): Promise<void> 
 }
 
 async function identifyData(site: TestSite, visitorId: string): Promise<unknown[]> {
-  const rows = await env.DB.prepare(
-    "SELECT data FROM events WHERE site_id = ?1 AND visitor_id = ?2 AND type = 'identify' ORDER BY received_at",
+  const rows = await ledgerRows<{ data: string }>(
+    ledgerFor(site.siteId),
+    "SELECT data FROM events WHERE visitor_id = ?1 AND type = 'identify' ORDER BY received_at",
+    visitorId,
   )
-    .bind(site.siteId, visitorId)
-    .all<{ data: string }>()
-  return rows.results.map((row) => JSON.parse(row.data))
+  return rows.map((row) => JSON.parse(row.data))
 }
 
 const nothing = { segment: 'shopper', orders: 0, revenue: 0, lastPurchaseAt: null }
@@ -124,10 +125,12 @@ describe('signed identify', () => {
       Array.from({ length: 4 }, () => ({ customerKey: key, verified: false })),
     )
     expect(
-      await env.DB.prepare('SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = ?2')
-        .bind(site.siteId, 'guess')
-        .first(),
-    ).toEqual({ person_id: 'guess' })
+      await ledgerRows(
+        ledgerFor(site.siteId),
+        'SELECT person_id FROM visitors WHERE visitor_id = ?1',
+        'guess',
+      ),
+    ).toEqual([{ person_id: 'guess' }])
   })
 
   it('treats every identify as unsigned until the site has an identity secret', async () => {
@@ -261,12 +264,11 @@ describe('visitors per customer', () => {
       profile: { visitorId: 'device-extra', orders: 1, revenue: 5 },
     })
     expect(await countRows('events', site.siteId)).toBe(MAX_VISITORS_PER_CUSTOMER + 3)
-    const people = await env.DB.prepare(
-      "SELECT person_id, count(*) AS n FROM visitors WHERE site_id = ?1 AND visitor_id NOT LIKE 'c:%' GROUP BY person_id ORDER BY n DESC",
+    const people = await ledgerRows(
+      ledgerFor(site.siteId),
+      "SELECT person_id, count(*) AS n FROM visitors WHERE visitor_id NOT LIKE 'c:%' GROUP BY person_id ORDER BY n DESC",
     )
-      .bind(site.siteId)
-      .all<{ person_id: string; n: number }>()
-    expect(people.results).toEqual([
+    expect(people).toEqual([
       { person_id: 'c:id:cust-12', n: MAX_VISITORS_PER_CUSTOMER },
       { person_id: 'device-extra', n: 1 },
     ])

@@ -69,12 +69,20 @@ export function hasQuotaRoom(quota: WriteQuota, incoming: number): boolean {
  * @example assertQuotaRoom(quota, request.events.length, Date.now())
  */
 export function assertQuotaRoom(quota: WriteQuota, incoming: number, now: number): void {
-  if (hasQuotaRoom(quota, incoming)) return
+  if (!hasQuotaRoom(quota, incoming)) throw quotaExceeded(quota, incoming, now)
+}
+
+/**
+ * The 429 `quota_exceeded` error, with a Retry-After until the next UTC day, for a request whose
+ * `incoming` rows could take the site past today's quota (as the ledger refused it).
+ * @example if (!result.ok) throw quotaExceeded(result.quota, request.events.length, Date.now())
+ */
+export function quotaExceeded(quota: WriteQuota, incoming: number, now: number): ApiError {
   const retryAfterSeconds = Math.max(
     1,
     Math.ceil((utcMidnight(utcDay(now)) + DAY_MS - now) / SECOND_MS),
   )
-  throw new ApiError(
+  return new ApiError(
     'quota_exceeded',
     `This site stored ${quota.used} of its ${quota.quota} writes for today (UTC); ${incoming} more would pass the quota. ` +
       'Try again tomorrow; the operator of this deployment can raise the quota.',

@@ -1,4 +1,4 @@
-import { env, SELF } from 'cloudflare:test'
+import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import {
   adminFetch,
@@ -8,6 +8,7 @@ import {
   publishRules,
   type TestSite,
 } from '../../test/helpers'
+import { ledgerFor, ledgerRows } from '../../test/ledger'
 import { UNIQUE_CODE_RULE } from '../../test/privacy-data'
 
 const GOOGLEBOT = 'Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)'
@@ -64,11 +65,10 @@ describe('bots are answered but neither tracked nor counted', () => {
     })
     await expect.poll(() => botTotals(site)).toEqual({ events: 1, decides: 0 })
     expect(await storedRows(site)).toBe(0)
-    const daily = await env.DB.prepare(
-      'SELECT count(*) AS n FROM daily_segment_stats WHERE site_id = ?1',
+    const [daily] = await ledgerRows<{ n: number }>(
+      ledgerFor(site.siteId),
+      'SELECT count(*) AS n FROM daily_segment_stats',
     )
-      .bind(site.siteId)
-      .first<{ n: number }>()
     expect(daily?.n).toBe(0)
   })
 
@@ -135,14 +135,11 @@ describe('bots are answered but neither tracked nor counted', () => {
 describe('GET /v1/admin/bots', () => {
   it('answers per-day counts and totals for a range', async () => {
     const site = await createTestSite()
-    const insert = env.DB.prepare(
-      'INSERT INTO bot_requests (site_id, day, events, decides) VALUES (?1, ?2, ?3, ?4)',
+    await ledgerRows(
+      ledgerFor(site.siteId),
+      `INSERT INTO bot_requests (day, events, decides) VALUES
+         ('2026-03-01', 4, 9), ('2026-03-05', 1, 0), ('2026-04-01', 7, 7)`,
     )
-    await env.DB.batch([
-      insert.bind(site.siteId, '2026-03-01', 4, 9),
-      insert.bind(site.siteId, '2026-03-05', 1, 0),
-      insert.bind(site.siteId, '2026-04-01', 7, 7),
-    ])
     const response = await adminFetch(
       '/v1/admin/bots?from=2026-03-01&to=2026-03-31',
       site.secretKey,

@@ -2,7 +2,7 @@ import type { BotEventsResponse, DecideResponse, Decision } from '@stammis/contr
 import type { Context } from 'hono'
 import type { AppEnv } from '../env'
 import { localDay } from '../lib/time-zone'
-import { recordBotRequest, type BotRequestKind } from '../metrics/bot-counts'
+import { ledgerFor, type BotRequestKind } from '../ledger/client'
 import { EMPTY_VISITOR, toProfile } from '../segments/classify'
 import type { Site } from '../sites/site'
 
@@ -56,10 +56,10 @@ export function answerBotDecide(
 // After the response: the count is for the dashboard and must never slow or fail the page.
 function countLater(c: Context<AppEnv>, site: Site, kind: BotRequestKind, now: number): void {
   c.executionCtx.waitUntil(
-    recordBotRequest(c.env.DB, site.id, localDay(now, site.timeZone), kind).catch(
-      (error: unknown) => {
+    ledgerFor(c.env, site.id)
+      .countBotRequest(localDay(now, site.timeZone), kind)
+      .catch((error: unknown) => {
         console.error('counting a bot request failed', error)
-      },
-    ),
+      }),
   )
 }

@@ -11,7 +11,7 @@ import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { readBody } from '../http/body'
 import { resolveRange } from '../metrics/routes'
-import { findBotDays } from '../metrics/bot-counts'
+import { ledgerFor } from '../ledger/client'
 import { eraseSubject, exportSubject } from './erase'
 import { findRetentionDays, updateRetentionDays } from './settings'
 import { customerSubject, visitorSubject } from './subject'
@@ -83,7 +83,7 @@ export const privacyRoutes = new Hono<AppEnv>()
   })
   .get('/bots', async (c) => {
     const { from, to } = resolveRange(c, Date.now())
-    const days = await findBotDays(c.env.DB, c.get('site').id, from, to)
+    const days = await ledgerFor(c.env, c.get('site').id).botDays(from, to)
     const total = days.reduce(
       (sum, day) => ({ events: sum.events + day.events, decides: sum.decides + day.decides }),
       { events: 0, decides: 0 },

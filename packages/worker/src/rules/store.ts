@@ -1,6 +1,7 @@
 import type { Rule, Ruleset } from '@stammis/contract'
 import type { Env } from '../env'
 import { ApiError } from '../errors'
+import { ledgerFor } from '../ledger/client'
 import { compileRule, type CompiledRule } from './match'
 import { findLatestVersion, findRuleset, insertRuleset } from './queries'
 import { sanitizeRules, type HtmlPolicy } from './safe-content'
@@ -49,9 +50,9 @@ export function rulesetKey(siteId: string, version: number): string {
 
 /**
  * Compiled rule sets by site, kept for the life of the isolate. This is deliberate module state:
- * each entry is keyed by an immutable version, and decide reads the live version number from D1
- * in the same query that loads the visitor, so a publish is seen on the very next request and a
- * stale rule set is never served.
+ * each entry is keyed by an immutable version, and decide reads the live version number from the
+ * site's ledger (told by the publish) in the call that loads the visitor, so a publish is seen on
+ * the very next request and a stale rule set is never served.
  */
 const cache = new Map<string, Promise<CompiledRuleset>>()
 
@@ -96,7 +97,7 @@ function refresh(
 }
 
 /**
- * The rules of a version decide was told is live by D1: from KV, or from D1 itself when KV does not
+ * The rules of a version decide was told is live by the ledger: from KV, or from D1 itself when KV does not
  * have it (a publish writes D1 first, and KV is eventually consistent across locations), so a
  * version KV lacks is still served, and only as D1 has it.
  */
@@ -124,8 +125,9 @@ export type PublishedRuleset = Ruleset & { publishedAt: string; sanitizedRuleIds
  * Publishes a validated set as the next version: first the D1 row, which makes it live (D1 is the
  * source of truth, and its primary key decides a race), then KV, a cache of that row. Two
  * publishes racing for one version number: the second gets `publish_conflict` before it has
- * written anything, so nothing of it can be served. Until the KV write lands (or if it fails),
- * decide reads the version from D1. Html content is sanitized unless `allowScripts`. The
+ * written anything, so nothing of it can be served. Then the site's ledger is told the new live
+ * version (decide reads it there). Until the KV write lands (or if it fails), decide reads the
+ * version's rules from D1. Html content is sanitized unless `allowScripts`. The
  * workspace (the editor's working copy) is reset to what was published.
  * @example const { version } = await publishRuleset(env, site.id, rules, Date.now(), { actor: 'Maria' })
  */
@@ -160,6 +162,13 @@ export async function publishRuleset(
       'publish_conflict',
       'Another publish took this version at the same moment; publish again.',
     )
+  // The site's ledger mirrors the live version for decide: told now, so the next request serves it.
+  try {
+    await ledgerFor(env, siteId).setLiveRulesVersion(version, now)
+  } catch (error) {
+    // The version is live in D1: the ledger reads it from there within LIVE_RULES_MAX_AGE_MS.
+    console.error(`publish: telling the ledger of ${siteId} about version ${version} failed`, error)
+  }
   // Only the publish that owns the version in D1 writes its KV key, so KV can never hold refused rules.
   try {
     await env.RULES.put(rulesetKey(siteId, version), JSON.stringify(ruleset))

@@ -12,11 +12,12 @@ export type SiteRow = {
   time_zone: string
   trust_browser_purchases: number
   allow_scripts: number
+  daily_write_quota: number | null
 }
 
 /** Columns to select for `toSite`; other domains' queries that join sites reuse it. */
 export const SITE_COLUMNS =
-  's.id, s.name, s.public_key, s.code_secret, s.allowed_origins, s.currency, s.lapse_days, s.time_zone, s.trust_browser_purchases, s.allow_scripts'
+  's.id, s.name, s.public_key, s.code_secret, s.allowed_origins, s.currency, s.lapse_days, s.time_zone, s.trust_browser_purchases, s.allow_scripts, s.daily_write_quota'
 
 /**
  * The WHERE condition that finds a site (aliased `s`) by the public key a browser sent: its current
@@ -41,24 +42,36 @@ export function toSite(row: SiteRow): Site {
     timeZone: row.time_zone,
     trustBrowserPurchases: row.trust_browser_purchases === 1,
     allowScripts: row.allow_scripts === 1,
+    dailyWriteQuota: row.daily_write_quota ?? null,
   }
 }
 
+/** A site found by a public key, and until when that key works (null: its current key). */
+export type SiteByKey = { site: Site; keyValidUntil: number | null }
+
 /**
  * The site a browser call or webhook names by public key: the current key, or the previous one
- * during its grace period after a rotation.
+ * during its grace period after a rotation (then `keyValidUntil` is the grace period's end).
+ * Callers go through `directory.ts`, which keeps the answer for a few seconds.
  * @example await findSiteByPublicKey(env.DB, 'pk_demo', Date.now())
  */
 export async function findSiteByPublicKey(
   db: D1Database,
   publicKey: string,
-  now: number = Date.now(),
-): Promise<Site | null> {
+  now: number,
+): Promise<SiteByKey | null> {
   const row = await db
-    .prepare(`SELECT ${SITE_COLUMNS} FROM sites s WHERE ${publicKeyMatches('?1', '?2')}`)
+    .prepare(
+      `SELECT ${SITE_COLUMNS}, s.previous_public_key_expires_at FROM sites s WHERE ${publicKeyMatches('?1', '?2')}`,
+    )
     .bind(publicKey, now)
-    .first<SiteRow>()
-  return row ? toSite(row) : null
+    .first<SiteRow & { previous_public_key_expires_at: number | null }>()
+  if (!row) return null
+  const isCurrentKey = row.public_key === publicKey
+  return {
+    site: toSite(row),
+    keyValidUntil: isCurrentKey ? null : row.previous_public_key_expires_at,
+  }
 }
 
 export async function findSiteById(db: D1Database, id: string): Promise<Site | null> {

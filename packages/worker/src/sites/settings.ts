@@ -20,6 +20,7 @@ import {
   setWebhookSecret,
   updateSiteSettings,
 } from './queries'
+import { forgetSite } from './directory'
 import { rotatePublicKey, rotateSecretKey } from './rotation'
 
 /**
@@ -49,6 +50,8 @@ export const siteRoutes = new Hono<AppEnv>()
     const site = c.get('site')
     await updateSiteSettings(c.env.DB, site.id, patch)
     if (patch.predictions) await setAtRiskBelow(c.env.DB, site.id, patch.predictions.atRiskBelow)
+    // This isolate serves the change at once; others within SITE_ENTRY_MAX_AGE_MS.
+    forgetSite(site.id)
     return c.json({
       trustBrowserPurchases: patch.trustBrowserPurchases ?? site.trustBrowserPurchases,
       lapseDays: patch.lapseDays ?? site.lapseDays,
@@ -67,6 +70,7 @@ export const siteRoutes = new Hono<AppEnv>()
   .post('/rotate-public-key', async (c) => {
     const rotation = await rotatePublicKey(c.env.DB, c.get('site').id, Date.now())
     if (!rotation) throw new ApiError('invalid_api_key', 'The site of this key no longer exists.')
+    forgetSite(c.get('site').id)
     return c.json(rotation satisfies PublicKeyRotation)
   })
   .post('/webhook-secret', async (c) => {

@@ -13,6 +13,8 @@ export type Site = {
   trustBrowserPurchases: boolean
   /** Serve html content exactly as saved, scripts included (true), or sanitized to the allowlist (false, the default). */
   allowScripts: boolean
+  /** Rows the site may store through its public key per UTC day; null: the default quota. */
+  dailyWriteQuota: number | null
 }
 
 export const DEFAULT_LAPSE_DAYS = 90

@@ -5,7 +5,7 @@ import { ApiError } from '../errors'
 import { assertJsonContentType, parseJsonText, parseWith, readText } from '../http/body'
 import { enforceRateLimits } from '../limits/rates'
 import { importOrders } from '../orders/import'
-import { findSiteByPublicKey } from '../sites/queries'
+import { siteByPublicKey } from '../sites/directory'
 import { findWebhookSecret, rememberDelivery } from './queries'
 import { checkWebhookSignature, WEBHOOK_TOLERANCE_MS } from './signature'
 
@@ -21,7 +21,7 @@ export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async
   const publicKey = c.req.param('publicKey')
   // Before the site lookup and before reading the body: a flood costs no query and no signature check.
   await enforceRateLimits(c.env, [{ limit: 'webhook', key: publicKey }])
-  const site = await findSiteByPublicKey(c.env.DB, publicKey, Date.now())
+  const site = await siteByPublicKey(c.env.DB, publicKey, Date.now())
   if (!site) throw new ApiError('unknown_site', `No site has the public key "${publicKey}".`)
   const webhookSecret = await findWebhookSecret(c.env.DB, site.id)
   if (!webhookSecret)
