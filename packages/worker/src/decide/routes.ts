@@ -10,6 +10,7 @@ import { browserChecks, enforceRateLimits } from '../limits/rates'
 import { isBot } from '../http/bots'
 import { assertOriginAllowed } from '../limits/cors'
 import { uniqueCodeHolder } from '../offers/codes'
+import { decidePredictions, NO_PREDICTIONS } from '../predictions/decide'
 import { previewProfile } from '../segments/preview-profile'
 import { answerBotDecide } from '../privacy/bot-answers'
 import { verifyPreviewToken } from './preview-token'
@@ -84,6 +85,11 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
 
   const ruleset = await loadRuleset(c.env, site.id, context.rulesVersion, site)
   rememberUniqueCodes(request.site, ruleset.hasUniqueCodes)
+  // Prediction facts only for rules that read them; a preview link's made-up visitor has none.
+  const predictions =
+    ruleset.hasPredictionConditions && !isPreview
+      ? decidePredictions(context.predictionInputs, site, now)
+      : NO_PREDICTIONS
   const choices = chooseForSlots(
     ruleset,
     request.slots,
@@ -91,6 +97,7 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
     request.context,
     now,
     verifiedProfile,
+    predictions,
   )
   const needsTimes =
     !withExposureTimes &&

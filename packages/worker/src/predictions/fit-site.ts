@@ -2,6 +2,7 @@ import type { PredictionFitAnswer } from '@stammis/contract'
 import type { Env } from '../env'
 import { ApiError } from '../errors'
 import { ledgerFor, ledgerSite } from '../ledger/client'
+import { forgetSite } from '../sites/directory'
 import type { Site } from '../sites/site'
 import {
   customerLifetimeValue,
@@ -49,6 +50,8 @@ export async function fitSite(
   const stored = toStored(fit, clvCuts, now, performance.now() - started)
   await saveFit(env.DB, site.id, stored)
   await pruneFits(env.DB, site.id)
+  // Decide reads the fit with the site: this isolate sees it at once, others within seconds.
+  forgetSite(site.id)
   return stored
 }
 

@@ -1,6 +1,7 @@
 import type { PersonPredictionInputs } from '../ledger/client'
 import { daysBetween } from '../lib/days'
 import { fromMicros } from '../lib/money'
+import type { PredictionFacts } from '../rules/match'
 import {
   customerLifetimeValue,
   daysSinceLastPurchase,
@@ -19,7 +20,7 @@ import {
  * prediction conditions compare: closed forms only, no read. Pure.
  */
 
-/** The parameters a person's figures need: what the site's latest fit keeps. */
+/** The parameters a person's figures need: what the site's latest fit keeps (`Site.predictionFit`). */
 export type FitParams = {
   bgnbd: BgNbdParams
   gammaGamma: GammaGammaParams
@@ -27,16 +28,7 @@ export type FitParams = {
   clvCuts: readonly number[]
 }
 
-/** What the rule conditions `pAlive`, `predictedClv`, `clvPercentile`, `daysSinceLastPurchase` and `dueForReorder` read. */
-export type PredictionFacts = {
-  pAlive: number
-  /** Expected revenue in the next 52 weeks (site currency, undiscounted). */
-  predictedClv: number
-  /** 0 to 99: the customer's CLV among the site's customers at the fit (90 = top 10%). */
-  clvPercentile: number
-  daysSinceLastPurchase: number
-  dueForReorder: boolean
-}
+export type { PredictionFacts }
 
 /**
  * x, tx, T (weeks) and monetary (mean revenue of repeat purchase days) as of `today`, from the

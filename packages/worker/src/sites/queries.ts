@@ -1,4 +1,4 @@
-import type { Site } from './site'
+import type { Site, SitePredictionFit } from './site'
 
 /** A row of the sites table, as selected by `SITE_COLUMNS`. */
 export type SiteRow = {
@@ -46,6 +46,19 @@ export function toSite(row: SiteRow): Site {
   }
 }
 
+/**
+ * SQL: the site's (`s`) latest prediction fit as one JSON value, or null (one probe of
+ * `prediction_fits_latest`; the table is the predictions domain's, read here so decide gets the
+ * fit with the site it caches).
+ */
+const LATEST_PREDICTION_FIT = `(SELECT json_object('bgnbd', json_object('r', f.r, 'alpha', f.alpha, 'a', f.a, 'b', f.b),
+    'gammaGamma', json_object('p', f.p, 'q', f.q, 'gamma', f.gamma), 'clvCuts', json(f.clv_cuts))
+  FROM prediction_fits f WHERE f.site_id = s.id ORDER BY f.fitted_at DESC LIMIT 1)`
+
+function toPredictionFit(json: string | null): SitePredictionFit | null {
+  return json === null ? null : (JSON.parse(json) as SitePredictionFit)
+}
+
 /** A site found by a public key, and until when that key works (null: its current key). */
 export type SiteByKey = { site: Site; keyValidUntil: number | null }
 
@@ -62,14 +75,17 @@ export async function findSiteByPublicKey(
 ): Promise<SiteByKey | null> {
   const row = await db
     .prepare(
-      `SELECT ${SITE_COLUMNS}, s.previous_public_key_expires_at FROM sites s WHERE ${publicKeyMatches('?1', '?2')}`,
+      `SELECT ${SITE_COLUMNS}, s.previous_public_key_expires_at, ${LATEST_PREDICTION_FIT} AS prediction_fit
+       FROM sites s WHERE ${publicKeyMatches('?1', '?2')}`,
     )
     .bind(publicKey, now)
-    .first<SiteRow & { previous_public_key_expires_at: number | null }>()
+    .first<
+      SiteRow & { previous_public_key_expires_at: number | null; prediction_fit: string | null }
+    >()
   if (!row) return null
   const isCurrentKey = row.public_key === publicKey
   return {
-    site: toSite(row),
+    site: { ...toSite(row), predictionFit: toPredictionFit(row.prediction_fit) },
     keyValidUntil: isCurrentKey ? null : row.previous_public_key_expires_at,
   }
 }
