@@ -13,6 +13,7 @@ import {
   personInputsAsOf,
   personPredictionInputs,
   predictionInputs,
+  purchaseDaysByWeek,
 } from './prediction-inputs'
 import { eraseSubject, exportSubject } from './privacy'
 import { writeQuota } from './quota'
@@ -201,6 +202,11 @@ export class SiteLedger extends DurableObject<Env> {
    */
   predictionInputs(site: LedgerSite, asOf: string): PredictionInputs {
     return this.read(site, (sql) => predictionInputs(sql, site, asOf))
+  }
+
+  /** Purchase days per week after `from` by the people who had bought by then (calibration). */
+  purchaseDaysByWeek(site: LedgerSite, from: string, weeks: number): number[] {
+    return this.read(site, (sql) => purchaseDaysByWeek(sql, site, from, weeks))
   }
 
   /** One person's prediction inputs as of a local day (null: no purchase by then). */

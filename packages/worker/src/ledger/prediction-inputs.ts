@@ -236,3 +236,33 @@ export function personInputsAsOf(
     medianGapDays: row.median_gap_days,
   }
 }
+
+/**
+ * Purchase days per week after `from` (weeks 0 to `weeks` − 1: days from + 1 … from + 7, …), by
+ * the people who had bought on or before `from`: what the calibration chart compares with the
+ * purchases a fit as of `from` expected. Counted orders, one purchase per person and local day.
+ * @example purchaseDaysByWeek(sql, site, '2026-09-01', 8) // [3, 5, 0, 2, 4, 1, 0, 2]
+ */
+export function purchaseDaysByWeek(
+  sql: Sql,
+  site: Pick<LedgerSite, 'trustBrowserPurchases'>,
+  from: string,
+  weeks: number,
+): number[] {
+  const found = rows<{ week: number; purchase_days: number }>(
+    sql,
+    `WITH counted AS (
+       SELECT person_id, day FROM orders WHERE verified = 1 OR ?3 = 1 GROUP BY person_id, day),
+     firsts AS (SELECT person_id, min(day) AS first_day FROM counted GROUP BY person_id)
+     SELECT CAST((julianday(c.day) - julianday(?1) - 1) / 7 AS INTEGER) AS week, count(*) AS purchase_days
+     FROM counted c JOIN firsts f ON f.person_id = c.person_id
+     WHERE f.first_day <= ?1 AND c.day > ?1 AND julianday(c.day) <= julianday(?1) + 7 * ?2
+     GROUP BY week ORDER BY week`,
+    from,
+    weeks,
+    site.trustBrowserPurchases ? 1 : 0,
+  )
+  const counts = Array.from({ length: weeks }, () => 0)
+  for (const row of found) counts[row.week] = row.purchase_days
+  return counts
+}
