@@ -5,7 +5,7 @@ import { ledgerFor, ledgerSite, type LedgerServerOrder } from '../src/ledger/cli
 import { toMicros } from '../src/lib/money'
 import { conditionalExpectedPurchases } from '../src/predictions/model'
 import { refitSites } from '../src/predictions/scheduled'
-import { latestFit } from '../src/predictions/store'
+import { KEPT_FITS_PER_SITE, latestFit, recentFits } from '../src/predictions/store'
 import { findSiteById } from '../src/sites/queries'
 import { parseCdnow } from './cdnow'
 import sampleText from './fixtures/cdnow/CDNOW_sample.txt?raw'
@@ -226,6 +226,24 @@ describe('the prediction routes, small shops and mistakes', () => {
     const stopped = await refitSites(env, now + 2 * 86_400_000, 2, () => tick++)
     expect(stopped.fitted + stopped.empty).toBe(1)
     expect(stopped.left).toBeGreaterThanOrEqual(1)
+  })
+})
+
+describe('prediction limits', () => {
+  it('refuses a fit body over FIT_BODY_MAX_BYTES (1 KB) and keeps KEPT_FITS_PER_SITE fits', async () => {
+    const site = await createTestSite()
+    await importOrders(site, [{ customerId: 'a', day: '2026-01-05', revenue: 20 }])
+    const large = await fit(site, { asOf: '2026-02-01', pad: 'x'.repeat(1100) })
+    expect(large.status).toBe(413)
+    const justUnder = await adminFetch('/v1/admin/predictions/fit', site.secretKey, {
+      method: 'POST',
+      body: `{"asOf":"2026-02-01"}${' '.repeat(1000)}`,
+    })
+    expect(justUnder.status).toBe(200)
+    for (let i = 0; i < KEPT_FITS_PER_SITE + 2; i++) await fit(site, { asOf: '2026-02-01' })
+    const kept = await recentFits(env.DB, site.siteId, 100)
+    expect(kept).toHaveLength(KEPT_FITS_PER_SITE)
+    expect(kept[0]!.fittedAt).toBe((await latestFit(env.DB, site.siteId))!.fittedAt)
   })
 })
 
