@@ -3,12 +3,14 @@ import {
   BotEventsResponseSchema,
   BotsReportSchema,
   CustomerExportSchema,
+  CustomerPredictionSchema,
   DecideResponseSchema,
   EraseResultSchema,
   ErrorBodySchema,
   EventsResponseSchema,
   IdentitySecretSchema,
   MetricsReportSchema,
+  PredictionFitSchema,
   PreviewLinkSchema,
   PreviewResultSchema,
   PublicKeyRotationSchema,
@@ -28,9 +30,11 @@ import {
   WorkspaceSchema,
   type PreviewLink,
 } from '@stammis/contract'
-import { SELF } from 'cloudflare:test'
+import { env, SELF } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
+import { ledgerFor, ledgerSite } from '../src/ledger/client'
+import { findSiteById } from '../src/sites/queries'
 import { signWebhook } from '../src/webhooks/signature'
 import {
   adminFetch,
@@ -624,6 +628,46 @@ describe('admin site, data and privacy routes answer as the contract says', () =
       '/v1/admin/visitors/{id}',
       ErrorBodySchema,
       404,
+    )
+  })
+})
+
+describe('prediction routes answer as the contract says', () => {
+  it('fit, latest fit and a customer prediction', async () => {
+    const site = await createTestSite()
+    // Into the site's ledger directly: the admin orders route writes D1 until the ledger switch.
+    const found = (await findSiteById(env.DB, site.siteId))!
+    await ledgerFor(env, site.siteId).storeServerOrders(
+      ledgerSite(found),
+      ['2026-01-05', '2026-02-01', '2026-03-01'].map((day, index) => ({
+        orderId: `p-${index}`,
+        visitorId: null,
+        customerPerson: 'c:id:cust-1',
+        revenueMicros: 25_000_000,
+        discountMicros: null,
+        currency: 'USD',
+        placedAt: Date.parse(`${day}T12:00:00Z`),
+      })),
+      'import',
+      Date.now(),
+    )
+    await expectAnswer(
+      await admin(site, 'POST', '/v1/admin/predictions/fit', { asOf: '2026-03-31' }),
+      'POST',
+      '/v1/admin/predictions/fit',
+      PredictionFitSchema,
+    )
+    await expectAnswer(
+      await admin(site, 'GET', '/v1/admin/predictions/fit'),
+      'GET',
+      '/v1/admin/predictions/fit',
+      PredictionFitSchema,
+    )
+    await expectAnswer(
+      await admin(site, 'GET', '/v1/admin/customers/cust-1/prediction?asOf=2026-03-31'),
+      'GET',
+      '/v1/admin/customers/{customerId}/prediction',
+      CustomerPredictionSchema,
     )
   })
 })

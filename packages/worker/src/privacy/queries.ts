@@ -28,6 +28,8 @@ export const TABLES_WITHOUT_VISITORS: Record<string, string> = {
   webhook_deliveries: 'signatures of webhook deliveries, for replay protection',
   bot_requests: 'counts of filtered bot requests, no id',
   site_daily_writes: 'rows stored per site and day, for the write quota, no id',
+  prediction_fits:
+    'fitted model parameters and the CLV percentiles of all customers together, no id (an erased customer leaves them until the next daily refit)',
 }
 
 /** What export and erase act on: visitor ids (for `visitor_id` columns) and redemption holders. */
