@@ -48,6 +48,14 @@ export const SiteSettingsSchema = z.strictObject({
   hasIdentitySecret: z.boolean(),
   previousPublicKey: PublicKeySchema.nullable(),
   previousKeyValidUntil: DateTimeSchema.nullable(),
+  /**
+   * The daily write quota: rows the site may store through its public key per UTC day (only the
+   * operator changes it, `pnpm stammis site quota`), and how many today used.
+   */
+  quota: z.strictObject({
+    limit: z.number().int().nonnegative(),
+    used: z.number().int().nonnegative(),
+  }),
 })
 
 /**

@@ -17,12 +17,15 @@ const workerDir = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const bin = (name) => join(workerDir, 'node_modules/.bin', name)
 const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
 
-/** Runs the CLI as a user would; resolves with its exit code and output, whatever the code. */
-async function stammis(...args) {
+/**
+ * Runs the CLI as a user would (without a secret key in the environment unless `extraEnv` gives
+ * one); resolves with its exit code and output, whatever the code.
+ */
+async function stammisWith(extraEnv, ...args) {
   try {
     const { stdout, stderr } = await run(bin('tsx'), ['cli/stammis.ts', ...args], {
       cwd: workerDir,
-      env,
+      env: { ...env, STAMMIS_SECRET_KEY: '', ...extraEnv },
     })
     return { code: 0, stdout, stderr }
   } catch (error) {
@@ -30,6 +33,8 @@ async function stammis(...args) {
     return { code: error.code, stdout: error.stdout, stderr: error.stderr }
   }
 }
+
+const stammis = (...args) => stammisWith({}, ...args)
 
 async function storedQuota(persistTo, siteId) {
   const { stdout } = await run(
@@ -74,12 +79,13 @@ describe('stammis site quota', () => {
     assert.equal(code, 0, stderr)
     site.id = /^ {2}Site id\s+(\S+)$/m.exec(stdout)[1]
     site.publicKey = /^ {2}Public key\s+(\S+)$/m.exec(stdout)[1]
+    site.secretKey = /^ {2}Secret key\s+(\S+)$/m.exec(stdout)[1]
   })
   after(() => rmSync(persistTo, { recursive: true, force: true }))
 
   const local = () => ['--local', '--persist-to', persistTo]
 
-  test("shows the default quota and today's writes", async () => {
+  test("shows the default quota (today's writes need the worker and the site's key)", async () => {
     const { code, stdout, stderr } = await stammis(
       'site',
       'quota',
@@ -90,7 +96,7 @@ describe('stammis site quota', () => {
     assert.equal(code, 0, stderr)
     assert.match(stdout, /Site "Busy Shop"/)
     assert.match(stdout, /Daily write quota {2}100,000 rows per UTC day \(the default\)/)
-    assert.match(stdout, /Used today {9}0$/m)
+    assert.match(stdout, /Used today {9}not shown: set STAMMIS_SECRET_KEY/)
     assert.equal(await storedQuota(persistTo, site.id), null)
   })
 
@@ -180,10 +186,21 @@ describe('stammis site quota', () => {
       assert.equal((await refused.json()).error.code, 'quota_exceeded')
       assert.ok(Number(refused.headers.get('retry-after')) > 0)
 
-      const shown = await stammis('site', 'quota', '--site', site.publicKey, ...local())
+      // Today's count lives in the site's ledger: the CLI asks the worker for it.
+      const shown = await stammisWith(
+        { STAMMIS_SECRET_KEY: site.secretKey },
+        ...['site', 'quota', '--site', site.publicKey, '--endpoint', worker.url, ...local()],
+      )
+      assert.equal(shown.code, 0, shown.stderr)
       assert.match(shown.stdout, /Used today {9}2$/m)
       await stammis('site', 'quota', '--site', site.publicKey, '--daily-writes', '3', ...local())
-      assert.equal((await send(1)).status, 200)
+      // The worker reads site settings again within SITE_ENTRY_MAX_AGE_MS (10 s).
+      let status = 429
+      for (let tries = 0; status === 429 && tries < 24; tries++) {
+        if (tries > 0) await new Promise((done) => setTimeout(done, 500))
+        status = (await send(1)).status
+      }
+      assert.equal(status, 200)
     } finally {
       await worker.stop()
     }

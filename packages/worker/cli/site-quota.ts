@@ -4,13 +4,15 @@ import {
   quotaCommandSql,
   type QuotaReportRow,
 } from '../src/limits/quota'
+import type { SiteSettings } from '@stammis/contract'
+import { adminRequest, connectionOptions, resolveConnection, type Connection } from './admin-api'
 import { CommandError, parseOptions, required, UsageError } from './args'
 import type { Command } from './command'
 import { absolutePath } from './site-input'
 import { executeSql, type D1Target } from './wrangler'
 
 const usage = `Usage: stammis site quota --site KEY [--daily-writes N | --default]
-                            [--local [--persist-to DIR] | --remote]
+                            [--local [--persist-to DIR] | --remote] [--endpoint URL]
 
 Shows a site's daily write quota and what it used today; with --daily-writes or --default,
 changes it first. The quota caps the rows one site stores through its public key per UTC day
@@ -24,6 +26,10 @@ of the deployment can change it: the shop's own keys cannot.
   --local             the local D1 database that wrangler dev uses (the default)
   --persist-to DIR    with --local: the wrangler state folder (default packages/worker/.wrangler/state)
   --remote            the deployed D1 database named in wrangler.jsonc
+  --endpoint URL      the worker to ask for today's writes (default $STAMMIS_ENDPOINT, else
+                      http://127.0.0.1:8787), with the site's secret key in STAMMIS_SECRET_KEY:
+                      today's count lives in the site's ledger, not in D1. Without the key,
+                      "Used today" is not shown.
 
 Exit status: 0 shown or changed, 1 wrangler or the database failed, 2 bad input or no such
 site (nothing written).`
@@ -33,13 +39,18 @@ export type SiteQuotaInput = {
   /** A number to set, null to go back to the default, undefined to only show it. */
   dailyWrites: number | null | undefined
   target: D1Target
+  /** Where to ask for today's writes (the admin site answer); null: no secret key given. */
+  connection: Connection | null
 }
 
 /**
  * Parses and validates the arguments of `site quota`; any problem is a `UsageError`.
  * @example parseSiteQuotaArgs(['--site', 'pk_demo', '--daily-writes', '500000', '--remote'])
  */
-export function parseSiteQuotaArgs(argv: string[]): SiteQuotaInput {
+export function parseSiteQuotaArgs(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): SiteQuotaInput {
   const { values } = parseOptions(argv, {
     site: { type: 'string' },
     'daily-writes': { type: 'string' },
@@ -47,6 +58,7 @@ export function parseSiteQuotaArgs(argv: string[]): SiteQuotaInput {
     local: { type: 'boolean', default: false },
     remote: { type: 'boolean', default: false },
     'persist-to': { type: 'string' },
+    endpoint: connectionOptions.endpoint,
   })
   if (values.local && values.remote)
     throw new UsageError('give either --local or --remote, not both')
@@ -71,6 +83,9 @@ export function parseSiteQuotaArgs(argv: string[]): SiteQuotaInput {
       : values['persist-to'] !== undefined
         ? { kind: 'local', persistTo: absolutePath(values['persist-to']) }
         : { kind: 'local' },
+    connection: env.STAMMIS_SECRET_KEY?.trim()
+      ? resolveConnection({ endpoint: values.endpoint }, env)
+      : null,
   }
 }
 
@@ -94,10 +109,7 @@ export const siteQuota: Command = {
   usage,
   async run(argv) {
     const input = parseSiteQuotaArgs(argv)
-    const results = await executeSql(
-      input.target,
-      quotaCommandSql(input.site, input.dailyWrites, Date.now()),
-    )
+    const results = await executeSql(input.target, quotaCommandSql(input.site, input.dailyWrites))
     const row = results[results.length - 1]?.[0] as QuotaReportRow | undefined
     if (!row)
       throw new CommandError(
@@ -109,6 +121,19 @@ export const siteQuota: Command = {
     console.log(`${changed}Site "${row.name}" (${row.public_key}, ${row.id})
 
   Daily write quota  ${quota.toLocaleString('en-US')} rows per UTC day${row.daily_write_quota === null ? ' (the default)' : ''}
-  Used today         ${row.writes_today.toLocaleString('en-US')}`)
+  Used today         ${await usedToday(input.connection, row.id)}`)
   },
+}
+
+/**
+ * Today's writes, from the worker: the site's ledger counts them (D1 holds only the setting). Needs
+ * the site's secret key; without it the line says how to see the count.
+ */
+async function usedToday(connection: Connection | null, siteId: string): Promise<string> {
+  if (!connection)
+    return "not shown: set STAMMIS_SECRET_KEY=sk_... (the site's key) to ask the worker"
+  const site = await adminRequest<SiteSettings>(connection, 'GET', '/v1/admin/site')
+  if (site.id !== siteId)
+    throw new CommandError(`STAMMIS_SECRET_KEY belongs to site ${site.id}, not ${siteId}.`, 2)
+  return site.quota.used.toLocaleString('en-US')
 }

@@ -1,6 +1,7 @@
 import { createExecutionContext, env, SELF, waitOnExecutionContext } from 'cloudflare:test'
 import worker from '../src/index'
 import { generateSiteKeys, hashSecretKey } from '../src/sites/keys'
+import { forgetSite } from '../src/sites/directory'
 import { insertSite } from '../src/sites/queries'
 import { ledgerFor, ledgerRows } from './ledger'
 
@@ -91,6 +92,15 @@ export async function countRows(
     .bind(siteId)
     .first<{ n: number }>()
   return row?.n ?? 0
+}
+
+/**
+ * Makes this isolate read a site's settings from D1 again, after a test changed them there
+ * directly (the worker's own settings routes do this themselves; other isolates follow within
+ * `SITE_ENTRY_MAX_AGE_MS`).
+ */
+export function forgetSiteSettings(siteId: string): void {
+  forgetSite(siteId)
 }
 
 export type ErrorJson = { error: { code: string; message: string } }

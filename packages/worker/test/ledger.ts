@@ -9,6 +9,7 @@ import {
 } from '../src/ledger/client'
 import type { SiteLedger } from '../src/ledger/object'
 import { rebuildFromFacts } from '../src/ledger/rebuild'
+import { findSiteById } from '../src/sites/queries'
 
 /** A ledger stub as the worker holds one. */
 export type LedgerStub = DurableObjectStub<SiteLedger>
@@ -151,4 +152,38 @@ export function batch(
     signedPerson: options.signedPerson ?? null,
     now,
   }
+}
+
+/**
+ * Rows of a query run in a site's ledger, by site id: how tests read history the routes stored.
+ * @example await siteRows(site.siteId, 'SELECT * FROM orders WHERE order_id = ?1', 'A-1')
+ */
+export function siteRows<T = Record<string, unknown>>(
+  siteId: string,
+  query: string,
+  ...params: SqlStorageValue[]
+): Promise<T[]> {
+  return ledgerRows<T>(ledgerFor(siteId), query, ...params)
+}
+
+/**
+ * The first row of a query run in a site's ledger, or null.
+ * @example await siteRow(site.siteId, "SELECT person_id FROM visitors WHERE visitor_id = 'v'")
+ */
+export async function siteRow<T = Record<string, unknown>>(
+  siteId: string,
+  query: string,
+  ...params: SqlStorageValue[]
+): Promise<T | null> {
+  return (await siteRows<T>(siteId, query, ...params))[0] ?? null
+}
+
+/**
+ * The ledger settings of a site as D1 holds them (what the worker passes on each call).
+ * @example await expectDerivedExact(ledgerFor(site.siteId), await ledgerSiteOf(site.siteId))
+ */
+export async function ledgerSiteOf(siteId: string): Promise<LedgerSite> {
+  const site = await findSiteById(env.DB, siteId)
+  if (!site) throw new Error(`ledgerSiteOf: no site ${siteId}`)
+  return ledgerSite(site)
 }

@@ -7,7 +7,7 @@ import {
   MAX_URL_LENGTH,
   jsonBytes,
 } from '@stammis/contract'
-import { env, SELF } from 'cloudflare:test'
+import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { signWebhook } from '../src/webhooks/signature'
 import {
@@ -19,6 +19,7 @@ import {
   type ErrorJson,
   type TestSite,
 } from './helpers'
+import { siteRow } from './ledger'
 
 async function expectInvalid(response: Response, path: string): Promise<void> {
   expect(response.status).toBe(400)
@@ -49,9 +50,7 @@ describe('track props: at most 2 KB as JSON', () => {
       { id: eventId(), type: 'track', name: 'big', props: props(MAX_TRACK_PROPS_BYTES) },
     ])
     expect(response.status).toBe(200)
-    const row = await env.DB.prepare('SELECT data FROM events WHERE site_id = ?1')
-      .bind(site.siteId)
-      .first<{ data: string }>()
+    const row = await siteRow<{ data: string }>(site.siteId, 'SELECT data FROM events')
     expect(JSON.parse(row!.data)).toEqual({ name: 'big', props: props(MAX_TRACK_PROPS_BYTES) })
   })
 

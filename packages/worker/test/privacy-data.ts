@@ -9,6 +9,7 @@ import {
   publishRules,
   type TestSite,
 } from './helpers'
+import { ledgerFor, ledgerRows, ledgerTables, siteRow } from './ledger'
 
 /** A rule that gives every visitor a unique code, so exposures and redemptions hold ids. */
 export const UNIQUE_CODE_RULE = {
@@ -66,11 +67,11 @@ export async function exposeCode(
     .poll(
       async () =>
         (
-          await env.DB.prepare(
-            'SELECT count(*) AS n FROM exposures WHERE site_id = ?1 AND visitor_id = ?2',
+          await siteRow<{ n: number }>(
+            site.siteId,
+            'SELECT count(*) AS n FROM exposures WHERE visitor_id = ?1',
+            visitorId,
           )
-            .bind(site.siteId, visitorId)
-            .first<{ n: number }>()
         )?.n,
     )
     .toBe(1)
@@ -124,7 +125,7 @@ export async function seedShop(
   return { email, phoneCode, laptopCode }
 }
 
-/** Every table of the database (migrations applied), from sqlite_master. */
+/** Every table of the D1 database (migrations applied), from sqlite_master. */
 export async function allTables(): Promise<string[]> {
   const tables = await env.DB.prepare(
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name <> 'd1_migrations' ORDER BY name",
@@ -133,11 +134,15 @@ export async function allTables(): Promise<string[]> {
 }
 
 /**
- * Every row of every table that belongs to the site (tables without a `site_id` column: all
- * rows), as one JSON text per table, to search for ids anywhere in any column.
+ * Every row held for the site, as one JSON text per table, to search for ids anywhere in any
+ * column: every table of the site's ledger (by its name), and every D1 table (as `d1.<name>`: the
+ * site's rows, or all rows of a table without a `site_id` column).
  */
 export async function siteDump(siteId: string): Promise<Record<string, string>> {
   const dump: Record<string, string> = {}
+  const ledger = ledgerFor(siteId)
+  for (const table of await ledgerTables(ledger))
+    dump[table] = JSON.stringify(await ledgerRows(ledger, `SELECT * FROM ${table}`))
   for (const table of await allTables()) {
     const columns = await env.DB.prepare(`SELECT name FROM pragma_table_info(?1)`)
       .bind(table)
@@ -146,7 +151,7 @@ export async function siteDump(siteId: string): Promise<Record<string, string>> 
     const rows = hasSite
       ? await env.DB.prepare(`SELECT * FROM ${table} WHERE site_id = ?1`).bind(siteId).all()
       : await env.DB.prepare(`SELECT * FROM ${table}`).all()
-    dump[table] = JSON.stringify(rows.results)
+    dump[`d1.${table}`] = JSON.stringify(rows.results)
   }
   return dump
 }

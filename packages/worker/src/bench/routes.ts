@@ -10,10 +10,8 @@ import { ledgerBenchRoutes } from './ledger-routes'
 export const benchRoutes = new Hono<AppEnv>()
   .post('/noop', (c) => c.json({ ok: true }))
   .post('/read', async (c) => {
-    const row = await c.env.DB.prepare(
-      'SELECT visitor_id, visits FROM visitors WHERE site_id = ?1 AND visitor_id = ?2',
-    )
-      .bind('site_demo', 'bench-visitor')
+    const row = await c.env.DB.prepare('SELECT id, name FROM sites WHERE id = ?1')
+      .bind('site_demo')
       .first()
     return c.json({ row })
   })

@@ -49,6 +49,7 @@ import type {
   RetentionPurge,
   ServerOrdersResult,
   StorageStats,
+  WriteQuota,
   SubjectRef,
   SubjectRows,
 } from './types'
@@ -101,6 +102,11 @@ export class SiteLedger extends DurableObject<Env> {
       quota: writeQuota(sql, site, request.now),
       predictionInputs: personPredictionInputs(sql, state.personId),
     }
+  }
+
+  /** The site's daily write quota and what the UTC day of `now` used (the admin site answer). */
+  writeQuota(site: LedgerSite, now: number): WriteQuota {
+    return writeQuota(this.ctx.storage.sql, site, now)
   }
 
   /** When the visitor's person was first shown each rule (right after a publish, rarely). */

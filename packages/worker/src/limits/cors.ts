@@ -1,8 +1,7 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
-import { isOriginAllowed } from '../sites/origins'
-import type { Site } from '../sites/site'
+import { isOriginAllowed } from './origins'
 
 /**
  * CORS for the browser routes. A preflight cannot name its site (it has no body), so it is
@@ -35,7 +34,7 @@ export function browserCors(): MiddlewareHandler<AppEnv> {
  * response readable by that origin. Requests without an Origin (servers, curl) pass: the public
  * key is public, so the origin list guards against other sites' pages, not against scripts.
  */
-export function assertOriginAllowed(c: Context, site: Site): void {
+export function assertOriginAllowed(c: Context, site: { allowedOrigins: string[] }): void {
   const origin = c.req.header('origin')
   if (!origin) return
   if (!isOriginAllowed(site.allowedOrigins, origin.toLowerCase())) {

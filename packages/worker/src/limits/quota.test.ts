@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import {
   countRows,
   createTestSite,
+  forgetSiteSettings,
   postJson,
   publishRules,
   type ErrorJson,
@@ -11,13 +12,14 @@ import {
 import { ApiError } from '../errors'
 import { utcDay } from '../lib/days'
 import { assertQuotaRoom, DEFAULT_DAILY_WRITE_QUOTA, quotaCommandSql } from './quota'
+import { siteRow, siteRows } from '../../test/ledger'
 
 async function writesToday(site: TestSite): Promise<number> {
-  const row = await env.DB.prepare(
-    'SELECT writes FROM site_daily_writes WHERE site_id = ?1 AND day = ?2',
+  const row = await siteRow<{ writes: number }>(
+    site.siteId,
+    'SELECT writes FROM site_daily_writes WHERE day = ?1',
+    utcDay(Date.now()),
   )
-    .bind(site.siteId, utcDay(Date.now()))
-    .first<{ writes: number }>()
   return row?.writes ?? 0
 }
 
@@ -25,6 +27,8 @@ async function setQuota(site: TestSite, quota: number | null): Promise<void> {
   await env.DB.prepare('UPDATE sites SET daily_write_quota = ?2 WHERE id = ?1')
     .bind(site.siteId, quota)
     .run()
+  // The operator's change reaches every isolate within SITE_ENTRY_MAX_AGE_MS; this one at once.
+  forgetSiteSettings(site.siteId)
 }
 
 let counter = 0
@@ -69,9 +73,11 @@ describe('daily write quota: counting', () => {
     const site = await createTestSite()
     await setQuota(site, 2)
     const yesterday = utcDay(Date.now() - 86_400_000)
-    await env.DB.prepare('INSERT INTO site_daily_writes (site_id, day, writes) VALUES (?1, ?2, 2)')
-      .bind(site.siteId, yesterday)
-      .run()
+    await siteRows(
+      site.siteId,
+      'INSERT INTO site_daily_writes (day, writes) VALUES (?1, 2)',
+      yesterday,
+    )
     expect((await send(site, pageviews(2))).status).toBe(200)
   })
 })
@@ -116,9 +122,12 @@ describe('daily write quota: POST /v1/events', () => {
 
   it(`uses ${DEFAULT_DAILY_WRITE_QUOTA.toLocaleString('en-US')} writes a day when the operator set none`, async () => {
     const site = await createTestSite()
-    await env.DB.prepare('INSERT INTO site_daily_writes (site_id, day, writes) VALUES (?1, ?2, ?3)')
-      .bind(site.siteId, utcDay(Date.now()), DEFAULT_DAILY_WRITE_QUOTA - 1)
-      .run()
+    await siteRows(
+      site.siteId,
+      'INSERT INTO site_daily_writes (day, writes) VALUES (?1, ?2)',
+      utcDay(Date.now()),
+      DEFAULT_DAILY_WRITE_QUOTA - 1,
+    )
     expect((await send(site, pageviews(1))).status).toBe(200)
     expect((await send(site, pageviews(1))).status).toBe(429)
   })
@@ -150,10 +159,11 @@ describe('daily write quota: POST /v1/decide', () => {
     })
     // Only the decide made within the quota recorded its exposure.
     await expect.poll(() => countRows('exposures', site.siteId)).toBe(1)
-    const rows = await env.DB.prepare('SELECT visitor_id FROM exposures WHERE site_id = ?1')
-      .bind(site.siteId)
-      .all<{ visitor_id: string }>()
-    expect(rows.results.map((row) => row.visitor_id)).toEqual(['v2'])
+    const rows = await siteRows<{ visitor_id: string }>(
+      site.siteId,
+      'SELECT visitor_id FROM exposures',
+    )
+    expect(rows.map((row) => row.visitor_id)).toEqual(['v2'])
   })
 })
 
@@ -187,18 +197,17 @@ describe('quotaCommandSql', () => {
       )
       return results[results.length - 1]!.results[0] as Record<string, unknown>
     }
-    expect(await run(quotaCommandSql(site.publicKey, 250_000, Date.now()))).toMatchObject({
+    expect(await run(quotaCommandSql(site.publicKey, 250_000))).toMatchObject({
       id: site.siteId,
       daily_write_quota: 250_000,
-      writes_today: 0,
     })
-    expect(await run(quotaCommandSql(site.siteId, undefined, Date.now()))).toMatchObject({
+    expect(await run(quotaCommandSql(site.siteId, undefined))).toMatchObject({
       public_key: site.publicKey,
       daily_write_quota: 250_000,
     })
-    expect(await run(quotaCommandSql(site.siteId, null, Date.now()))).toMatchObject({
+    expect(await run(quotaCommandSql(site.siteId, null))).toMatchObject({
       daily_write_quota: null,
     })
-    expect(quotaCommandSql("pk_x' OR 1=1 --", 1, 0)).toContain("'pk_x'' OR 1=1 --'")
+    expect(quotaCommandSql("pk_x' OR 1=1 --", 1)).toContain("'pk_x'' OR 1=1 --'")
   })
 })

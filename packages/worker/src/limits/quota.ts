@@ -1,21 +1,15 @@
 import { ApiError } from '../errors'
 import { DAY_MS, SECOND_MS, utcDay, utcMidnight } from '../lib/days'
-import { publicKeyMatches, SITE_COLUMNS, toSite, type SiteRow } from '../sites/queries'
-import type { Site } from '../sites/site'
 
 /**
  * The daily write quota: how many rows one site may store through its public key per UTC day
- * (events accepted by `POST /v1/events`, exposures recorded by decide). It protects the database
- * every site shares, so only the operator raises it (`pnpm stammis site quota`), never the shop.
+ * (events accepted by `POST /v1/events`, exposures recorded by decide). It bounds what one site
+ * can store, so only the operator raises it (`pnpm stammis site quota`), never the shop.
  *
- * Counting is done by triggers (migrations/0007_limits.sql) in the very statement that stores a
- * row, so only rows really stored count: a duplicate or a retried batch never counts twice, and a
- * refused batch counts nothing. The check reads today's count with the site, in the query the route
- * makes anyway, and refuses a request that could take the count past the quota; requests already
- * in flight can overshoot it by what they carry (at most 50 events each).
- *
- * This module is the quota's one owner: its table, its SQL and its check. When visitor history
- * moves into a per-site Durable Object, the counter moves with it behind the same functions.
+ * The setting lives in D1 (`sites.daily_write_quota`); today's count lives in the site's ledger,
+ * counted by triggers in the statement that stores each row (`ledger/quota.ts`), so only rows
+ * really stored count, and checked in the same transaction (the object is the site's one writer:
+ * no request in flight can overshoot it). This module holds the limits, the check and the 429.
  */
 
 /** Rows a site may store through its public key per UTC day, unless the operator set its own. */
@@ -26,37 +20,6 @@ export const MAX_DAILY_WRITE_QUOTA = 1_000_000_000
 
 /** A site's quota and what it used today. */
 export type WriteQuota = { quota: number; used: number }
-
-/** Columns to select with a `sites s` row: the quota and today's writes, `?day` the UTC day. */
-export function quotaColumns(dayParameter: string): string {
-  return `coalesce(s.daily_write_quota, ${DEFAULT_DAILY_WRITE_QUOTA}) AS write_quota,
-    coalesce((SELECT writes FROM site_daily_writes WHERE site_id = s.id AND day = ${dayParameter}), 0) AS writes_today`
-}
-
-export type QuotaRow = { write_quota: number; writes_today: number }
-
-export function toWriteQuota(row: QuotaRow): WriteQuota {
-  return { quota: row.write_quota, used: row.writes_today }
-}
-
-/**
- * The site by public key, with its quota and today's writes, in one query: the events route's
- * site lookup, so checking the quota costs no extra round trip.
- * @example const found = await findSiteWithQuota(env.DB, 'pk_demo', Date.now())
- */
-export async function findSiteWithQuota(
-  db: D1Database,
-  publicKey: string,
-  now: number,
-): Promise<{ site: Site; quota: WriteQuota } | null> {
-  const row = await db
-    .prepare(
-      `SELECT ${SITE_COLUMNS}, ${quotaColumns('?2')} FROM sites s WHERE ${publicKeyMatches('?1', '?3')}`,
-    )
-    .bind(publicKey, utcDay(now), now)
-    .first<SiteRow & QuotaRow>()
-  return row ? { site: toSite(row), quota: toWriteQuota(row) } : null
-}
 
 /** Whether `incoming` more rows fit in today's quota. @example hasQuotaRoom({ quota: 10, used: 8 }, 2) // true */
 export function hasQuotaRoom(quota: WriteQuota, incoming: number): boolean {
@@ -91,26 +54,22 @@ export function quotaExceeded(quota: WriteQuota, incoming: number, now: number):
   )
 }
 
-/** The row `pnpm stammis site quota` prints. */
+/** The row `pnpm stammis site quota` reads from D1. */
 export type QuotaReportRow = {
   id: string
   name: string
   public_key: string
   daily_write_quota: number | null
-  writes_today: number
 }
 
 /**
  * SQL text for `pnpm stammis site quota`, which runs it with `wrangler d1 execute` (no bound
  * parameters, so values are inlined): set the site's quota when `quota` is given (null: back to
- * the default), then select the site's quota and today's writes. `site` is a public key or a site id.
- * @example quotaCommandSql('pk_demo', 500_000, Date.now())
+ * the default), then select the site and its quota. `site` is a public key or a site id. Today's
+ * writes are counted in the site's ledger: the admin site answer (`quota.used`) tells them.
+ * @example quotaCommandSql('pk_demo', 500_000)
  */
-export function quotaCommandSql(
-  site: string,
-  quota: number | null | undefined,
-  now: number,
-): string {
+export function quotaCommandSql(site: string, quota: number | null | undefined): string {
   const key = `'${site.replaceAll("'", "''")}'`
   const update =
     quota === undefined
@@ -118,7 +77,6 @@ export function quotaCommandSql(
       : `UPDATE sites SET daily_write_quota = ${quota === null ? 'NULL' : Math.trunc(quota)} WHERE public_key = ${key} OR id = ${key}; `
   return (
     update +
-    `SELECT s.id, s.name, s.public_key, s.daily_write_quota, coalesce(w.writes, 0) AS writes_today FROM sites s ` +
-    `LEFT JOIN site_daily_writes w ON w.site_id = s.id AND w.day = '${utcDay(now)}' WHERE s.public_key = ${key} OR s.id = ${key};`
+    `SELECT id, name, public_key, daily_write_quota FROM sites WHERE public_key = ${key} OR id = ${key};`
   )
 }

@@ -17,6 +17,7 @@ import {
   type LogEntry,
   type LoggedEvent,
 } from '../../test/metrics-reference'
+import { siteRow } from '../../test/ledger'
 
 const TIME_ZONE = 'America/New_York'
 const MINUTE = 60_000
@@ -246,11 +247,10 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
     const { env } = await import('cloudflare:test')
     const exposed = new Set(log.filter((e) => e.kind === 'decide').map((e) => e.visitorId)).size
     for (let attempt = 0; attempt < 200; attempt++) {
-      const row = await env.DB.prepare(
-        "SELECT count(*) AS n FROM exposures WHERE site_id = ?1 AND rule_id = 'hero-offer'",
+      const row = await siteRow<{ n: number }>(
+        site.siteId,
+        "SELECT count(*) AS n FROM exposures WHERE rule_id = 'hero-offer'",
       )
-        .bind(site.siteId)
-        .first<{ n: number }>()
       if (row?.n === exposed) break
       await new Promise((done) => setTimeout(done, 50))
     }
@@ -298,18 +298,16 @@ describe('GET /v1/admin/metrics agrees with an independent computation', () => {
     expect(whole.cohorts.length).toBeGreaterThan(2)
     // Some visitors signed in as one customer: customers are fewer than buying visitors.
     const { env } = await import('cloudflare:test')
-    const linked = await env.DB.prepare(
-      "SELECT count(*) AS n FROM visitors WHERE site_id = ?1 AND person_id LIKE 'c:%'",
+    const linked = await siteRow<{ n: number }>(
+      site.siteId,
+      "SELECT count(*) AS n FROM visitors WHERE person_id LIKE 'c:%'",
     )
-      .bind(site.siteId)
-      .first<{ n: number }>()
     expect(linked?.n).toBeGreaterThan(2)
     // Those who claimed a customer without a signature stayed themselves.
-    const claimed = await env.DB.prepare(
-      "SELECT count(*) AS n, sum(person_id <> visitor_id) AS merged FROM visitors WHERE site_id = ?1 AND visitor_id LIKE 'visitor-%7'",
+    const claimed = await siteRow<{ n: number; merged: number }>(
+      site.siteId,
+      "SELECT count(*) AS n, sum(person_id <> visitor_id) AS merged FROM visitors WHERE visitor_id LIKE 'visitor-%7'",
     )
-      .bind(site.siteId)
-      .first<{ n: number; merged: number }>()
     expect(claimed).toEqual({ n: 7, merged: 0 })
     const empty = await metrics('2025-06-01', '2025-06-30')
     expect(empty.totals).toEqual({ visits: 0, orders: 0, revenue: 0 })

@@ -1,10 +1,10 @@
 import type { RedeemReason, RedeemRequest, RedeemResult, Rule } from '@stammis/contract'
 import type { Env } from '../env'
 import { customerPersonId, isCustomerPerson } from '../identity/customer-key'
+import { ledgerFor } from '../ledger/client'
 import { findRuleset } from '../rules/queries'
 import type { Site } from '../sites/site'
 import { offerExpiry } from './codes'
-import { findCodeForHolder, insertRedemption, isRedeemed } from './queries'
 
 const MESSAGES: Record<RedeemReason, string> = {
   unknown_code: 'No visitor was ever shown this code.',
@@ -19,7 +19,8 @@ const MESSAGES: Record<RedeemReason, string> = {
  * run) mark it used. The holder is a customer (every browser linked to them: a visitor id that
  * belongs to a customer counts as that customer) or an anonymous visitor. A code is valid for a
  * holder who was served it, before its expiry, and not used up: a unique code is used once in all,
- * a static code once per holder. Only the holder's exposures are looked up, in SQL.
+ * a static code once per holder. Only the holder's exposures are looked up, in SQL, by the site's
+ * ledger, whose single writer makes the check-then-mark exact.
  * @example await redeemCode(env, site, { code: 'BACK-7K2M9QXA', visitorId: 'V1St', dryRun: false }, Date.now())
  */
 export async function redeemCode(
@@ -40,9 +41,8 @@ export async function redeemCode(
   const customerPerson = request.customerId
     ? await customerPersonId(site.codeSecret, request.customerId)
     : null
-  const lookup = await findCodeForHolder(
-    env.DB,
-    site.id,
+  const ledger = ledgerFor(env, site.id)
+  const lookup = await ledger.findCode(
     code,
     customerPerson ? { personId: customerPerson } : { visitorId: request.visitorId! },
   )
@@ -61,19 +61,10 @@ export async function redeemCode(
       : `visitor:${request.visitorId!}`)
   const isUniqueCode = Boolean(rule?.offer?.uniqueCodes)
   if (request.dryRun) {
-    if (await isRedeemed(env.DB, site.id, code, holder, isUniqueCode))
-      return refuse('already_redeemed')
+    if (await ledger.isRedeemed(code, holder, isUniqueCode)) return refuse('already_redeemed')
   } else {
-    const isFirstUse = await insertRedemption(
-      env.DB,
-      {
-        siteId: site.id,
-        code,
-        holder,
-        ruleId: exposure.ruleId,
-        orderId: request.orderId ?? null,
-        isUniqueCode,
-      },
+    const isFirstUse = await ledger.redeemCode(
+      { code, holder, ruleId: exposure.ruleId, orderId: request.orderId ?? null, isUniqueCode },
       now,
     )
     if (!isFirstUse) return refuse('already_redeemed')

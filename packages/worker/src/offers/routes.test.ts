@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:test'
 import type { DecideResponse } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
 import {
@@ -11,6 +10,7 @@ import {
   type ErrorJson,
   type TestSite,
 } from '../../test/helpers'
+import { siteRow, siteRows } from '../../test/ledger'
 
 const DAY = 86_400_000
 const uniqueRule = {
@@ -53,11 +53,11 @@ async function codeRecorded(site: TestSite, code: string): Promise<void> {
     .poll(
       async () =>
         (
-          await env.DB.prepare(
-            'SELECT count(*) AS n FROM exposures WHERE site_id = ?1 AND offer_code = ?2',
+          await siteRow<{ n: number }>(
+            site.siteId,
+            'SELECT count(*) AS n FROM exposures WHERE offer_code = ?1',
+            code.toUpperCase(),
           )
-            .bind(site.siteId, code.toUpperCase())
-            .first<{ n: number }>()
         )?.n,
     )
     .toBe(1)
@@ -91,11 +91,10 @@ describe('unique codes right after they are first published', () => {
     // ...so the first decide after the publish looks the exposure times up separately.
     const first = await decide(site, 'early', 's2')
     await codeRecorded(site, first.decisions.hero!.offer!.code!)
-    const firstShown = await env.DB.prepare(
-      "SELECT first_exposed_at FROM exposures WHERE site_id = ?1 AND visitor_id = 'early'",
+    const firstShown = await siteRow<{ first_exposed_at: number }>(
+      site.siteId,
+      "SELECT first_exposed_at FROM exposures WHERE visitor_id = 'early'",
     )
-      .bind(site.siteId)
-      .first<{ first_exposed_at: number }>()
     // The visitor was first shown the rule before its offer had a unique code: the code's validity
     // runs from that first sight, in both paths.
     const later = await decide(site, 'early', 's3')
@@ -191,9 +190,7 @@ describe('POST /v1/admin/offers/redeem', () => {
     })
     const code = (await decide(site, 'alice')).decisions.hero!.offer!.code!
     await codeRecorded(site, code)
-    await env.DB.prepare('UPDATE exposures SET first_exposed_at = ?1 WHERE site_id = ?2')
-      .bind(Date.now() - 31 * DAY, site.siteId)
-      .run()
+    await siteRows(site.siteId, 'UPDATE exposures SET first_exposed_at = ?1', Date.now() - 31 * DAY)
     expect(await redeem(site, { code, visitorId: 'alice' })).toMatchObject({
       valid: false,
       reason: 'expired',

@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:test'
 import type { DecideResponse } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
 import {
@@ -10,6 +9,7 @@ import {
   publishRules,
   type TestSite,
 } from '../../test/helpers'
+import { siteRow, siteRows } from '../../test/ledger'
 
 const DAY = 86_400_000
 
@@ -56,11 +56,11 @@ async function codeRecorded(site: TestSite, visitorId: string, code: string): Pr
     .poll(
       async () =>
         (
-          await env.DB.prepare(
-            'SELECT offer_code FROM exposures WHERE site_id = ?1 AND visitor_id = ?2',
+          await siteRow<{ offer_code: string }>(
+            site.siteId,
+            'SELECT offer_code FROM exposures WHERE visitor_id = ?1',
+            visitorId,
           )
-            .bind(site.siteId, visitorId)
-            .first<{ offer_code: string }>()
         )?.offer_code,
     )
     .toBe(code)
@@ -173,11 +173,10 @@ describe('coded offers match on verified purchases by default', () => {
     await expect
       .poll(
         async () =>
-          (await env.DB.prepare(
-            "SELECT count(*) AS n, max(offer_code) AS code FROM exposures WHERE site_id = ?1 AND visitor_id = 'v'",
-          )
-            .bind(site.siteId)
-            .first())!,
+          (await siteRow(
+            site.siteId,
+            "SELECT count(*) AS n, max(offer_code) AS code FROM exposures WHERE visitor_id = 'v'",
+          ))!,
       )
       .toEqual({ n: 1, code: null })
 
@@ -244,11 +243,11 @@ describe('unique codes of a verified customer', () => {
     const phone = (await decide(site, 'phone')).decisions.hero!.offer!
     expect(phone.code).toMatch(/^BACK-/)
     await codeRecorded(site, 'phone', phone.code!)
-    await env.DB.prepare(
-      "UPDATE exposures SET first_exposed_at = first_exposed_at - ?2 WHERE site_id = ?1 AND visitor_id = 'phone'",
+    await siteRows(
+      site.siteId,
+      "UPDATE exposures SET first_exposed_at = first_exposed_at - ?1 WHERE visitor_id = 'phone'",
+      5 * DAY,
     )
-      .bind(site.siteId, 5 * DAY)
-      .run()
 
     // Cookies cleared: a new browser is nobody until it signs in (and gets no code before).
     expect((await decide(site, 'fresh')).decisions.hero).toBeNull()
@@ -291,10 +290,8 @@ describe('unique codes of a verified customer', () => {
       valid: false,
       reason: 'already_redeemed',
     })
-    const rows = await env.DB.prepare('SELECT holder FROM offer_redemptions WHERE site_id = ?1')
-      .bind(site.siteId)
-      .all()
-    expect(rows.results).toEqual([{ holder: 'c:id:cust-u' }])
+    const rows = await siteRows(site.siteId, 'SELECT holder FROM offer_redemptions')
+    expect(rows).toEqual([{ holder: 'c:id:cust-u' }])
   })
 })
 

@@ -1,4 +1,4 @@
-import { env, SELF } from 'cloudflare:test'
+import { SELF } from 'cloudflare:test'
 import type { MetricsReport, Profile } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
 import {
@@ -11,6 +11,7 @@ import {
   signWebhookDelivery,
   type TestSite,
 } from '../../test/helpers'
+import { expectDerivedExact, ledgerFor, ledgerSiteOf, siteRow } from '../../test/ledger'
 
 async function send(
   site: TestSite,
@@ -59,26 +60,11 @@ async function profileOf(site: TestSite, visitorId: string): Promise<Profile> {
 }
 
 /**
- * The daily rollups recomputed from the facts (tracked visits and their orders), independently of
- * the triggers that maintain them: every row must agree.
+ * The counters and rollups the ledger keeps, compared with a rebuild from the facts (tracked
+ * visits and their orders): every row must agree.
  */
 async function expectRollupsExact(site: TestSite): Promise<void> {
-  const kept = await env.DB.prepare(
-    'SELECT day, segment, visits, converted_visits, orders, revenue_micros FROM daily_segment_stats WHERE site_id = ?1 ORDER BY day, segment',
-  )
-    .bind(site.siteId)
-    .all()
-  const facts = await env.DB.prepare(
-    `SELECT v.day, v.segment, count(*) AS visits, sum(v.has_purchase) AS converted_visits,
-       coalesce(sum((SELECT count(*) FROM orders o WHERE o.site_id = v.site_id AND o.visitor_id = v.visitor_id AND o.visit_id = v.visit_id)), 0) AS orders,
-       coalesce(sum((SELECT sum(CASE WHEN o.currency = s.currency THEN o.revenue_micros ELSE 0 END) FROM orders o
-         WHERE o.site_id = v.site_id AND o.visitor_id = v.visitor_id AND o.visit_id = v.visit_id)), 0) AS revenue_micros
-     FROM visits v JOIN sites s ON s.id = v.site_id
-     WHERE v.site_id = ?1 AND v.tracked = 1 GROUP BY v.day, v.segment ORDER BY v.day, v.segment`,
-  )
-    .bind(site.siteId)
-    .all()
-  expect(kept.results).toEqual(facts.results)
+  await expectDerivedExact(ledgerFor(site.siteId), await ledgerSiteOf(site.siteId))
 }
 
 async function visitHasPurchase(
@@ -86,11 +72,12 @@ async function visitHasPurchase(
   visitorId: string,
   visitId: string,
 ): Promise<number | undefined> {
-  const row = await env.DB.prepare(
-    'SELECT has_purchase FROM visits WHERE site_id = ?1 AND visitor_id = ?2 AND visit_id = ?3',
+  const row = await siteRow<{ has_purchase: number }>(
+    site.siteId,
+    'SELECT has_purchase FROM visits WHERE visitor_id = ?1 AND visit_id = ?2',
+    visitorId,
+    visitId,
   )
-    .bind(site.siteId, visitorId, visitId)
-    .first<{ has_purchase: number }>()
   return row?.has_purchase
 }
 
@@ -126,11 +113,10 @@ describe("the server's word on a browser-reported order", () => {
       revenue: 120,
     })
     // The server named both: the buyer's browser is now the customer's.
-    const buyer = await env.DB.prepare(
-      "SELECT person_id FROM visitors WHERE site_id = ?1 AND visitor_id = 'buyer'",
+    const buyer = await siteRow(
+      site.siteId,
+      "SELECT person_id FROM visitors WHERE visitor_id = 'buyer'",
     )
-      .bind(site.siteId)
-      .first()
     expect(buyer).toEqual({ person_id: 'c:id:cust-ana' })
 
     // Reported again: a duplicate, nothing moves.
@@ -161,11 +147,10 @@ describe("the server's word on a browser-reported order", () => {
       },
     ])
     expect(answer).toEqual({ accepted: 0, confirmed: 0, conflicts: 1, duplicates: 0 })
-    const row = await env.DB.prepare(
-      "SELECT visitor_id, visit_id, revenue_micros, currency, verified, corrected_at IS NOT NULL AS corrected FROM orders WHERE site_id = ?1 AND order_id = '1002'",
+    const row = await siteRow(
+      site.siteId,
+      "SELECT visitor_id, visit_id, revenue_micros, currency, verified, corrected_at IS NOT NULL AS corrected FROM orders WHERE order_id = '1002'",
     )
-      .bind(site.siteId)
-      .first()
     expect(row).toEqual({
       visitor_id: 'v',
       visit_id: 's1',
@@ -199,11 +184,10 @@ describe("the server's word on a browser-reported order", () => {
       conflicts: 0,
       duplicates: 0,
     })
-    const row = await env.DB.prepare(
-      "SELECT verified, corrected_at FROM orders WHERE site_id = ?1 AND order_id = '1003'",
+    const row = await siteRow(
+      site.siteId,
+      "SELECT verified, corrected_at FROM orders WHERE order_id = '1003'",
     )
-      .bind(site.siteId)
-      .first()
     expect(row).toEqual({ verified: 1, corrected_at: null })
   })
 
@@ -251,11 +235,7 @@ describe("the server's word on a browser-reported order", () => {
       ]),
     ).toMatchObject({ conflicts: 1 })
     expect(await profileOf(site, 'shared')).toMatchObject({ orders: 0 })
-    const row = await env.DB.prepare(
-      "SELECT visitor_id FROM orders WHERE site_id = ?1 AND order_id = '3001'",
-    )
-      .bind(site.siteId)
-      .first()
+    const row = await siteRow(site.siteId, "SELECT visitor_id FROM orders WHERE order_id = '3001'")
     expect(row).toEqual({ visitor_id: 'c:id:bob' })
   })
 
@@ -272,11 +252,10 @@ describe("the server's word on a browser-reported order", () => {
     ])
     const late = await send(site, 'attacker', 'x1', [{ type: 'visit' }, purchase('4001', 0)])
     expect(late).toMatchObject({ accepted: 1, duplicates: 1, profile: { orders: 0 } })
-    const row = await env.DB.prepare(
-      "SELECT visitor_id, revenue_micros FROM orders WHERE site_id = ?1 AND order_id = '4001'",
+    const row = await siteRow(
+      site.siteId,
+      "SELECT visitor_id, revenue_micros FROM orders WHERE order_id = '4001'",
     )
-      .bind(site.siteId)
-      .first()
     expect(row).toEqual({ visitor_id: 'c:id:cust-cy', revenue_micros: 80_000_000 })
   })
 

@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:test'
 import type { Profile } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
 import {
@@ -12,6 +11,7 @@ import {
   type ErrorJson,
   type TestSite,
 } from '../../test/helpers'
+import { ledgerFor, ledgerRows, ledgerTables, siteRow, siteRows } from '../../test/ledger'
 
 const order = (
   orderId: string,
@@ -88,12 +88,11 @@ describe('POST /v1/admin/orders (import)', () => {
       orders: 1,
       purchaseVisits: 1,
     })
-    const visits = await env.DB.prepare(
-      "SELECT visit_id, segment FROM visits WHERE site_id = ?1 AND visit_id LIKE 'import-%' ORDER BY started_at",
+    const visits = await siteRows(
+      site.siteId,
+      "SELECT visit_id, segment FROM visits WHERE visit_id LIKE 'import-%' ORDER BY started_at",
     )
-      .bind(site.siteId)
-      .all()
-    expect(visits.results).toEqual([
+    expect(visits).toEqual([
       { visit_id: 'import-2026-01-10', segment: 'shopper' },
       { visit_id: 'import-2026-02-01', segment: 'returning' },
       { visit_id: 'import-2026-03-01', segment: 'shopper' },
@@ -175,9 +174,10 @@ describe('POST /v1/admin/orders (import)', () => {
     const site = await createTestSite()
     await importOrders(site, [order('A-1', 'Maria@Shop.Example', '2026-01-10T10:00:00Z')])
     expect(await signIn(site, 'v', 'maria@shop.example')).toMatchObject({ orders: 1 })
-    const everything =
-      JSON.stringify((await env.DB.prepare('SELECT * FROM visitors').all()).results) +
-      JSON.stringify((await env.DB.prepare('SELECT * FROM orders').all()).results)
+    const ledger = ledgerFor(site.siteId)
+    let everything = ''
+    for (const table of await ledgerTables(ledger))
+      everything += JSON.stringify(await ledgerRows(ledger, `SELECT * FROM ${table}`))
     expect(everything.toLowerCase()).not.toContain('maria@shop.example')
   })
 })
@@ -211,11 +211,10 @@ describe('server-verified purchases', () => {
     )
     expect(await confirm.json()).toEqual({ accepted: 0, confirmed: 1, conflicts: 0, duplicates: 0 })
     expect(await profileOf(site, 'v', 's2')).toMatchObject({ orders: 1, segment: 'returning' })
-    const row = await env.DB.prepare(
-      "SELECT verified, source FROM orders WHERE site_id = ?1 AND order_id = 'W-1'",
+    const row = await siteRow(
+      site.siteId,
+      "SELECT verified, source FROM orders WHERE order_id = 'W-1'",
     )
-      .bind(site.siteId)
-      .first()
     expect(row).toEqual({ verified: 1, source: 'browser' })
   })
 

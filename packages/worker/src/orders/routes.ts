@@ -2,7 +2,7 @@ import { ServerOrdersRequestSchema, type ServerOrdersResult } from '@stammis/con
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ADMIN_MAX_BODY_BYTES, readBody } from '../http/body'
-import { importOrders } from './import'
+import { storeServerOrders } from './store'
 
 /**
  * `POST /v1/admin/orders`: the shop's server reports orders (secret key): history to import, or
@@ -12,6 +12,6 @@ import { importOrders } from './import'
 export const orderRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const { orders } = await readBody(c, ServerOrdersRequestSchema, ADMIN_MAX_BODY_BYTES)
   const source = c.req.query('source') === 'import' ? 'import' : 'server'
-  const result = await importOrders(c.env, c.get('site'), orders, source)
+  const result = await storeServerOrders(c.env, c.get('site'), orders, source)
   return c.json(result satisfies ServerOrdersResult)
 })

@@ -4,31 +4,36 @@ import worker from '../index'
 import { adminFetch, createTestSite, type TestSite } from '../../test/helpers'
 import { createSession } from '../sessions/queries'
 import { hashSecretKey } from '../sites/keys'
-import {
-  purgeExpiredData,
-  purgeExpiredEvents,
-  purgeExpiredExposures,
-  purgeExpiredVisitUrls,
-} from './retention'
+import { purgeExpiredData, type PurgeOptions, type PurgeResult } from './retention'
+import { siteRow, siteRows } from '../../test/ledger'
+
+/** One kind of the purge's result: the cron purges all three, each site's in its ledger. */
+const purgeOf =
+  (kind: 'events' | 'visitUrls' | 'exposures') =>
+  async (e: typeof env, now: number, options?: PurgeOptions): Promise<PurgeResult> =>
+    (await purgeExpiredData(e, now, options))[kind]
+const purgeExpiredEvents = purgeOf('events')
+const purgeExpiredVisitUrls = purgeOf('visitUrls')
+const purgeExpiredExposures = purgeOf('exposures')
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-06-01T03:17:00Z')
 
 async function insertEvent(site: TestSite, eventId: string, receivedAt: number): Promise<void> {
-  await env.DB.prepare(
-    "INSERT INTO events (site_id, event_id, visitor_id, visit_id, type, received_at) VALUES (?1, ?2, 'v1', 's1', 'pageview', ?3)",
+  await siteRows(
+    site.siteId,
+    "INSERT INTO events (event_id, visitor_id, visit_id, type, received_at) VALUES (?1, 'v1', 's1', 'pageview', ?2)",
+    eventId,
+    receivedAt,
   )
-    .bind(site.siteId, eventId, receivedAt)
-    .run()
 }
 
 async function eventIds(site: TestSite): Promise<string[]> {
-  const rows = await env.DB.prepare(
-    'SELECT event_id FROM events WHERE site_id = ?1 ORDER BY event_id',
+  const rows = await siteRows<{ event_id: string }>(
+    site.siteId,
+    'SELECT event_id FROM events ORDER BY event_id',
   )
-    .bind(site.siteId)
-    .all<{ event_id: string }>()
-  return rows.results.map((row) => row.event_id)
+  return rows.map((row) => row.event_id)
 }
 
 async function setRetention(site: TestSite, retentionDays: number | null): Promise<Response> {
@@ -39,21 +44,16 @@ async function setRetention(site: TestSite, retentionDays: number | null): Promi
 }
 
 async function insertVisit(site: TestSite, visitId: string, startedAt: number): Promise<void> {
-  await env.DB.prepare(
-    "INSERT INTO visits (site_id, visitor_id, visit_id, started_at, segment, url, referrer, day) VALUES (?1, 'v1', ?2, ?3, 'shopper', 'https://shop.example/?email=kim@example.com', 'https://search.example/?q=kim', '2025-01-01')",
+  await siteRows(
+    site.siteId,
+    "INSERT INTO visits (visitor_id, visit_id, person_id, started_at, segment, url, referrer, day) VALUES ('v1', ?1, 'v1', ?2, 'shopper', 'https://shop.example/?email=kim@example.com', 'https://search.example/?q=kim', '2025-01-01')",
+    visitId,
+    startedAt,
   )
-    .bind(site.siteId, visitId, startedAt)
-    .run()
 }
 
 async function visitUrls(site: TestSite): Promise<Record<string, unknown>[]> {
-  return (
-    await env.DB.prepare(
-      'SELECT visit_id, url, referrer FROM visits WHERE site_id = ?1 ORDER BY visit_id',
-    )
-      .bind(site.siteId)
-      .all()
-  ).results
+  return await siteRows(site.siteId, 'SELECT visit_id, url, referrer FROM visits ORDER BY visit_id')
 }
 
 async function insertExposure(
@@ -62,20 +62,21 @@ async function insertExposure(
   firstExposedAt: number,
   lastExposedAt: number,
 ): Promise<void> {
-  await env.DB.prepare(
-    "INSERT INTO exposures (site_id, rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at, last_visit_id) VALUES (?1, ?2, 'v1', 'treatment', 1, ?3, 's1', ?4, 's9')",
+  await siteRows(
+    site.siteId,
+    "INSERT INTO exposures (rule_id, visitor_id, variant, ruleset_version, first_exposed_at, first_visit_id, last_exposed_at, last_visit_id) VALUES (?1, 'v1', 'treatment', 1, ?2, 's1', ?3, 's9')",
+    ruleId,
+    firstExposedAt,
+    lastExposedAt,
   )
-    .bind(site.siteId, ruleId, firstExposedAt, lastExposedAt)
-    .run()
 }
 
 async function exposureRules(site: TestSite): Promise<string[]> {
-  const rows = await env.DB.prepare(
-    'SELECT rule_id FROM exposures WHERE site_id = ?1 ORDER BY rule_id',
+  const rows = await siteRows<{ rule_id: string }>(
+    site.siteId,
+    'SELECT rule_id FROM exposures ORDER BY rule_id',
   )
-    .bind(site.siteId)
-    .all<{ rule_id: string }>()
-  return rows.results.map((row) => row.rule_id)
+  return rows.map((row) => row.rule_id)
 }
 
 /** A session that began at `startedAt` (and so expires 12 hours later). */
@@ -186,26 +187,25 @@ describe('purgeExpiredEvents', () => {
     await insertEvent(site, 'old-2', NOW - 400 * DAY)
     await insertEvent(site, 'edge', NOW - 30 * DAY)
     await insertEvent(site, 'new', NOW - DAY)
-    await env.DB.prepare(
-      "INSERT INTO visits (site_id, visitor_id, visit_id, started_at, segment, day) VALUES (?1, 'v1', 's1', ?2, 'shopper', '2025-01-01')",
+    await siteRows(
+      site.siteId,
+      "INSERT INTO visits (visitor_id, visit_id, person_id, started_at, segment, day) VALUES ('v1', 's1', 'v1', ?1, 'shopper', '2025-01-01')",
+      NOW - 400 * DAY,
     )
-      .bind(site.siteId, NOW - 400 * DAY)
-      .run()
-    await env.DB.prepare(
-      "INSERT INTO orders (site_id, order_id, visitor_id, visit_id, revenue_micros, currency, placed_at, day) VALUES (?1, 'o1', 'v1', 's1', 5, 'USD', ?2, '2025-01-01')",
+    await siteRows(
+      site.siteId,
+      "INSERT INTO orders (order_id, visitor_id, visit_id, person_id, revenue_micros, currency, placed_at, day) VALUES ('o1', 'v1', 's1', 'v1', 5, 'USD', ?1, '2025-01-01')",
+      NOW - 400 * DAY,
     )
-      .bind(site.siteId, NOW - 400 * DAY)
-      .run()
 
     const result = await purgeExpiredEvents(env, NOW)
     expect(result.sites).toContainEqual({ siteId: site.siteId, deleted: 2 })
     expect(result.isComplete).toBe(true)
     expect(await eventIds(site)).toEqual(['edge', 'new'])
-    const kept = await env.DB.prepare(
-      'SELECT (SELECT count(*) FROM visits WHERE site_id = ?1) AS visits, (SELECT count(*) FROM orders WHERE site_id = ?1) AS orders, (SELECT sum(visits) FROM daily_segment_stats WHERE site_id = ?1) AS rolled',
+    const kept = await siteRow(
+      site.siteId,
+      'SELECT (SELECT count(*) FROM visits) AS visits, (SELECT count(*) FROM orders) AS orders, (SELECT sum(visits) FROM daily_segment_stats) AS rolled',
     )
-      .bind(site.siteId)
-      .first()
     expect(kept).toEqual({ visits: 1, orders: 1, rolled: 1 })
     // A second run finds nothing more.
     expect(

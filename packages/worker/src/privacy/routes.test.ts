@@ -20,6 +20,7 @@ import {
   UNIQUE_CODE_RULE,
   visit,
 } from '../../test/privacy-data'
+import { siteRows } from '../../test/ledger'
 
 type Json = Record<string, any>
 
@@ -43,13 +44,7 @@ async function profileOf(site: TestSite, visitorId: string): Promise<Profile> {
 }
 
 async function rollups(siteId: string): Promise<unknown[]> {
-  return (
-    await env.DB.prepare(
-      'SELECT * FROM daily_segment_stats WHERE site_id = ?1 ORDER BY day, segment',
-    )
-      .bind(siteId)
-      .all()
-  ).results
+  return await siteRows(siteId, 'SELECT * FROM daily_segment_stats ORDER BY day, segment')
 }
 
 describe('GET /v1/admin/visitors/:id and /v1/admin/customers/:id (export)', () => {

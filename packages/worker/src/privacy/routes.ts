@@ -11,10 +11,11 @@ import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { readBody } from '../http/body'
 import { resolveRange } from '../metrics/routes'
-import { ledgerFor } from '../ledger/client'
-import { eraseSubject, exportSubject } from './erase'
+import { customerPersonId } from '../identity/customer-key'
+import { ledgerFor, ledgerSite, type SubjectRef } from '../ledger/client'
+import type { Site } from '../sites/site'
+import { toExport } from './export'
 import { findRetentionDays, updateRetentionDays } from './settings'
-import { customerSubject, visitorSubject } from './subject'
 
 // Ids as stored: visitor ids come from browsers and servers, customer ids from the shop.
 const MAX_ID_LENGTH = 256
@@ -24,6 +25,11 @@ function idParam(value: string, what: 'visitor' | 'customer'): string {
     throw new ApiError('invalid_request', `id: a ${what} id is 1 to ${MAX_ID_LENGTH} characters`)
   }
   return value
+}
+
+/** A customer as the ledger holds them: by person id (emails matched through their salted hash). */
+async function customerRef(site: Site, customerId: string): Promise<SubjectRef> {
+  return { customerPerson: await customerPersonId(site.codeSecret, customerId) }
 }
 
 const notFound = (what: 'visitor' | 'customer', id: string) =>
@@ -40,35 +46,41 @@ const notFound = (what: 'visitor' | 'customer', id: string) =>
 export const privacyRoutes = new Hono<AppEnv>()
   .get('/visitors/:id', async (c) => {
     const id = idParam(c.req.param('id'), 'visitor')
-    const held = await exportSubject(c.env.DB, await visitorSubject(c.env.DB, c.get('site'), id))
+    const held = await ledgerFor(c.env, c.get('site').id).exportSubject({ visitorId: id })
     if (!held) throw notFound('visitor', id)
     return c.json({
       visitorId: id,
       exportedAt: new Date().toISOString(),
-      ...held,
+      ...toExport(held),
     } satisfies VisitorExport)
   })
   .delete('/visitors/:id', async (c) => {
     const id = idParam(c.req.param('id'), 'visitor')
     const site = c.get('site')
-    const erased = await eraseSubject(c.env.DB, site, await visitorSubject(c.env.DB, site, id))
+    const erased = await ledgerFor(c.env, site.id).eraseSubject(ledgerSite(site), {
+      visitorId: id,
+    })
     if (!erased) throw notFound('visitor', id)
     return c.json({ erased } satisfies EraseResult)
   })
   .get('/customers/:id', async (c) => {
     const id = idParam(c.req.param('id'), 'customer')
-    const held = await exportSubject(c.env.DB, await customerSubject(c.env.DB, c.get('site'), id))
+    const site = c.get('site')
+    const held = await ledgerFor(c.env, site.id).exportSubject(await customerRef(site, id))
     if (!held) throw notFound('customer', id)
     return c.json({
       customerId: id,
       exportedAt: new Date().toISOString(),
-      ...held,
+      ...toExport(held),
     } satisfies CustomerExport)
   })
   .delete('/customers/:id', async (c) => {
     const id = idParam(c.req.param('id'), 'customer')
     const site = c.get('site')
-    const erased = await eraseSubject(c.env.DB, site, await customerSubject(c.env.DB, site, id))
+    const erased = await ledgerFor(c.env, site.id).eraseSubject(
+      ledgerSite(site),
+      await customerRef(site, id),
+    )
     if (!erased) throw notFound('customer', id)
     return c.json({ erased } satisfies EraseResult)
   })

@@ -3,9 +3,9 @@ import type { Segment } from '@stammis/contract'
 /**
  * The one definition of the segments: the fewest distinct *earlier* purchase visits a visitor of
  * each segment has. A visitor is in the highest segment whose threshold they reach: shopper 0,
- * returning exactly 1, repeat 2 or more. TypeScript's `classify`, the SQL that stores a visit's
- * segment at its start (`segmentCaseSql`), preview's made-up profiles and the rules analyzer all
- * read it, so changing a number here changes all four.
+ * returning exactly 1, repeat 2 or more. TypeScript's `classify` (which the ledger uses for a
+ * visit's segment at its start), preview's made-up profiles and the rules analyzer all read it,
+ * so changing a number here changes all three.
  * @example MIN_PURCHASE_VISITS.repeat // 2
  */
 export const MIN_PURCHASE_VISITS = {

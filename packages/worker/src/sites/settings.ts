@@ -11,6 +11,7 @@ import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { readBody } from '../http/body'
+import { ledgerFor, ledgerSite } from '../ledger/client'
 import { randomAlphanumeric } from '../lib/crypto'
 import {
   findAtRiskBelow,
@@ -31,14 +32,19 @@ import { rotatePublicKey, rotateSecretKey } from './rotation'
 export const siteRoutes = new Hono<AppEnv>()
   .get('/', async (c) => {
     const site = c.get('site')
-    const status = await findSiteKeyStatus(c.env.DB, site.id)
-    const { codeSecret: _secret, ...visible } = site
+    const now = Date.now()
+    const [status, quota] = await Promise.all([
+      findSiteKeyStatus(c.env.DB, site.id),
+      ledgerFor(c.env, site.id).writeQuota(ledgerSite(site), now),
+    ])
+    const { codeSecret: _secret, dailyWriteQuota: _quota, ...visible } = site
     const previousValid =
-      status?.previousPublicKey && (status.previousPublicKeyExpiresAt ?? 0) > Date.now()
+      status?.previousPublicKey && (status.previousPublicKeyExpiresAt ?? 0) > now
     return c.json({
       ...visible,
       hasWebhookSecret: status?.hasWebhookSecret === true,
       hasIdentitySecret: status?.hasIdentitySecret === true,
+      quota: { limit: quota.quota, used: quota.used },
       previousPublicKey: previousValid ? status.previousPublicKey : null,
       previousKeyValidUntil: previousValid
         ? new Date(status.previousPublicKeyExpiresAt!).toISOString()

@@ -4,9 +4,10 @@ import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
 import { assertJsonContentType, parseJsonText, parseWith, readText } from '../http/body'
 import { enforceRateLimits } from '../limits/rates'
-import { importOrders } from '../orders/import'
+import { ledgerFor } from '../ledger/client'
+import { storeServerOrders } from '../orders/store'
 import { siteByPublicKey } from '../sites/directory'
-import { findWebhookSecret, rememberDelivery } from './queries'
+import { findWebhookSecret } from './queries'
 import { checkWebhookSignature, WEBHOOK_TOLERANCE_MS } from './signature'
 
 /** A delivery carries up to 1,000 orders (about 300 KB); anything past 2 MB is refused unread. */
@@ -55,9 +56,7 @@ export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async
   }
 
   const { orders } = parseWith(ServerOrdersRequestSchema, parseJsonText(rawBody))
-  const remembered = await rememberDelivery(
-    c.env.DB,
-    site.id,
+  const remembered = await ledgerFor(c.env, site.id).rememberWebhookDelivery(
     signature!.trim(),
     now,
     now - 2 * WEBHOOK_TOLERANCE_MS,
@@ -67,6 +66,6 @@ export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async
       'webhook_replayed',
       'This delivery was already accepted; a replay changes nothing.',
     )
-  const result = await importOrders(c.env, site, orders, 'server')
+  const result = await storeServerOrders(c.env, site, orders, 'server')
   return c.json(result satisfies ServerOrdersResult)
 })

@@ -1,7 +1,6 @@
 // Attack: shop order numbers are sequential. Report the next one from the browser console, for
 // nothing, before the shop's server confirms the real order: the browser's row then gets verified
 // and the real buyer gets no credit.
-import { env } from 'cloudflare:test'
 import type { DecideResponse, Profile } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
 import {
@@ -12,6 +11,7 @@ import {
   publishRules,
   type TestSite,
 } from '../helpers'
+import { siteRow } from '../ledger'
 
 async function send(
   site: TestSite,
@@ -87,11 +87,10 @@ describe("abuse: a browser claims a real order before the shop's server reports 
     const attacker = await decide(site, 'attacker', 'x2')
     expect(attacker.profile).toMatchObject(nothing)
     expect(attacker.decisions.hero).toBeNull()
-    const row = await env.DB.prepare(
-      "SELECT visitor_id, revenue_micros, verified FROM orders WHERE site_id = ?1 AND order_id = '1001'",
+    const row = await siteRow(
+      site.siteId,
+      "SELECT visitor_id, revenue_micros, verified FROM orders WHERE order_id = '1001'",
     )
-      .bind(site.siteId)
-      .first()
     expect(row).toEqual({ visitor_id: 'buyer', revenue_micros: 120_000_000, verified: 1 })
     expect(answer).toMatchObject({ conflicts: 1 })
   })
@@ -110,11 +109,10 @@ describe("abuse: a browser claims a real order before the shop's server reports 
       placedAt: new Date(Date.now() - 60_000).toISOString(),
     })
     expect((await decide(site, 'attacker', 'x2')).profile).toMatchObject(nothing)
-    const row = await env.DB.prepare(
-      "SELECT visitor_id, revenue_micros, currency, verified FROM orders WHERE site_id = ?1 AND order_id = '2001'",
+    const row = await siteRow(
+      site.siteId,
+      "SELECT visitor_id, revenue_micros, currency, verified FROM orders WHERE order_id = '2001'",
     )
-      .bind(site.siteId)
-      .first()
     expect(row).toMatchObject({ revenue_micros: 55_000_000, currency: 'EUR', verified: 1 })
     expect(row!.visitor_id).not.toBe('attacker')
   })

@@ -1,9 +1,9 @@
 // Attack: fill the D1 database every site shares, with nothing but a site's public key. Every
 // stored byte counts against one 10 GB database, so what one request can store and how much one
 // site can store in a day must both be bounded.
-import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { countRows, createTestSite, eventId, postJson, type ErrorJson } from '../helpers'
+import { siteRow, siteRows } from '../ledger'
 
 /** The default number of rows one site may store through its public key per UTC day. */
 const DEFAULT_DAILY_WRITES = 100_000
@@ -53,18 +53,17 @@ describe('abuse: filling the shared database', () => {
       ],
     })
     expect(response.status).toBe(200)
-    const visit = await env.DB.prepare('SELECT url, referrer FROM visits WHERE site_id = ?1')
-      .bind(site.siteId)
-      .first<{ url: string; referrer: string }>()
+    const visit = await siteRow<{ url: string; referrer: string }>(
+      site.siteId,
+      'SELECT url, referrer FROM visits',
+    )
     expect(visit).toEqual({
       url: 'https://shop.example/sale?utm_source=news&utm_campaign=winter',
       referrer: 'https://search.example/',
     })
-    const stored = await env.DB.prepare('SELECT data FROM events WHERE site_id = ?1')
-      .bind(site.siteId)
-      .all<{ data: string }>()
+    const stored = await siteRows<{ data: string }>(site.siteId, 'SELECT data FROM events')
     expect(
-      stored.results.map((row) => JSON.parse(row.data) as { url?: string; referrer?: string }),
+      stored.map((row) => JSON.parse(row.data) as { url?: string; referrer?: string }),
     ).toEqual(
       expect.arrayContaining([
         {
@@ -74,19 +73,20 @@ describe('abuse: filling the shared database', () => {
         { url: 'https://shop.example/p/mug' },
       ]),
     )
-    for (const row of stored.results) expect(row.data).not.toContain('AAAA')
+    for (const row of stored) expect(row.data).not.toContain('AAAA')
   })
 
   it("refuses a site's writes over its daily quota with 429, and stores nothing", async () => {
     const site = await createTestSite()
     // A day's worth of an attacker's batches, stored the way the route stores them (fast: one statement).
-    await env.DB.prepare(
-      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?3)
-       INSERT INTO events (site_id, event_id, visitor_id, visit_id, type, received_at, data)
-       SELECT ?1, 'fill-' || i, 'filler-' || (i % 1000), 'fill', 'track', ?2, '{}' FROM n`,
+    await siteRows(
+      site.siteId,
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?2)
+       INSERT INTO events (event_id, visitor_id, visit_id, type, received_at, data)
+       SELECT 'fill-' || i, 'filler-' || (i % 1000), 'fill', 'track', ?1, '{}' FROM n`,
+      Date.now(),
+      DEFAULT_DAILY_WRITES,
     )
-      .bind(site.siteId, Date.now(), DEFAULT_DAILY_WRITES)
-      .run()
 
     const response = await postJson('/v1/events', {
       site: site.publicKey,

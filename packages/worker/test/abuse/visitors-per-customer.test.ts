@@ -1,10 +1,10 @@
 // Attack: identify many visitor ids as one customer. Every visitor row of a person carries the
 // person's counters, so each later event of any of them rewrites all N rows: N grows the cost of
 // every request without bound.
-import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { MAX_VISITORS_PER_CUSTOMER as CAP } from '../../src/identity/queries'
 import { createTestSite, eventId, postJson } from '../helpers'
+import { siteRow } from '../ledger'
 
 describe('abuse: tying many visitor ids to one customer', () => {
   it('never lets one person grow past the cap', async () => {
@@ -18,11 +18,10 @@ describe('abuse: tying many visitor ids to one customer', () => {
       })
       expect(response.status).toBe(200)
     }
-    const largest = await env.DB.prepare(
-      'SELECT max(n) AS n FROM (SELECT count(*) AS n FROM visitors WHERE site_id = ?1 GROUP BY person_id)',
+    const largest = await siteRow<{ n: number }>(
+      site.siteId,
+      'SELECT max(n) AS n FROM (SELECT count(*) AS n FROM visitors GROUP BY person_id)',
     )
-      .bind(site.siteId)
-      .first<{ n: number }>()
     expect(largest!.n).toBeLessThanOrEqual(CAP)
   })
 })

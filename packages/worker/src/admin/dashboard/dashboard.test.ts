@@ -1,4 +1,3 @@
-import { env } from 'cloudflare:test'
 import { SEGMENTS, type MetricsReport } from '@stammis/contract'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
@@ -9,6 +8,7 @@ import {
   type TestSite,
 } from '../../../test/helpers'
 import { getPage, signedIn } from '../../../test/admin-helpers'
+import { siteRow } from '../../../test/ledger'
 
 // The dashboard must show exactly what `GET /v1/admin/metrics` answers for the same range. The
 // expected labels are formatted here, independently of the page's own formatters.
@@ -261,9 +261,7 @@ describe('dashboard of a shop with history', () => {
     vi.useRealTimers()
     // Exposures are stored after the decide response: wait for all four visitors'.
     for (let attempt = 0; attempt < 100; attempt++) {
-      const row = await env.DB.prepare('SELECT count(*) AS n FROM exposures WHERE site_id = ?1')
-        .bind(site.siteId)
-        .first<{ n: number }>()
+      const row = await siteRow<{ n: number }>(site.siteId, 'SELECT count(*) AS n FROM exposures')
       if (row?.n === 4) break
       await new Promise((done) => setTimeout(done, 50))
     }
