@@ -1,8 +1,7 @@
 import type { CustomerPrediction, PredictionFitAnswer } from '@stammis/contract'
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { ledgerFor, ledgerSite, type LedgerServerOrder } from '../src/ledger/client'
-import { toMicros } from '../src/lib/money'
+import { ledgerFor, ledgerSite } from '../src/ledger/client'
 import { conditionalExpectedPurchases } from '../src/predictions/model'
 import { refitSites } from '../src/predictions/scheduled'
 import { KEPT_FITS_PER_SITE, latestFit, recentFits } from '../src/predictions/store'
@@ -11,39 +10,36 @@ import { parseCdnow } from './cdnow'
 import sampleText from './fixtures/cdnow/CDNOW_sample.txt?raw'
 import { adminFetch, createTestSite, type ErrorJson, type TestSite } from './helpers'
 
-// The plumbing of issue 12's fit, through the routes: CDNOW's sample imported as orders into the
-// site's ledger, summarised there in SQL, fitted, stored in D1, and read back per customer. The
-// model's own tests check the math; this checks that import → summary → fit loses nothing.
-// (Orders go into the ledger directly: the admin orders route still writes D1 until the ledger
-// switch, branch i10-b2, lands.)
+// The plumbing of issue 12's fit, through the routes: CDNOW's sample imported as orders through
+// the admin orders API (into the site's ledger), summarised there in SQL, fitted, stored in D1, and
+// read back per customer. The model's own tests check the math; this checks that import → summary
+// → fit loses nothing.
 
 const CALIBRATION_END = '1997-09-30'
 const HOLDOUT_END = '1998-06-30'
 const PAPER_TOLERANCE = 0.005
 const relativeError = (value: number, exact: number) => Math.abs(value - exact) / Math.abs(exact)
 
+/** Orders as the shop's server imports history: `POST /v1/admin/orders?source=import`, 1,000 a call. */
 async function importOrders(
   site: TestSite,
   orders: { customerId: string; day: string; revenue: number }[],
 ): Promise<void> {
-  const found = await findSiteById(env.DB, site.siteId)
-  const ledger = ledgerFor(env, site.siteId)
-  const rows: LedgerServerOrder[] = orders.map((order, index) => ({
-    orderId: `cdnow-${index}`,
-    visitorId: null,
-    customerPerson: `c:id:${order.customerId}`,
-    revenueMicros: toMicros(order.revenue),
-    discountMicros: null,
-    currency: 'USD',
-    placedAt: Date.parse(`${order.day}T12:00:00Z`),
-  }))
-  for (let start = 0; start < rows.length; start += 1000)
-    await ledger.storeServerOrders(
-      ledgerSite(found!),
-      rows.slice(start, start + 1000),
-      'import',
-      Date.now(),
-    )
+  for (let start = 0; start < orders.length; start += 1000) {
+    const response = await adminFetch('/v1/admin/orders?source=import', site.secretKey, {
+      method: 'POST',
+      body: JSON.stringify({
+        orders: orders.slice(start, start + 1000).map((order, index) => ({
+          orderId: `cdnow-${start + index}`,
+          customerId: order.customerId,
+          revenue: order.revenue,
+          currency: 'USD',
+          placedAt: `${order.day}T12:00:00Z`,
+        })),
+      }),
+    })
+    expect(response.status).toBe(200)
+  }
 }
 
 async function fit(site: TestSite, body?: unknown): Promise<Response> {
