@@ -8,8 +8,8 @@ export { SiteLedger } from './ledger/object'
 const app = createApp()
 
 /**
- * The daily cron: the retention purge, then the prediction refit of every site (each awaited,
- * so a failure marks the run as failed; the refit runs even if the purge threw).
+ * The daily cron: the retention purge and the prediction refit of every site due, side by side
+ * (both awaited, so a failure marks the run as failed; the refit runs even if the purge throws).
  */
 async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
   const purge = purgeRetention(controller, env).catch((error: unknown) => error)

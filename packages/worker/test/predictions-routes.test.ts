@@ -1,10 +1,11 @@
 import type { CustomerPrediction, PredictionFitAnswer } from '@stammis/contract'
-import { env } from 'cloudflare:test'
+import { createScheduledController, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { ledgerFor, ledgerSite } from '../src/ledger/client'
 import { conditionalExpectedPurchases } from '../src/predictions/model'
 import { refitSites } from '../src/predictions/scheduled'
 import { KEPT_FITS_PER_SITE, latestFit, recentFits } from '../src/predictions/store'
+import worker from '../src/index'
 import { findSiteById } from '../src/sites/queries'
 import { parseCdnow } from './cdnow'
 import sampleText from './fixtures/cdnow/CDNOW_sample.txt?raw'
@@ -222,6 +223,22 @@ describe('the prediction routes, small shops and mistakes', () => {
     const stopped = await refitSites(env, now + 2 * 86_400_000, 2, () => tick++)
     expect(stopped.fitted + stopped.empty).toBe(1)
     expect(stopped.left).toBeGreaterThanOrEqual(1)
+  })
+})
+
+describe("the worker's cron", () => {
+  it('refits through the scheduled handler', async () => {
+    const site = await createTestSite()
+    await importOrders(site, [
+      { customerId: 'a', day: '2026-01-05', revenue: 20 },
+      { customerId: 'a', day: '2026-02-05', revenue: 30 },
+    ])
+    const now = Date.now()
+    await worker.scheduled(
+      createScheduledController({ scheduledTime: now, cron: '17 3 * * *' }),
+      env,
+    )
+    expect(await latestFit(env.DB, site.siteId)).toMatchObject({ customers: 1, fittedAt: now })
   })
 })
 
