@@ -37,7 +37,7 @@ export const siteRoutes = new Hono<AppEnv>()
       findSiteKeyStatus(c.env.DB, site.id),
       ledgerFor(c.env, site.id).writeQuota(ledgerSite(site), now),
     ])
-    const { codeSecret: _secret, dailyWriteQuota: _quota, ...visible } = site
+    const { codeSecret: _secret, dailyWriteQuota: _quota, predictionFit: _fit, ...visible } = site
     const previousValid =
       status?.previousPublicKey && (status.previousPublicKeyExpiresAt ?? 0) > now
     return c.json({
