@@ -91,6 +91,14 @@ export const ERROR_CODES = {
     status: 409,
     description: "An edge hostname is already another site's; remove it there first.",
   },
+  nothing_to_fit: {
+    status: 409,
+    description: 'No customer bought on or before the day asked for: there is nothing to fit yet.',
+  },
+  no_prediction_fit: {
+    status: 409,
+    description: 'The site has no prediction fit yet: POST /v1/admin/predictions/fit first.',
+  },
   publish_conflict: {
     status: 409,
     description: 'Another publish happened at the same time; retry.',

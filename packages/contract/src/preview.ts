@@ -3,6 +3,21 @@ import { DateTimeSchema, IdSchema, UrlSchema } from './ids'
 import { ProfileSchema, SegmentSchema } from './profile'
 import { ContentSchema, ServedOfferSchema } from './rules'
 
+/**
+ * Example prediction figures for a preview (the previewed visitor has no real history): given, the
+ * visitor counts as a customer with these figures, absent ones at their defaults (P(alive) 1,
+ * CLV 0, percentile 0, days since the last purchase as the segment's last purchase gives, not due
+ * to reorder). Not given: the visitor has no predictions and no prediction condition matches.
+ * @example { clvPercentile: 95 } // a top-10% customer
+ */
+export const PreviewPredictionsSchema = z.strictObject({
+  pAlive: z.number().min(0).max(1).optional(),
+  predictedClv: z.number().finite().nonnegative().optional(),
+  clvPercentile: z.number().int().min(0).max(99).optional(),
+  daysSinceLastPurchase: z.number().int().min(0).max(36_500).optional(),
+  dueForReorder: z.boolean().optional(),
+})
+
 /** Who to preview as: a segment, optionally lapsed, on a page, optionally as a given visitor id. */
 export const PreviewAsSchema = z.strictObject({
   segment: SegmentSchema,
@@ -14,6 +29,8 @@ export const PreviewAsSchema = z.strictObject({
   revenue: z.number().nonnegative().optional(),
   /** Preview the holdout assignment this visitor id would get. */
   visitorId: IdSchema.optional(),
+  /** Example prediction figures, for rules with prediction conditions. */
+  predictions: PreviewPredictionsSchema.optional(),
 })
 
 /** Body of `POST /v1/admin/preview`. */
@@ -61,6 +78,16 @@ export const SlotPreviewSchema = z.strictObject({
 export const PreviewResultSchema = z.strictObject({
   source: z.enum(['workspace', 'live']),
   profile: ProfileSchema,
+  /** The prediction figures the preview assumed, when the request gave some. */
+  predictions: z
+    .strictObject({
+      pAlive: z.number(),
+      predictedClv: z.number(),
+      clvPercentile: z.number(),
+      daysSinceLastPurchase: z.number(),
+      dueForReorder: z.boolean(),
+    })
+    .optional(),
   slots: z.array(SlotPreviewSchema),
 })
 
@@ -79,3 +106,5 @@ export type PreviewLinkRequest = z.infer<typeof PreviewLinkRequestSchema>
 export type SlotPreview = z.infer<typeof SlotPreviewSchema>
 export type PreviewResult = z.infer<typeof PreviewResultSchema>
 export type PreviewLink = z.infer<typeof PreviewLinkSchema>
+
+export type PreviewPredictions = z.infer<typeof PreviewPredictionsSchema>

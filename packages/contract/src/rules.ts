@@ -72,6 +72,38 @@ export const ContentSchema = z.discriminatedUnion('type', [
 ])
 
 /**
+ * A range on a figure: at least `min`, at most `max` (both inclusive), at least one of them given.
+ * @example { min: 0.2, max: 0.6 }
+ */
+function rangeSchema(bounds: { min: number; max: number; integer?: boolean }) {
+  const number = bounds.integer ? z.number().int() : z.number().finite()
+  return z
+    .strictObject({
+      min: number.min(bounds.min).max(bounds.max).optional(),
+      max: number.min(bounds.min).max(bounds.max).optional(),
+    })
+    .refine((range) => range.min !== undefined || range.max !== undefined, {
+      message: 'give min, max or both',
+    })
+    .refine(
+      (range) => range.min === undefined || range.max === undefined || range.min <= range.max,
+      {
+        message: 'max must be at least min',
+        path: ['max'],
+      },
+    )
+}
+
+/** The prediction conditions of a rule's `when` (docs/predictions.md): all need a purchase and a fit. */
+export const PREDICTION_CONDITIONS = [
+  'pAlive',
+  'predictedClv',
+  'clvPercentile',
+  'daysSinceLastPurchase',
+  'dueForReorder',
+] as const
+
+/**
  * Conditions a visitor must meet; every field is optional and all present ones must hold (AND).
  * Patterns use `*` as "any characters"; a pattern starting with `/` is matched against the path
  * and query of the URL, any other pattern against the whole URL.
@@ -87,6 +119,17 @@ export const RuleWhenSchema = z
     minVisits: z.number().int().nonnegative().optional(),
     urlPattern: z.string().min(1).max(512).optional(),
     referrerPattern: z.string().min(1).max(512).optional(),
+    /**
+     * Prediction conditions, from the site's latest fit and the person's purchases: P(alive) 0-1,
+     * predicted 52-week CLV (site currency), its percentile 0-99 within the site (90 = top 10%),
+     * whole days since the last purchase day, and whether today is in the reorder window. A
+     * visitor without a counted purchase, or a site without a fit, matches none of them.
+     */
+    pAlive: rangeSchema({ min: 0, max: 1 }).optional(),
+    predictedClv: rangeSchema({ min: 0, max: 1e12 }).optional(),
+    clvPercentile: rangeSchema({ min: 0, max: 99, integer: true }).optional(),
+    daysSinceLastPurchase: rangeSchema({ min: 0, max: 36_500, integer: true }).optional(),
+    dueForReorder: z.literal(true).optional(),
   })
   .superRefine((when, ctx) => {
     if (

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CurrencySchema, DateTimeSchema, PublicKeySchema } from './ids'
+import { PredictionSettingsSchema } from './predictions'
 
 /** Body of `PATCH /v1/admin/site`: the settings to change (absent ones are kept). */
 /** The most hostnames one site's edge may serve (`edge.hostnames`). */
@@ -69,17 +70,20 @@ export const SiteSettingsPatchSchema = z.strictObject({
   allowScripts: z.boolean().optional(),
   /** Edge mode's origin and hostnames (replacing the ones before); null turns edge mode off. */
   edge: EdgeConfigSchema.nullable().optional(),
+  /** Prediction settings: `atRiskBelow`, the P(alive) under which a valuable customer is at risk (default 0.5). */
+  predictions: PredictionSettingsSchema.optional(),
 })
 
 /**
- * Answer of `PATCH /v1/admin/site`: the three settings as they now are.
- * @example { trustBrowserPurchases: false, lapseDays: 90, allowScripts: false, edge: null }
+ * Answer of `PATCH /v1/admin/site`: the settings as they now are.
+ * @example { trustBrowserPurchases: false, lapseDays: 90, allowScripts: false, edge: null, predictions: { atRiskBelow: 0.5 } }
  */
 export const SiteSettingsPatchResultSchema = z.strictObject({
   trustBrowserPurchases: z.boolean(),
   lapseDays: z.number().int().positive(),
   allowScripts: z.boolean(),
   edge: EdgeConfigSchema.nullable(),
+  predictions: PredictionSettingsSchema,
 })
 
 /**

@@ -19,7 +19,7 @@ const handWritten = {
       status: 'live',
       slot: 'hero',
       id: 'hero-returning',
-      when: { segments: ['returning'] },
+      when: { clvPercentile: { max: 99, min: 90 }, segments: ['returning'] },
       content: { value: 'Welcome back!', type: 'text' },
     },
     {
@@ -42,7 +42,11 @@ const canonical = `{
       "when": {
         "segments": [
           "returning"
-        ]
+        ],
+        "clvPercentile": {
+          "min": 90,
+          "max": 99
+        }
       },
       "content": {
         "type": "text",

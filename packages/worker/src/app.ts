@@ -13,6 +13,7 @@ import { opsRoutes } from './ops/routes'
 import { orderRoutes } from './orders/routes'
 import { siteRoutes } from './sites/settings'
 import { previewRoutes } from './preview/routes'
+import { customerPredictionRoutes, predictionRoutes } from './predictions/routes'
 import { privacyRoutes } from './privacy/routes'
 import { ruleRoutes, workspaceRoutes } from './rules/routes'
 import { edgeScriptRoutes, previewScriptRoutes, scriptRoutes } from './script/routes'
@@ -64,6 +65,8 @@ export function createApp(): Hono<AppEnv> {
   app.route('/v1/admin/site', siteRoutes)
   app.route('/v1/admin', metricRoutes)
   app.route('/v1/admin', privacyRoutes)
+  app.route('/v1/admin/predictions', predictionRoutes)
+  app.route('/v1/admin/customers', customerPredictionRoutes)
 
   app.route('/v1/webhooks', webhookRoutes)
   app.route('/v1/ops', opsRoutes)

@@ -3,12 +3,14 @@ import {
   BotEventsResponseSchema,
   BotsReportSchema,
   CustomerExportSchema,
+  CustomerPredictionSchema,
   DecideResponseSchema,
   EraseResultSchema,
   ErrorBodySchema,
   EventsResponseSchema,
   IdentitySecretSchema,
   MetricsReportSchema,
+  PredictionFitSchema,
   PreviewLinkSchema,
   PreviewResultSchema,
   PublicKeyRotationSchema,
@@ -624,6 +626,40 @@ describe('admin site, data and privacy routes answer as the contract says', () =
       '/v1/admin/visitors/{id}',
       ErrorBodySchema,
       404,
+    )
+  })
+})
+
+describe('prediction routes answer as the contract says', () => {
+  it('fit, latest fit and a customer prediction', async () => {
+    const site = await createTestSite()
+    const imported = await admin(site, 'POST', '/v1/admin/orders?source=import', {
+      orders: ['2026-01-05', '2026-02-01', '2026-03-01'].map((day, index) => ({
+        orderId: `p-${index}`,
+        customerId: 'cust-1',
+        revenue: 25,
+        currency: 'USD',
+        placedAt: `${day}T12:00:00Z`,
+      })),
+    })
+    expect(imported.status).toBe(200)
+    await expectAnswer(
+      await admin(site, 'POST', '/v1/admin/predictions/fit', { asOf: '2026-03-31' }),
+      'POST',
+      '/v1/admin/predictions/fit',
+      PredictionFitSchema,
+    )
+    await expectAnswer(
+      await admin(site, 'GET', '/v1/admin/predictions/fit'),
+      'GET',
+      '/v1/admin/predictions/fit',
+      PredictionFitSchema,
+    )
+    await expectAnswer(
+      await admin(site, 'GET', '/v1/admin/customers/cust-1/prediction?asOf=2026-03-31'),
+      'GET',
+      '/v1/admin/customers/{customerId}/prediction',
+      CustomerPredictionSchema,
     )
   })
 })

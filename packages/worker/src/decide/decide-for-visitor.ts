@@ -7,6 +7,7 @@ import { rememberLedgerRead } from '../ledger/recent-reads'
 import type { DecideContext } from '../ledger/types'
 import { hasQuotaRoom } from '../limits/quota'
 import { uniqueCodeHolder } from '../offers/codes'
+import { decidePredictions, NO_PREDICTIONS } from '../predictions/decide'
 import { issueProfileToken } from '../profile-token/token'
 import type { RequestContext } from '../rules/match'
 import { loadRuleset, type CompiledRuleset } from '../rules/store'
@@ -111,9 +112,10 @@ export async function decideForVisitor(
   const fromToken = await decideContextFromToken(site, input, now)
   let context = fromToken ?? (await readLedger())
   let plan = await planDecisions(env, site, input, context, now)
-  // A unique code is derived from the holder's person and expires from its first exposure: both
-  // are the ledger's to tell, so a token decide that chose one calls the ledger after all.
-  if (fromToken && plan.choices.some(isUniqueCodeTreatment)) {
+  // A unique code is derived from the holder's person and expires from its first exposure, and
+  // prediction conditions read the person's purchase days: the ledger's to tell, not the token's,
+  // so a token decide that needs either calls the ledger after all.
+  if (fromToken && (plan.readsPredictions || plan.choices.some(isUniqueCodeTreatment))) {
     context = await readLedger()
     plan = await planDecisions(env, site, input, context, now)
   }
@@ -178,6 +180,8 @@ type DecisionPlan = {
   slots: readonly string[]
   choices: SlotChoice[]
   isPreview: boolean
+  /** Whether the live rules' prediction conditions read this visitor's prediction facts. */
+  readsPredictions: boolean
 }
 
 /** Whether a choice hands out a unique offer code (its holder and first exposure are the ledger's). */
@@ -227,6 +231,19 @@ async function planDecisions(
   }
   const ruleset = await loadRuleset(env, site.id, context.rulesVersion, site)
   const slots = input.slots === 'live' ? [...ruleset.bySlot.keys()] : input.slots
-  const choices = chooseForSlots(ruleset, slots, profile, input.context, now, verifiedProfile)
-  return { profile, ruleset, slots, choices, isPreview }
+  // Prediction facts only for rules that read them; a preview link's made-up visitor has none.
+  const readsPredictions = ruleset.hasPredictionConditions && !isPreview
+  const predictions = readsPredictions
+    ? decidePredictions(context.predictionInputs, site, now)
+    : NO_PREDICTIONS
+  const choices = chooseForSlots(
+    ruleset,
+    slots,
+    profile,
+    input.context,
+    now,
+    verifiedProfile,
+    predictions,
+  )
+  return { profile, ruleset, slots, choices, isPreview, readsPredictions }
 }

@@ -1,6 +1,12 @@
 import type { Decision, Profile } from '@stammis/contract'
 import { servedOffer } from '../offers/codes'
-import { isInSchedule, matchesWhen, type CompiledRule, type RequestContext } from '../rules/match'
+import {
+  isInSchedule,
+  matchesWhen,
+  type CompiledRule,
+  type PredictionFacts,
+  type RequestContext,
+} from '../rules/match'
 import type { CompiledRuleset } from '../rules/store'
 
 // The decision engine: which rule each slot shows, to whom (holdout), and what that decision
@@ -37,13 +43,20 @@ export function chooseForSlots(
   now: number,
   /** The profile from verified purchases only (default: `profile`, as in previews). */
   verifiedProfile: Profile = profile,
+  predictions: { facts: PredictionFacts | null; verifiedFacts: PredictionFacts | null } = {
+    facts: null,
+    verifiedFacts: null,
+  },
 ): SlotChoice[] {
   const choices: SlotChoice[] = []
   for (const slot of slots) {
     // Rules are pre-sorted by priority, so the first that can show something wins.
     for (const rule of ruleset.bySlot.get(slot) ?? []) {
-      if (!isInSchedule(rule, now) || !matchesWhen(rule, profile, context)) continue
-      const isOfferWithheld = rule.isVerifiedOnly && !matchesWhen(rule, verifiedProfile, context)
+      if (!isInSchedule(rule, now) || !matchesWhen(rule, profile, context, predictions.facts))
+        continue
+      const isOfferWithheld =
+        rule.isVerifiedOnly &&
+        !matchesWhen(rule, verifiedProfile, context, predictions.verifiedFacts)
       if (isOfferWithheld && !rule.content) continue
       const variant = isHeldOut(rule.id, profile.visitorId, rule.holdoutPercent)
         ? 'control'

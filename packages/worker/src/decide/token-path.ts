@@ -38,5 +38,7 @@ export async function decideContextFromToken(
     // Only unique codes read these, and a token decide that chooses one calls the ledger instead.
     firstExposedAt: {},
     quota: read.quota,
+    // The token carries no purchase days: a decide whose rules read them calls the ledger.
+    predictionInputs: null,
   }
 }

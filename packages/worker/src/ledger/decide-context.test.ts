@@ -40,6 +40,7 @@ describe('decideContext', () => {
       rulesVersion: 0,
       firstExposedAt: {},
       quota: { quota: 100_000, used: 0 },
+      predictionInputs: null,
     })
   })
 

@@ -8,6 +8,13 @@ import { bindSite } from './meta'
 import { customerMetricsPartial, metricsPartial } from './metrics'
 import { findCodeForHolder, isRedeemed, redeemCode } from './offers'
 import { visitorState } from './people'
+import {
+  fillPendingPredictionInputs,
+  personInputsAsOf,
+  personPredictionInputs,
+  predictionInputs,
+  purchaseDaysByWeek,
+} from './prediction-inputs'
 import { eraseSubject, exportSubject } from './privacy'
 import { writeQuota } from './quota'
 import { rebuildStep } from './rebuild'
@@ -33,6 +40,8 @@ import type {
   LedgerServerOrder,
   LedgerSite,
   MetricsPartial,
+  PersonPredictionInputs,
+  PredictionInputs,
   PurgeOptions,
   RebuildCursor,
   RecordBatchResult,
@@ -83,12 +92,15 @@ export class SiteLedger extends DurableObject<Env> {
     request: { visitorId: string; visitId: string; withExposureTimes: boolean; now: number },
   ): Promise<DecideContext> {
     const rulesVersion = await this.liveRules.version(site.id, request.now)
+    this.bind(site)
     const sql = this.ctx.storage.sql
+    const state = visitorState(sql, request.visitorId, request.visitId)
     return {
-      state: visitorState(sql, request.visitorId, request.visitId),
+      state,
       rulesVersion,
       firstExposedAt: request.withExposureTimes ? exposureTimes(sql, request.visitorId) : {},
       quota: writeQuota(sql, site, request.now),
+      predictionInputs: personPredictionInputs(sql, state.personId),
     }
   }
 
@@ -190,6 +202,28 @@ export class SiteLedger extends DurableObject<Env> {
     return this.read(site, (sql) => metricsPartial(sql, site, from, to))
   }
 
+  /**
+   * The site's per-customer summary as of a local day (x, tx, T in weeks, monetary), computed in
+   * SQL from the counted orders: what the prediction fit reads (prediction-inputs.ts).
+   */
+  predictionInputs(site: LedgerSite, asOf: string): PredictionInputs {
+    return this.read(site, (sql) => predictionInputs(sql, site, asOf))
+  }
+
+  /** Purchase days per week after `from` by the people who had bought by then (calibration). */
+  purchaseDaysByWeek(site: LedgerSite, from: string, weeks: number): number[] {
+    return this.read(site, (sql) => purchaseDaysByWeek(sql, site, from, weeks))
+  }
+
+  /** One person's prediction inputs as of a local day (null: no purchase by then). */
+  personPredictionInputs(
+    site: LedgerSite,
+    personId: string,
+    asOf: string,
+  ): PersonPredictionInputs | null {
+    return this.read(site, (sql) => personInputsAsOf(sql, site, personId, asOf))
+  }
+
   /** The customer metrics alone, as of local days [from, to]. */
   customerMetrics(site: LedgerSite, from: string, to: string): CustomerPartial {
     return this.read(site, (sql) => customerMetricsPartial(sql, site, from, to))
@@ -260,7 +294,11 @@ export class SiteLedger extends DurableObject<Env> {
   private bind(site: LedgerSite): void {
     const key = `${site.id}|${site.currency}`
     if (this.boundSite === key) return
-    bindSite(this.ctx.storage.sql, site)
+    const sql = this.ctx.storage.sql
+    this.ctx.storage.transactionSync(() => {
+      bindSite(sql, site)
+      fillPendingPredictionInputs(sql, site)
+    })
     this.boundSite = key
   }
 }

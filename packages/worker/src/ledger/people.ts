@@ -1,4 +1,5 @@
 import type { VisitorState } from '../segments/classify'
+import { onePerson, refreshPredictionInputs } from './prediction-inputs'
 import { first, type Sql } from './sql'
 import type { LedgerSite } from './types'
 
@@ -46,6 +47,7 @@ export function recountPerson(
     site.currency,
     site.trustBrowserPurchases ? 1 : 0,
   )
+  refreshPredictionInputs(sql, site, onePerson(personId))
 }
 
 /**

@@ -1,5 +1,6 @@
 import { personRange, refreshCustomers } from './customers'
 import { COUNTED_ORDER } from './people'
+import { refreshPredictionInputs } from './prediction-inputs'
 import { GAP_BUCKET_MS } from './schema'
 import { first, type Sql } from './sql'
 import type { LedgerSite, RebuildCursor } from './types'
@@ -107,6 +108,7 @@ function recountPeople(
     site.trustBrowserPurchases ? 1 : 0, // COUNTED_ORDER reads it as ?3
     site.currency,
   )
+  refreshPredictionInputs(sql, site, { sql: inRange, bounds: [range.after, range.upTo] })
 }
 
 /** The rollup tables, from the visits and orders (the triggers' result, computed at once). */

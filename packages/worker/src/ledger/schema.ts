@@ -1,3 +1,5 @@
+import { STEP_2_PREDICTIONS } from './schema-step-2-predictions'
+
 /**
  * The ledger's schema: forward-only steps, applied in order on an object's first use (inside
  * `blockConcurrencyWhile`, each step in its own transaction), the version kept in `ledger_meta`.
@@ -337,7 +339,7 @@ END;
  * Every step, in order: `SCHEMA_STEPS[n]` takes an object from version n to n + 1. Append only.
  * @example applySchema(ctx.storage) // the object's version becomes SCHEMA_STEPS.length
  */
-export const SCHEMA_STEPS: readonly string[] = [STEP_1]
+export const SCHEMA_STEPS: readonly string[] = [STEP_1, STEP_2_PREDICTIONS]
 
 /** The schema version of an object's storage (0: never migrated). */
 export function schemaVersion(storage: DurableObjectStorage): number {

@@ -59,6 +59,48 @@ export type DecideContext = {
   /** When the visitor's person was first shown each rule (rule id → epoch ms), when asked for. */
   firstExposedAt: Record<string, number>
   quota: WriteQuota
+  /** The person's prediction inputs (null: no counted purchase), for the rules' prediction conditions. */
+  predictionInputs: PersonPredictionInputs | null
+}
+
+/**
+ * What the prediction models read about one person, kept on its `people` row (schema step 2):
+ * from its counted orders, one purchase per local day, revenue in the site's currency.
+ */
+export type PersonPredictionInputs = {
+  /** Distinct local days with a counted order (x = purchaseDays − 1). */
+  purchaseDays: number
+  firstPurchaseDay: string
+  lastPurchaseDay: string
+  /** Revenue of every counted order (site currency, micro-units). */
+  revenueMicros: number
+  /** Revenue of the first purchase day: repeat days' mean spend = (revenue − this) / x. */
+  firstDayRevenueMicros: number
+  /** Median days between consecutive purchase days once there are two gaps; else null. */
+  medianGapDays: number | null
+}
+
+/**
+ * The site's per-customer summary as of a day (`predictionInputs`): the model's `OrdersSummary`
+ * (times in weeks, money in the site's currency), computed in SQL.
+ */
+export type PredictionInputs = {
+  asOf: string
+  customers: {
+    /** The person id: `c:<customer key>`, or a browser's visitor id. */
+    customerId: string
+    firstDay: string
+    lastDay: string
+    x: number
+    tx: number
+    T: number
+    monetary: number
+    medianGapDays: number | null
+  }[]
+  /** Purchase days on or before asOf, first ones included. */
+  purchaseDays: number
+  /** Revenue of those days (site currency). */
+  revenue: number
 }
 
 export type Exposure = {

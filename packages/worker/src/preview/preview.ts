@@ -1,6 +1,7 @@
 import type { PreviewRequest, PreviewResult } from '@stammis/contract'
 import { buildDecisions, chooseForSlots } from '../decide/engine'
 import type { Env } from '../env'
+import { previewPredictions } from '../predictions/decide'
 import { findLatestRuleset } from '../rules/queries'
 import { compileRuleset } from '../rules/store'
 import { getWorkspace } from '../rules/workspace'
@@ -32,7 +33,11 @@ export async function previewDecisions(
   const profile = previewProfile(request, site.lapseDays, now)
   const ruleset = compileRuleset(site.id, 0, rules, site)
   const context = { url: request.url, referrer: request.referrer }
-  const choices = chooseForSlots(ruleset, slots, profile, context, now)
+  const facts = previewPredictions(request.predictions, profile, now)
+  const choices = chooseForSlots(ruleset, slots, profile, context, now, profile, {
+    facts,
+    verifiedFacts: facts,
+  })
   // Show the treatment to a marketer unless they asked about a specific visitor.
   const shown = request.visitorId
     ? choices
@@ -41,6 +46,7 @@ export async function previewDecisions(
   return {
     source: request.source,
     profile,
+    ...(facts ? { predictions: facts } : {}),
     slots: slots.map((slot) => {
       const chosen = built.find((choice) => choice.slot === slot)
       if (!chosen)

@@ -14,6 +14,8 @@ const D1_TABLES: Record<string, string> = {
   rulesets: 'published rules',
   rule_workspaces: 'the editor working copy',
   admin_sessions: 'signed-in admins of the shop',
+  prediction_fits:
+    'fitted model parameters and the CLV percentiles of all customers together, no id (an erased customer leaves them until the next daily refit)',
 }
 
 /** D1's history tables from before the ledger: read only, for `storage migrate`. */

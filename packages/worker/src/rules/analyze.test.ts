@@ -191,4 +191,57 @@ describe('analyzeRules', () => {
       ]),
     ).toEqual([])
   })
+
+  it('learns prediction conditions: fairness, shoppers, and coded offers only purchases unlock', () => {
+    // A top-10% offer reaches only some returning customers: new visitors still get more than the rest.
+    const warnings = analyzeRules(
+      [
+        rule({ id: 'new', when: { segments: ['shopper'] }, offer: { kind: 'percent', value: 10 } }),
+        rule({
+          id: 'vip',
+          when: { segments: ['returning', 'repeat'], clvPercentile: { min: 90 } },
+          offer: { kind: 'percent', value: 20 },
+        }),
+      ],
+      now,
+    )
+    expect(warnings.map((w) => `${w.code}:${w.ruleIds.join('+')}`)).toEqual([
+      'new_visitors_favoured:new+vip',
+      'new_visitors_favoured:new+vip',
+    ])
+    expect(warnings[0]?.message).toContain('reaches only the returning customers')
+    // With an offer for every returning and repeat customer as well, nothing to say.
+    expect(
+      codes([
+        rule({ id: 'new', when: { segments: ['shopper'] }, offer: { kind: 'percent', value: 10 } }),
+        rule({
+          id: 'vip',
+          priority: 1,
+          when: { segments: ['returning', 'repeat'], clvPercentile: { min: 90 } },
+          offer: { kind: 'percent', value: 20 },
+        }),
+        rule({
+          id: 'all',
+          when: { segments: ['returning', 'repeat'] },
+          offer: { kind: 'percent', value: 10 },
+        }),
+      ]),
+    ).toEqual([])
+    // A shopper bought, if at all, in this visit: never days ago.
+    expect(
+      codes([
+        rule({ id: 'x', when: { segments: ['shopper'], daysSinceLastPurchase: { min: 30 } } }),
+      ]),
+    ).toEqual(['never_matches:x'])
+    // A coded offer on a prediction condition, opted out of verified purchases.
+    expect(
+      codes([
+        rule({
+          id: 'winback',
+          when: { pAlive: { max: 0.3 } },
+          offer: { kind: 'percent', value: 10, code: 'BACK', requiresVerified: false },
+        }),
+      ]),
+    ).toEqual(['unverified_coded_offer:winback'])
+  })
 })

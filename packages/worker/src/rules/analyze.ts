@@ -1,5 +1,6 @@
 import { SEGMENTS, type Offer, type Rule, type RuleWarning, type Segment } from '@stammis/contract'
 import { MIN_PURCHASE_VISITS } from '../segments/thresholds'
+import { hasPredictionConditions } from './match'
 
 /**
  * Finds what a marketer should know before publishing: ties, rules that can never match, offers
@@ -60,6 +61,8 @@ function canMatchSegment(rule: Rule, segment: Segment): boolean {
   // A shopper never bought in an earlier visit, so cannot be lapsed (their purchases are this visit's).
   if (when.lapsed === true && segment === 'shopper') return false
   if (when.lapsed === true && when.maxOrders === 0) return false
+  // A shopper's purchases, if any, are this visit's: zero days ago.
+  if (segment === 'shopper' && (when.daysSinceLastPurchase?.min ?? 0) > 0) return false
   return true
 }
 
@@ -116,18 +119,31 @@ function coversSchedule(outer: Rule, inner: Rule): boolean {
  * The retention mistake this guard exists for: a slot where new visitors can get a better offer
  * than returning or repeat customers in the same period. Offers of the same kind are compared by
  * value; a customer segment with no offer at all loses to any offer. Different kinds (percent vs
- * amount) are not compared, as that depends on the basket.
+ * amount) are not compared, as that depends on the basket. A customer offer behind a prediction
+ * condition (say, the top 10% by CLV) reaches only some of the segment, so it does not count as
+ * the segment's offer: the rest of them would still see new visitors get more.
  */
 function unfairOffers(slot: string, rules: Rule[]): RuleWarning[] {
   const warnings: RuleWarning[] = []
   const offered = rules.filter((rule): rule is Rule & { offer: Offer } => rule.offer !== undefined)
-  for (const newcomerRule of offered.filter((rule) => segmentsOf(rule).includes('shopper'))) {
+  // A rule with a prediction condition needs a purchase: no new visitor gets its offer.
+  const forNewcomers = offered.filter(
+    (rule) => segmentsOf(rule).includes('shopper') && !hasPredictionConditions(rule.when),
+  )
+  for (const newcomerRule of forNewcomers) {
     for (const segment of ['returning', 'repeat'] as const) {
       const theirs = offered.filter(
         (rule) =>
           segmentsOf(rule).includes(segment) &&
           canMatchSegment(rule, segment) &&
-          schedulesOverlap(rule, newcomerRule),
+          schedulesOverlap(rule, newcomerRule) &&
+          !hasPredictionConditions(rule.when),
+      )
+      const forSome = offered.filter(
+        (rule) =>
+          segmentsOf(rule).includes(segment) &&
+          schedulesOverlap(rule, newcomerRule) &&
+          hasPredictionConditions(rule.when),
       )
       const isWorse =
         theirs.length === 0 ||
@@ -140,11 +156,14 @@ function unfairOffers(slot: string, rules: Rule[]): RuleWarning[] {
       warnings.push({
         code: 'new_visitors_favoured',
         slot,
-        ruleIds: [newcomerRule.id, ...theirs.map((rule) => rule.id)],
+        ruleIds: [newcomerRule.id, ...theirs.map((rule) => rule.id), ...forSome.map((r) => r.id)],
         message:
-          theirs.length === 0
+          (theirs.length === 0
             ? `New visitors get an offer in slot "${slot}" ("${newcomerRule.id}") but ${segment} customers get none there in the same period.`
-            : `New visitors get a better offer in slot "${slot}" ("${newcomerRule.id}", ${describe(newcomerRule.offer)}) than ${segment} customers (${theirs.map((rule) => describe(rule.offer)).join(', ')}).`,
+            : `New visitors get a better offer in slot "${slot}" ("${newcomerRule.id}", ${describe(newcomerRule.offer)}) than ${segment} customers (${theirs.map((rule) => describe(rule.offer)).join(', ')}).`) +
+          (forSome.length > 0
+            ? ` (${forSome.map((rule) => `"${rule.id}"`).join(', ')} reaches only the ${segment} customers its prediction conditions pick.)`
+            : ''),
       })
     }
   }
@@ -167,7 +186,9 @@ function needsPurchases(rule: Rule): boolean {
     (when.segments !== undefined && !when.segments.includes('shopper')) ||
     when.lapsed === true ||
     (when.minOrders ?? 0) > 0 ||
-    (when.minRevenue ?? 0) > 0
+    (when.minRevenue ?? 0) > 0 ||
+    // Predictions exist only for people with a purchase.
+    hasPredictionConditions(when)
   )
 }
 

@@ -15,6 +15,8 @@ export type CompiledRuleset = {
   bySlot: Map<string, CompiledRule[]>
   /** Some live rule gives each visitor a code of their own (decide then needs exposure times). */
   hasUniqueCodes: boolean
+  /** Some live rule has a prediction condition (decide then computes the person's facts). */
+  hasPredictionConditions: boolean
   /** Compiled for a site that allows scripts: its html content is served as saved. */
   allowScripts: boolean
 }
@@ -42,7 +44,17 @@ export function compileRuleset(
   const hasUniqueCodes = [...bySlot.values()].some((slotRules) =>
     slotRules.some((rule) => rule.offer?.uniqueCodes),
   )
-  return { siteId, version, bySlot, hasUniqueCodes, allowScripts: policy.allowScripts }
+  const hasPredictionConditions = [...bySlot.values()].some((slotRules) =>
+    slotRules.some((rule) => rule.hasPredictionConditions),
+  )
+  return {
+    siteId,
+    version,
+    bySlot,
+    hasUniqueCodes,
+    hasPredictionConditions,
+    allowScripts: policy.allowScripts,
+  }
 }
 
 export function rulesetKey(siteId: string, version: number): string {

@@ -1,4 +1,4 @@
-import type { Site } from './site'
+import type { Site, SitePredictionFit } from './site'
 
 /** A row of the sites table, as selected by `SITE_COLUMNS`. */
 export type SiteRow = {
@@ -48,6 +48,19 @@ export function toSite(row: SiteRow): Site {
   }
 }
 
+/**
+ * SQL: the site's (`s`) latest prediction fit as one JSON value, or null (one probe of
+ * `prediction_fits_latest`; the table is the predictions domain's, read here so decide gets the
+ * fit with the site it caches).
+ */
+const LATEST_PREDICTION_FIT = `(SELECT json_object('bgnbd', json_object('r', f.r, 'alpha', f.alpha, 'a', f.a, 'b', f.b),
+    'gammaGamma', json_object('p', f.p, 'q', f.q, 'gamma', f.gamma), 'clvCuts', json(f.clv_cuts))
+  FROM prediction_fits f WHERE f.site_id = s.id ORDER BY f.fitted_at DESC LIMIT 1)`
+
+function toPredictionFit(json: string | null): SitePredictionFit | null {
+  return json === null ? null : (JSON.parse(json) as SitePredictionFit)
+}
+
 /** A site found by a public key, and until when that key works (null: its current key). */
 export type SiteByKey = { site: Site; keyValidUntil: number | null }
 
@@ -64,14 +77,17 @@ export async function findSiteByPublicKey(
 ): Promise<SiteByKey | null> {
   const row = await db
     .prepare(
-      `SELECT ${SITE_COLUMNS}, s.previous_public_key_expires_at FROM sites s WHERE ${publicKeyMatches('?1', '?2')}`,
+      `SELECT ${SITE_COLUMNS}, s.previous_public_key_expires_at, ${LATEST_PREDICTION_FIT} AS prediction_fit
+       FROM sites s WHERE ${publicKeyMatches('?1', '?2')}`,
     )
     .bind(publicKey, now)
-    .first<SiteRow & { previous_public_key_expires_at: number | null }>()
+    .first<
+      SiteRow & { previous_public_key_expires_at: number | null; prediction_fit: string | null }
+    >()
   if (!row) return null
   const isCurrentKey = row.public_key === publicKey
   return {
-    site: toSite(row),
+    site: { ...toSite(row), predictionFit: toPredictionFit(row.prediction_fit) },
     keyValidUntil: isCurrentKey ? null : row.previous_public_key_expires_at,
   }
 }
@@ -251,4 +267,31 @@ export async function setIdentitySecret(
   secret: string,
 ): Promise<void> {
   await db.prepare('UPDATE sites SET identity_secret = ?2 WHERE id = ?1').bind(siteId, secret).run()
+}
+
+/** The default at-risk threshold on P(alive) (migration 0012; `predictions.atRiskBelow`). */
+export const DEFAULT_AT_RISK_BELOW = 0.5
+
+/**
+ * The site's at-risk threshold on P(alive): a customer whose P(alive) is below it while their CLV
+ * is above the site's median is "at risk" (dashboard, moments).
+ * @example await findAtRiskBelow(env.DB, site.id) // 0.5
+ */
+export async function findAtRiskBelow(db: D1Database, siteId: string): Promise<number> {
+  const row = await db
+    .prepare('SELECT predictions_at_risk_below AS value FROM sites WHERE id = ?1')
+    .bind(siteId)
+    .first<{ value: number }>()
+  return row?.value ?? DEFAULT_AT_RISK_BELOW
+}
+
+/**
+ * Sets the site's at-risk threshold (`PATCH /v1/admin/site` `predictions.atRiskBelow`).
+ * @example await setAtRiskBelow(env.DB, site.id, 0.3)
+ */
+export async function setAtRiskBelow(db: D1Database, siteId: string, value: number): Promise<void> {
+  await db
+    .prepare('UPDATE sites SET predictions_at_risk_below = ?2 WHERE id = ?1')
+    .bind(siteId, value)
+    .run()
 }

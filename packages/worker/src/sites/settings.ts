@@ -14,7 +14,9 @@ import { readBody } from '../http/body'
 import { ledgerFor, ledgerSite } from '../ledger/client'
 import { randomAlphanumeric } from '../lib/crypto'
 import {
+  findAtRiskBelow,
   findSiteKeyStatus,
+  setAtRiskBelow,
   setIdentitySecret,
   setWebhookSecret,
   updateSiteSettings,
@@ -39,7 +41,7 @@ export const siteRoutes = new Hono<AppEnv>()
       ledgerFor(c.env, site.id).writeQuota(ledgerSite(site), now),
       findEdgeConfig(c.env.DB, site.id),
     ])
-    const { codeSecret: _secret, dailyWriteQuota: _quota, ...visible } = site
+    const { codeSecret: _secret, dailyWriteQuota: _quota, predictionFit: _fit, ...visible } = site
     const previousValid =
       status?.previousPublicKey && (status.previousPublicKeyExpiresAt ?? 0) > now
     return c.json({
@@ -62,6 +64,7 @@ export const siteRoutes = new Hono<AppEnv>()
       forgetEdgeHostnames(await saveEdgeConfig(c.env.DB, site.id, patch.edge, Date.now()))
     }
     await updateSiteSettings(c.env.DB, site.id, patch)
+    if (patch.predictions) await setAtRiskBelow(c.env.DB, site.id, patch.predictions.atRiskBelow)
     // This isolate serves the change at once; others within SITE_ENTRY_MAX_AGE_MS.
     forgetSite(site.id)
     return c.json({
@@ -69,6 +72,9 @@ export const siteRoutes = new Hono<AppEnv>()
       lapseDays: patch.lapseDays ?? site.lapseDays,
       allowScripts: patch.allowScripts ?? site.allowScripts,
       edge: patch.edge !== undefined ? patch.edge : await findEdgeConfig(c.env.DB, site.id),
+      predictions: {
+        atRiskBelow: patch.predictions?.atRiskBelow ?? (await findAtRiskBelow(c.env.DB, site.id)),
+      },
     } satisfies SiteSettingsPatchResult)
   })
   .post('/rotate-secret', async (c) => {

@@ -20,6 +20,18 @@ export type Site = {
    * (sites/profile-epoch.ts bumps it whenever a visitor's entitlements may have gone down).
    */
   profileEpoch: number
+  /**
+   * The site's latest prediction fit, as decide's prediction conditions need it: read with the
+   * site by public key (so cached with it, no read of its own), absent or null before a first fit.
+   */
+  predictionFit?: SitePredictionFit | null
+}
+
+/** A prediction fit's parameters (weeks) and its CLV percentile cuts (migration 0012). */
+export type SitePredictionFit = {
+  bgnbd: { r: number; alpha: number; a: number; b: number }
+  gammaGamma: { p: number; q: number; gamma: number }
+  clvCuts: number[]
 }
 
 export const DEFAULT_LAPSE_DAYS = 90

@@ -6,6 +6,8 @@ import { CohortTable, CustomerStats, CustomerTrend, type TrendPoint } from './da
 import { loadDashboard } from './dashboard-data'
 import { formatDay } from './dashboard-format'
 import { OffersTable } from './dashboard-offers'
+import { PredictionsSection } from './dashboard-predictions'
+import { loadPredictionsPanel, type PredictionsPanel } from '../../predictions/panel'
 import { chooseRange, QUICK_RANGES, quickRange, type DayRange } from './dashboard-range'
 import { SegmentConversion, SegmentShares } from './dashboard-segments'
 import { Layout } from '../shell/layout'
@@ -160,6 +162,7 @@ function DashboardPage(props: {
   range: DayRange | null
   error?: string
   data?: { report: MetricsReport; trend: TrendPoint[] }
+  predictions?: PredictionsPanel
 }) {
   const { c, data } = props
   const site = c.get('site')
@@ -215,6 +218,9 @@ function DashboardPage(props: {
             </>
           )}
           <Customers report={data.report} trend={data.trend} lapseDays={site.lapseDays} />
+          {props.predictions ? (
+            <PredictionsSection panel={props.predictions} currency={site.currency} />
+          ) : null}
           <Offers report={data.report} />
         </>
       ) : null}
@@ -238,8 +244,18 @@ export const dashboardRoutes = new Hono<AdminEnv>().get('/', async (c) => {
       400,
     )
   }
-  const data = await loadDashboard(c.env, site, choice.range)
+  const [data, predictions] = await Promise.all([
+    loadDashboard(c.env, site, choice.range),
+    loadPredictionsPanel(c.env, site, today),
+  ])
   return c.html(
-    <DashboardPage c={c} today={today} form={choice.range} range={choice.range} data={data} />,
+    <DashboardPage
+      c={c}
+      today={today}
+      form={choice.range}
+      range={choice.range}
+      data={data}
+      predictions={predictions}
+    />,
   )
 })

@@ -201,6 +201,80 @@ export function RuleEditor(props: EditorProps) {
         </fieldset>
 
         <fieldset>
+          <legend>Predictions</legend>
+          <p class="hint">
+            From the shop's latest prediction fit and the customer's purchases. A visitor who never
+            bought, or a shop without a fit, meets none of these.
+          </p>
+          <div class="grid">
+            {f(
+              'when.pAlive.min',
+              'Still a customer: P(alive) at least',
+              <Input form={form} name="when.pAlive.min" type="number" placeholder="0-1" />,
+            )}
+            {f(
+              'when.pAlive.max',
+              'P(alive) at most',
+              <Input
+                form={form}
+                name="when.pAlive.max"
+                type="number"
+                placeholder="0.5: slipping away"
+              />,
+            )}
+            {f(
+              'when.predictedClv.min',
+              `Predicted value, next year, at least (${c.get('site').currency})`,
+              <Input form={form} name="when.predictedClv.min" type="number" />,
+            )}
+            {f(
+              'when.predictedClv.max',
+              `Predicted value at most (${c.get('site').currency})`,
+              <Input form={form} name="when.predictedClv.max" type="number" />,
+            )}
+            {f(
+              'when.clvPercentile.min',
+              'Value percentile at least',
+              <Input
+                form={form}
+                name="when.clvPercentile.min"
+                type="number"
+                placeholder="90: top 10%"
+              />,
+              '0-99 among the shop’s customers.',
+            )}
+            {f(
+              'when.clvPercentile.max',
+              'Value percentile at most',
+              <Input form={form} name="when.clvPercentile.max" type="number" />,
+            )}
+            {f(
+              'when.daysSinceLastPurchase.min',
+              'Days since last purchase, at least',
+              <Input form={form} name="when.daysSinceLastPurchase.min" type="number" />,
+            )}
+            {f(
+              'when.daysSinceLastPurchase.max',
+              'Days since last purchase, at most',
+              <Input form={form} name="when.daysSinceLastPurchase.max" type="number" />,
+            )}
+            {f(
+              'when.dueForReorder',
+              'Due to reorder',
+              <Select
+                form={form}
+                name="when.dueForReorder"
+                options={[
+                  ['', 'Due or not'],
+                  ['true', 'Only when due to reorder'],
+                ]}
+              />,
+              'Today is within ±20% of their usual gap between purchases.',
+            )}
+          </div>
+        </fieldset>
+
+        <fieldset>
           <legend>Content</legend>
           <div class="grid">
             {f(

@@ -25,6 +25,15 @@ export const RULE_FIELDS = [
   'when.minVisits',
   'when.urlPattern',
   'when.referrerPattern',
+  'when.pAlive.min',
+  'when.pAlive.max',
+  'when.predictedClv.min',
+  'when.predictedClv.max',
+  'when.clvPercentile.min',
+  'when.clvPercentile.max',
+  'when.daysSinceLastPurchase.min',
+  'when.daysSinceLastPurchase.max',
+  'when.dueForReorder',
   'content.type',
   'content.value',
   'offer.kind',
@@ -41,7 +50,22 @@ export const RULE_FIELDS = [
 ] as const
 
 // Issues zod reports on a whole object are shown next to the input that decides it.
-const FIELD_ALIASES: Record<string, string> = { content: 'content.type', offer: 'offer.kind' }
+const FIELD_ALIASES: Record<string, string> = {
+  content: 'content.type',
+  offer: 'offer.kind',
+  'when.pAlive': 'when.pAlive.min',
+  'when.predictedClv': 'when.predictedClv.min',
+  'when.clvPercentile': 'when.clvPercentile.min',
+  'when.daysSinceLastPurchase': 'when.daysSinceLastPurchase.min',
+}
+
+/** The prediction conditions with a min and a max field. */
+const PREDICTION_RANGES = [
+  'pAlive',
+  'predictedClv',
+  'clvPercentile',
+  'daysSinceLastPurchase',
+] as const
 
 /**
  * Reads the editor's fields from a submitted form.
@@ -82,6 +106,13 @@ export function ruleToForm(rule: Rule, timeZone: string): RuleForm {
       'when.minVisits': text(rule.when.minVisits),
       'when.urlPattern': text(rule.when.urlPattern),
       'when.referrerPattern': text(rule.when.referrerPattern),
+      ...Object.fromEntries(
+        PREDICTION_RANGES.flatMap((name) => [
+          [`when.${name}.min`, text(rule.when[name]?.min)],
+          [`when.${name}.max`, text(rule.when[name]?.max)],
+        ]),
+      ),
+      'when.dueForReorder': rule.when.dueForReorder ? 'true' : '',
       'content.type': content?.type ?? '',
       'content.value': !content
         ? ''
@@ -141,6 +172,13 @@ export function formToInput(
     minVisits: number('when.minVisits'),
     urlPattern: text('when.urlPattern'),
     referrerPattern: text('when.referrerPattern'),
+    ...Object.fromEntries(
+      PREDICTION_RANGES.map((name) => {
+        const range = compact({ min: number(`when.${name}.min`), max: number(`when.${name}.max`) })
+        return [name, Object.keys(range).length > 0 ? range : undefined]
+      }),
+    ),
+    dueForReorder: text('when.dueForReorder') === 'true' ? true : undefined,
   })
 
   let content: unknown

@@ -174,6 +174,13 @@ describe('rule editor', () => {
       'offer.uniqueCodes.prefix',
       'capital letters',
     ],
+    ['a P(alive) above 1', { 'when.pAlive.max': '1.5' }, 'when.pAlive.max', 'At most 1'],
+    [
+      'a percentile range upside down',
+      { 'when.clvPercentile.min': '90', 'when.clvPercentile.max': '10' },
+      'when.clvPercentile.max',
+      'at least min',
+    ],
     [
       'max orders below min orders',
       { 'when.minOrders': '3', 'when.maxOrders': '1' },
@@ -193,6 +200,31 @@ describe('rule editor', () => {
       expect(await savedRules(site)).toBeNull()
     },
   )
+
+  it('edits prediction conditions and shows them back', async () => {
+    const { site, post, page } = await setup()
+    const response = await post(
+      '/admin/rules',
+      ruleFields({
+        'when.pAlive.max': '0.4',
+        'when.clvPercentile.min': '90',
+        'when.daysSinceLastPurchase.min': '30',
+        'when.dueForReorder': 'true',
+      }),
+    )
+    expect(response.status).toBe(303)
+    expect((await savedRules(site))?.[0]?.when).toEqual({
+      segments: ['returning'],
+      pAlive: { max: 0.4 },
+      clvPercentile: { min: 90 },
+      daysSinceLastPurchase: { min: 30 },
+      dueForReorder: true,
+    })
+    const editor = await page('/admin/rules/welcome-back')
+    expect(editor.html).toMatch(/name="when\.pAlive\.max" value="0\.4"/)
+    expect(editor.html).toMatch(/name="when\.clvPercentile\.min" value="90"/)
+    expect(editor.html).toMatch(/<option value="true" selected[^>]*>Only when due to reorder/)
+  })
 
   it('keeps what was typed when it shows errors, escaped', async () => {
     const { post } = await setup()

@@ -86,6 +86,8 @@ th.num,td.num{text-align:right;white-space:nowrap}
 .chart .series-traffic{fill:#a9bde9}
 .chart .series-revenue{fill:#2457c5}
 .chart .series-conversion{fill:#12805c}
+.chart .series-customers,.chart .series-expected{fill:#a9bde9}
+.chart .series-value,.chart .series-actual{fill:#2457c5}
 .chart .line{fill:none;stroke-width:2.5}
 .chart .series-repeat-rate{fill:#2457c5;stroke:#2457c5}
 .chart .series-lapsed-rate{fill:#d97706;stroke:#d97706}
