@@ -67,6 +67,8 @@ async function load(db: D1Database, publicKey: string, now: number): Promise<Sit
     loadedAt: now,
     validUntil: null,
   }
+  // Concurrent readers await `found`; with none, a failed read must not be an unhandled rejection.
+  entry.found.catch(() => undefined)
   remember(known, publicKey, entry, MAX_SITE_ENTRIES)
   try {
     const found = await reading
