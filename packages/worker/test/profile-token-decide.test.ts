@@ -198,6 +198,25 @@ describe('decide with a valid profile token', () => {
     expect(answer.decisions.hero).toBeNull()
   })
 
+  it('reads storage when the live rules have a prediction condition (purchase days are storage’s)', async () => {
+    const { site, token } = await bought()
+    await publishRules(site, [
+      {
+        id: 'recent-buyer',
+        slot: 'hero',
+        status: 'live',
+        when: { segments: ['returning'], daysSinceLastPurchase: { max: 365 } },
+        content: { type: 'text', value: 'Welcome back' },
+      },
+    ])
+    await decide(site, 'buyer', 'v1')
+    await wipeLedger(site)
+    const answer = await decide(site, 'buyer', 'v2', token)
+    // Storage was read (it was wiped, so it knows nothing), and a fresh token comes back.
+    expect(answer.profile).toMatchObject(neverSeen)
+    expect(answer.profileToken).not.toBe(token)
+  })
+
   it('sees a publish made in this isolate at once', async () => {
     const { site, token } = await boughtThenWiped()
     await publishRules(site, [
