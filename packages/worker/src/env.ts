@@ -7,6 +7,12 @@ import type { Site } from './sites/site'
 export type Env = Cloudflare.Env & {
   /** "on" only in `pnpm bench` (a `--var`, never deployed): exposes the benchmark's reference routes. */
   BENCH_ROUTES?: string
+  /**
+   * "on" only in local development and the tests (`wrangler dev --var
+   * MOMENTS_ALLOW_LOCAL_DESTINATIONS:on`, vitest.config.mts), never deployed: moment destinations
+   * may then be http on 127.0.0.1 or localhost, where a local receiver runs.
+   */
+  MOMENTS_ALLOW_LOCAL_DESTINATIONS?: string
 }
 
 export type AppEnv = {

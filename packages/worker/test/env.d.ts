@@ -8,6 +8,9 @@ declare global {
       TEST_MIGRATIONS: D1Migration[]
       /** Empty until a migration test applies migrations to it (see vitest.config.mts). */
       MIGRATION_TEST_DB: D1Database
+      /** The local moments receiver (test/moments-receiver.mjs), e.g. http://127.0.0.1:41234. */
+      MOMENTS_RECEIVER_URL: string
+      MOMENTS_ALLOW_LOCAL_DESTINATIONS: string
     }
   }
 }
