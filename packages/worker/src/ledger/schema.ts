@@ -9,6 +9,8 @@
  * doubles (`total()`, REAL columns) so no sum can overflow.
  */
 
+import { STEP_3_MOMENTS } from './schema-step-3-moments'
+
 /** Milliseconds in a day: the width of one bucket of the purchase-gap histogram. */
 export const GAP_BUCKET_MS = 86_400_000
 
@@ -337,7 +339,8 @@ END;
  * Every step, in order: `SCHEMA_STEPS[n]` takes an object from version n to n + 1. Append only.
  * @example applySchema(ctx.storage) // the object's version becomes SCHEMA_STEPS.length
  */
-export const SCHEMA_STEPS: readonly string[] = [STEP_1]
+// Step 2 (i12-predict, the per-person prediction inputs) belongs between these two when both land.
+export const SCHEMA_STEPS: readonly string[] = [STEP_1, STEP_3_MOMENTS]
 
 /** The schema version of an object's storage (0: never migrated). */
 export function schemaVersion(storage: DurableObjectStorage): number {
