@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { batch, ledgerRows, testLedger } from '../../test/ledger'
-import type { LedgerServerOrder } from './client'
+import type { LedgerServerOrder, PurchaseTransition, RecordBatchResult } from './client'
 
 const DAY = 86_400_000
+
+/** The transitions of an accepted batch (a refused one fails the test). */
+function transitionsOf(result: RecordBatchResult): PurchaseTransition[] {
+  if (!result.ok) throw new Error(`batch refused: ${result.reason}`)
+  return result.transitions
+}
 const START = Date.parse('2026-01-05T12:00:00Z')
 
 function serverOrder(
@@ -43,7 +49,7 @@ describe('ledger: the transitions a purchase causes', () => {
         signed,
       ),
     )
-    expect(first.ok && first.transitions).toEqual([
+    expect(transitionsOf(first)).toEqual([
       {
         personId: 'c:id:cust-1',
         type: 'customer.became_returning',
@@ -56,7 +62,7 @@ describe('ledger: the transitions a purchase causes', () => {
       site,
       batch('v1', 's1', [{ type: 'purchase', orderId: 'o2', revenue: 5 }], START + 1000),
     )
-    expect(same.ok && same.transitions).toEqual([])
+    expect(transitionsOf(same)).toEqual([])
     // The same batch again (a retry) stores nothing new and reports nothing.
     const second = await ledger.recordBatch(
       site,
@@ -67,12 +73,12 @@ describe('ledger: the transitions a purchase causes', () => {
         START + DAY,
       ),
     )
-    expect(second.ok && second.transitions.map((t) => t.type)).toEqual(['customer.became_repeat'])
+    expect(transitionsOf(second).map((t) => t.type)).toEqual(['customer.became_repeat'])
     const retry = await ledger.recordBatch(
       site,
       batch('v1', 's2', [{ id: 'dup', type: 'purchase', orderId: 'o3', revenue: 9 }], START + DAY),
     )
-    expect(retry.ok && retry.transitions).toEqual([])
+    expect(transitionsOf(retry)).toEqual([])
   })
 
   it('reports nothing for an anonymous visitor: only customers get moments', async () => {
@@ -86,7 +92,7 @@ describe('ledger: the transitions a purchase causes', () => {
         START,
       ),
     )
-    expect(result.ok && result.transitions).toEqual([])
+    expect(transitionsOf(result)).toEqual([])
   })
 
   it('counts only counted purchases: a browser order on a site that waits for verification is none', async () => {
@@ -108,7 +114,7 @@ describe('ledger: the transitions a purchase causes', () => {
         },
       ),
     )
-    expect(result.ok && result.transitions).toEqual([])
+    expect(transitionsOf(result)).toEqual([])
     // The server confirms it: now it counts, and the customer became returning.
     const confirmed = await ledger.storeServerOrders(
       site,
