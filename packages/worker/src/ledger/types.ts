@@ -104,7 +104,8 @@ export type PersonMoment = { personId: string; type: MomentType; occurrence: str
  */
 export type PurchaseTransition = PersonMoment & {
   type: 'customer.became_returning' | 'customer.became_repeat' | 'customer.won_back'
-  data: Record<string, unknown>
+  /** Plain values only, so the type survives RPC. */
+  data: Record<string, string | number | null>
 }
 
 /** One customer as the daily moment scan reads them. */
