@@ -1,6 +1,7 @@
 import { createApp } from './app'
 import type { Env } from './env'
 import { handleMomentBatch } from './moments/deliver'
+import { handleMomentScan, MOMENT_SCAN_CRON } from './moments/scheduled'
 import type { DeliveryMessage } from './moments/send'
 import { handleScheduled } from './privacy/retention'
 
@@ -14,6 +15,10 @@ const app = createApp()
  */
 export default {
   fetch: app.fetch,
-  scheduled: handleScheduled,
+  // Each cron of wrangler.jsonc runs its own job.
+  async scheduled(controller, env) {
+    if (controller.cron === MOMENT_SCAN_CRON) await handleMomentScan(controller, env)
+    else await handleScheduled(controller, env)
+  },
   queue: handleMomentBatch,
 } satisfies ExportedHandler<Env, DeliveryMessage>

@@ -36,3 +36,6 @@ export const STALE_PENDING_MS = 15 * MINUTE_MS
 export function retryDelaySeconds(attempt: number): number {
   return Math.min(MAX_RETRY_DELAY_SECONDS, RETRY_BASE_SECONDS * 2 ** Math.max(0, attempt - 1))
 }
+
+/** Customers per ledger call of the daily scan. */
+export const SCAN_PAGE_SIZE = 200

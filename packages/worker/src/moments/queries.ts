@@ -356,3 +356,16 @@ export async function findStalePending(
     .all<{ id: string }>()
   return results.map((row) => row.id)
 }
+
+/**
+ * The ids of sites with at least one destination: the daily scan runs for these alone.
+ * @example await sitesWithDestinations(env.DB) // ['site_1']
+ */
+export async function sitesWithDestinations(db: D1Database): Promise<string[]> {
+  const { results } = await db
+    .prepare(
+      'SELECT DISTINCT site_id FROM moment_destinations WHERE deleted_at IS NULL ORDER BY site_id',
+    )
+    .all<{ site_id: string }>()
+  return results.map((row) => row.site_id)
+}
