@@ -1,4 +1,5 @@
 import type { MetricsReport } from '@stammis/contract'
+import type { DeliveryCount } from '../../moments/queries'
 import { Hono } from 'hono'
 import type { Child } from 'hono/jsx'
 import { localDay } from '../../lib/time-zone'
@@ -8,6 +9,7 @@ import { formatDay } from './dashboard-format'
 import { OffersTable } from './dashboard-offers'
 import { chooseRange, QUICK_RANGES, quickRange, type DayRange } from './dashboard-range'
 import { SegmentConversion, SegmentShares } from './dashboard-segments'
+import { MomentCounts } from '../moments/moment-counts'
 import { Layout } from '../shell/layout'
 import type { AdminContext, AdminEnv } from '../shell/session'
 
@@ -159,7 +161,7 @@ function DashboardPage(props: {
   form: { from: string; to: string }
   range: DayRange | null
   error?: string
-  data?: { report: MetricsReport; trend: TrendPoint[] }
+  data?: { report: MetricsReport; trend: TrendPoint[]; moments: DeliveryCount[] }
 }) {
   const { c, data } = props
   const site = c.get('site')
@@ -216,6 +218,14 @@ function DashboardPage(props: {
           )}
           <Customers report={data.report} trend={data.trend} lapseDays={site.lapseDays} />
           <Offers report={data.report} />
+          <section class="card dash" id="moments" aria-labelledby="moments-heading">
+            <h2 id="moments-heading">Moments sent to your email tool</h2>
+            <MomentCounts counts={data.moments} id="dashboard-moment-counts" />
+            <p class="muted">
+              Deliveries created in this range.{' '}
+              <a href="/admin/moments">Destinations and the log</a>
+            </p>
+          </section>
         </>
       ) : null}
     </Layout>
