@@ -14,6 +14,7 @@ import {
 import { browserPaths } from './browser-paths'
 import { SECURITY_SCHEMES } from './common'
 import { dataPaths } from './data-paths'
+import { momentPaths } from './moment-paths'
 import { rulesPaths } from './rules-paths'
 import { sitePaths } from './site-paths'
 
@@ -39,7 +40,7 @@ export function createOpenApiDocument(): OpenApiDocument {
       { name: 'server', description: "Called by the shop's platform (signed webhook)." },
       { name: 'admin', description: 'Secret key or admin session.' },
     ],
-    paths: { ...browserPaths, ...rulesPaths, ...sitePaths, ...dataPaths },
+    paths: { ...browserPaths, ...rulesPaths, ...sitePaths, ...dataPaths, ...momentPaths },
     components: {
       securitySchemes: SECURITY_SCHEMES,
       // Named once here, every use becomes a $ref (a schema used in requests and in answers gets
