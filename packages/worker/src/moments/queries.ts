@@ -369,3 +369,27 @@ export async function sitesWithDestinations(db: D1Database): Promise<string[]> {
     .all<{ site_id: string }>()
   return results.map((row) => row.site_id)
 }
+
+/**
+ * Statements that erase the moment deliveries (and their dead letters) of the customers among a
+ * subject's person ids (`c:id:<customer id>`: only those get moments), for a privacy erase batch.
+ * @example db.batch([...eraseDeliveriesStatements(db, site.id, JSON.stringify(['c:id:cust-42']))])
+ */
+export function eraseDeliveriesStatements(
+  db: D1Database,
+  siteId: string,
+  personIdsJson: string,
+): D1PreparedStatement[] {
+  const deliveries = `SELECT id FROM moment_deliveries WHERE site_id = ?1 AND customer_id IN
+    (SELECT substr(value, 6) FROM json_each(?2) WHERE substr(value, 1, 5) = 'c:id:')`
+  return [
+    db
+      .prepare(
+        `DELETE FROM moment_dead_letters WHERE site_id = ?1 AND delivery_id IN (${deliveries})`,
+      )
+      .bind(siteId, personIdsJson),
+    db
+      .prepare(`DELETE FROM moment_deliveries WHERE site_id = ?1 AND id IN (${deliveries})`)
+      .bind(siteId, personIdsJson),
+  ]
+}

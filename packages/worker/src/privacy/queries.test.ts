@@ -1,9 +1,14 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { TABLES_WITHOUT_VISITORS, VISITOR_TABLES } from './queries'
+import { CUSTOMER_ID_TABLES, TABLES_WITHOUT_VISITORS, VISITOR_TABLES } from './queries'
 import { allTables } from '../../test/privacy-data'
 
-const ERASED = new Set<string>([...VISITOR_TABLES, 'visitors', 'offer_redemptions'])
+const ERASED = new Set<string>([
+  ...VISITOR_TABLES,
+  'visitors',
+  'offer_redemptions',
+  ...CUSTOMER_ID_TABLES,
+])
 // Columns that can hold a visitor id, a person id (`c:<customerKey>`) or a redemption holder.
 const ID_COLUMNS = ['visitor_id', 'person_id', 'holder', 'customer_id', 'customer_key']
 

@@ -6,6 +6,8 @@
  * `daily_segment_stats` and `site_daily_writes` hold only counts.
  */
 
+import { eraseDeliveriesStatements } from '../moments/queries'
+
 /** Tables keyed by `visitor_id`, in the order they are erased (`visitors` last, see `eraseStatements`). */
 export const VISITOR_TABLES = [
   'events',
@@ -14,6 +16,12 @@ export const VISITOR_TABLES = [
   'exposures',
   'daily_segment_visitors',
 ] as const
+
+/**
+ * Tables holding a customer id that erase deletes from without naming them in its answer (its
+ * shape is fixed): lifecycle-moment deliveries and their dead letters (moments/queries.ts).
+ */
+export const CUSTOMER_ID_TABLES = ['moment_deliveries', 'moment_dead_letters'] as const
 
 /** Every table erase deletes from, as named in its answer. */
 export type ErasedTable = (typeof VISITOR_TABLES)[number] | 'offer_redemptions' | 'visitors'
@@ -28,6 +36,7 @@ export const TABLES_WITHOUT_VISITORS: Record<string, string> = {
   webhook_deliveries: 'signatures of webhook deliveries, for replay protection',
   bot_requests: 'counts of filtered bot requests, no id',
   site_daily_writes: 'rows stored per site and day, for the write quota, no id',
+  moment_destinations: "the shop's URLs for lifecycle moments",
 }
 
 /** What export and erase act on: visitor ids (for `visitor_id` columns) and redemption holders. */
@@ -123,12 +132,14 @@ export function eraseStatements(
     deleteFrom('offer_redemptions', 'holder', holders),
     ...recompute,
     deleteFrom('visitors', 'visitor_id', ids),
+    ...eraseDeliveriesStatements(db, subject.siteId, ids),
   ]
   const tables: (ErasedTable | null)[] = [
     ...VISITOR_TABLES,
     'offer_redemptions',
     ...recompute.map(() => null),
     'visitors',
+    ...CUSTOMER_ID_TABLES.map(() => null),
   ]
   return { statements, tables }
 }
