@@ -9,7 +9,7 @@ import { formatDay } from './dashboard-format'
 import { OffersTable } from './dashboard-offers'
 import { chooseRange, QUICK_RANGES, quickRange, type DayRange } from './dashboard-range'
 import { SegmentConversion, SegmentShares } from './dashboard-segments'
-import { MomentCounts } from '../moments/moment-counts'
+import { MomentCounts } from '../shell/moment-counts'
 import { Layout } from '../shell/layout'
 import type { AdminContext, AdminEnv } from '../shell/session'
 

@@ -18,7 +18,7 @@ import { Csrf, Layout } from '../shell/layout'
 import type { AdminContext, AdminEnv } from '../shell/session'
 import { Table } from '../shell/table'
 import { formatTime } from '../shell/time'
-import { MOMENT_LABELS, MomentCounts } from './moment-counts'
+import { MOMENT_LABELS, MomentCounts } from '../shell/moment-counts'
 
 /** Messages after a redirect, by `?done=`. */
 const NOTICES: Record<string, string> = {

@@ -1,6 +1,6 @@
 import { MOMENT_TYPES, type MomentType } from '@stammis/contract'
 import type { DeliveryCount } from '../../moments/queries'
-import { Table } from '../shell/table'
+import { Table } from './table'
 
 /** What each moment means, in the admin's words. */
 export const MOMENT_LABELS: Record<MomentType, string> = {
