@@ -115,3 +115,7 @@ export const DeliveryLogSchema = z.strictObject({
 
 export type DestinationList = z.infer<typeof DestinationListSchema>
 export type DeliveryLog = z.infer<typeof DeliveryLogSchema>
+
+/** Answer of `POST /v1/admin/moments/deliveries/:id/resend`. */
+export const ResendResultSchema = z.strictObject({ resent: z.literal(true) })
+export type ResendResult = z.infer<typeof ResendResultSchema>

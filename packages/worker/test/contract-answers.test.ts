@@ -3,6 +3,10 @@ import {
   BotEventsResponseSchema,
   BotsReportSchema,
   CustomerExportSchema,
+  DeliveryLogSchema,
+  DestinationCreatedSchema,
+  DestinationListSchema,
+  ResendResultSchema,
   DecideResponseSchema,
   EraseResultSchema,
   ErrorBodySchema,
@@ -28,9 +32,10 @@ import {
   WorkspaceSchema,
   type PreviewLink,
 } from '@stammis/contract'
-import { SELF } from 'cloudflare:test'
+import { env, SELF } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
+import { sendMoment } from '../src/moments/send'
 import { signWebhook } from '../src/webhooks/signature'
 import {
   adminFetch,
@@ -622,6 +627,58 @@ describe('admin site, data and privacy routes answer as the contract says', () =
       await admin(site, 'GET', '/v1/admin/visitors/dora'),
       'GET',
       '/v1/admin/visitors/{id}',
+      ErrorBodySchema,
+      404,
+    )
+  })
+})
+
+describe('admin moment routes answer as the contract says', () => {
+  it('destinations, the delivery log and a resend', async () => {
+    const site = await createTestSite()
+    const created = await expectAnswer(
+      await admin(site, 'POST', '/v1/admin/destinations', {
+        url: 'https://hooks.example.com/stammis',
+        moments: ['customer.lapsed'],
+      }),
+      'POST',
+      '/v1/admin/destinations',
+      DestinationCreatedSchema,
+      201,
+    )
+    await expectAnswer(
+      await admin(site, 'GET', '/v1/admin/destinations'),
+      'GET',
+      '/v1/admin/destinations',
+      DestinationListSchema,
+    )
+    await sendMoment(
+      env,
+      { id: site.siteId },
+      {
+        type: 'customer.lapsed',
+        customerId: 'cust-1',
+        occurrence: '2026-01-01',
+        data: { lastPurchaseDay: '2026-01-01' },
+      },
+    )
+    const log = await expectAnswer(
+      await admin(site, 'GET', '/v1/admin/moments/deliveries'),
+      'GET',
+      '/v1/admin/moments/deliveries',
+      DeliveryLogSchema,
+    )
+    expect(log.deliveries[0]!.destinationId).toBe(created.destination.id)
+    await expectAnswer(
+      await admin(site, 'POST', `/v1/admin/moments/deliveries/${log.deliveries[0]!.id}/resend`),
+      'POST',
+      '/v1/admin/moments/deliveries/{id}/resend',
+      ResendResultSchema,
+    )
+    await expectAnswer(
+      await admin(site, 'DELETE', '/v1/admin/destinations/nope'),
+      'DELETE',
+      '/v1/admin/destinations/{id}',
       ErrorBodySchema,
       404,
     )

@@ -5,6 +5,7 @@ import {
   DeliveryLogSchema,
   DestinationCreatedSchema,
   DestinationListSchema,
+  ResendResultSchema,
 } from '../moments'
 import { adminOperation, jsonAnswer, jsonBody } from './common'
 
@@ -66,7 +67,7 @@ export const momentPaths: ZodOpenApiPathsObject = {
           'The same body and idempotency key, newly signed; a dead letter is cleared and retried in full.',
         requestParams: { path: deliveryId },
         responses: {
-          200: jsonAnswer(z.strictObject({ resent: z.literal(true) }), 'Queued again.'),
+          200: jsonAnswer(ResendResultSchema, 'Queued again.'),
         },
       },
       ['delivery_not_found'],

@@ -2,6 +2,7 @@ import {
   CreateDestinationRequestSchema,
   type DestinationList,
   type DeliveryLog,
+  type ResendResult,
 } from '@stammis/contract'
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
@@ -43,5 +44,5 @@ export const momentRoutes = new Hono<AppEnv>()
   })
   .post('/deliveries/:id/resend', async (c) => {
     await resendDelivery(c.env, c.get('site'), c.req.param('id'))
-    return c.json({ resent: true })
+    return c.json({ resent: true } satisfies ResendResult)
   })
