@@ -371,25 +371,25 @@ export async function sitesWithDestinations(db: D1Database): Promise<string[]> {
 }
 
 /**
- * Statements that erase the moment deliveries (and their dead letters) of the customers among a
- * subject's person ids (`c:id:<customer id>`: only those get moments), for a privacy erase batch.
- * @example db.batch([...eraseDeliveriesStatements(db, site.id, JSON.stringify(['c:id:cust-42']))])
+ * Erases the deliveries (and their dead letters) that name a customer, by the id the shop gave:
+ * the privacy route's customer erase. Answers how many deliveries were deleted.
+ * @example await eraseCustomerDeliveries(env.DB, site.id, 'cust-42')
  */
-export function eraseDeliveriesStatements(
+export async function eraseCustomerDeliveries(
   db: D1Database,
   siteId: string,
-  personIdsJson: string,
-): D1PreparedStatement[] {
-  const deliveries = `SELECT id FROM moment_deliveries WHERE site_id = ?1 AND customer_id IN
-    (SELECT substr(value, 6) FROM json_each(?2) WHERE substr(value, 1, 5) = 'c:id:')`
-  return [
+  customerId: string,
+): Promise<number> {
+  const deliveries = 'SELECT id FROM moment_deliveries WHERE site_id = ?1 AND customer_id = ?2'
+  const [, deleted] = await db.batch([
     db
       .prepare(
         `DELETE FROM moment_dead_letters WHERE site_id = ?1 AND delivery_id IN (${deliveries})`,
       )
-      .bind(siteId, personIdsJson),
+      .bind(siteId, customerId.trim()),
     db
-      .prepare(`DELETE FROM moment_deliveries WHERE site_id = ?1 AND id IN (${deliveries})`)
-      .bind(siteId, personIdsJson),
-  ]
+      .prepare('DELETE FROM moment_deliveries WHERE site_id = ?1 AND customer_id = ?2')
+      .bind(siteId, customerId.trim()),
+  ])
+  return deleted!.meta.changes
 }

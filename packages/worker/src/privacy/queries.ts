@@ -6,8 +6,6 @@
  * `daily_segment_stats` and `site_daily_writes` hold only counts.
  */
 
-import { eraseDeliveriesStatements } from '../moments/queries'
-
 /** Tables keyed by `visitor_id`, in the order they are erased (`visitors` last, see `eraseStatements`). */
 export const VISITOR_TABLES = [
   'events',
@@ -18,8 +16,8 @@ export const VISITOR_TABLES = [
 ] as const
 
 /**
- * Tables holding a customer id that erase deletes from without naming them in its answer (its
- * shape is fixed): lifecycle-moment deliveries and their dead letters (moments/queries.ts).
+ * Tables holding a customer id that the customer erase route clears through the moments domain
+ * (`eraseCustomerDeliveries`), without naming them in its answer (its shape is fixed).
  */
 export const CUSTOMER_ID_TABLES = ['moment_deliveries', 'moment_dead_letters'] as const
 
@@ -132,14 +130,12 @@ export function eraseStatements(
     deleteFrom('offer_redemptions', 'holder', holders),
     ...recompute,
     deleteFrom('visitors', 'visitor_id', ids),
-    ...eraseDeliveriesStatements(db, subject.siteId, ids),
   ]
   const tables: (ErasedTable | null)[] = [
     ...VISITOR_TABLES,
     'offer_redemptions',
     ...recompute.map(() => null),
     'visitors',
-    ...CUSTOMER_ID_TABLES.map(() => null),
   ]
   return { statements, tables }
 }

@@ -12,6 +12,7 @@ import { ApiError } from '../errors'
 import { readBody } from '../http/body'
 import { resolveRange } from '../metrics/routes'
 import { findBotDays } from '../metrics/bot-counts'
+import { eraseCustomerDeliveries } from '../moments/queries'
 import { eraseSubject, exportSubject } from './erase'
 import { findRetentionDays, updateRetentionDays } from './settings'
 import { customerSubject, visitorSubject } from './subject'
@@ -69,6 +70,8 @@ export const privacyRoutes = new Hono<AppEnv>()
     const id = idParam(c.req.param('id'), 'customer')
     const site = c.get('site')
     const erased = await eraseSubject(c.env.DB, site, await customerSubject(c.env.DB, site, id))
+    // The lifecycle moments sent about them name them too (not counted in the answer).
+    await eraseCustomerDeliveries(c.env.DB, site.id, id)
     if (!erased) throw notFound('customer', id)
     return c.json({ erased } satisfies EraseResult)
   })
