@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import worker from '../index'
 import { createTestSite } from '../../test/helpers'
 import { ledgerFor } from '../../test/ledger'
-import { deliveryRows, receiverDestination } from '../../test/moments'
+import { deliveryRows, eventually, receivedBy, receiverDestination } from '../../test/moments'
 import { ledgerSite, type LedgerServerOrder, type MomentScanCustomer } from '../ledger/client'
 import {
   customerFigures,
@@ -14,7 +14,9 @@ import {
 } from '../predictions/model'
 import { findSiteById } from '../sites/queries'
 import { customerMoments, runMomentScan, type ScanFit } from './scan'
-import { MOMENT_SCAN_CRON } from './scheduled'
+import { insertDeliveries } from './queries'
+import { handleMomentScan, MOMENT_SCAN_CRON } from './scheduled'
+import { idempotencyKey } from './send'
 
 const DAY = 86_400_000
 const NOW = Date.parse('2026-11-29T04:41:00Z')
@@ -208,4 +210,44 @@ describe('the daily scan of a site', () => {
     )
     expect((await deliveryRows(site.id)).map((row) => row.moment_type)).toEqual(['customer.lapsed'])
   })
+})
+
+describe('the daily run: deliveries whose queue message was lost', () => {
+  it('queues again a pending delivery never attempted, and the real queue delivers it', async () => {
+    const keys = await createTestSite()
+    const hook = await receiverDestination(keys, ['customer.lapsed'])
+    const moment = {
+      type: 'customer.lapsed' as const,
+      customerId: 'cust-lost',
+      occurrence: '2026-01-01',
+      data: {},
+    }
+    const key = await idempotencyKey(keys.siteId, hook.id, moment)
+    const created = Date.now() - 20 * 60_000
+    // Written like sendMoment writes it, but its queue message never sent (the send failed).
+    await insertDeliveries(env.DB, [
+      {
+        id: `dlv_lost_${crypto.randomUUID()}`,
+        siteId: keys.siteId,
+        destinationId: hook.id,
+        idempotencyKey: key,
+        ...moment,
+        payload: JSON.stringify({
+          ...moment,
+          idempotencyKey: key,
+          siteId: keys.siteId,
+          occurredAt: new Date(created).toISOString(),
+        }),
+        createdAt: created,
+      },
+    ])
+    const run = await handleMomentScan({ scheduledTime: Date.now() }, env)
+    expect(run.requeued).toBeGreaterThanOrEqual(1)
+    const [received] = await eventually(async () => {
+      const list = await receivedBy(hook.name)
+      return list.length > 0 ? list : undefined
+    })
+    expect(received!.verified).toBe(true)
+    expect(received!.headers.idempotencyKey).toBe(key)
+  }, 30_000)
 })
