@@ -73,11 +73,23 @@ export const ERROR_CODES = {
     status: 403,
     description: "The request's Origin is not allowed for this site.",
   },
+  destination_not_allowed: {
+    status: 400,
+    description:
+      'A moment destination must be an https URL on a public host (no private, loopback or link-local address).',
+  },
+  destination_limit_reached: {
+    status: 409,
+    description:
+      'The site already has the most moment destinations allowed (10); delete one first.',
+  },
   not_found: { status: 404, description: 'No such route.' },
   site_not_found: {
     status: 404,
     description: 'No site has this id (operator routes, which name sites by id).',
   },
+  destination_not_found: { status: 404, description: 'The site has no such moment destination.' },
+  delivery_not_found: { status: 404, description: 'The site has no such moment delivery.' },
   version_not_found: { status: 404, description: 'No published version with that number.' },
   visitor_not_found: {
     status: 404,

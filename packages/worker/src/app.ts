@@ -7,6 +7,7 @@ import { eventRoutes } from './events/routes'
 import { handleError, handleNotFound } from './errors'
 import { browserCors } from './limits/cors'
 import { metricRoutes } from './metrics/routes'
+import { destinationRoutes, momentRoutes } from './moments/routes'
 import { offerRoutes } from './offers/routes'
 import { openApiRoutes } from './openapi/routes'
 import { opsRoutes } from './ops/routes'
@@ -67,6 +68,8 @@ export function createApp(): Hono<AppEnv> {
   app.route('/v1/admin', privacyRoutes)
   app.route('/v1/admin/predictions', predictionRoutes)
   app.route('/v1/admin/customers', customerPredictionRoutes)
+  app.route('/v1/admin/destinations', destinationRoutes)
+  app.route('/v1/admin/moments', momentRoutes)
 
   app.route('/v1/webhooks', webhookRoutes)
   app.route('/v1/ops', opsRoutes)

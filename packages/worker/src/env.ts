@@ -19,6 +19,12 @@ export type Env = Cloudflare.Env & {
   BENCH_STORAGE_DELAY_MS?: string
   /** `pnpm bench:edge` only: the origin its pass-through proxy route (`/__bench/proxy`) fetches. */
   BENCH_ORIGIN?: string
+  /**
+   * "on" only in local development and the tests (`wrangler dev --var
+   * MOMENTS_ALLOW_LOCAL_DESTINATIONS:on`, vitest.config.mts), never deployed: moment destinations
+   * may then be http on 127.0.0.1 or localhost, where a local receiver runs.
+   */
+  MOMENTS_ALLOW_LOCAL_DESTINATIONS?: string
 }
 
 export type AppEnv = {

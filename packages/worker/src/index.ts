@@ -1,6 +1,9 @@
 import { createApp } from './app'
 import { handleEdge } from './edge/handler'
 import type { Env } from './env'
+import { handleMomentBatch } from './moments/deliver'
+import { handleMomentScan, MOMENT_SCAN_CRON } from './moments/scheduled'
+import type { DeliveryMessage } from './moments/send'
 import { refitSites } from './predictions/scheduled'
 import { handleScheduled as purgeRetention } from './privacy/retention'
 import { edgeHostname, edgeSiteFor } from './sites/edge-directory'
@@ -13,7 +16,7 @@ const app = createApp()
  * The daily cron: the retention purge and the prediction refit of every site due, side by side
  * (both awaited, so a failure marks the run as failed; the refit runs even if the purge throws).
  */
-async function scheduled(controller: ScheduledController, env: Env): Promise<void> {
+async function dailyJobs(controller: ScheduledController, env: Env): Promise<void> {
   const purge = purgeRetention(controller, env).catch((error: unknown) => error)
   const refit = await refitSites(env, controller.scheduledTime)
   console.log(
@@ -26,7 +29,8 @@ async function scheduled(controller: ScheduledController, env: Env): Promise<voi
 /**
  * The worker: a request on one of a site's edge hostnames goes to the edge (the shop's pages,
  * personalized, and the API first-party under /__stammis); every other request to the API app.
- * The daily cron: the retention purge and the prediction refit.
+ * The cron triggers run the daily jobs and the moments scan; the queue consumer delivers
+ * lifecycle moments to the shops' destinations.
  */
 export default {
   async fetch(request, env, ctx) {
@@ -34,5 +38,10 @@ export default {
     if (site) return handleEdge(request, env, ctx, site, (api) => app.fetch(api, env, ctx))
     return app.fetch(request, env, ctx)
   },
-  scheduled,
-} satisfies ExportedHandler<Env>
+  // Each cron of wrangler.jsonc runs its own job.
+  async scheduled(controller, env) {
+    if (controller.cron === MOMENT_SCAN_CRON) await handleMomentScan(controller, env)
+    else await dailyJobs(controller, env)
+  },
+  queue: handleMomentBatch,
+} satisfies ExportedHandler<Env, DeliveryMessage>

@@ -4,6 +4,10 @@ import {
   BotsReportSchema,
   CustomerExportSchema,
   CustomerPredictionSchema,
+  DeliveryLogSchema,
+  DestinationCreatedSchema,
+  DestinationListSchema,
+  ResendResultSchema,
   DecideResponseSchema,
   EraseResultSchema,
   ErrorBodySchema,
@@ -30,10 +34,11 @@ import {
   WorkspaceSchema,
   type PreviewLink,
 } from '@stammis/contract'
-import { SELF } from 'cloudflare:test'
+import { env, SELF } from 'cloudflare:test'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { z } from 'zod'
-import { signWebhook } from '../src/webhooks/signature'
+import { sendMoment } from '../src/moments/send'
+import { signWebhook } from '../src/lib/webhook-signature'
 import {
   adminFetch,
   callWorker,
@@ -660,6 +665,58 @@ describe('prediction routes answer as the contract says', () => {
       'GET',
       '/v1/admin/customers/{customerId}/prediction',
       CustomerPredictionSchema,
+    )
+  })
+})
+
+describe('admin moment routes answer as the contract says', () => {
+  it('destinations, the delivery log and a resend', async () => {
+    const site = await createTestSite()
+    const created = await expectAnswer(
+      await admin(site, 'POST', '/v1/admin/destinations', {
+        url: 'https://hooks.example.com/stammis',
+        moments: ['customer.lapsed'],
+      }),
+      'POST',
+      '/v1/admin/destinations',
+      DestinationCreatedSchema,
+      201,
+    )
+    await expectAnswer(
+      await admin(site, 'GET', '/v1/admin/destinations'),
+      'GET',
+      '/v1/admin/destinations',
+      DestinationListSchema,
+    )
+    await sendMoment(
+      env,
+      { id: site.siteId },
+      {
+        type: 'customer.lapsed',
+        customerId: 'cust-1',
+        occurrence: '2026-01-01',
+        data: { lastPurchaseDay: '2026-01-01' },
+      },
+    )
+    const log = await expectAnswer(
+      await admin(site, 'GET', '/v1/admin/moments/deliveries'),
+      'GET',
+      '/v1/admin/moments/deliveries',
+      DeliveryLogSchema,
+    )
+    expect(log.deliveries[0]!.destinationId).toBe(created.destination.id)
+    await expectAnswer(
+      await admin(site, 'POST', `/v1/admin/moments/deliveries/${log.deliveries[0]!.id}/resend`),
+      'POST',
+      '/v1/admin/moments/deliveries/{id}/resend',
+      ResendResultSchema,
+    )
+    await expectAnswer(
+      await admin(site, 'DELETE', '/v1/admin/destinations/nope'),
+      'DELETE',
+      '/v1/admin/destinations/{id}',
+      ErrorBodySchema,
+      404,
     )
   })
 })

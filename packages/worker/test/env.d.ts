@@ -10,6 +10,9 @@ declare global {
       MIGRATION_TEST_DB: D1Database
       /** The test shop origin's base URL (test/edge/origin-server.mjs, started by vitest.config.mts). */
       EDGE_TEST_ORIGIN: string
+      /** The local moments receiver (test/moments-receiver.mjs), e.g. http://127.0.0.1:41234. */
+      MOMENTS_RECEIVER_URL: string
+      MOMENTS_ALLOW_LOCAL_DESTINATIONS: string
     }
   }
 }

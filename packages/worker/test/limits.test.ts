@@ -9,7 +9,7 @@ import {
 } from '@stammis/contract'
 import { SELF } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { signWebhook } from '../src/webhooks/signature'
+import { signWebhook } from '../src/lib/webhook-signature'
 import {
   adminFetch,
   countRows,

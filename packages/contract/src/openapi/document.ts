@@ -15,6 +15,7 @@ import { browserPaths } from './browser-paths'
 import { SECURITY_SCHEMES } from './common'
 import { dataPaths } from './data-paths'
 import { predictionPaths } from './prediction-paths'
+import { momentPaths } from './moment-paths'
 import { rulesPaths } from './rules-paths'
 import { sitePaths } from './site-paths'
 
@@ -40,7 +41,14 @@ export function createOpenApiDocument(): OpenApiDocument {
       { name: 'server', description: "Called by the shop's platform (signed webhook)." },
       { name: 'admin', description: 'Secret key or admin session.' },
     ],
-    paths: { ...browserPaths, ...rulesPaths, ...sitePaths, ...dataPaths, ...predictionPaths },
+    paths: {
+      ...browserPaths,
+      ...rulesPaths,
+      ...sitePaths,
+      ...dataPaths,
+      ...predictionPaths,
+      ...momentPaths,
+    },
     components: {
       securitySchemes: SECURITY_SCHEMES,
       // Named once here, every use becomes a $ref (a schema used in requests and in answers gets

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { ApiError } from '../errors'
 import { assetRoutes } from './shell/assets'
 import { dashboardRoutes } from './dashboard/dashboard-page'
+import { momentsPageRoutes } from './moments/moments-page'
 import { previewPageRoutes } from './preview/preview-page'
 import { adminRuleRoutes } from './rules/rule-routes'
 import { adminHeaders, requireSession, type AdminEnv } from './shell/session'
@@ -41,4 +42,5 @@ adminRoutes.route('/', signOutRoutes)
 adminRoutes.route('/dashboard', dashboardRoutes)
 adminRoutes.route('/preview', previewPageRoutes)
 adminRoutes.route('/versions', versionRoutes)
+adminRoutes.route('/moments', momentsPageRoutes)
 adminRoutes.route('/', adminRuleRoutes)

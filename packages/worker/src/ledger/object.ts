@@ -22,6 +22,7 @@ import { recordBatch } from './record-batch'
 import { EXPIRED_EVENTS, EXPIRED_EXPOSURES, EXPIRED_VISIT_URLS, purgeExpired } from './retention'
 import { exposureTimes, recordExposures } from './exposures'
 import { LiveRules } from './live-rules'
+import { momentScanPage, recordMoments } from './moments'
 import { applySchema } from './schema'
 import { storeServerOrders } from './server-orders'
 import { countRows } from './stats'
@@ -47,7 +48,9 @@ import type {
   RecordBatchResult,
   Redemption,
   RetentionPurge,
-  ServerOrdersResult,
+  LedgerServerOrdersResult,
+  MomentScanPage,
+  PersonMoment,
   StorageStats,
   WriteQuota,
   SubjectRef,
@@ -130,8 +133,21 @@ export class SiteLedger extends DurableObject<Env> {
     orders: LedgerServerOrder[],
     source: 'server' | 'import',
     now: number,
-  ): ServerOrdersResult {
+  ): LedgerServerOrdersResult {
     return this.write(site, (sql) => storeServerOrders(sql, site, orders, source, now))
+  }
+
+  /**
+   * One page of the daily moment scan: customers after `after` with their purchase days and the
+   * moments recorded for them (moments.ts).
+   */
+  momentScanPage(site: LedgerSite, after: string | null, limit: number): MomentScanPage {
+    return this.read(site, (sql) => momentScanPage(sql, site, after, limit))
+  }
+
+  /** Records moments handed to delivery (the scan's state); answers how many were new. */
+  recordMoments(moments: PersonMoment[], now: number): number {
+    return this.ctx.storage.transactionSync(() => recordMoments(this.ctx.storage.sql, moments, now))
   }
 
   /** False when this webhook signature was already accepted (a replay). */

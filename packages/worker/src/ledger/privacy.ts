@@ -21,7 +21,13 @@ const VISITOR_TABLES = [
 ] as const
 
 /** Every table erase deletes from (with `people`, which goes with its last visitor). */
-export const ERASED_TABLES = [...VISITOR_TABLES, 'offer_redemptions', 'visitors', 'people'] as const
+export const ERASED_TABLES = [
+  ...VISITOR_TABLES,
+  'offer_redemptions',
+  'visitors',
+  'people',
+  'person_moments',
+] as const
 
 /** Tables that hold no one's id, and why each is kept on erase. */
 export const TABLES_WITHOUT_PEOPLE: Record<string, string> = {
@@ -142,6 +148,11 @@ export function eraseSubject(
   )
   dropPersonIfEmpty(sql, subject.personId)
   for (const visitorId of subject.visitorIds) dropPersonIfEmpty(sql, visitorId)
+  // The moments a person reached go with the person (like `people`, not counted in the answer).
+  sql.exec(
+    'DELETE FROM person_moments WHERE person_id = ?1 AND NOT EXISTS (SELECT 1 FROM visitors WHERE person_id = ?1)',
+    subject.personId,
+  )
   if (subject.hasOtherVisitors) {
     recountPerson(sql, subject.personId, site)
     refreshCustomer(sql, subject.personId)

@@ -4,6 +4,7 @@ import { toMicros } from '../lib/money'
 import { localDay } from '../lib/time-zone'
 import { nanoid } from 'nanoid'
 import { refreshCustomer } from './customers'
+import { countersOf, purchaseTransitions } from './moments'
 import { addEvent } from './events'
 import { addOrder } from './orders'
 import { recountPerson, visitorState } from './people'
@@ -43,6 +44,8 @@ export function recordBatch(sql: Sql, site: LedgerSite, batch: BrowserBatch): Re
     signed !== null && !isSwitch && personId !== signed && linkVisitor(sql, visitorId, signed)
   if (isLinked) personId = signed
 
+  // The person's counters before this batch's orders: a new counted purchase can move them on.
+  const before = countersOf(sql, [personId])
   const day = localDay(now, site.timeZone)
   const landing = landingPage(batch.events)
   startVisit(sql, {
@@ -82,18 +85,28 @@ export function recordBatch(sql: Sql, site: LedgerSite, batch: BrowserBatch): Re
   if (hasPurchase) markVisitPurchases(sql, visitorId, visitId, site.trustBrowserPurchases)
   recountPerson(sql, personId, site)
   if (hasNewOrder || isLinked) refreshCustomer(sql, personId)
+  // Only a purchase is a transition: a sign-in that merges a history moves counters too.
+  const transitions = hasNewOrder ? purchaseTransitions(sql, site, before) : []
 
   const duplicates = batch.events.length - accepted
   if (!isSwitch) {
     const state = visitorState(sql, visitorId, visitId)
-    return { ok: true, accepted, duplicates, visitorId, isSwitched: false, state }
+    return { ok: true, accepted, duplicates, visitorId, isSwitched: false, state, transitions }
   }
   // A shared computer: the batch stays with the first customer's visitor; the second continues
   // under a fresh id, linked to them (or its own person when they are at the browser cap).
   const freshId = nanoid()
   recountPerson(sql, addVisitorOfPerson(sql, freshId, signed!, now), site)
   const state = visitorState(sql, freshId, visitId)
-  return { ok: true, accepted, duplicates, visitorId: freshId, isSwitched: true, state }
+  return {
+    ok: true,
+    accepted,
+    duplicates,
+    visitorId: freshId,
+    isSwitched: true,
+    state,
+    transitions,
+  }
 }
 
 /** The visit's landing page: the `visit` event's url and referrer, else the first page view. */

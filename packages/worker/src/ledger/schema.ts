@@ -11,6 +11,8 @@ import { STEP_2_PREDICTIONS } from './schema-step-2-predictions'
  * doubles (`total()`, REAL columns) so no sum can overflow.
  */
 
+import { STEP_3_MOMENTS } from './schema-step-3-moments'
+
 /** Milliseconds in a day: the width of one bucket of the purchase-gap histogram. */
 export const GAP_BUCKET_MS = 86_400_000
 
@@ -339,7 +341,7 @@ END;
  * Every step, in order: `SCHEMA_STEPS[n]` takes an object from version n to n + 1. Append only.
  * @example applySchema(ctx.storage) // the object's version becomes SCHEMA_STEPS.length
  */
-export const SCHEMA_STEPS: readonly string[] = [STEP_1, STEP_2_PREDICTIONS]
+export const SCHEMA_STEPS: readonly string[] = [STEP_1, STEP_2_PREDICTIONS, STEP_3_MOMENTS]
 
 /** The schema version of an object's storage (0: never migrated). */
 export function schemaVersion(storage: DurableObjectStorage): number {

@@ -1,5 +1,6 @@
 import { localDay } from '../lib/time-zone'
 import { refreshCustomer } from './customers'
+import { countersOf, purchaseTransitions } from './moments'
 import {
   chooseTarget,
   ensureVisit,
@@ -11,7 +12,12 @@ import {
 import { addOrder, correctOrder, findOrders, type ExistingOrder } from './orders'
 import { dropPersonIfEmpty, recountPerson } from './people'
 import type { Sql } from './sql'
-import type { LedgerServerOrder, LedgerSite, ServerOrdersResult } from './types'
+import type {
+  LedgerServerOrder,
+  LedgerServerOrdersResult,
+  LedgerSite,
+  ServerOrdersResult,
+} from './types'
 import { markVisitPurchases } from './visits'
 import { personOf } from './visitors'
 
@@ -37,7 +43,7 @@ export function storeServerOrders(
   orders: readonly LedgerServerOrder[],
   source: 'server' | 'import',
   now: number,
-): ServerOrdersResult {
+): LedgerServerOrdersResult {
   const sorted = [...orders].sort((a, b) => a.placedAt - b.placedAt)
   const existing = findOrders(
     sql,
@@ -54,6 +60,12 @@ export function storeServerOrders(
     touched: new Set(),
     startedVisits: new Set(),
   }
+  // Counters before any order is applied, of every customer an order may credit: the customer it
+  // names, or the person of the visitor it names (or that reported it first).
+  const before = countersOf(sql, [
+    ...sorted.flatMap((order) => (order.customerPerson ? [order.customerPerson] : [])),
+    ...[...work.visitors.values()].map((visitor) => visitor.personId),
+  ])
   // People that lose an order (it moves to someone else) are recounted too.
   const losingPeople = new Set<string>()
   const seenOrders = new Set<string>()
@@ -105,7 +117,8 @@ export function storeServerOrders(
     recountPerson(sql, personId, site)
     refreshCustomer(sql, personId)
   }
-  return result
+  const credited = new Map([...before].filter(([personId]) => people.has(personId)))
+  return { ...result, transitions: purchaseTransitions(sql, site, credited) }
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { Segment, ServerOrdersResult, StammisEvent } from '@stammis/contract'
+import type { MomentType, Segment, ServerOrdersResult, StammisEvent } from '@stammis/contract'
 import type { IdentifyRecord } from '../identity/identify'
 import type { WriteQuota } from '../limits/quota'
 import type { VisitorState } from '../segments/classify'
@@ -48,6 +48,8 @@ export type RecordBatchResult =
       /** True when a shared computer's second customer got a fresh visitor id. */
       isSwitched: boolean
       state: VisitorState
+      /** Moments the batch's new counted purchase caused (customers only): see moments.ts. */
+      transitions: PurchaseTransition[]
     }
   | { ok: false; reason: 'quota_exceeded'; quota: WriteQuota }
 
@@ -127,6 +129,39 @@ export type LedgerServerOrder = {
 }
 
 export type { ServerOrdersResult }
+
+/**
+ * What `storeServerOrders` answers: the API's counts, plus the moments its orders caused. The
+ * route answers the counts alone (`transitions` is not part of the API's answer) and sends the
+ * moments; an import sends none (history is not news).
+ */
+export type LedgerServerOrdersResult = ServerOrdersResult & { transitions: PurchaseTransition[] }
+
+/** A moment a person reached, by occurrence (the daily scan's state, `person_moments`). */
+export type PersonMoment = { personId: string; type: MomentType; occurrence: string }
+
+/**
+ * A moment a purchase caused for a customer person (`c:…`): became returning, became repeat, or
+ * won back. The caller sends it (moments/transitions.ts), naming the customer by their id.
+ */
+export type PurchaseTransition = PersonMoment & {
+  type: 'customer.became_returning' | 'customer.became_repeat' | 'customer.won_back'
+  /** Plain values only, so the type survives RPC. */
+  data: Record<string, string | number | null>
+}
+
+/** One customer as the daily moment scan reads them. */
+export type MomentScanCustomer = {
+  personId: string
+  lastPurchaseAt: number
+  /** Counted purchase days (local), oldest first, revenue in the site's currency. */
+  days: { day: string; revenueMicros: number }[]
+  /** Moments already recorded for them. */
+  recorded: { type: string; occurrence: string }[]
+}
+
+/** A page of the scan; `next` is the cursor for the next page (null: done). */
+export type MomentScanPage = { customers: MomentScanCustomer[]; next: string | null }
 
 export type HolderExposure = {
   ruleId: string

@@ -12,6 +12,8 @@ import { storeServerOrders } from './store'
 export const orderRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const { orders } = await readBody(c, ServerOrdersRequestSchema, ADMIN_MAX_BODY_BYTES)
   const source = c.req.query('source') === 'import' ? 'import' : 'server'
-  const result = await storeServerOrders(c.env, c.get('site'), orders, source)
+  const result = await storeServerOrders(c.env, c.get('site'), orders, source, (promise) =>
+    c.executionCtx.waitUntil(promise),
+  )
   return c.json(result satisfies ServerOrdersResult)
 })

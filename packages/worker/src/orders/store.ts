@@ -1,6 +1,7 @@
 import type { ServerOrder, ServerOrdersResult } from '@stammis/contract'
 import type { Env } from '../env'
 import { customerPersonId } from '../identity/customer-key'
+import { sendTransitionMoments } from '../moments/transitions'
 import { ledgerFor, ledgerSite, type LedgerServerOrder } from '../ledger/client'
 import { toMicros } from '../lib/money'
 import { bumpProfileEpoch } from '../sites/profile-epoch'
@@ -16,10 +17,11 @@ import type { Site } from '../sites/site'
  * @example await storeServerOrders(env, site, [{ orderId: 'A-1', customerId: 'c-1', revenue: 20, currency: 'USD', placedAt: '2026-01-02T10:00:00Z' }], 'import')
  */
 export async function storeServerOrders(
-  env: Pick<Env, 'LEDGER' | 'DB'>,
+  env: Pick<Env, 'LEDGER' | 'DB' | 'MOMENTS_QUEUE'>,
   site: Site,
   orders: ServerOrder[],
   source: 'server' | 'import',
+  waitUntil: (promise: Promise<unknown>) => void,
   now = Date.now(),
 ): Promise<ServerOrdersResult> {
   const personOfCustomer = new Map<string, string>()
@@ -36,7 +38,7 @@ export async function storeServerOrders(
     currency: order.currency,
     placedAt: Date.parse(order.placedAt),
   }))
-  const result = await ledgerFor(env, site.id).storeServerOrders(
+  const { transitions, ...result } = await ledgerFor(env, site.id).storeServerOrders(
     ledgerSite(site),
     stored,
     source,
@@ -44,5 +46,14 @@ export async function storeServerOrders(
   )
   // A correction can take a purchase away from the browser's person: older profile tokens go.
   if (result.conflicts > 0) await bumpProfileEpoch(env.DB, site.id)
+  // Live purchases tell the shop's email tool who became returning, repeat or won back; an
+  // import of history does not (those moments are long past).
+  if (source === 'server' && transitions.length > 0) {
+    waitUntil(
+      sendTransitionMoments(env, site, transitions, now).catch((error: unknown) =>
+        console.error('sending transition moments failed', error),
+      ),
+    )
+  }
   return result
 }

@@ -14,6 +14,12 @@ const D1_TABLES: Record<string, string> = {
   rulesets: 'published rules',
   rule_workspaces: 'the editor working copy',
   admin_sessions: 'signed-in admins of the shop',
+  site_hostnames: "the shop's edge hostnames, no visitor",
+  moment_destinations: "the shop's URLs for lifecycle moments, no visitor",
+  // These two name customers (by the id the shop gave): the customer erase route clears them
+  // through the moments domain (`eraseCustomerDeliveries`), outside the ledger.
+  moment_deliveries: "lifecycle moments sent to the shop's email tool; erased with the customer",
+  moment_dead_letters: 'moments whose delivery failed for good; erased with the customer',
   prediction_fits:
     'fitted model parameters and the CLV percentiles of all customers together, no id (an erased customer leaves them until the next daily refit)',
 }

@@ -13,6 +13,7 @@ import { readBody } from '../http/body'
 import { resolveRange } from '../metrics/routes'
 import { customerPersonId } from '../identity/customer-key'
 import { ledgerFor, ledgerSite, type SubjectRef } from '../ledger/client'
+import { eraseCustomerDeliveries } from '../moments/queries'
 import type { Site } from '../sites/site'
 import { toExport } from './export'
 import { findRetentionDays, updateRetentionDays } from './settings'
@@ -84,6 +85,8 @@ export const privacyRoutes = new Hono<AppEnv>()
       ledgerSite(site),
       await customerRef(site, id),
     )
+    // The lifecycle moments sent about them name them too (not counted in the answer).
+    await eraseCustomerDeliveries(c.env.DB, site.id, id)
     if (!erased) throw notFound('customer', id)
     await bumpProfileEpoch(c.env.DB, site.id)
     return c.json({ erased } satisfies EraseResult)

@@ -8,7 +8,7 @@ import {
   type TestSite,
 } from '../../test/helpers'
 import { WEBHOOK_MAX_BODY_BYTES } from './routes'
-import { signWebhook } from './signature'
+import { signWebhook } from '../lib/webhook-signature'
 
 const body = JSON.stringify({
   orders: [

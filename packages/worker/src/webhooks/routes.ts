@@ -8,7 +8,7 @@ import { ledgerFor } from '../ledger/client'
 import { storeServerOrders } from '../orders/store'
 import { siteByPublicKey } from '../sites/directory'
 import { findWebhookSecret } from './queries'
-import { checkWebhookSignature, WEBHOOK_TOLERANCE_MS } from './signature'
+import { checkWebhookSignature, WEBHOOK_TOLERANCE_MS } from '../lib/webhook-signature'
 
 /** A delivery carries up to 1,000 orders (about 300 KB); anything past 2 MB is refused unread. */
 export const WEBHOOK_MAX_BODY_BYTES = 2 * 1024 * 1024
@@ -66,6 +66,8 @@ export const webhookRoutes = new Hono<AppEnv>().post('/:publicKey/orders', async
       'webhook_replayed',
       'This delivery was already accepted; a replay changes nothing.',
     )
-  const result = await storeServerOrders(c.env, site, orders, 'server')
+  const result = await storeServerOrders(c.env, site, orders, 'server', (promise) =>
+    c.executionCtx.waitUntil(promise),
+  )
   return c.json(result satisfies ServerOrdersResult)
 })

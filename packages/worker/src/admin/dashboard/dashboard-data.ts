@@ -1,11 +1,19 @@
 import type { MetricsReport } from '@stammis/contract'
 import type { Env } from '../../env'
+import { dayStart } from '../../lib/time-zone'
 import { buildMetrics, customerMetrics } from '../../metrics/report'
+import { countDeliveries, type DeliveryCount } from '../../moments/queries'
 import type { Site } from '../../sites/site'
 import type { TrendPoint } from './dashboard-customers'
+import { addDays } from '../../lib/days'
 import { monthEnds, type DayRange } from './dashboard-range'
 
-export type DashboardData = { report: MetricsReport; trend: TrendPoint[] }
+export type DashboardData = {
+  report: MetricsReport
+  trend: TrendPoint[]
+  /** Lifecycle-moment deliveries created in the range, per moment and status. */
+  moments: DeliveryCount[]
+}
 
 /**
  * The report for the range, and the customer numbers as of each month end of it (at most 12): one
@@ -15,7 +23,11 @@ export type DashboardData = { report: MetricsReport; trend: TrendPoint[] }
  */
 export async function loadDashboard(env: Env, site: Site, range: DayRange): Promise<DashboardData> {
   const days = monthEnds(range.from, range.to)
-  const [report, ...earlier] = await Promise.all([
+  const [moments, report, ...earlier] = await Promise.all([
+    countDeliveries(env.DB, site.id, {
+      from: dayStart(range.from, site.timeZone),
+      to: dayStart(addDays(range.to, 1), site.timeZone),
+    }),
     buildMetrics(env, site, range.from, range.to),
     ...days.slice(0, -1).map((day) => customerMetrics(env, site, day, day)),
   ])
@@ -28,5 +40,5 @@ export async function loadDashboard(env: Env, site: Site, range: DayRange): Prom
       lapsedRate: customers.lapsedRate,
     }
   })
-  return { report, trend }
+  return { report, trend, moments }
 }

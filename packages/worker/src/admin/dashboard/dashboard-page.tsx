@@ -1,4 +1,5 @@
 import type { MetricsReport } from '@stammis/contract'
+import type { DeliveryCount } from '../../moments/queries'
 import { Hono } from 'hono'
 import type { Child } from 'hono/jsx'
 import { localDay } from '../../lib/time-zone'
@@ -10,6 +11,7 @@ import { PredictionsSection } from './dashboard-predictions'
 import { loadPredictionsPanel, type PredictionsPanel } from '../../predictions/panel'
 import { chooseRange, QUICK_RANGES, quickRange, type DayRange } from './dashboard-range'
 import { SegmentConversion, SegmentShares } from './dashboard-segments'
+import { MomentCounts } from '../shell/moment-counts'
 import { Layout } from '../shell/layout'
 import type { AdminContext, AdminEnv } from '../shell/session'
 
@@ -161,7 +163,7 @@ function DashboardPage(props: {
   form: { from: string; to: string }
   range: DayRange | null
   error?: string
-  data?: { report: MetricsReport; trend: TrendPoint[] }
+  data?: { report: MetricsReport; trend: TrendPoint[]; moments: DeliveryCount[] }
   predictions?: PredictionsPanel
 }) {
   const { c, data } = props
@@ -222,6 +224,14 @@ function DashboardPage(props: {
             <PredictionsSection panel={props.predictions} currency={site.currency} />
           ) : null}
           <Offers report={data.report} />
+          <section class="card dash" id="moments" aria-labelledby="moments-heading">
+            <h2 id="moments-heading">Moments sent to your email tool</h2>
+            <MomentCounts counts={data.moments} id="dashboard-moment-counts" />
+            <p class="muted">
+              Deliveries created in this range.{' '}
+              <a href="/admin/moments">Destinations and the log</a>
+            </p>
+          </section>
         </>
       ) : null}
     </Layout>

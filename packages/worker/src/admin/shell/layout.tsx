@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx'
 import { raw } from 'hono/html'
 import { CSRF_FIELD, type AdminContext } from './session'
 
-export type Page = 'dashboard' | 'rules' | 'preview' | 'versions' | 'sign-in'
+export type Page = 'dashboard' | 'rules' | 'preview' | 'versions' | 'moments' | 'sign-in'
 
 /**
  * The hidden CSRF field every mutating form carries.
@@ -53,6 +53,7 @@ export function Layout(props: {
                   {link('rules', '/admin', 'Rules')}
                   {link('preview', '/admin/preview', 'Preview')}
                   {link('versions', '/admin/versions', 'Versions')}
+                  {link('moments', '/admin/moments', 'Moments')}
                 </nav>
                 <div class="who">
                   <span>

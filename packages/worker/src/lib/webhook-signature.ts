@@ -1,5 +1,5 @@
-import { constantTimeEqual, hmacSha256, toHex } from '../lib/crypto'
-import { MINUTE_MS, SECOND_MS } from '../lib/days'
+import { constantTimeEqual, hmacSha256, toHex } from './crypto'
+import { MINUTE_MS, SECOND_MS } from './days'
 
 /** Deliveries older (or further in the future) than this are refused. */
 export const WEBHOOK_TOLERANCE_MS = 5 * MINUTE_MS
