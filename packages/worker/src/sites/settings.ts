@@ -41,7 +41,13 @@ export const siteRoutes = new Hono<AppEnv>()
       ledgerFor(c.env, site.id).writeQuota(ledgerSite(site), now),
       findEdgeConfig(c.env.DB, site.id),
     ])
-    const { codeSecret: _secret, dailyWriteQuota: _quota, predictionFit: _fit, ...visible } = site
+    const {
+      codeSecret: _secret,
+      dailyWriteQuota: _quota,
+      predictionFit: _fit,
+      profileEpoch: _epoch,
+      ...visible
+    } = site
     const previousValid =
       status?.previousPublicKey && (status.previousPublicKeyExpiresAt ?? 0) > now
     return c.json({
