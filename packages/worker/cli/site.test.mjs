@@ -128,7 +128,7 @@ describe('stammis site create', () => {
       time_zone: 'Europe/Berlin',
       // Later settings keep their defaults: trust browser purchases, 395 days of raw events, no
       // webhook or identity secret yet, the default daily write quota, no previous public key, html
-      // content sanitized.
+      // content sanitized, profile epoch 0, no edge origin, the default at-risk threshold.
       trust_browser_purchases: 1,
       retention_days: 395,
       webhook_secret: null,
@@ -137,6 +137,9 @@ describe('stammis site create', () => {
       previous_public_key: null,
       previous_public_key_expires_at: null,
       allow_scripts: 0,
+      profile_epoch: 0,
+      edge_origin: null,
+      predictions_at_risk_below: 0.5,
     })
     assert.ok(!JSON.stringify(site).includes(created.secretKey))
     // The per-site HMAC key: generated, stored, never printed.

@@ -146,6 +146,37 @@ describe('copying a site from the old D1 tables into its ledger', () => {
   })
 })
 
+describe('a copy run again after an erase', () => {
+  it('brings nothing back: once a copy ran to its end, D1 is not read again', async () => {
+    const { site, ledger } = testLedger()
+    const day = Date.parse('2026-05-01T10:00:00Z')
+    const log: LogEntry[] = [
+      {
+        at: day,
+        kind: 'events',
+        visitorId: 'gone',
+        visitId: 'g-1',
+        events: [{ id: 'g1', type: 'purchase', orderId: 'og', revenue: 10, currency: 'USD' }],
+      },
+      {
+        at: day,
+        kind: 'events',
+        visitorId: 'kept',
+        visitId: 'k-1',
+        events: [{ id: 'k1', type: 'visit' }],
+      },
+    ]
+    await writeOldSchema(site.id, log, site)
+    await copyAll(ledger, site, { pageSize: 100, maxPages: 10 })
+    expect((await ledger.counts()).visitors).toBe(2)
+    await ledger.eraseSubject(site, { visitorId: 'gone' })
+    const again = await copyAll(ledger, site, { pageSize: 100, maxPages: 10 })
+    expect(again).toEqual({})
+    const counts = await ledger.counts()
+    expect([counts.visitors, counts.orders]).toEqual([1, 0])
+  })
+})
+
 describe('a copy into an object that already took new writes', () => {
   it('keeps them, and counts both histories together', async () => {
     const { site, ledger } = testLedger()

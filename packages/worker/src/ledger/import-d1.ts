@@ -253,8 +253,14 @@ export async function copyFromD1(
   steps: {
     store: (work: (sql: Sql) => number) => number
     rebuild: (cursor: RebuildCursor | null) => RebuildCursor | null
+    /** Whether a copy of this site already ran to its end (`ledger_meta` 'd1_copied'). */
+    isCopied: () => boolean
+    markCopied: () => void
   },
 ): Promise<CopyProgress> {
+  // Once a copy has run to its end, D1 is never read again: a later run would otherwise bring
+  // back what the ledger erased (privacy) or purged (retention) since, from D1's old rows.
+  if (steps.isCopied()) return { cursor: null, inserted: {} }
   const pageSize = options.pageSize ?? 1000
   let at: CopyCursor = cursor ?? { table: 0, after: null }
   const inserted: Record<string, number> = {}
@@ -262,6 +268,7 @@ export async function copyFromD1(
     const table = COPIED_TABLES[at.table]
     if (!table) {
       const rebuild = steps.rebuild(at.rebuild ?? null)
+      if (!rebuild) steps.markCopied()
       return { cursor: rebuild ? { ...at, rebuild } : null, inserted }
     }
     const found = await readPage(db, site.id, table, at.after, pageSize)

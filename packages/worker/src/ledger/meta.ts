@@ -31,7 +31,19 @@ export function boundSiteId(sql: Sql): string | null {
   )
 }
 
-function setMeta(sql: Sql, key: string, value: string): void {
+/** `ledger_meta` key: when a copy of the site's history from D1 ran to its end (`storage migrate`). */
+export const D1_COPIED = 'd1_copied_at'
+
+/** A `ledger_meta` value, or null. */
+export function getMeta(sql: Sql, key: string): string | null {
+  return (
+    first<{ value: string }>(sql, 'SELECT value FROM ledger_meta WHERE key = ?1', key)?.value ??
+    null
+  )
+}
+
+/** Sets a `ledger_meta` value. */
+export function setMeta(sql: Sql, key: string, value: string): void {
   sql.exec(
     'INSERT INTO ledger_meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     key,

@@ -4,7 +4,7 @@ import type { Env } from '../env'
 import { botDays, countBotRequest } from './bots'
 import { loadBenchRows, type BenchRows } from './bench-load'
 import { copyFromD1 } from './import-d1'
-import { bindSite } from './meta'
+import { bindSite, D1_COPIED, getMeta, setMeta } from './meta'
 import { customerMetricsPartial, metricsPartial } from './metrics'
 import { findCodeForHolder, isRedeemed, redeemCode } from './offers'
 import { visitorState } from './people'
@@ -258,6 +258,8 @@ export class SiteLedger extends DurableObject<Env> {
     return copyFromD1(this.env.DB, site, cursor, options, {
       store: (work) => this.write(site, work),
       rebuild: (at) => this.rebuild(site, at),
+      isCopied: () => getMeta(this.ctx.storage.sql, D1_COPIED) !== null,
+      markCopied: () => setMeta(this.ctx.storage.sql, D1_COPIED, String(Date.now())),
     })
   }
 
