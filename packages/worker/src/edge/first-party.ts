@@ -1,3 +1,5 @@
+import { tokenCookie } from './identity'
+
 // `/__stammis/*` on an edge hostname: the SDK and the public API, first-party, so the SDK's
 // cookies are the shop's own and third-party blocklists do not apply. Only these paths; anything
 // else under the prefix gets the API's 404 (the admin API is never reachable on a shop hostname).
@@ -22,4 +24,25 @@ export function firstPartyRequest(request: Request, url: URL): Request {
   const forwarded = new Request(new URL(path + url.search, url), request)
   if (forwarded.headers.get('origin') === url.origin) forwarded.headers.delete('origin')
   return forwarded
+}
+
+/**
+ * A first-party events or decide answer with its fresh profile token also set as the `stm_p`
+ * cookie. The browser stores a Set-Cookie even when the page that sent the call has gone (a
+ * purchase sent as the checkout page unloads, whose answer the SDK never reads): the edge's next
+ * page then decides on the token that knows the purchase, not on the one issued before it.
+ * @example return withTokenCookie(await api(firstPartyRequest(request, url)), url)
+ */
+export async function withTokenCookie(response: Response, url: URL): Promise<Response> {
+  const isApi = url.pathname === '/__stammis/v1/events' || url.pathname === '/__stammis/v1/decide'
+  if (!isApi || response.status !== 200) return response
+  const answer = (await response.clone().json()) as { profileToken?: unknown }
+  const cookie =
+    typeof answer.profileToken === 'string'
+      ? tokenCookie(answer.profileToken, url.protocol === 'https:')
+      : null
+  if (!cookie) return response
+  const withCookie = new Response(response.body, response)
+  withCookie.headers.append('set-cookie', cookie)
+  return withCookie
 }

@@ -3,7 +3,7 @@ import type { Env } from '../env'
 import { isBot } from '../http/bots'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
 import type { EdgeSite } from '../sites/edge-config'
-import { firstPartyRequest } from './first-party'
+import { firstPartyRequest, withTokenCookie } from './first-party'
 import { edgeIdentity, identityCookies } from './identity'
 import { fetchOriginPage, originUnreachable, passThrough } from './origin'
 import { rewritePage, type PageDecisions } from './rewrite'
@@ -32,7 +32,7 @@ export async function handleEdge(
 ): Promise<Response> {
   const url = new URL(request.url)
   if (url.pathname === '/__stammis' || url.pathname.startsWith('/__stammis/'))
-    return api(firstPartyRequest(request, url))
+    return withTokenCookie(await api(firstPartyRequest(request, url)), url)
   if (!isPersonalizable(request)) return passThrough(request, url, site.origin)
 
   const now = Date.now()

@@ -84,11 +84,18 @@ export function identityCookies(
       `${VISITOR_COOKIE}=${identity.visitorId}; Max-Age=${COOKIE_MAX_AGE_S}${attributes}`,
     )
   if (identity.isNewVisit) cookies.push(`${VISIT_COOKIE}=${identity.visitId}${attributes}`)
-  if (options.profileToken && TOKEN.test(options.profileToken))
-    cookies.push(
-      `${TOKEN_COOKIE}=${options.profileToken}; Max-Age=${COOKIE_MAX_AGE_S}${attributes}`,
-    )
+  const token = options.profileToken && tokenCookie(options.profileToken, options.isSecure)
+  if (token) cookies.push(token)
   return cookies
+}
+
+/**
+ * The Set-Cookie value of a profile token (a year), or null for a value that is not a token.
+ * @example tokenCookie(answer.profileToken, true) // 'stm_p=...; Max-Age=30000000; Path=/; SameSite=Lax; Secure'
+ */
+export function tokenCookie(profileToken: string, isSecure: boolean): string | null {
+  if (!TOKEN.test(profileToken)) return null
+  return `${TOKEN_COOKIE}=${profileToken}; Max-Age=${COOKIE_MAX_AGE_S}; Path=/; SameSite=Lax${isSecure ? '; Secure' : ''}`
 }
 
 /** 128 random bits as base64url (22 characters): a valid id for the contract's IdSchema. */

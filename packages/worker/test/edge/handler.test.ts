@@ -216,6 +216,32 @@ describe('the edge: first-party API and SDK under /__stammis', () => {
     ).toBe('hero-shopper')
   })
 
+  it('sets the fresh profile token of an events answer as the stm_p cookie', async () => {
+    const site = await createEdgeSite()
+    const events = await SELF.fetch(`https://${site.host}/__stammis/v1/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'text/plain',
+        origin: `https://${site.host}`,
+        'user-agent': CHROME_UA,
+      },
+      body: JSON.stringify({
+        site: site.publicKey,
+        visitorId: 'buyer-1',
+        visitId: 's1',
+        events: [
+          { id: eventId(), type: 'purchase', orderId: 'o-cookie', revenue: 20, currency: 'USD' },
+        ],
+      }),
+    })
+    expect(events.status).toBe(200)
+    const { profileToken } = (await events.json()) as { profileToken: string }
+    // The browser keeps it even if the page that sent the purchase is gone by then.
+    expect(events.headers.getSetCookie()).toEqual([
+      `stm_p=${profileToken}; Max-Age=30000000; Path=/; SameSite=Lax; Secure`,
+    ])
+  })
+
   it('answers 404 for anything else under the prefix, the admin API included', async () => {
     const site = await createEdgeSite()
     const admin = await edgeFetch(site.host, '/__stammis/v1/admin/site', {
