@@ -63,7 +63,7 @@ const routes = [
     name: 'read',
     path: '/__bench/read',
     body: () => '{}',
-    check: (b) => b.row?.visitor_id === 'bench-visitor',
+    check: (b) => b.row?.id === 'site_demo',
   },
   {
     name: 'write',
