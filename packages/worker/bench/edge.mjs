@@ -5,7 +5,7 @@
 // route). The edge's requests carry the edge hostname as Host, straight to the worker's port, so
 // both routes pay the same network path. Goal: edge ≥ 0.8 × the proxy's throughput.
 import { writeFileSync } from 'node:fs'
-import { get } from 'node:http'
+import { get, request as httpRequest } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
@@ -59,7 +59,8 @@ export async function runEdgeBench({
       {
         name: 'edge',
         path: '/',
-        // A known visitor in a visit the edge already knows: no cookie to set, one decision per page.
+        // A known visitor in a visit the edge already knows (and, below, its token): one decision
+        // per page, no cookie to set.
         headers: {
           host: EDGE_HOST,
           accept: 'text/html',
@@ -74,6 +75,12 @@ export async function runEdgeBench({
     console.log(
       `bench:edge: ${seconds} s per route (+${warmupSeconds} s warm-up), ${connections} connections`,
     )
+    // A browser's later page views carry the profile token the edge set on its first one (the
+    // stm_p cookie), so the edge decides from the token, as it does for any returning page view.
+    const edgeRoute = routes[1]
+    const token = await firstPageToken(worker.url + edgeRoute.path, edgeRoute.headers)
+    if (!token) throw new Error('bench:edge: the edge set no stm_p cookie on a first page view')
+    edgeRoute.headers.cookie += `; stm_p=${token}`
     const results = []
     for (const route of routes) {
       await preflight(worker.url, route)
@@ -165,3 +172,18 @@ async function load(url, route, duration, connections) {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await runEdgeBench()
+
+/** The profile token the edge sets (`stm_p`) on a page view: node:http, which keeps the Host header. */
+function firstPageToken(url, headers) {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(url, { headers }, (response) => {
+      response.resume()
+      response.on('end', () => {
+        const cookies = response.headers['set-cookie'] ?? []
+        resolve(cookies.map((cookie) => /^stm_p=([^;]+)/.exec(cookie)?.[1]).find(Boolean))
+      })
+    })
+    request.on('error', reject)
+    request.end()
+  })
+}
