@@ -19,17 +19,23 @@ import { buildDecisions, chooseForSlots, type SlotChoice } from './engine'
 import { verifyPreviewToken } from './preview-token'
 import { decideContextFromToken } from './token-path'
 
-/**
- * Whether each site's live rules hand out unique codes, by public key: deliberate, bounded module
- * state that lets decide leave the exposure lookup out of its ledger call for the many sites
- * without them. A stale "no" costs one extra call, never a wrong answer.
- */
-const sitesWithUniqueCodes = new Map<string, boolean>()
+/** What decide needs to know of a site's live rules before it has loaded them. */
+type LiveRuleTraits = { hasUniqueCodes: boolean; hasPredictionConditions: boolean }
 
-function rememberUniqueCodes(publicKey: string, hasUniqueCodes: boolean): void {
-  if (sitesWithUniqueCodes.size >= 10_000 && !sitesWithUniqueCodes.has(publicKey))
-    sitesWithUniqueCodes.clear()
-  sitesWithUniqueCodes.set(publicKey, hasUniqueCodes)
+/**
+ * Each site's live rule traits, by public key: deliberate, bounded module state that lets decide
+ * leave the exposure lookup out of its ledger call for the many sites without unique codes, and
+ * skip the token path for sites whose rules read prediction facts (which only the ledger has). A
+ * stale entry costs one extra call, never a wrong answer.
+ */
+const liveRuleTraits = new Map<string, LiveRuleTraits>()
+
+function rememberTraits(publicKey: string, ruleset: CompiledRuleset): void {
+  if (liveRuleTraits.size >= 10_000 && !liveRuleTraits.has(publicKey)) liveRuleTraits.clear()
+  liveRuleTraits.set(publicKey, {
+    hasUniqueCodes: ruleset.hasUniqueCodes,
+    hasPredictionConditions: ruleset.hasPredictionConditions,
+  })
 }
 
 /** What a decision is asked for: the same for `POST /v1/decide` and the edge. */
@@ -95,7 +101,8 @@ export async function decideForVisitor(
 
   const ledger = ledgerFor(env, site.id)
   // Exposure times only matter for unique offer codes; skip them for sites known to have none.
-  const withExposureTimes = sitesWithUniqueCodes.get(input.publicKey) ?? true
+  const traits = liveRuleTraits.get(input.publicKey)
+  const withExposureTimes = traits?.hasUniqueCodes ?? true
   const readLedger = async (): Promise<DecideContext> => {
     await benchStorageDelay(env)
     const read = await ledger.decideContext(ledgerSite(site), {
@@ -109,7 +116,10 @@ export async function decideForVisitor(
   }
   // A valid profile token, and the site's live rules version and quota read by this isolate
   // within LEDGER_READ_MAX_AGE_MS: no storage call at all. Otherwise one ledger call.
-  const fromToken = await decideContextFromToken(site, input, now)
+  // (Not for rules known to read prediction facts: the token does not carry them.)
+  const fromToken = traits?.hasPredictionConditions
+    ? null
+    : await decideContextFromToken(site, input, now)
   let context = fromToken ?? (await readLedger())
   let plan = await planDecisions(env, site, input, context, now)
   // A unique code is derived from the holder's person and expires from its first exposure, and
@@ -121,7 +131,7 @@ export async function decideForVisitor(
   }
   const isFromToken = context === fromToken
   const { ruleset, choices, profile, isPreview, slots } = plan
-  rememberUniqueCodes(input.publicKey, ruleset.hasUniqueCodes)
+  rememberTraits(input.publicKey, ruleset)
 
   const needsTimes = !isFromToken && !withExposureTimes && choices.some(isUniqueCodeTreatment)
   const firstExposedAt = needsTimes

@@ -6,7 +6,7 @@ import { parseWith, readJson } from '../http/body'
 import { isBot } from '../http/bots'
 import { assertOriginAllowed } from '../limits/cors'
 import { planIdentify } from '../identity/identify'
-import { sendTransitionMoments } from '../moments/transitions'
+import { afterPurchases } from '../moments/transitions'
 import { ledgerFor, ledgerSite } from '../ledger/client'
 import { quotaExceeded } from '../limits/quota'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
@@ -54,13 +54,7 @@ export const eventRoutes = new Hono<AppEnv>().post('/', async (c) => {
   // take the site past today's quota.
   if (!result.ok) throw quotaExceeded(result.quota, request.events.length, now)
   // Purchases that made a customer returning, repeat or won back: the shop's email tool hears.
-  if (result.transitions.length > 0) {
-    c.executionCtx.waitUntil(
-      sendTransitionMoments(c.env, site, result.transitions, now).catch((error: unknown) =>
-        console.error('sending transition moments failed', error),
-      ),
-    )
-  }
+  afterPurchases(c.env, site, result.transitions, (p) => c.executionCtx.waitUntil(p), now)
 
   // The site's epoch was read before the batch: a bump since then only makes this token refused.
   let epoch = site.profileEpoch

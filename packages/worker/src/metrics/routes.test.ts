@@ -17,6 +17,7 @@ import {
   type LogEntry,
   type LoggedEvent,
 } from '../../test/metrics-reference'
+import { expectAgreement } from '../../test/agreement'
 import { siteRow } from '../../test/ledger'
 
 const TIME_ZONE = 'America/New_York'
@@ -163,30 +164,6 @@ function planHistory(
     ],
   })
   return plan.sort((a, b) => a.at - b.at)
-}
-
-/** Counts must match exactly; money and ratios to 1e-9. */
-function expectAgreement(actual: unknown, expected: unknown, path = 'report'): void {
-  if (typeof expected === 'number' && typeof actual === 'number') {
-    if (Number.isInteger(expected) && Number.isInteger(actual)) expect(actual, path).toBe(expected)
-    else
-      expect(Math.abs(actual - expected), `${path}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
-        1e-9 * Math.max(1, Math.abs(expected)),
-      )
-    return
-  }
-  if (expected && typeof expected === 'object') {
-    expect(actual, path).toBeTypeOf('object')
-    expect(Object.keys(actual as object).sort(), path).toEqual(Object.keys(expected).sort())
-    for (const key of Object.keys(expected))
-      expectAgreement(
-        (actual as Record<string, unknown>)[key],
-        (expected as Record<string, unknown>)[key],
-        `${path}.${key}`,
-      )
-    return
-  }
-  expect(actual, path).toEqual(expected)
 }
 
 describe('GET /v1/admin/metrics agrees with an independent computation', () => {

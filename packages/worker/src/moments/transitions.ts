@@ -25,3 +25,23 @@ export async function sendTransitionMoments(
   }
   return queued
 }
+
+/**
+ * What a route does with the transitions its purchases caused: sends their moments after the
+ * answer (`waitUntil`), logging a failure instead of failing the route. Nothing to do, no work.
+ * @example afterPurchases(c.env, site, result.transitions, (p) => c.executionCtx.waitUntil(p), now)
+ */
+export function afterPurchases(
+  env: Pick<Env, 'DB' | 'MOMENTS_QUEUE'>,
+  site: { id: string },
+  transitions: readonly PurchaseTransition[],
+  waitUntil: (promise: Promise<unknown>) => void,
+  now = Date.now(),
+): void {
+  if (transitions.length === 0) return
+  waitUntil(
+    sendTransitionMoments(env, site, transitions, now).catch((error: unknown) =>
+      console.error('sending transition moments failed', error),
+    ),
+  )
+}

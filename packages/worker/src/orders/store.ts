@@ -1,7 +1,7 @@
 import type { ServerOrder, ServerOrdersResult } from '@stammis/contract'
 import type { Env } from '../env'
 import { customerPersonId } from '../identity/customer-key'
-import { sendTransitionMoments } from '../moments/transitions'
+import { afterPurchases } from '../moments/transitions'
 import { ledgerFor, ledgerSite, type LedgerServerOrder } from '../ledger/client'
 import { toMicros } from '../lib/money'
 import { bumpProfileEpoch } from '../sites/profile-epoch'
@@ -48,12 +48,6 @@ export async function storeServerOrders(
   if (result.conflicts > 0) await bumpProfileEpoch(env.DB, site.id)
   // Live purchases tell the shop's email tool who became returning, repeat or won back; an
   // import of history does not (those moments are long past).
-  if (source === 'server' && transitions.length > 0) {
-    waitUntil(
-      sendTransitionMoments(env, site, transitions, now).catch((error: unknown) =>
-        console.error('sending transition moments failed', error),
-      ),
-    )
-  }
+  if (source === 'server') afterPurchases(env, site, transitions, waitUntil, now)
   return result
 }
