@@ -80,6 +80,8 @@ const DERIVED = {
     'SELECT * FROM daily_customers WHERE first_orders <> 0 OR second_visits <> 0 OR revenue_micros <> 0 ORDER BY day',
   purchase_gap_days: 'SELECT * FROM purchase_gap_days WHERE gaps <> 0 ORDER BY days',
   cohort_months: 'SELECT * FROM cohort_months WHERE customers <> 0 ORDER BY cohort, month',
+  exposures:
+    'SELECT rule_id, visitor_id, week_orders, week_revenue_micros, week_discount_micros FROM exposures ORDER BY rule_id, visitor_id',
 }
 
 /**

@@ -74,6 +74,24 @@ describe('the bench load (what `pnpm bench:metrics` times)', () => {
     )
     expect(report.segments.shopper.visits).toBeGreaterThan(0)
     expect(report.offers.map((offer) => offer.ruleId)).toContain('welcome-offer')
+    // Where the report's time goes: every part of it, timed in the object.
+    const parts = (await (
+      await call(`/report-parts?from=${range.from}&to=${range.to}`)
+    ).json()) as Record<string, number>
+    expect(Object.keys(parts).sort()).toEqual(
+      [
+        'active at end',
+        'active at start',
+        'bot days',
+        'cohorts',
+        'conflicts',
+        'customer sums',
+        'offer arms',
+        'purchase gaps',
+        'segments',
+      ].sort(),
+    )
+    for (const ms of Object.values(parts)) expect(ms).toBeGreaterThanOrEqual(0)
     await expectDerivedExact(
       ledgerFor(siteId),
       ledgerSite({

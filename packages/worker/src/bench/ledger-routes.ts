@@ -54,6 +54,16 @@ export const ledgerBenchRoutes = new Hono<AppEnv>()
     const partial = await ledgerFor(c.env, site.id).metrics(site, from, to)
     return c.json(reportFromPartial(site, from, to, partial, heldOut))
   })
+  // Each part of the report timed inside the object: where the report's time goes.
+  .get('/:siteId/report-parts', async (c) => {
+    const site = benchSite(c.req.param('siteId'))
+    const times = await ledgerFor(c.env, site.id).benchMetricsParts(
+      site,
+      c.req.query('from') ?? '',
+      c.req.query('to') ?? '',
+    )
+    return c.json(times)
+  })
   .get('/:siteId/stats', async (c) =>
     c.json(await ledgerFor(c.env, c.req.param('siteId')).storageStats()),
   )

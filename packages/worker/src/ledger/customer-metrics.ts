@@ -13,6 +13,10 @@ export type CustomerWindow = {
   lapseMs: number
 }
 
+/** Runs one named part of a report; the metrics bench passes one that times each. */
+export type PartTimer = <T>(name: string, part: () => T) => T
+export const untimed: PartTimer = (_name, part) => part()
+
 /**
  * Customer counts as of the end of a range, from the customer rollups (customers.ts): the day
  * rollups summed up to the last day, and windows of orders read through `orders_by_time` alone.
@@ -24,29 +28,35 @@ export type CustomerWindow = {
  * - gaps between purchase visits: see `gapsBefore`.
  * @example customerPartial(sql, window)
  */
-export function customerPartial(sql: Sql, window: CustomerWindow): CustomerPartial {
-  const sums = first<{
-    total: number
-    repeaters: number
-    revenue_micros: number
-    new_in_range: number
-  }>(
-    sql,
-    `SELECT coalesce(sum(first_orders), 0) AS total, coalesce(sum(second_visits), 0) AS repeaters,
+export function customerPartial(
+  sql: Sql,
+  window: CustomerWindow,
+  time: PartTimer = untimed,
+): CustomerPartial {
+  const sums = time('customer sums', () =>
+    first<{
+      total: number
+      repeaters: number
+      revenue_micros: number
+      new_in_range: number
+    }>(
+      sql,
+      `SELECT coalesce(sum(first_orders), 0) AS total, coalesce(sum(second_visits), 0) AS repeaters,
        total(revenue_micros) AS revenue_micros,
        coalesce(sum(CASE WHEN day >= ?2 THEN first_orders END), 0) AS new_in_range
      FROM daily_customers WHERE day <= ?1`,
-    window.toDay,
-    window.fromDay,
-  )!
+      window.toDay,
+      window.fromDay,
+    )!,
+  )
   return {
     total: sums.total,
     repeaters: sums.repeaters,
     revenueMicros: sums.revenue_micros,
     newInRange: sums.new_in_range,
-    activeAtStart: activeBefore(sql, window.start, window.lapseMs),
-    activeAtEnd: activeBefore(sql, window.end, window.lapseMs),
-    gaps: gapsBefore(sql, window.end),
+    activeAtStart: time('active at start', () => activeBefore(sql, window.start, window.lapseMs)),
+    activeAtEnd: time('active at end', () => activeBefore(sql, window.end, window.lapseMs)),
+    gaps: time('purchase gaps', () => gapsBefore(sql, window.end)),
   }
 }
 

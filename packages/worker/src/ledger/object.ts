@@ -283,6 +283,23 @@ export class SiteLedger extends DurableObject<Env> {
   }
 
   /**
+   * Bench only: the milliseconds each part of the metrics report takes, measured in the object
+   * (`pnpm bench:metrics` prints them beside the whole report's time).
+   */
+  benchMetricsParts(site: LedgerSite, from: string, to: string): Record<string, number> {
+    const times: Record<string, number> = {}
+    this.read(site, (sql) =>
+      metricsPartial(sql, site, from, to, (name, part) => {
+        const started = performance.now()
+        const result = part()
+        times[name] = performance.now() - started
+        return result
+      }),
+    )
+    return times
+  }
+
+  /**
    * Rebuilds counters and rollups from the facts (after a bulk load), `steps` steps a call, each
    * its own transaction (rebuild.ts): call with null to start, then with the returned cursor
    * until it is null.

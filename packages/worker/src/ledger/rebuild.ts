@@ -2,6 +2,7 @@ import { personRange, refreshCustomers } from './customers'
 import { COUNTED_ORDER } from './people'
 import { refreshPredictionInputs } from './prediction-inputs'
 import { GAP_BUCKET_MS } from './schema'
+import { EXPOSURE_OUTCOMES_FROM_ORDERS } from './schema-step-4-offer-outcomes'
 import { first, type Sql } from './sql'
 import type { LedgerSite, RebuildCursor } from './types'
 
@@ -142,4 +143,5 @@ function rebuildRollups(sql: Sql): void {
     `INSERT INTO cohort_months (cohort, month, customers)
      SELECT cohort_month, substr(day, 1, 7), count(*) FROM orders WHERE cohort_month IS NOT NULL GROUP BY 1, 2`,
   )
+  sql.exec(EXPOSURE_OUTCOMES_FROM_ORDERS)
 }

@@ -12,6 +12,7 @@ import { STEP_2_PREDICTIONS } from './schema-step-2-predictions'
  */
 
 import { STEP_3_MOMENTS } from './schema-step-3-moments'
+import { STEP_4_OFFER_OUTCOMES } from './schema-step-4-offer-outcomes'
 
 /** Milliseconds in a day: the width of one bucket of the purchase-gap histogram. */
 export const GAP_BUCKET_MS = 86_400_000
@@ -341,7 +342,12 @@ END;
  * Every step, in order: `SCHEMA_STEPS[n]` takes an object from version n to n + 1. Append only.
  * @example applySchema(ctx.storage) // the object's version becomes SCHEMA_STEPS.length
  */
-export const SCHEMA_STEPS: readonly string[] = [STEP_1, STEP_2_PREDICTIONS, STEP_3_MOMENTS]
+export const SCHEMA_STEPS: readonly string[] = [
+  STEP_1,
+  STEP_2_PREDICTIONS,
+  STEP_3_MOMENTS,
+  STEP_4_OFFER_OUTCOMES,
+]
 
 /** The schema version of an object's storage (0: never migrated). */
 export function schemaVersion(storage: DurableObjectStorage): number {
