@@ -1,7 +1,9 @@
 // The edge in front of a real origin (test/edge/origin-server.mjs over HTTP): what it personalizes,
 // what it passes through untouched, its cookies, the shared cache and the first-party API.
-import { env, SELF } from 'cloudflare:test'
+import { createExecutionContext, env, SELF, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import worker from '../../src/index'
+import { EDGE_DECISION_WAIT_MS } from '../../src/edge/handler'
 import { clearSiteDirectory } from '../../src/sites/directory'
 import { countRows, eventId, postJson } from '../helpers'
 import { CHROME_UA, createEdgeSite, edgeFetch, setCookies } from './helpers'
@@ -268,5 +270,37 @@ describe('the edge: no decision, no harm', () => {
     expect(html).toContain('<h1 data-stammis-slot="hero">Default hero</h1>')
     expect(html).not.toContain('data-stammis-filled')
     expect(html).toContain('src="/__stammis/edge.js"')
+  })
+
+  it('a slow decision is not waited for: the page streams its defaults after the bounded wait', async () => {
+    const site = await createEdgeSite()
+    // The ledger call of this worker takes 2 s (the bench's simulated storage round trip), far
+    // past the edge's bounded wait; the visitor is new, so no profile token can answer instead.
+    const slowLedger = { ...env, BENCH_STORAGE_DELAY_MS: '2000' }
+    const ctx = createExecutionContext()
+    const started = Date.now()
+    const response = await worker.fetch(
+      new Request(`https://${site.host}/page`, {
+        headers: { accept: 'text/html', 'user-agent': CHROME_UA },
+      }),
+      slowLedger,
+      ctx,
+    )
+    const html = await response.text()
+    const elapsed = Date.now() - started
+    expect(response.status).toBe(200)
+    expect(html).toContain('<h1 data-stammis-slot="hero">Default hero</h1>')
+    expect(html).not.toContain('data-stammis-filled')
+    expect(html).toContain('src="/__stammis/edge.js"')
+    // Whole page in hand before the decision could have come: the wait (150 ms) bounded it.
+    expect(EDGE_DECISION_WAIT_MS).toBeLessThan(2000)
+    expect(elapsed).toBeLessThan(2000)
+    // A new visitor still gets their ids; no token, as the decision was not in before the headers.
+    const cookies = setCookies(response)
+    expect(cookies.get('stm_v')).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(cookies.has('stm_p')).toBe(false)
+    await waitOnExecutionContext(ctx)
+    // Nothing was shown, so nothing is recorded as shown.
+    expect(await countRows('exposures', site.siteId)).toBe(0)
   })
 })
