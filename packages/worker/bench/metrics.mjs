@@ -328,14 +328,20 @@ function checkReport(range, report, expected) {
 }
 
 /**
- * JSON over node:http, without the 5-minute wait limit of `fetch`: rebuilding a million visitors'
- * counters and rollups in one call may take longer than that on a busy machine.
+ * The longest one call may go without a byte of its answer. A rebuild step at 1,000,000 visitors
+ * takes seconds (minutes on a busy machine); once, an answer never came and the bench waited 37
+ * minutes with workerd idle: past this the run fails and says which call, so it can be rerun.
+ */
+const CALL_SILENCE_LIMIT_MS = 15 * 60_000
+
+/**
+ * JSON over node:http, without the 5-minute wait limit of `fetch` (see CALL_SILENCE_LIMIT_MS).
  */
 function requestJson(method, url, body) {
   return new Promise((resolve, reject) => {
     // A connection per request: the worker closes idle kept-alive ones (the shop's generation
     // pauses between requests), and reusing a closed one fails with "socket hang up".
-    const request = http.request(url, { method, timeout: 0, agent: false }, (response) => {
+    const request = http.request(url, { method, agent: false }, (response) => {
       const parts = []
       response.on('data', (part) => parts.push(part))
       response.on('end', () => {
@@ -348,6 +354,11 @@ function requestJson(method, url, body) {
       })
       response.on('error', reject)
     })
+    request.setTimeout(CALL_SILENCE_LIMIT_MS, () =>
+      request.destroy(
+        new Error(`${method} ${url} got no answer in ${CALL_SILENCE_LIMIT_MS / 60_000} minutes`),
+      ),
+    )
     request.on('error', reject)
     request.end(body === undefined ? undefined : JSON.stringify(body))
   })
