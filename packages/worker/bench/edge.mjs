@@ -8,10 +8,10 @@ import { writeFileSync } from 'node:fs'
 import { get, request as httpRequest } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
 import { startShop } from '../../../examples/server.mjs'
 import { writeEdgeConfig } from '../../../scripts/local-edge.mjs'
 import { freePort, startLocalWorker } from '../../../scripts/local-worker.mjs'
+import { loadWithLatencies, positiveEnvInt, round } from './load.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
 const EDGE_GOAL = 0.8
@@ -19,19 +19,13 @@ const EDGE_HOST = 'shop.bench.test'
 const CHROME =
   'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 
-function positiveInt(name, fallback) {
-  const value = Number(process.env[name] ?? fallback)
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer`)
-  return value
-}
-
 /**
  * Runs the edge scenario and prints (and returns) its figures.
  * @example await runEdgeBench({ seconds: 10, connections: 10 })
  */
 export async function runEdgeBench({
-  seconds = positiveInt('BENCH_SECONDS', 10),
-  connections = positiveInt('BENCH_CONNECTIONS', 10),
+  seconds = positiveEnvInt('BENCH_SECONDS', 10),
+  connections = positiveEnvInt('BENCH_CONNECTIONS', 10),
 } = {}) {
   const warmupSeconds = Math.min(2, seconds)
   const shop = await startShop({ port: 0, workerUrl: 'http://127.0.0.1:1' })
@@ -131,11 +125,10 @@ async function preflight(url, route) {
 }
 
 async function load(url, route, duration, connections) {
-  const latencies = []
   // Pages whose answer passed the route's check (for the edge: the hero filled, not left to its
   // default because the decision missed the bounded wait).
   let checked = 0
-  const instance = autocannon({
+  const { result, requestsPerSecond, p50, p99 } = await loadWithLatencies({
     url: url + route.path,
     connections,
     duration,
@@ -149,22 +142,13 @@ async function load(url, route, duration, connections) {
       },
     ],
   })
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime)
-  })
-  const result = await instance
-  latencies.sort((a, b) => a - b)
-  const at = (q) =>
-    latencies.length
-      ? latencies[Math.min(latencies.length - 1, Math.ceil(q * latencies.length) - 1)]
-      : 0
   return {
     route: route.name,
     path: route.path,
-    requestsPerSecond: Math.round((result.requests.total / result.duration) * 10) / 10,
-    p50: Math.round(at(0.5) * 100) / 100,
-    p99: Math.round(at(0.99) * 100) / 100,
-    passedCheck: Math.round((checked / Math.max(1, result.requests.total)) * 1000) / 1000,
+    requestsPerSecond: round(requestsPerSecond, 1),
+    p50: round(p50, 2),
+    p99: round(p99, 2),
+    passedCheck: round(checked / Math.max(1, result.requests.total), 3),
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,

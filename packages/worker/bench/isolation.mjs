@@ -17,8 +17,8 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import autocannon from 'autocannon'
 import { freePort, startLocalWorker, workerDir } from '../../../scripts/local-worker.mjs'
+import { loadWithLatencies, round } from './load.mjs'
 
 const run = promisify(execFile)
 const benchDir = dirname(fileURLToPath(import.meta.url))
@@ -85,8 +85,7 @@ function quietDecide() {
 
 /** B's decide at its steady rate for `seconds`; latencies of 2xx answers at full precision. */
 async function measureQuiet(url, seconds) {
-  const latencies = []
-  const instance = autocannon({
+  const { result, requestsPerSecond, p50, p99 } = await loadWithLatencies({
     url: `${url}/v1/decide`,
     connections: QUIET_CONNECTIONS,
     overallRate: QUIET_RATE,
@@ -99,16 +98,11 @@ async function measureQuiet(url, seconds) {
       },
     ],
   })
-  instance.on('response', (_client, status, _bytes, time) => {
-    if (status >= 200 && status < 300) latencies.push(time)
-  })
-  const result = await instance
-  latencies.sort((a, b) => a - b)
   return {
     requests: result.requests.total,
-    requestsPerSecond: result.requests.total / result.duration,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
+    requestsPerSecond,
+    p50,
+    p99,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   }
@@ -226,14 +220,4 @@ function rounded(r) {
     p50: round(r.p50, 2),
     p99: round(r.p99, 2),
   }
-}
-
-function percentile(sorted, q) {
-  if (sorted.length === 0) return 0
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]
-}
-
-function round(value, digits) {
-  const factor = 10 ** digits
-  return Math.round(value * factor) / factor
 }

@@ -24,6 +24,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { freePort, startLocalWorker } from '../../../scripts/local-worker.mjs'
+import { machineDescription, median, round } from './load.mjs'
 import { planShop, SHOP, streamShop } from './synthetic-shop.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
@@ -414,22 +415,6 @@ function printTable(header, rows) {
 
 function mb(bytes) {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`
-}
-
-function median(sorted) {
-  const middle = Math.floor(sorted.length / 2)
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-}
-
-function round(value, digits) {
-  const factor = 10 ** digits
-  return Math.round(value * factor) / factor
-}
-
-function machineDescription() {
-  const cores =
-    typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
-  return `Node ${process.version}, ${process.platform}/${process.arch}, ${cores} cores`
 }
 
 function positiveInt(raw, name, fallback) {

@@ -10,21 +10,21 @@ import { writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
 import { startLocalWorker, freePort } from '../../../scripts/local-worker.mjs'
 import { printIsolation, runIsolation } from './isolation.mjs'
+import { loadWithLatencies, positiveEnvInt, machineDescription, round } from './load.mjs'
 import { seedVisitors, SEED_VISITOR_IDS } from './seed.mjs'
 import { runTokenBench } from './token.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
-const seconds = positiveInt('BENCH_SECONDS', 10)
-const connections = positiveInt('BENCH_CONNECTIONS', 10)
+const seconds = positiveEnvInt('BENCH_SECONDS', 10)
+const connections = positiveEnvInt('BENCH_CONNECTIONS', 10)
 const warmupSeconds = Math.min(2, seconds)
 /** decide / read at or above this is the goal from issue 2 ("Speed"). */
 const DECIDE_GOAL = 0.9
 /** events / write at or above this is the goal from issue 10: storing a batch costs one write. */
 const EVENTS_GOAL = 1.0
-const floodConnections = positiveInt('BENCH_FLOOD_CONNECTIONS', 2 * connections)
+const floodConnections = positiveEnvInt('BENCH_FLOOD_CONNECTIONS', 2 * connections)
 const rulesFile = join(benchDir, '../../../examples/demo-rules.json')
 
 const decideBody = JSON.stringify({
@@ -200,8 +200,7 @@ async function preflight(url, route) {
 
 /** Loads one route for `duration` seconds; latencies are kept at full precision (autocannon rounds to 1 ms). */
 async function load(url, route, duration) {
-  const latencies = []
-  const instance = autocannon({
+  const { result, requestsPerSecond, p50, p99 } = await loadWithLatencies({
     url: url + route.path,
     connections,
     duration,
@@ -213,18 +212,13 @@ async function load(url, route, duration) {
       },
     ],
   })
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime)
-  })
-  const result = await instance
-  latencies.sort((a, b) => a - b)
   return {
     route: route.name,
     path: route.path,
     requests: result.requests.total,
-    requestsPerSecond: result.requests.total / result.duration,
-    p50: percentile(latencies, 0.5),
-    p99: percentile(latencies, 0.99),
+    requestsPerSecond,
+    p50,
+    p99,
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -301,40 +295,6 @@ function printReport(report) {
   print('events / read  ', eventsOverRead, false)
   if (report.isolation) printIsolation(report.isolation)
 }
-
-function percentile(sorted, q) {
-  if (sorted.length === 0) return 0
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]
-}
-
-function round(value, digits) {
-  const factor = 10 ** digits
-  return Math.round(value * factor) / factor
-}
-
-function machineDescription() {
-  return `Node ${process.version}, ${process.platform}/${process.arch}, ${availableCores()} cores`
-}
-
-function availableCores() {
-  // availableParallelism honours CPU affinity (containers), unlike cpus().length.
-  return typeof os.availableParallelism === 'function'
-    ? os.availableParallelism()
-    : os.cpus().length
-}
-
-function positiveInt(name, fallback) {
-  const raw = process.env[name]
-  if (raw === undefined || raw === '') return fallback
-  const value = Number(raw)
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`bench: ${name} must be a positive integer, got "${raw}"`)
-    process.exit(2)
-  }
-  return value
-}
-
-/** A port nobody listens on right now, so the bench can run beside `pnpm dev` on 8787. */
 
 main()
   // Then decide with a profile token (bench/token.mjs), on workers of its own.

@@ -6,8 +6,8 @@
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import autocannon from 'autocannon'
 import { freePort, startLocalWorker } from '../../../scripts/local-worker.mjs'
+import { loadWithLatencies, positiveEnvInt, round } from './load.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
 /** decide with a token / noop at or above this is issue 11's goal. */
@@ -184,24 +184,18 @@ async function post(url, path, body) {
 }
 
 async function load(url, route, duration, connections) {
-  const latencies = []
-  const instance = autocannon({
+  const { result, requestsPerSecond, p50, p99 } = await loadWithLatencies({
     url: url + route.path,
     connections,
     duration,
     requests: [{ method: 'POST', headers: { 'content-type': 'text/plain' }, body: route.body() }],
   })
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-    if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime)
-  })
-  const result = await instance
-  latencies.sort((a, b) => a - b)
   return {
     route: route.name,
     requests: result.requests.total,
-    requestsPerSecond: round(result.requests.total / result.duration, 1),
-    p50: round(percentile(latencies, 0.5), 2),
-    p99: round(percentile(latencies, 0.99), 2),
+    requestsPerSecond: round(requestsPerSecond, 1),
+    p50: round(p50, 2),
+    p99: round(p99, 2),
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -218,20 +212,10 @@ function printTable(title, results) {
   }
 }
 
-function percentile(sorted, q) {
-  if (sorted.length === 0) return 0
-  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]
-}
-
-function round(value, digits) {
-  const factor = 10 ** digits
-  return Math.round(value * factor) / factor
-}
-
 // Run on its own: `node bench/token.mjs` (`pnpm bench:token`), with BENCH_SECONDS and BENCH_CONNECTIONS.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const seconds = Number(process.env.BENCH_SECONDS ?? 10)
-  const connections = Number(process.env.BENCH_CONNECTIONS ?? 10)
+  const seconds = positiveEnvInt('BENCH_SECONDS', 10)
+  const connections = positiveEnvInt('BENCH_CONNECTIONS', 10)
   runTokenBench({ seconds, connections }).catch((error) => {
     console.error(`bench:token: ${error.message}`)
     process.exitCode = 1

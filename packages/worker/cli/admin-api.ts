@@ -19,7 +19,8 @@ export const connectionUsage = `  --endpoint URL     the worker (default $STAMMI
   --user NAME        who is acting, recorded as the publisher in the version log
                      (default your OS user name)`
 
-const DEFAULT_ENDPOINT = 'http://127.0.0.1:8787'
+/** The worker `pnpm dev` runs: every command's endpoint unless told otherwise. */
+export const LOCAL_ENDPOINT = 'http://127.0.0.1:8787'
 const TIMEOUT_MS = 30_000
 
 /**
@@ -44,13 +45,17 @@ export function resolveConnection(
       'that is the public key (pk_...); the admin API needs the secret key (sk_...)',
     )
   return {
-    endpoint: validateEndpoint(values.endpoint ?? env.STAMMIS_ENDPOINT ?? DEFAULT_ENDPOINT),
+    endpoint: validateEndpoint(values.endpoint ?? env.STAMMIS_ENDPOINT ?? LOCAL_ENDPOINT),
     secretKey,
     user: values.user !== undefined ? validateUser(values.user) : osUserName(),
   }
 }
 
-function validateEndpoint(raw: string): string {
+/**
+ * The worker's base URL without a trailing slash; anything but an http(s) URL is a `UsageError`.
+ * @example validateEndpoint('https://stammis.example.workers.dev/') // 'https://stammis.example.workers.dev'
+ */
+export function validateEndpoint(raw: string): string {
   let url: URL
   try {
     url = new URL(raw.trim())
@@ -149,11 +154,18 @@ export async function adminRequest<T>(
   throw apiError(connection.endpoint, response.status, json)
 }
 
+/**
+ * Why a fetch to the worker failed, in one word: the system's code (ECONNREFUSED, ...) or the
+ * error's name (TimeoutError, ...).
+ */
+export function networkCause(error: unknown): string {
+  return error instanceof Error
+    ? ((error.cause as { code?: string } | undefined)?.code ?? error.name)
+    : String(error)
+}
+
 function unreachable(endpoint: string, error: unknown): AdminApiError {
-  const cause =
-    error instanceof Error
-      ? ((error.cause as { code?: string } | undefined)?.code ?? error.name)
-      : String(error)
+  const cause = networkCause(error)
   if (cause === 'TimeoutError')
     return new AdminApiError(`${endpoint} did not answer within ${TIMEOUT_MS / 1000} s`, 'timeout')
   return new AdminApiError(

@@ -1,4 +1,5 @@
 import type { ErrorBody } from '@stammis/contract'
+import { LOCAL_ENDPOINT, networkCause, validateEndpoint } from './admin-api'
 import { CommandError, UsageError } from './args'
 
 /**
@@ -8,7 +9,6 @@ import { CommandError, UsageError } from './args'
  */
 export const LOCAL_OPS_TOKEN = 'local-ops-token-for-wrangler-dev-only-not-a-secret'
 
-const LOCAL_ENDPOINT = 'http://127.0.0.1:8787'
 /** A migrate step copies at most 10,000 rows: seconds, even on a busy machine. */
 const TIMEOUT_MS = 120_000
 
@@ -40,20 +40,6 @@ export function resolveOpsConnection(
   return { endpoint: validateEndpoint(rawEndpoint), token }
 }
 
-function validateEndpoint(raw: string): string {
-  let url: URL
-  try {
-    url = new URL(raw.trim())
-  } catch {
-    throw new UsageError(
-      `--endpoint must be a URL like https://stammis.example.workers.dev (got "${raw}")`,
-    )
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`--endpoint must start with http:// or https:// (got "${raw}")`)
-  return url.href.replace(/\/+$/, '')
-}
-
 /**
  * Calls an operator route and returns its JSON answer (the contract's type `T`). Any failure is a
  * `CommandError` (exit 1) saying what to do: unreachable worker, routes off, token refused.
@@ -78,12 +64,8 @@ export async function opsRequest<T>(
       signal: AbortSignal.timeout(TIMEOUT_MS),
     })
   } catch (error) {
-    const cause =
-      error instanceof Error
-        ? ((error.cause as { code?: string } | undefined)?.code ?? error.name)
-        : String(error)
     throw new CommandError(
-      `could not reach the worker at ${connection.endpoint} (${cause}); is it running? Set --endpoint or STAMMIS_ENDPOINT`,
+      `could not reach the worker at ${connection.endpoint} (${networkCause(error)}); is it running? Set --endpoint or STAMMIS_ENDPOINT`,
       1,
     )
   }
