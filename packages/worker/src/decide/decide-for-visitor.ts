@@ -23,16 +23,16 @@ import { decideContextFromToken } from './token-path'
 type LiveRuleTraits = { hasUniqueCodes: boolean; hasPredictionConditions: boolean }
 
 /**
- * Each site's live rule traits, by public key: deliberate, bounded module state that lets decide
+ * Each site's live rule traits, by site id: deliberate, bounded module state that lets decide
  * leave the exposure lookup out of its ledger call for the many sites without unique codes, and
  * skip the token path for sites whose rules read prediction facts (which only the ledger has). A
  * stale entry costs one extra call, never a wrong answer.
  */
 const liveRuleTraits = new Map<string, LiveRuleTraits>()
 
-function rememberTraits(publicKey: string, ruleset: CompiledRuleset): void {
-  if (liveRuleTraits.size >= 10_000 && !liveRuleTraits.has(publicKey)) liveRuleTraits.clear()
-  liveRuleTraits.set(publicKey, {
+function rememberTraits(siteId: string, ruleset: CompiledRuleset): void {
+  if (liveRuleTraits.size >= 10_000 && !liveRuleTraits.has(siteId)) liveRuleTraits.clear()
+  liveRuleTraits.set(siteId, {
     hasUniqueCodes: ruleset.hasUniqueCodes,
     hasPredictionConditions: ruleset.hasPredictionConditions,
   })
@@ -99,13 +99,15 @@ export async function decideForVisitor(
   if (!site) return null
   options.admit?.(site)
 
-  const ledger = ledgerFor(env, site.id)
+  // The ledger's stub only when a call needs it: a token decide usually makes none.
+  let stub: ReturnType<typeof ledgerFor> | undefined
+  const ledger = () => (stub ??= ledgerFor(env, site.id))
   // Exposure times only matter for unique offer codes; skip them for sites known to have none.
-  const traits = liveRuleTraits.get(input.publicKey)
+  const traits = liveRuleTraits.get(site.id)
   const withExposureTimes = traits?.hasUniqueCodes ?? true
   const readLedger = async (): Promise<DecideContext> => {
     await benchStorageDelay(env)
-    const read = await ledger.decideContext(ledgerSite(site), {
+    const read = await ledger().decideContext(ledgerSite(site), {
       visitorId: input.visitorId,
       visitId: input.visitId,
       withExposureTimes,
@@ -131,11 +133,11 @@ export async function decideForVisitor(
   }
   const isFromToken = context === fromToken
   const { ruleset, choices, profile, isPreview, slots } = plan
-  rememberTraits(input.publicKey, ruleset)
+  rememberTraits(site.id, ruleset)
 
   const needsTimes = !isFromToken && !withExposureTimes && choices.some(isUniqueCodeTreatment)
   const firstExposedAt = needsTimes
-    ? await ledger.exposureTimes(input.visitorId)
+    ? await ledger().exposureTimes(input.visitorId)
     : context.firstExposedAt
   const codeHolder = uniqueCodeHolder(input.visitorId, context.state.personId)
   const built = await buildDecisions(choices, site.codeSecret, codeHolder, firstExposedAt, now)
@@ -164,10 +166,12 @@ export async function decideForVisitor(
     )
     if (exposures.length === 0) return
     waitUntil(
-      ledger.recordExposures(ledgerSite(site), exposures, now).catch((error: unknown) => {
-        forgetWritten(site.id, exposures)
-        console.error('recording exposures failed', error)
-      }),
+      ledger()
+        .recordExposures(ledgerSite(site), exposures, now)
+        .catch((error: unknown) => {
+          forgetWritten(site.id, exposures)
+          console.error('recording exposures failed', error)
+        }),
     )
   }
   if (isPreview) return { site, profile, decisions, isPreview, recordShown }

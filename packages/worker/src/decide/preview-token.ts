@@ -1,5 +1,12 @@
 import type { Segment } from '@stammis/contract'
-import { constantTimeEqual, fromBase64url, hmacSha256, toBase64url } from '../lib/crypto'
+import {
+  constantTimeEqual,
+  fromBase64url,
+  hmacSha256,
+  toBase64url,
+  utf8Bytes,
+  utf8Text,
+} from '../lib/crypto'
 
 export type PreviewClaims = { siteId: string; segment: Segment; lapsed: boolean; expiresAt: number }
 
@@ -10,7 +17,7 @@ export type PreviewClaims = { siteId: string; segment: Segment; lapsed: boolean;
  * @example const token = await signPreviewToken(site.codeSecret, { siteId, segment: 'repeat', lapsed: false, expiresAt })
  */
 export async function signPreviewToken(secret: string, claims: PreviewClaims): Promise<string> {
-  const payload = toBase64url(new TextEncoder().encode(JSON.stringify(claims)))
+  const payload = toBase64url(utf8Bytes(JSON.stringify(claims)))
   return `${payload}.${toBase64url(await hmacSha256(secret, `preview:${payload}`))}`
 }
 
@@ -29,7 +36,7 @@ export async function verifyPreviewToken(
   if (!constantTimeEqual(expected, signature)) return { error: 'bad_signature' }
   let claims: PreviewClaims
   try {
-    claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload))) as PreviewClaims
+    claims = JSON.parse(utf8Text(fromBase64url(payload))) as PreviewClaims
   } catch {
     return { error: 'malformed' }
   }

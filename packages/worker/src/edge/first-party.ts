@@ -36,13 +36,15 @@ export function firstPartyRequest(request: Request, url: URL): Request {
 export async function withTokenCookie(response: Response, url: URL): Promise<Response> {
   const isApi = url.pathname === '/__stammis/v1/events' || url.pathname === '/__stammis/v1/decide'
   if (!isApi || response.status !== 200) return response
-  const answer = (await response.clone().json()) as { profileToken?: unknown }
+  // The answer is a small JSON text the route just made: read once, then sent on as it is.
+  const text = await response.text()
+  const answer = JSON.parse(text) as { profileToken?: unknown }
   const cookie =
     typeof answer.profileToken === 'string'
       ? tokenCookie(answer.profileToken, url.protocol === 'https:')
       : null
-  if (!cookie) return response
-  const withCookie = new Response(response.body, response)
+  const withCookie = new Response(text, response)
+  if (!cookie) return withCookie
   withCookie.headers.append('set-cookie', cookie)
   return withCookie
 }

@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import type { z } from 'zod'
 import { ApiError, invalidRequest } from '../errors'
+import { utf8Text } from '../lib/crypto'
 
 /** Bodies larger than this are refused with 413 before they are parsed. */
 export const MAX_BODY_BYTES = 64 * 1024
@@ -50,7 +51,7 @@ export function parseJsonText(text: string): unknown {
  * @example const raw = await readText(c.req.raw, 2 * 1024 * 1024)
  */
 export async function readText(request: Request, maxBytes: number): Promise<string> {
-  return new TextDecoder().decode(await readBytes(request, maxBytes))
+  return utf8Text(await readBytes(request, maxBytes))
 }
 
 /**

@@ -7,11 +7,10 @@ import { copyFromD1 } from './import-d1'
 import { bindSite, D1_COPIED, getMeta, setMeta } from './meta'
 import { customerMetricsPartial, metricsPartial } from './metrics'
 import { findCodeForHolder, isRedeemed, redeemCode } from './offers'
-import { visitorState } from './people'
+import { decideState } from './people'
 import {
   fillPendingPredictionInputs,
   personInputsAsOf,
-  personPredictionInputs,
   predictionInputs,
   purchaseDaysByWeek,
 } from './prediction-inputs'
@@ -97,13 +96,13 @@ export class SiteLedger extends DurableObject<Env> {
     const rulesVersion = await this.liveRules.version(site.id, request.now)
     this.bind(site)
     const sql = this.ctx.storage.sql
-    const state = visitorState(sql, request.visitorId, request.visitId)
+    const { state, predictionInputs } = decideState(sql, request.visitorId, request.visitId)
     return {
       state,
       rulesVersion,
       firstExposedAt: request.withExposureTimes ? exposureTimes(sql, request.visitorId) : {},
       quota: writeQuota(sql, site, request.now),
-      predictionInputs: personPredictionInputs(sql, state.personId),
+      predictionInputs,
     }
   }
 
@@ -232,7 +231,7 @@ export class SiteLedger extends DurableObject<Env> {
   }
 
   /** One person's prediction inputs as of a local day (null: no purchase by then). */
-  personPredictionInputs(
+  personInputsAsOf(
     site: LedgerSite,
     personId: string,
     asOf: string,

@@ -1,7 +1,7 @@
 import type { VisitorState } from '../segments/classify'
 import { onePerson, refreshPredictionInputs } from './prediction-inputs'
 import { first, type Sql } from './sql'
-import type { LedgerSite } from './types'
+import type { LedgerSite, PersonPredictionInputs } from './types'
 
 /**
  * SQL: whether an order counts for classification: verified by the shop's server, or reported by
@@ -42,7 +42,17 @@ export function recountPerson(
        verified_purchase_visits = excluded.verified_purchase_visits, orders = excluded.orders,
        revenue_micros = excluded.revenue_micros, last_purchase_at = excluded.last_purchase_at,
        verified_orders = excluded.verified_orders, verified_revenue_micros = excluded.verified_revenue_micros,
-       verified_last_purchase_at = excluded.verified_last_purchase_at`,
+       verified_last_purchase_at = excluded.verified_last_purchase_at
+     -- Most batches (page views in a known visit) change no counter: then nothing is written.
+     WHERE people.visits IS NOT excluded.visits
+       OR people.purchase_visits IS NOT excluded.purchase_visits
+       OR people.verified_purchase_visits IS NOT excluded.verified_purchase_visits
+       OR people.orders IS NOT excluded.orders
+       OR people.revenue_micros IS NOT excluded.revenue_micros
+       OR people.last_purchase_at IS NOT excluded.last_purchase_at
+       OR people.verified_orders IS NOT excluded.verified_orders
+       OR people.verified_revenue_micros IS NOT excluded.verified_revenue_micros
+       OR people.verified_last_purchase_at IS NOT excluded.verified_last_purchase_at`,
     personId,
     site.currency,
     site.trustBrowserPurchases ? 1 : 0,
@@ -63,6 +73,11 @@ export function dropPersonIfEmpty(sql: Sql, personId: string): void {
 
 type StateRow = {
   person_id: string | null
+  purchase_days: number | null
+  first_purchase_day: string | null
+  last_purchase_day: string | null
+  first_day_revenue_micros: number | null
+  median_gap_days: number | null
   visits: number | null
   orders: number | null
   purchase_visits: number | null
@@ -82,10 +97,41 @@ type StateRow = {
  * @example toProfile(visitorId, visitorState(sql, visitorId, visitId), now, site.lapseDays)
  */
 export function visitorState(sql: Sql, visitorId: string, visitId: string): VisitorState {
-  const row = first<StateRow>(
+  return stateOf(stateRow(sql, visitorId, visitId))
+}
+
+/**
+ * Decide's read: the visitor's state and its person's stored prediction inputs (null without a
+ * purchase), from the same one statement.
+ * @example const { state, predictionInputs } = decideState(sql, visitorId, visitId)
+ */
+export function decideState(
+  sql: Sql,
+  visitorId: string,
+  visitId: string,
+): { state: VisitorState; predictionInputs: PersonPredictionInputs | null } {
+  const row = stateRow(sql, visitorId, visitId)
+  return {
+    state: stateOf(row),
+    predictionInputs: row.purchase_days
+      ? {
+          purchaseDays: row.purchase_days,
+          firstPurchaseDay: row.first_purchase_day!,
+          lastPurchaseDay: row.last_purchase_day!,
+          revenueMicros: row.revenue_micros ?? 0,
+          firstDayRevenueMicros: row.first_day_revenue_micros ?? 0,
+          medianGapDays: row.median_gap_days,
+        }
+      : null,
+  }
+}
+
+function stateRow(sql: Sql, visitorId: string, visitId: string): StateRow {
+  return first<StateRow>(
     sql,
     `SELECT v.person_id, p.visits, p.orders, p.purchase_visits, p.revenue_micros, p.last_purchase_at,
        p.verified_purchase_visits, p.verified_orders, p.verified_revenue_micros, p.verified_last_purchase_at,
+       p.purchase_days, p.first_purchase_day, p.last_purchase_day, p.first_day_revenue_micros, p.median_gap_days,
        cv.has_purchase AS current_visit_has_purchase, cv.has_verified_purchase AS current_visit_has_verified_purchase
      FROM (SELECT ?1 AS visitor_id) q
      LEFT JOIN visitors v ON v.visitor_id = q.visitor_id
@@ -94,6 +140,9 @@ export function visitorState(sql: Sql, visitorId: string, visitId: string): Visi
     visitorId,
     visitId,
   )!
+}
+
+function stateOf(row: StateRow): VisitorState {
   return {
     personId: row.person_id,
     visits: row.visits ?? 0,

@@ -68,25 +68,33 @@ export function refreshPredictionInputs(
   site: Pick<LedgerSite, 'currency' | 'trustBrowserPurchases'>,
   filter: PersonFilter,
 ): void {
-  const [low, high] = filter.bounds
+  const bindings = [
+    ...filter.bounds,
+    site.trustBrowserPurchases ? 1 : 0,
+    site.currency,
+    EVERY_DAY,
+  ] as const
+  // Only rows whose inputs change are written: this runs on every batch of anyone who ever
+  // bought, and nearly every such batch (page views) changes nothing here.
   sql.exec(
-    `UPDATE people SET purchase_days = 0, first_purchase_day = NULL, last_purchase_day = NULL,
+    `${inputsCte(filter.sql)}
+     UPDATE people SET purchase_days = 0, first_purchase_day = NULL, last_purchase_day = NULL,
        first_day_revenue_micros = 0, median_gap_days = NULL
-     WHERE ${filter.sql} AND purchase_days <> 0`,
-    low,
-    high,
+     WHERE ${filter.sql} AND purchase_days <> 0 AND person_id NOT IN (SELECT person_id FROM inputs)`,
+    ...bindings,
   )
   sql.exec(
     `${inputsCte(filter.sql)}
      UPDATE people SET purchase_days = i.purchase_days, first_purchase_day = i.first_purchase_day,
        last_purchase_day = i.last_purchase_day, first_day_revenue_micros = i.first_day_revenue_micros,
        median_gap_days = i.median_gap_days
-     FROM inputs i WHERE people.person_id = i.person_id`,
-    low,
-    high,
-    site.trustBrowserPurchases ? 1 : 0,
-    site.currency,
-    EVERY_DAY,
+     FROM inputs i WHERE people.person_id = i.person_id
+       AND (people.purchase_days IS NOT i.purchase_days
+         OR people.first_purchase_day IS NOT i.first_purchase_day
+         OR people.last_purchase_day IS NOT i.last_purchase_day
+         OR people.first_day_revenue_micros IS NOT i.first_day_revenue_micros
+         OR people.median_gap_days IS NOT i.median_gap_days)`,
+    ...bindings,
   )
 }
 
@@ -178,32 +186,6 @@ export function predictionInputs(
     }
   })
   return { asOf, customers, purchaseDays, revenue: fromMicros(revenueMicros) }
-}
-
-/**
- * One person's stored inputs (decide reads them with its context), or null without a purchase.
- * @example personPredictionInputs(sql, 'c:id:cust-42') // { purchaseDays: 3, firstPurchaseDay: '2026-01-04', ... }
- */
-export function personPredictionInputs(
-  sql: Sql,
-  personId: string | null,
-): PersonPredictionInputs | null {
-  if (personId === null) return null
-  const row = first<Omit<InputsRow, 'person_id'>>(
-    sql,
-    `SELECT purchase_days, first_purchase_day, last_purchase_day, revenue_micros, first_day_revenue_micros,
-       median_gap_days FROM people WHERE person_id = ?1 AND purchase_days > 0`,
-    personId,
-  )
-  if (!row) return null
-  return {
-    purchaseDays: row.purchase_days,
-    firstPurchaseDay: row.first_purchase_day,
-    lastPurchaseDay: row.last_purchase_day,
-    revenueMicros: row.revenue_micros,
-    firstDayRevenueMicros: row.first_day_revenue_micros,
-    medianGapDays: row.median_gap_days,
-  }
 }
 
 /**

@@ -33,7 +33,9 @@ const reads = new Map<string, LedgerRead & { readAt: number }>()
 export function rememberLedgerRead(siteId: string, read: LedgerRead, readAt: number): void {
   reads.delete(siteId)
   if (reads.size >= MAX_SITES) reads.delete(reads.keys().next().value!)
-  reads.set(siteId, { ...read, readAt })
+  // These two fields only: a decide context also holds its visitor's state, which module state
+  // must not keep.
+  reads.set(siteId, { rulesVersion: read.rulesVersion, quota: read.quota, readAt })
 }
 
 /**

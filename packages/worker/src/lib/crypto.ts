@@ -5,13 +5,32 @@ import { customAlphabet } from 'nanoid'
 // through here.
 
 const keys = new Map<string, Promise<CryptoKey>>()
+// One of each per isolate: every signature and token check encodes or decodes text.
+const encoder = new TextEncoder()
+const decoder = new TextDecoder()
+
+/**
+ * A text's UTF-8 bytes.
+ * @example utf8Bytes('é') // Uint8Array [195, 169]
+ */
+export function utf8Bytes(text: string): Uint8Array {
+  return encoder.encode(text)
+}
+
+/**
+ * UTF-8 bytes as text.
+ * @example utf8Text(new Uint8Array([195, 169])) // 'é'
+ */
+export function utf8Text(bytes: Uint8Array): string {
+  return decoder.decode(bytes)
+}
 
 function hmacKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret)
   if (!key) {
     key = crypto.subtle.importKey(
       'raw',
-      new TextEncoder().encode(secret),
+      utf8Bytes(secret),
       { name: 'HMAC', hash: 'SHA-256' },
       false,
       ['sign'],
@@ -27,9 +46,7 @@ function hmacKey(secret: string): Promise<CryptoKey> {
  * @example await hmacSha256(site.codeSecret, 'offer:hero:V1St') // 32 bytes
  */
 export async function hmacSha256(secret: string, message: string): Promise<Uint8Array> {
-  return new Uint8Array(
-    await crypto.subtle.sign('HMAC', await hmacKey(secret), new TextEncoder().encode(message)),
-  )
+  return new Uint8Array(await crypto.subtle.sign('HMAC', await hmacKey(secret), utf8Bytes(message)))
 }
 
 /**
@@ -37,9 +54,7 @@ export async function hmacSha256(secret: string, message: string): Promise<Uint8
  * @example await sha256Hex('sk_demo') // 64 hex characters
  */
 export async function sha256Hex(text: string): Promise<string> {
-  return toHex(
-    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))),
-  )
+  return toHex(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8Bytes(text))))
 }
 
 /**

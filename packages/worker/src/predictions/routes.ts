@@ -60,7 +60,7 @@ export const customerPredictionRoutes = new Hono<AppEnv>().get(
     const fit = await latestFit(c.env.DB, site.id)
     if (!fit) throw noFit()
     const personId = await customerPersonId(site.codeSecret, c.req.param('customerId'))
-    const inputs = await ledgerFor(c.env, site.id).personPredictionInputs(
+    const inputs = await ledgerFor(c.env, site.id).personInputsAsOf(
       ledgerSite(site),
       personId,
       asOf,

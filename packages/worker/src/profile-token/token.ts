@@ -5,6 +5,8 @@ import {
   sha256Hex,
   toBase64url,
   toHex,
+  utf8Bytes,
+  utf8Text,
 } from '../lib/crypto'
 import { HOUR_MS, SECOND_MS } from '../lib/days'
 import type { VisitorState } from '../segments/classify'
@@ -138,7 +140,7 @@ export async function issueProfileToken(input: {
     Math.floor(input.now / SECOND_MS),
     input.epoch,
   ]
-  const payload = toBase64url(new TextEncoder().encode(JSON.stringify(fields)))
+  const payload = toBase64url(utf8Bytes(JSON.stringify(fields)))
   return `${payload}.${await mac(input.codeSecret, payload, input.visitorId)}`
 }
 
@@ -205,7 +207,7 @@ export async function verifyProfileToken(input: {
 
   let fields: unknown
   try {
-    fields = JSON.parse(new TextDecoder().decode(fromBase64url(payload)))
+    fields = JSON.parse(utf8Text(fromBase64url(payload)))
   } catch {
     return { error: 'malformed' }
   }

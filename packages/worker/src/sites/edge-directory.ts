@@ -17,6 +17,9 @@ const MAX_HOST_LENGTH = 260
  */
 const entries = new Map<string, { site: EdgeSite | null; until: number }>()
 
+/** Hostnames being read from D1 right now: one read each, however many requests wait for it. */
+const reading = new Map<string, Promise<EdgeSite | null>>()
+
 /**
  * The hostname as the directory keys it: lower case, without a trailing dot (`shop.example.` is
  * `shop.example`), the port kept (the URL parser already drops a scheme's default port).
@@ -38,6 +41,24 @@ export async function edgeSiteFor(
   if (hostname.length > MAX_HOST_LENGTH) return null
   const cached = entries.get(hostname)
   if (cached && cached.until > now) return cached.site
+  // Requests that arrive while a hostname is being read share that read (as the site directory's
+  // misses do): every request to the worker asks, so a cold isolate would otherwise read once per
+  // request until the first answer.
+  const pending = reading.get(hostname)
+  if (pending) return pending
+  const lookup: Promise<EdgeSite | null> = readHostname(db, hostname, cached, now).finally(() => {
+    if (reading.get(hostname) === lookup) reading.delete(hostname)
+  })
+  reading.set(hostname, lookup)
+  return lookup
+}
+
+async function readHostname(
+  db: D1Database,
+  hostname: string,
+  cached: { site: EdgeSite | null } | undefined,
+  now: number,
+): Promise<EdgeSite | null> {
   let site: EdgeSite | null
   try {
     site = await findEdgeSiteByHostname(db, hostname)
@@ -57,5 +78,8 @@ export async function edgeSiteFor(
  * @example forgetEdgeHostnames(['shop.example'])
  */
 export function forgetEdgeHostnames(hostnames: readonly string[]): void {
-  for (const hostname of hostnames) entries.delete(hostname)
+  for (const hostname of hostnames) {
+    entries.delete(hostname)
+    reading.delete(hostname) // a read begun before the change must not answer requests after it
+  }
 }
