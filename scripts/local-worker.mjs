@@ -50,7 +50,7 @@ export async function startLocalWorker(options = {}) {
   })
 
   // The operator routes (/v1/ops/*) need an OPS_TOKEN: locally this fixed one, which
-  // `pnpm stammis storage migrate --local` sends (cli/ops-api.ts LOCAL_OPS_TOKEN, the same text).
+  // `pnpm stammis storage migrate --local` sends (cli/ops-api.ts imports it from here).
   const vars = { OPS_TOKEN: LOCAL_OPS_TOKEN, ...options.vars }
   const varArgs = Object.entries(vars).flatMap(([key, value]) => ['--var', `${key}:${value}`])
   const child = spawn(
@@ -109,12 +109,8 @@ export async function startLocalWorker(options = {}) {
  * still hold), and returns the copy's path. An unknown binding name is an error, not a silent no-op.
  */
 function writeConfigWithRateLimits(rateLimits, port) {
-  // JSONC also allows trailing commas (wrangler.jsonc has them): dropped before JSON.parse.
   const config = JSON.parse(
-    stripJsonComments(readFileSync(join(workerDir, 'wrangler.jsonc'), 'utf8')).replace(
-      /,(\s*[}\]])/g,
-      '$1',
-    ),
+    stripJsonComments(readFileSync(join(workerDir, 'wrangler.jsonc'), 'utf8')),
   )
   for (const [name, limit] of Object.entries(rateLimits)) {
     const binding = (config.ratelimits ?? []).find((candidate) => candidate.name === name)

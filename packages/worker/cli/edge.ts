@@ -6,7 +6,7 @@ import { startLocalEdge } from '../../../scripts/local-edge.mjs'
 import { startLocalWorker } from '../../../scripts/local-worker.mjs'
 import { CommandError, parseOptions, required, UsageError } from './args'
 import type { Command } from './command'
-import { absolutePath } from './site-input'
+import { absolutePath, siteReference } from './site-input'
 import { workerDir } from './wrangler'
 
 const usage = `Usage: stammis edge --origin URL [--port N] [--site KEY] [--worker-port N] [--persist-to DIR]
@@ -54,8 +54,7 @@ export function parseEdgeArgs(argv: string[]): EdgeInput {
     throw new UsageError(
       `--origin must be http://127.0.0.1:PORT, http://localhost:PORT or an https origin, without a path (got "${origin}")`,
     )
-  if (!/^(pk|site)_[A-Za-z0-9_-]{1,64}$/.test(values.site))
-    throw new UsageError(`--site must be a public key (pk_...) or a site id (got "${values.site}")`)
+  siteReference(values.site)
   const port = portOf(values.port, '--port')
   if (origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`)
     throw new UsageError('--origin cannot be the edge itself (pick another --port)')

@@ -1,13 +1,8 @@
 import type { ErrorBody } from '@stammis/contract'
 import { LOCAL_ENDPOINT, networkCause, validateEndpoint } from './admin-api'
+// @ts-expect-error plain ESM helpers without types: the local worker's token, where it is set
+import { LOCAL_OPS_TOKEN } from '../../../scripts/local-worker.mjs'
 import { CommandError, UsageError } from './args'
-
-/**
- * The OPS_TOKEN of a local worker started by `pnpm dev`, `pnpm bench` and the tests
- * (scripts/local-worker.mjs passes the same text as a `--var`; the CLI test fails if the two
- * differ). Local data only: a deployment has its own secret (`wrangler secret put OPS_TOKEN`).
- */
-export const LOCAL_OPS_TOKEN = 'local-ops-token-for-wrangler-dev-only-not-a-secret'
 
 /** A migrate step copies at most 10,000 rows: seconds, even on a busy machine. */
 const TIMEOUT_MS = 120_000
@@ -32,7 +27,9 @@ export function resolveOpsConnection(
     throw new UsageError(
       'with --remote, set STAMMIS_ENDPOINT=https://stammis.<account>.workers.dev (or pass --endpoint)',
     )
-  const token = (env.STAMMIS_OPS_TOKEN ?? (target === 'local' ? LOCAL_OPS_TOKEN : '')).trim()
+  const token = (
+    env.STAMMIS_OPS_TOKEN ?? (target === 'local' ? (LOCAL_OPS_TOKEN as string) : '')
+  ).trim()
   if (token === '')
     throw new UsageError(
       'with --remote, set STAMMIS_OPS_TOKEN to the OPS_TOKEN secret of the deployed worker',

@@ -48,6 +48,19 @@ export function parseSiteCreateArgs(argv: string[]): SiteCreateInput {
   }
 }
 
+/**
+ * A `--site` value: a public key (pk_...) or a site id (site_...), checked strictly, so commands may
+ * put it in SQL and URLs as it is.
+ * @example siteReference('pk_demo') // 'pk_demo'
+ */
+export function siteReference(raw: string): string {
+  if (!/^(pk|site)_[A-Za-z0-9_-]{1,64}$/.test(raw))
+    throw new UsageError(
+      `--site must be a public key (pk_...) or a site id (site_...) (got "${raw}")`,
+    )
+  return raw
+}
+
 /** The `parseOptions` entries of the database-target flags every `site` command takes. */
 export const targetOptions = {
   local: { type: 'boolean', default: false },

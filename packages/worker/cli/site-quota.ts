@@ -8,7 +8,7 @@ import type { SiteSettings } from '@stammis/contract'
 import { adminRequest, connectionOptions, resolveConnection, type Connection } from './admin-api'
 import { CommandError, parseOptions, required, UsageError } from './args'
 import type { Command } from './command'
-import { absolutePath } from './site-input'
+import { parseTarget, siteReference, targetOptions } from './site-input'
 import { executeSql, type D1Target } from './wrangler'
 
 const usage = `Usage: stammis site quota --site KEY [--daily-writes N | --default]
@@ -55,22 +55,15 @@ export function parseSiteQuotaArgs(
     site: { type: 'string' },
     'daily-writes': { type: 'string' },
     default: { type: 'boolean', default: false },
-    local: { type: 'boolean', default: false },
-    remote: { type: 'boolean', default: false },
-    'persist-to': { type: 'string' },
+    ...targetOptions,
     endpoint: connectionOptions.endpoint,
   })
-  if (values.local && values.remote)
-    throw new UsageError('give either --local or --remote, not both')
-  if (values.remote && values['persist-to'] !== undefined)
-    throw new UsageError('--persist-to only applies to --local')
+  const target = parseTarget(values)
   if (values.default && values['daily-writes'] !== undefined)
     throw new UsageError('give either --daily-writes or --default, not both')
-  const site = required(values.site, '--site (the public key pk_... or the id site_...)')
-  if (!/^(pk|site)_[A-Za-z0-9_-]{1,64}$/.test(site))
-    throw new UsageError(
-      `--site must be a public key (pk_...) or a site id (site_...) (got "${site}")`,
-    )
+  const site = siteReference(
+    required(values.site, '--site (the public key pk_... or the id site_...)'),
+  )
   return {
     site,
     dailyWrites: values.default
@@ -78,11 +71,7 @@ export function parseSiteQuotaArgs(
       : values['daily-writes'] === undefined
         ? undefined
         : validateDailyWrites(values['daily-writes']),
-    target: values.remote
-      ? { kind: 'remote' }
-      : values['persist-to'] !== undefined
-        ? { kind: 'local', persistTo: absolutePath(values['persist-to']) }
-        : { kind: 'local' },
+    target,
     connection: env.STAMMIS_SECRET_KEY?.trim()
       ? resolveConnection({ endpoint: values.endpoint }, env)
       : null,

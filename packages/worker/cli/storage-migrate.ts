@@ -1,8 +1,8 @@
 import type { StorageCounts, StorageMigrateResult } from '@stammis/contract'
-import { CommandError, parseOptions, UsageError } from './args'
+import { CommandError, parseOptions } from './args'
 import type { Command } from './command'
 import { opsRequest, resolveOpsConnection, type OpsConnection } from './ops-api'
-import { absolutePath } from './site-input'
+import { parseTarget, siteReference, targetOptions } from './site-input'
 import { printCounts, verifyCounts, type SiteCounts } from './storage-counts'
 import { executeSql, type D1Target } from './wrangler'
 
@@ -42,27 +42,13 @@ export type StorageMigrateInput = {
  */
 export function parseStorageMigrateArgs(argv: string[]): StorageMigrateInput {
   const { values } = parseOptions(argv, {
-    local: { type: 'boolean', default: false },
-    remote: { type: 'boolean', default: false },
-    'persist-to': { type: 'string' },
+    ...targetOptions,
     site: { type: 'string' },
     endpoint: { type: 'string' },
   })
-  if (values.local && values.remote)
-    throw new UsageError('give either --local or --remote, not both')
-  if (values.remote && values['persist-to'] !== undefined)
-    throw new UsageError('--persist-to only applies to --local')
-  if (values.site !== undefined && !/^(pk|site)_[A-Za-z0-9_-]{1,64}$/.test(values.site))
-    throw new UsageError(
-      `--site must be a public key (pk_...) or a site id (site_...) (got "${values.site}")`,
-    )
   return {
-    target: values.remote
-      ? { kind: 'remote' }
-      : values['persist-to'] !== undefined
-        ? { kind: 'local', persistTo: absolutePath(values['persist-to']) }
-        : { kind: 'local' },
-    site: values.site,
+    target: parseTarget(values),
+    site: values.site === undefined ? undefined : siteReference(values.site),
     endpoint: values.endpoint,
   }
 }

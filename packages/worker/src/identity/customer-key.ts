@@ -38,3 +38,18 @@ export async function customerPersonId(codeSecret: string, customerId: string): 
 export function isCustomerPerson(personId: string | null): personId is string {
   return personId !== null && personId.startsWith(CUSTOMER_PERSON_PREFIX)
 }
+
+const RAW_CUSTOMER_PERSON = CUSTOMER_PERSON_PREFIX + RAW_CUSTOMER_KEY_PREFIX
+
+/**
+ * The customer id the shop gave, back from a person id (`customerPersonId` the other way):
+ * customers identified by their own id are stored as `c:id:<id>`. Customers identified by an
+ * email address are stored only as a salted hash (`c:h_…`) and anonymous visitors have no
+ * customer id: both give null (so they get no moments: the email tool could not name them).
+ * @example customerIdOfPerson('c:id:cust-42') // 'cust-42'; customerIdOfPerson('c:h_5f0c…') // null
+ */
+export function customerIdOfPerson(personId: string): string | null {
+  return personId.startsWith(RAW_CUSTOMER_PERSON)
+    ? personId.slice(RAW_CUSTOMER_PERSON.length)
+    : null
+}

@@ -18,8 +18,9 @@ import {
   type BgNbdParams,
   type GammaGammaParams,
 } from '../predictions/model'
+import { isAtRisk } from '../predictions/person'
 import { isLapsed } from '../segments/classify'
-import { customerIdOfPerson } from './customer'
+import { customerIdOfPerson } from '../identity/customer-key'
 import { SCAN_PAGE_SIZE } from './limits'
 import { sendMoment, type Moment } from './send'
 
@@ -88,7 +89,7 @@ export function customerMoments(
 
   if (fit) {
     const figures = customerFigures(fit, { x, tx, T, monetary }, { asOf: today })
-    if (figures.pAlive < fit.atRiskBelow && figures.clv > fit.clvMedian)
+    if (isAtRisk(figures, fit))
       moments.push({
         type: 'customer.at_risk',
         occurrence: lastDay,

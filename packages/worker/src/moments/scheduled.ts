@@ -1,5 +1,6 @@
 import type { Env } from '../env'
 import { percentileOf } from '../predictions/model'
+import { clvMedianOf } from '../predictions/person'
 import { latestFit } from '../predictions/store'
 import { findAtRiskBelow, findSiteById } from '../sites/queries'
 import { STALE_PENDING_MS } from './limits'
@@ -34,7 +35,7 @@ export async function loadScanFit(db: D1Database, siteId: string): Promise<ScanF
 
 /** The 50th percentile among the 1st to 99th kept with a fit. */
 function medianOfCuts(cuts: readonly number[]): number {
-  const median = cuts[49]!
+  const median = clvMedianOf(cuts)
   // percentileOf places the median itself at 50 or above: a sanity check of the cut order.
   if (percentileOf(median, cuts) < 50) throw new Error('clv cuts are not ascending')
   return median

@@ -5,7 +5,7 @@ import { ledgerFor } from '../../test/ledger'
 import { deliveryRows, receiverDestination } from '../../test/moments'
 import { ledgerSite, type LedgerServerOrder } from '../ledger/client'
 import { findSiteById } from '../sites/queries'
-import { customerIdOfPerson } from './customer'
+import { customerIdOfPerson } from '../identity/customer-key'
 import { sendTransitionMoments } from './transitions'
 
 const DAY = 86_400_000

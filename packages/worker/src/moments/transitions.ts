@@ -1,6 +1,6 @@
 import type { Env } from '../env'
 import type { PurchaseTransition } from '../ledger/client'
-import { customerIdOfPerson } from './customer'
+import { customerIdOfPerson } from '../identity/customer-key'
 import { sendMoment } from './send'
 
 /**

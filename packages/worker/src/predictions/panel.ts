@@ -13,6 +13,7 @@ import {
   pAlive,
   reorderGapDays,
 } from './model'
+import { clvMedianOf, isAtRisk } from './person'
 import { latestFit, type StoredFit } from './store'
 
 /**
@@ -103,11 +104,11 @@ export async function loadPredictionsPanel(
       ),
     }
   })
-  const medianClv = fit.clvCuts[49] ?? 0
+  const medianClv = clvMedianOf(fit.clvCuts)
   const byValue = [...customers].sort(
     (p, q) => q.clv - p.clv || p.customerId.localeCompare(q.customerId),
   )
-  const atRisk = byValue.filter((c) => c.pAlive < atRiskBelow && c.clv > medianClv)
+  const atRisk = byValue.filter((c) => isAtRisk(c, { atRiskBelow, clvMedian: medianClv }))
   const due = byValue.filter((c) => c.isDue)
   const sum = (list: { clv: number }[]) => list.reduce((total, c) => total + c.clv, 0)
   const listed = (list: typeof customers) =>

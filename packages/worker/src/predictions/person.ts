@@ -2,6 +2,7 @@ import type { PersonPredictionInputs } from '../ledger/client'
 import { daysBetween } from '../lib/days'
 import { fromMicros } from '../lib/money'
 import type { PredictionFacts } from '../rules/match'
+import type { SitePredictionFit } from '../sites/site'
 import {
   customerLifetimeValue,
   daysSinceLastPurchase,
@@ -10,9 +11,7 @@ import {
   pAlive,
   percentileOf,
   reorderGapDays,
-  type BgNbdParams,
   type CustomerHistory,
-  type GammaGammaParams,
 } from './model'
 
 /**
@@ -21,12 +20,7 @@ import {
  */
 
 /** The parameters a person's figures need: what the site's latest fit keeps (`Site.predictionFit`). */
-export type FitParams = {
-  bgnbd: BgNbdParams
-  gammaGamma: GammaGammaParams
-  /** 1st to 99th percentile of the customers' 52-week CLV at the fit. */
-  clvCuts: readonly number[]
-}
+export type FitParams = SitePredictionFit
 
 export type { PredictionFacts }
 
@@ -80,4 +74,25 @@ export function predictionFacts(
       }),
     }),
   }
+}
+
+/**
+ * The median 52-week CLV of a fit's customers: the 50th of its 1st to 99th percentile cuts (0 for
+ * a fit without cuts).
+ * @example clvMedianOf(fit.clvCuts)
+ */
+export function clvMedianOf(clvCuts: readonly number[]): number {
+  return clvCuts[49] ?? 0
+}
+
+/**
+ * At risk: probably slipping away (P(alive) below the site's threshold) while worth more than the
+ * median customer. The dashboard lists them and the moment scan sends `customer.at_risk`.
+ * @example isAtRisk({ pAlive: 0.3, clv: 120 }, { atRiskBelow: 0.5, clvMedian: 80 }) // true
+ */
+export function isAtRisk(
+  figures: { pAlive: number; clv: number },
+  site: { atRiskBelow: number; clvMedian: number },
+): boolean {
+  return figures.pAlive < site.atRiskBelow && figures.clv > site.clvMedian
 }

@@ -7,7 +7,7 @@ import {
 import { Hono } from 'hono'
 import type { AppEnv } from '../env'
 import { ApiError } from '../errors'
-import { parseWith, readText } from '../http/body'
+import { parseJsonText, parseWith, readText } from '../http/body'
 import { customerPersonId } from '../identity/customer-key'
 import { ledgerFor, ledgerSite } from '../ledger/client'
 import { localDay } from '../lib/time-zone'
@@ -25,15 +25,9 @@ const FIT_BODY_MAX_BYTES = 1024
  */
 export const predictionRoutes = new Hono<AppEnv>()
   .post('/fit', async (c) => {
+    // No body at all means "as of today".
     const text = (await readText(c.req.raw, FIT_BODY_MAX_BYTES)).trim()
-    let body: unknown = {}
-    if (text !== '') {
-      try {
-        body = JSON.parse(text)
-      } catch {
-        throw new ApiError('invalid_json', 'The body is not valid JSON.')
-      }
-    }
+    const body = text === '' ? {} : parseJsonText(text)
     const site = c.get('site')
     const now = Date.now()
     const { asOf = localDay(now, site.timeZone) } = parseWith(PredictionFitRequestSchema, body)

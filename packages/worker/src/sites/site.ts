@@ -31,6 +31,7 @@ export type Site = {
 export type SitePredictionFit = {
   bgnbd: { r: number; alpha: number; a: number; b: number }
   gammaGamma: { p: number; q: number; gamma: number }
+  /** 1st to 99th percentile of the customers' 52-week CLV at the fit. */
   clvCuts: number[]
 }
 

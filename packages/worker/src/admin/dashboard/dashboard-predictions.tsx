@@ -1,4 +1,8 @@
-import { isCustomerPerson } from '../../identity/customer-key'
+import {
+  CUSTOMER_PERSON_PREFIX,
+  customerIdOfPerson,
+  isCustomerPerson,
+} from '../../identity/customer-key'
 import type { PanelCustomer, PredictionsPanel } from '../../predictions/panel'
 import { SMALL_SHOP_CUSTOMERS } from '../../predictions/model'
 import { Table } from '../shell/table'
@@ -11,8 +15,8 @@ import { formatCount, formatDay, formatMoney, formatPercent } from './dashboard-
  */
 export function customerLabel(personId: string): string {
   if (!isCustomerPerson(personId)) return `visitor ${personId}`
-  const key = personId.slice(2)
-  return key.startsWith('id:') ? key.slice(3) : `email ${key.slice(0, 10)}…`
+  const hashedEmail = personId.slice(CUSTOMER_PERSON_PREFIX.length)
+  return customerIdOfPerson(personId) ?? `email ${hashedEmail.slice(0, 10)}…`
 }
 
 function CustomersTable(props: { id: string; rows: PanelCustomer[]; currency: string }) {
