@@ -5,6 +5,7 @@ import {
   ledgerFor as ledgerOf,
   ledgerSite,
   type BrowserBatch,
+  type LedgerServerOrder,
   type LedgerSite,
 } from '../src/ledger/client'
 import type { SiteLedger } from '../src/ledger/object'
@@ -125,6 +126,30 @@ export async function expectDerivedExact(ledger: LedgerStub, site: LedgerSite): 
 }
 
 class RollBack extends Error {}
+
+/**
+ * An order as the shop's server reports it: no visitor and no customer, 0 USD, unless `fields`
+ * says otherwise; `customer` is the id the shop gives (its person is `c:id:<customer>`).
+ * @example serverOrder('1001', NOW, { customer: 'ana', revenueMicros: 120_000_000 })
+ */
+export function serverOrder(
+  orderId: string,
+  placedAt: number,
+  fields: Partial<LedgerServerOrder> & { customer?: string } = {},
+): LedgerServerOrder {
+  const { customer, ...given } = fields
+  return {
+    orderId,
+    visitorId: null,
+    customerPerson: null,
+    revenueMicros: 0,
+    discountMicros: null,
+    currency: 'USD',
+    placedAt,
+    ...given,
+    ...(customer ? { customerPerson: `c:id:${customer}` } : {}),
+  }
+}
 
 let eventCounter = 0
 

@@ -1,24 +1,15 @@
 import { describe, expect, it } from 'vitest'
-import type { LedgerServerOrder } from '../src/ledger/client'
 import { summarizeOrders } from '../src/predictions/model'
-import { testLedger } from './ledger'
+import { serverOrder, testLedger } from './ledger'
 
 // The ledger's per-customer summary (computed in SQL) against the model's own summarizeOrders.
 
 const at = (day: string) => Date.parse(`${day}T12:00:00Z`)
 
-const serverOrder = (
+const reported = (
   orderId: string,
   fields: { customer: string; placedAt: number; revenueMicros: number },
-): LedgerServerOrder => ({
-  orderId,
-  visitorId: null,
-  customerPerson: `c:id:${fields.customer}`,
-  revenueMicros: fields.revenueMicros,
-  discountMicros: null,
-  currency: 'USD',
-  placedAt: fields.placedAt,
-})
+) => serverOrder(orderId, fields.placedAt, fields)
 
 describe('predictionInputs(asOf): the site summary the fit reads', () => {
   it("equals the model's summarizeOrders on the same orders, orders after asOf ignored", async () => {
@@ -37,7 +28,7 @@ describe('predictionInputs(asOf): the site summary the fit reads', () => {
     await ledger.storeServerOrders(
       site,
       history.map(([customer, day, revenue], index) =>
-        serverOrder(`h${index}`, {
+        reported(`h${index}`, {
           customer,
           placedAt: at(day),
           revenueMicros: Math.round(revenue * 1e6),

@@ -14,6 +14,7 @@ import { latestFit } from '../src/predictions/store'
 import { findSiteById } from '../src/sites/queries'
 import { getPage, signedIn } from './admin-helpers'
 import { adminFetch, createTestSite, type TestSite } from './helpers'
+import { serverOrder } from './ledger'
 
 // The dashboard's predictions panel: what it lists is what the figures say, checked customer by
 // customer with the model's own functions, and the page shows the panel.
@@ -30,15 +31,12 @@ async function history(
   await ledgerFor(env, site.siteId).storeServerOrders(
     ledgerSite(found),
     Object.entries(customers).flatMap(([customer, orders]) =>
-      orders.map(([ago, revenue], index) => ({
-        orderId: `${customer}-${index}`,
-        visitorId: null,
-        customerPerson: `c:id:${customer}`,
-        revenueMicros: revenue * 1_000_000,
-        discountMicros: null,
-        currency: 'USD',
-        placedAt: now - ago * DAY,
-      })),
+      orders.map(([ago, revenue], index) =>
+        serverOrder(`${customer}-${index}`, now - ago * DAY, {
+          customer,
+          revenueMicros: revenue * 1_000_000,
+        }),
+      ),
     ),
     'import',
     now,

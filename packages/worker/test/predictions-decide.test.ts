@@ -13,6 +13,7 @@ import {
   type ErrorJson,
   type TestSite,
 } from './helpers'
+import { serverOrder } from './ledger'
 
 // Rule conditions on predictions through decide and preview: the person's inputs come from the
 // ledger with the decide context, the fit with the site (no read of its own).
@@ -56,15 +57,12 @@ async function history(site: TestSite, visitorId: string, daysAgo: number[]): Pr
   const found = (await findSiteById(env.DB, site.siteId))!
   await ledgerFor(env, site.siteId).storeServerOrders(
     ledgerSite(found),
-    daysAgo.map((ago, index) => ({
-      orderId: `${visitorId}-${index}`,
-      visitorId,
-      customerPerson: null,
-      revenueMicros: 40_000_000,
-      discountMicros: null,
-      currency: 'USD',
-      placedAt: Date.now() - ago * DAY,
-    })),
+    daysAgo.map((ago, index) =>
+      serverOrder(`${visitorId}-${index}`, Date.now() - ago * DAY, {
+        visitorId,
+        revenueMicros: 40_000_000,
+      }),
+    ),
     'server',
     Date.now(),
   )

@@ -1,15 +1,15 @@
 import type { CustomerPrediction, PredictionFitAnswer } from '@stammis/contract'
 import { createScheduledController, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { ledgerFor, ledgerSite } from '../src/ledger/client'
+import { ledgerFor } from '../src/ledger/client'
 import { conditionalExpectedPurchases } from '../src/predictions/model'
 import { refitSites } from '../src/predictions/scheduled'
 import { KEPT_FITS_PER_SITE, latestFit, recentFits } from '../src/predictions/store'
 import worker from '../src/index'
-import { findSiteById } from '../src/sites/queries'
 import { parseCdnow } from './cdnow'
 import sampleText from './fixtures/cdnow/CDNOW_sample.txt?raw'
 import { adminFetch, createTestSite, type ErrorJson, type TestSite } from './helpers'
+import { ledgerSiteOf } from './ledger'
 
 // The plumbing of issue 12's fit, through the routes: CDNOW's sample imported as orders through
 // the admin orders API (into the site's ledger), summarised there in SQL, fitted, stored in D1, and
@@ -108,7 +108,7 @@ describe('POST /v1/admin/predictions/fit on CDNOW, imported as orders', () => {
     // Holdout: the 39 weeks after 1997-09-30, whole sample, predicted (sum of each customer's
     // conditional expectation) vs actual (purchase days the ledger counts in the holdout).
     const ledger = ledgerFor(env, site.siteId)
-    const found = ledgerSite((await findSiteById(env.DB, site.siteId))!)
+    const found = await ledgerSiteOf(site.siteId)
     const calibration = await ledger.predictionInputs(found, CALIBRATION_END)
     const whole = await ledger.predictionInputs(found, HOLDOUT_END)
     const actual = whole.purchaseDays - calibration.purchaseDays

@@ -18,7 +18,7 @@ import {
   publishRules,
   type TestSite,
 } from './helpers'
-import { ledgerFor, ledgerRows } from './ledger'
+import { ledgerFor, ledgerRows, serverOrder } from './ledger'
 
 // Decide with a profile token: answered from the token alone while it is valid, and from storage
 // (the site's ledger) as soon as anything could make the token say more than storage would.
@@ -440,17 +440,7 @@ describe('a server confirmation', () => {
     }
     const confirmed = await ledgerFor(site.siteId).storeServerOrders(
       ledgerSite,
-      [
-        {
-          orderId: 'c-1',
-          visitorId: 'buyer',
-          customerPerson: null,
-          revenueMicros: 40_000_000,
-          discountMicros: null,
-          currency: 'USD',
-          placedAt: Date.now(),
-        },
-      ],
+      [serverOrder('c-1', Date.now(), { visitorId: 'buyer', revenueMicros: 40_000_000 })],
       'server',
       Date.now(),
     )

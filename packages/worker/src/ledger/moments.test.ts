@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { batch, ledgerRows, testLedger } from '../../test/ledger'
-import type { LedgerServerOrder, PurchaseTransition, RecordBatchResult } from './client'
+import { batch, ledgerRows, serverOrder, testLedger } from '../../test/ledger'
+import type { PurchaseTransition, RecordBatchResult } from './client'
 
 const DAY = 86_400_000
 
@@ -11,22 +11,12 @@ function transitionsOf(result: RecordBatchResult): PurchaseTransition[] {
 }
 const START = Date.parse('2026-01-05T12:00:00Z')
 
-function serverOrder(
+const reported = (
   orderId: string,
   placedAt: number,
-  customer = 'c:id:cust-1',
+  customerPerson = 'c:id:cust-1',
   revenueMicros = 20_000_000,
-): LedgerServerOrder {
-  return {
-    orderId,
-    visitorId: null,
-    customerPerson: customer,
-    revenueMicros,
-    discountMicros: null,
-    currency: 'USD',
-    placedAt,
-  }
-}
+) => serverOrder(orderId, placedAt, { customerPerson, revenueMicros })
 
 describe('ledger: the transitions a purchase causes', () => {
   it('reports became_returning, then became_repeat, for a signed-in customer buying in the browser', async () => {
@@ -118,7 +108,7 @@ describe('ledger: the transitions a purchase causes', () => {
     // The server confirms it: now it counts, and the customer became returning.
     const confirmed = await ledger.storeServerOrders(
       site,
-      [{ ...serverOrder('o1', START), visitorId: 'v1' }],
+      [{ ...reported('o1', START), visitorId: 'v1' }],
       'server',
       START + 60_000,
     )
@@ -127,19 +117,19 @@ describe('ledger: the transitions a purchase causes', () => {
 
   it('reports won_back for a purchase after the lapse window, with the day of the purchase', async () => {
     const { site, ledger } = testLedger({ lapseDays: 30 })
-    const first = await ledger.storeServerOrders(site, [serverOrder('o1', START)], 'server', START)
+    const first = await ledger.storeServerOrders(site, [reported('o1', START)], 'server', START)
     expect(first.transitions.map((t) => t.type)).toEqual(['customer.became_returning'])
     // 20 days later: not lapsed, no win-back (but the second purchase visit makes them repeat).
     const soon = await ledger.storeServerOrders(
       site,
-      [serverOrder('o2', START + 20 * DAY)],
+      [reported('o2', START + 20 * DAY)],
       'server',
       START + 20 * DAY,
     )
     expect(soon.transitions.map((t) => t.type)).toEqual(['customer.became_repeat'])
     // 31 days after that: lapsed, won back.
     const back = START + 51 * DAY
-    const won = await ledger.storeServerOrders(site, [serverOrder('o3', back)], 'server', back)
+    const won = await ledger.storeServerOrders(site, [reported('o3', back)], 'server', back)
     expect(won.transitions).toEqual([
       {
         personId: 'c:id:cust-1',
@@ -155,7 +145,7 @@ describe('ledger: the transitions a purchase causes', () => {
       },
     ])
     // The same order again is a duplicate: nothing new.
-    const again = await ledger.storeServerOrders(site, [serverOrder('o3', back)], 'server', back)
+    const again = await ledger.storeServerOrders(site, [reported('o3', back)], 'server', back)
     expect(again).toMatchObject({ duplicates: 1, transitions: [] })
   })
 })
@@ -166,11 +156,11 @@ describe('ledger: the moment scan pages and state', () => {
     await ledger.storeServerOrders(
       site,
       [
-        serverOrder('a1', START, 'c:id:a', 10_000_000),
-        serverOrder('a2', START + 1000, 'c:id:a', 5_000_000),
-        serverOrder('a3', START + 7 * DAY, 'c:id:a', 8_000_000),
-        serverOrder('b1', START, 'c:id:b'),
-        serverOrder('c1', START, 'c:id:c'),
+        reported('a1', START, 'c:id:a', 10_000_000),
+        reported('a2', START + 1000, 'c:id:a', 5_000_000),
+        reported('a3', START + 7 * DAY, 'c:id:a', 8_000_000),
+        reported('b1', START, 'c:id:b'),
+        reported('c1', START, 'c:id:c'),
       ],
       'import',
       START,
@@ -212,7 +202,7 @@ describe('ledger: the moment scan pages and state', () => {
 
   it("erases a customer's moment state with the customer", async () => {
     const { site, ledger } = testLedger()
-    await ledger.storeServerOrders(site, [serverOrder('a1', START, 'c:id:a')], 'server', START)
+    await ledger.storeServerOrders(site, [reported('a1', START, 'c:id:a')], 'server', START)
     await ledger.recordMoments(
       [{ personId: 'c:id:a', type: 'customer.lapsed', occurrence: '2026-01-05' }],
       START,

@@ -3,10 +3,11 @@ import {
   batch,
   expectDerivedExact,
   ledgerRows,
+  serverOrder,
   testLedger,
   type LedgerStub,
 } from '../../test/ledger'
-import type { LedgerServerOrder, LedgerSite } from './client'
+import type { LedgerSite } from './client'
 
 // Each exposure carries its outcome (schema step 4): the orders its visitor placed in the week
 // after the first exposure, and their revenue and discounts in the site's currency. The offer-lift
@@ -57,17 +58,6 @@ async function purchase(
   expect(result.ok).toBe(true)
 }
 
-const serverOrder = (orderId: string, fields: Partial<LedgerServerOrder>): LedgerServerOrder => ({
-  orderId,
-  visitorId: null,
-  customerPerson: null,
-  revenueMicros: 0,
-  discountMicros: null,
-  currency: 'USD',
-  placedAt: NOW,
-  ...fields,
-})
-
 async function outcomes(ledger: LedgerStub) {
   return ledgerRows(
     ledger,
@@ -117,7 +107,7 @@ describe("an exposure's outcome", () => {
     const { site, ledger } = testLedger()
     await ledger.recordExposures(site, [exposure('claimer'), exposure('buyer')], NOW)
     await purchase(ledger, site, 'claimer', '1001', NOW + HOUR, { revenue: 1 })
-    const corrected = serverOrder('1001', {
+    const corrected = serverOrder('1001', NOW, {
       visitorId: 'buyer',
       customerPerson: 'c:id:buyer',
       revenueMicros: 90e6,
@@ -138,7 +128,7 @@ describe("an exposure's outcome", () => {
 
   it('counts an order stored before the exposure when it was placed in its week (a server clock ahead)', async () => {
     const { site, ledger } = testLedger()
-    const ahead = serverOrder('2002', {
+    const ahead = serverOrder('2002', NOW, {
       visitorId: 'cy',
       revenueMicros: 30e6,
       placedAt: NOW + HOUR,

@@ -4,10 +4,11 @@ import {
   batch,
   expectDerivedExact,
   ledgerRows,
+  serverOrder,
   testLedger,
   type LedgerStub,
 } from '../../test/ledger'
-import type { LedgerServerOrder, LedgerSite } from './client'
+import type { LedgerSite } from './client'
 
 // The person's prediction inputs (schema step 2): exact under every write path, equal to a
 // rebuild from the facts (`expectDerivedExact` compares every `people` column), and the site's
@@ -42,18 +43,8 @@ async function buy(
   expect(result.ok).toBe(true)
 }
 
-const serverOrder = (
-  orderId: string,
-  fields: Partial<LedgerServerOrder> & { customer?: string },
-): LedgerServerOrder => ({
-  orderId,
-  visitorId: fields.visitorId ?? null,
-  customerPerson: fields.customer ? `c:id:${fields.customer}` : (fields.customerPerson ?? null),
-  revenueMicros: fields.revenueMicros ?? 0,
-  discountMicros: null,
-  currency: fields.currency ?? 'USD',
-  placedAt: fields.placedAt ?? at('2026-03-01'),
-})
+const reported = (orderId: string, fields: Parameters<typeof serverOrder>[2]) =>
+  serverOrder(orderId, at('2026-03-01'), fields)
 
 type InputsRow = {
   purchase_days: number
@@ -134,7 +125,7 @@ describe("a person's prediction inputs", () => {
     await ledger.storeServerOrders(
       site,
       [
-        serverOrder('o2', {
+        reported('o2', {
           visitorId: 'v1',
           revenueMicros: 25_000_000,
           placedAt: at('2026-03-08'),
@@ -158,7 +149,7 @@ describe("a person's prediction inputs", () => {
     await ledger.storeServerOrders(
       site,
       [
-        serverOrder('o2', {
+        reported('o2', {
           customer: 'ann',
           revenueMicros: 10_000_000,
           placedAt: at('2026-03-04'),
@@ -170,7 +161,7 @@ describe("a person's prediction inputs", () => {
     await ledger.storeServerOrders(
       site,
       [
-        serverOrder('h1', {
+        reported('h1', {
           customer: 'ann',
           revenueMicros: 40_000_000,
           placedAt: at('2026-01-10'),

@@ -4,6 +4,7 @@ import {
   batch,
   expectDerivedExact,
   ledgerRows,
+  serverOrder,
   testLedger,
   type LedgerStub,
 } from '../../test/ledger'
@@ -47,18 +48,8 @@ async function browser(
   expect(result.ok).toBe(true)
 }
 
-const order = (
-  orderId: string,
-  fields: Partial<LedgerServerOrder> & { customer?: string },
-): LedgerServerOrder => ({
-  orderId,
-  visitorId: fields.visitorId ?? null,
-  customerPerson: fields.customer ? `c:id:${fields.customer}` : (fields.customerPerson ?? null),
-  revenueMicros: fields.revenueMicros ?? 0,
-  discountMicros: fields.discountMicros ?? null,
-  currency: fields.currency ?? 'USD',
-  placedAt: fields.placedAt ?? NOW,
-})
+const order = (orderId: string, fields: Parameters<typeof serverOrder>[2]) =>
+  serverOrder(orderId, NOW, fields)
 
 async function profileOf(
   ledger: LedgerStub,

@@ -2,9 +2,9 @@ import { createScheduledController, env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import worker from '../index'
 import { createTestSite } from '../../test/helpers'
-import { ledgerFor } from '../../test/ledger'
+import { ledgerFor, serverOrder } from '../../test/ledger'
 import { deliveryRows, eventually, receivedBy, receiverDestination } from '../../test/moments'
-import { ledgerSite, type LedgerServerOrder, type MomentScanCustomer } from '../ledger/client'
+import { ledgerSite, type MomentScanCustomer } from '../ledger/client'
 import {
   customerFigures,
   fitPredictionModels,
@@ -144,17 +144,8 @@ describe('the scan: at risk, with a fit', () => {
 })
 
 describe('the daily scan of a site', () => {
-  function order(orderId: string, customer: string, daysAgo: number): LedgerServerOrder {
-    return {
-      orderId,
-      visitorId: null,
-      customerPerson: customer,
-      revenueMicros: 25_000_000,
-      discountMicros: null,
-      currency: 'USD',
-      placedAt: NOW - daysAgo * DAY,
-    }
-  }
+  const order = (orderId: string, customerPerson: string, daysAgo: number) =>
+    serverOrder(orderId, NOW - daysAgo * DAY, { customerPerson, revenueMicros: 25_000_000 })
 
   it('sends lapsed and due-for-reorder moments once, to customers with an id only', async () => {
     const keys = await createTestSite()

@@ -1,26 +1,17 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { createTestSite } from '../../test/helpers'
-import { ledgerFor } from '../../test/ledger'
+import { ledgerFor, serverOrder } from '../../test/ledger'
 import { deliveryRows, receiverDestination } from '../../test/moments'
-import { ledgerSite, type LedgerServerOrder } from '../ledger/client'
+import { ledgerSite } from '../ledger/client'
 import { findSiteById } from '../sites/queries'
 import { customerIdOfPerson } from '../identity/customer-key'
 import { sendTransitionMoments } from './transitions'
 
 const DAY = 86_400_000
 
-function order(orderId: string, customerPerson: string, placedAt: number): LedgerServerOrder {
-  return {
-    orderId,
-    visitorId: null,
-    customerPerson,
-    revenueMicros: 30_000_000,
-    discountMicros: null,
-    currency: 'USD',
-    placedAt,
-  }
-}
+const order = (orderId: string, customerPerson: string, placedAt: number) =>
+  serverOrder(orderId, placedAt, { customerPerson, revenueMicros: 30_000_000 })
 
 describe('moments from purchases', () => {
   it('sends became_returning, became_repeat and won_back as the ledger reports them, once each', async () => {
