@@ -23,14 +23,6 @@ export function bindSite(sql: Sql, site: Pick<LedgerSite, 'id' | 'currency'>): v
   if (stored?.currency !== site.currency) setMeta(sql, 'currency', site.currency)
 }
 
-/** The site this object holds, or null before its first call. */
-export function boundSiteId(sql: Sql): string | null {
-  return (
-    first<{ value: string }>(sql, "SELECT value FROM ledger_meta WHERE key = 'site_id'")?.value ??
-    null
-  )
-}
-
 /** `ledger_meta` key: when a copy of the site's history from D1 ran to its end (`storage migrate`). */
 export const D1_COPIED = 'd1_copied_at'
 

@@ -1,8 +1,7 @@
 import { isCustomerPerson } from '../identity/customer-key'
 import { DAY_MS } from '../lib/days'
 import { localDay } from '../lib/time-zone'
-import { COUNTED_ORDER } from './people'
-import { rows, type Sql } from './sql'
+import { COUNTED_ORDER, rows, type Sql } from './sql'
 import type { LedgerSite, MomentScanPage, PersonMoment, PurchaseTransition } from './types'
 
 // Lifecycle moments in the ledger: the segment transitions a purchase causes (reported by

@@ -1,13 +1,7 @@
 import type { VisitorState } from '../segments/classify'
 import { onePerson, refreshPredictionInputs } from './prediction-inputs'
-import { first, type Sql } from './sql'
+import { COUNTED_ORDER, first, type Sql } from './sql'
 import type { LedgerSite, PersonPredictionInputs } from './types'
-
-/**
- * SQL: whether an order counts for classification: verified by the shop's server, or reported by
- * the browser on a site that trusts browser purchases (`?3`).
- */
-export const COUNTED_ORDER = '(verified = 1 OR ?3 = 1)'
 
 /**
  * Recomputes a person's counters from the visits and orders of all its visitors and writes them

@@ -1,5 +1,6 @@
 import { fromMicros } from '../lib/money'
-import { first, rows, type Sql } from './sql'
+import { getMeta } from './meta'
+import { COUNTED_ORDER, first, rows, type Sql } from './sql'
 import type { LedgerSite, PersonPredictionInputs, PredictionInputs } from './types'
 
 /**
@@ -21,7 +22,7 @@ import type { LedgerSite, PersonPredictionInputs, PredictionInputs } from './typ
 function inputsCte(personFilter: string): string {
   return `WITH counted AS (
       SELECT person_id, day, total(CASE WHEN currency = ?4 THEN revenue_micros ELSE 0 END) AS revenue_micros
-      FROM orders WHERE ${personFilter} AND (verified = 1 OR ?3 = 1) AND day <= ?5
+      FROM orders WHERE ${personFilter} AND ${COUNTED_ORDER} AND day <= ?5
       GROUP BY person_id, day),
     days AS (
       SELECT person_id, day, revenue_micros,
@@ -108,11 +109,7 @@ export function fillPendingPredictionInputs(
   sql: Sql,
   site: Pick<LedgerSite, 'currency' | 'trustBrowserPurchases'>,
 ): void {
-  const pending = first<{ value: number }>(
-    sql,
-    "SELECT value FROM ledger_meta WHERE key = 'prediction_inputs_pending'",
-  )
-  if (!pending) return
+  if (getMeta(sql, 'prediction_inputs_pending') === null) return
   refreshPredictionInputs(sql, site, EVERY_PERSON)
   sql.exec("DELETE FROM ledger_meta WHERE key = 'prediction_inputs_pending'")
 }
@@ -234,7 +231,7 @@ export function purchaseDaysByWeek(
   const found = rows<{ week: number; purchase_days: number }>(
     sql,
     `WITH counted AS (
-       SELECT person_id, day FROM orders WHERE verified = 1 OR ?3 = 1 GROUP BY person_id, day),
+       SELECT person_id, day FROM orders WHERE ${COUNTED_ORDER} GROUP BY person_id, day),
      firsts AS (SELECT person_id, min(day) AS first_day FROM counted GROUP BY person_id)
      SELECT CAST((julianday(c.day) - julianday(?1) - 1) / 7 AS INTEGER) AS week, count(*) AS purchase_days
      FROM counted c JOIN firsts f ON f.person_id = c.person_id

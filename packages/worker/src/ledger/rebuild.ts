@@ -1,9 +1,8 @@
 import { personRange, refreshCustomers } from './customers'
-import { COUNTED_ORDER } from './people'
 import { refreshPredictionInputs } from './prediction-inputs'
 import { GAP_BUCKET_MS } from './schema'
 import { EXPOSURE_OUTCOMES_FROM_ORDERS } from './schema-step-4-offer-outcomes'
-import { first, type Sql } from './sql'
+import { COUNTED_ORDER, first, type Sql } from './sql'
 import type { LedgerSite, RebuildCursor } from './types'
 
 /** People per rebuild step: each step stays far below a call's CPU limit at any site size. */

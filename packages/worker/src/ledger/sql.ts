@@ -43,3 +43,9 @@ export function run(sql: Sql, query: string, ...params: SqlValue[]): number {
 export function jsonList(values: readonly string[]): string {
   return JSON.stringify(values)
 }
+
+/**
+ * SQL: whether an order counts for classification: verified by the shop's server, or reported by
+ * the browser on a site that trusts browser purchases (`?3`).
+ */
+export const COUNTED_ORDER = '(verified = 1 OR ?3 = 1)'

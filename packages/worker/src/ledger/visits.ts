@@ -1,6 +1,5 @@
 import { classify } from '../segments/classify'
-import { COUNTED_ORDER } from './people'
-import { first, type Sql } from './sql'
+import { COUNTED_ORDER, first, type Sql } from './sql'
 
 export type NewVisit = {
   visitorId: string

@@ -41,17 +41,19 @@ export const siteRoutes = new Hono<AppEnv>()
       ledgerFor(c.env, site.id).writeQuota(ledgerSite(site), now),
       findEdgeConfig(c.env.DB, site.id),
     ])
-    const {
-      codeSecret: _secret,
-      dailyWriteQuota: _quota,
-      predictionFit: _fit,
-      profileEpoch: _epoch,
-      ...visible
-    } = site
     const previousValid =
       status?.previousPublicKey && (status.previousPublicKeyExpiresAt ?? 0) > now
+    // The contract's fields named one by one: a new internal field of Site is never sent out.
     return c.json({
-      ...visible,
+      id: site.id,
+      name: site.name,
+      publicKey: site.publicKey,
+      allowedOrigins: site.allowedOrigins,
+      currency: site.currency,
+      lapseDays: site.lapseDays,
+      timeZone: site.timeZone,
+      trustBrowserPurchases: site.trustBrowserPurchases,
+      allowScripts: site.allowScripts,
       edge,
       hasWebhookSecret: status?.hasWebhookSecret === true,
       hasIdentitySecret: status?.hasIdentitySecret === true,
