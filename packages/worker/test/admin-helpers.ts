@@ -2,7 +2,7 @@
 // browser sends them (cookies, urlencoded forms, redirects not followed).
 import { env, SELF } from 'cloudflare:test'
 import type { Rule } from '@stammis/contract'
-import type { TestSite } from './helpers'
+import { createTestSite, type TestSite } from './helpers'
 import { createSession, SESSION_COOKIE } from '../src/sessions/queries'
 import { hashSecretKey } from '../src/sites/keys'
 import { findWorkspace } from '../src/rules/workspace-queries'
@@ -72,4 +72,21 @@ export function ruleFields(
     holdoutPercent: '0',
     ...overrides,
   }
+}
+
+/**
+ * A new site with Maria signed in to its admin: `post` sends a form with the session's CSRF token,
+ * `page` gets a page's status and HTML.
+ * @example const { site, post, page } = await signedInAdmin()
+ */
+export async function signedInAdmin() {
+  const site = await createTestSite()
+  const session = await signedIn(site, 'Maria')
+  const post = (path: string, fields: Record<string, string | string[]> = {}) =>
+    postForm(path, { _csrf: session.csrf, ...fields }, session.cookie)
+  const page = async (path: string) => {
+    const response = await getPage(path, session.cookie)
+    return { status: response.status, html: await response.text() }
+  }
+  return { site, session, post, page }
 }

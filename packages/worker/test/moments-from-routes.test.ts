@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { adminFetch, createTestSite } from './helpers'
-import { deliveryRows, eventually, receiverDestination } from './moments'
+import { deliveryRows, receiverDestination } from './moments'
+import { eventually } from './helpers'
 
 // The routes that store purchases hand the ledger's transitions to the moments domain: a live
 // server report sends them at once; an import of history sends none.

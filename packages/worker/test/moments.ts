@@ -59,24 +59,6 @@ export async function receivedBy(name: string): Promise<Received[]> {
   return (await response.json()) as Received[]
 }
 
-/**
- * Waits until `check` returns a value that is not undefined (polling every 100 ms), or throws
- * after `timeoutMs`: for work the real queue does in the background.
- * @example const received = await eventually(async () => (await receivedBy(name))[0])
- */
-export async function eventually<T>(
-  check: () => Promise<T | undefined>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > deadline) throw new Error(`eventually: nothing after ${timeoutMs} ms`)
-    await new Promise((done) => setTimeout(done, 100))
-  }
-}
-
 /** A delivery-log row as stored. */
 export async function deliveryRows(siteId: string): Promise<
   {

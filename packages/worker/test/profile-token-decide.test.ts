@@ -13,6 +13,7 @@ import {
   adminFetch,
   createTestSite,
   eventId,
+  eventually,
   identitySigner,
   postJson,
   publishRules,
@@ -163,11 +164,10 @@ describe('decide with a valid profile token', () => {
     const { site, token } = await boughtThenWiped()
     await decide(site, 'buyer', 'v2', token)
     const ledger = ledgerFor(site.siteId)
-    let rows: { rule_id: string; variant: string }[] = []
-    for (let attempt = 0; attempt < 50 && rows.length === 0; attempt++) {
-      rows = await ledgerRows(ledger, 'SELECT rule_id, variant FROM exposures')
-      if (rows.length === 0) await new Promise((done) => setTimeout(done, 20))
-    }
+    const rows = await eventually(async () => {
+      const found = await ledgerRows(ledger, 'SELECT rule_id, variant FROM exposures')
+      return found.length > 0 ? found : undefined
+    })
     expect(rows).toEqual([{ rule_id: 'welcome-back', variant: 'treatment' }])
   })
 

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import worker from '../index'
 import { createTestSite } from '../../test/helpers'
 import { ledgerFor, serverOrder } from '../../test/ledger'
-import { deliveryRows, eventually, receivedBy, receiverDestination } from '../../test/moments'
+import { eventually } from '../../test/helpers'
+import { deliveryRows, receivedBy, receiverDestination } from '../../test/moments'
 import { ledgerSite, type MomentScanCustomer } from '../ledger/client'
 import {
   customerFigures,

@@ -29,6 +29,8 @@ export function decidePredictions(
   site: Pick<Site, 'timeZone' | 'trustBrowserPurchases' | 'predictionFit'>,
   now: number,
 ): DecidePredictions {
+  // Nothing to compute (and no local day to format) for someone who never bought or a site with no fit.
+  if (!inputs || !site.predictionFit) return NO_PREDICTIONS
   const facts = predictionFacts(inputs, site.predictionFit ?? null, localDay(now, site.timeZone))
   return { facts, verifiedFacts: site.trustBrowserPurchases ? null : facts }
 }

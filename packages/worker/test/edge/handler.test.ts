@@ -5,16 +5,12 @@ import { describe, expect, it } from 'vitest'
 import worker from '../../src/index'
 import { EDGE_DECISION_WAIT_MS } from '../../src/edge/handler'
 import { clearSiteDirectory } from '../../src/sites/directory'
-import { countRows, eventId, postJson } from '../helpers'
+import { countRows, eventId, eventually, postJson } from '../helpers'
 import { CHROME_UA, createEdgeSite, edgeFetch, setCookies } from './helpers'
 
 const hitsOf = async (key: string): Promise<number> =>
   ((await (await fetch(`${env.EDGE_TEST_ORIGIN}/__hits?key=${key}`)).json()) as { hits: number })
     .hits
-
-async function waitFor(check: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 40 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50))
-}
 
 describe('the edge: personalized pages', () => {
   it('fills slots for a new visitor, marks them, injects edge.js and sets the visitor and visit', async () => {
@@ -45,7 +41,7 @@ describe('the edge: personalized pages', () => {
     )
     expect(raw).toMatch(/stm_s=[^;]+; Path=\/; SameSite=Lax; Secure/)
     // The exposures of the slots the page showed (hero and banner), after the response.
-    await waitFor(async () => (await countRows('exposures', site.siteId)) === 2)
+    await eventually(async () => (await countRows('exposures', site.siteId)) === 2 || undefined)
     expect(await countRows('exposures', site.siteId)).toBe(2)
   })
 
@@ -166,10 +162,11 @@ describe('the edge: the shared cache', () => {
     const id = crypto.randomUUID()
     const first = await edgeFetch(site.host, `/cacheable?id=${id}`)
     expect(await first.text()).toContain('Welcome, new shopper')
-    await waitFor(
+    await eventually(
       async () =>
-        (await edgeFetch(site.host, `/cacheable?id=${id}`)).headers.has('set-cookie') &&
-        (await hitsOf(id)) === 1,
+        ((await edgeFetch(site.host, `/cacheable?id=${id}`)).headers.has('set-cookie') &&
+          (await hitsOf(id)) === 1) ||
+        undefined,
     )
     const again = await edgeFetch(site.host, `/cacheable?id=${id}`, {
       headers: { cookie: 'stm_v=second-visitor' },

@@ -1,21 +1,8 @@
 import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { getPage, postForm, signedIn } from '../../../test/admin-helpers'
-import { createTestSite } from '../../../test/helpers'
+import { postForm, signedInAdmin } from '../../../test/admin-helpers'
 import { deliveryRows, receiverDestination } from '../../../test/moments'
 import { sendMoment } from '../../moments/send'
-
-async function setup() {
-  const site = await createTestSite()
-  const session = await signedIn(site, 'Maria')
-  const post = (path: string, fields: Record<string, string | string[]> = {}) =>
-    postForm(path, { _csrf: session.csrf, ...fields }, session.cookie)
-  const page = async (path: string) => {
-    const response = await getPage(path, session.cookie)
-    return { status: response.status, html: await response.text() }
-  }
-  return { site, session, post, page }
-}
 
 async function destinationCount(siteId: string): Promise<number> {
   const row = await env.DB.prepare(
@@ -28,7 +15,7 @@ async function destinationCount(siteId: string): Promise<number> {
 
 describe('admin: the Moments page', () => {
   it('adds a destination and shows its secret once, then lists it without the secret', async () => {
-    const { site, post, page } = await setup()
+    const { site, post, page } = await signedInAdmin()
     const added = await post('/admin/moments/destinations', {
       url: 'https://hooks.example.com/stammis',
       moments: ['customer.lapsed', 'customer.won_back'],
@@ -47,7 +34,7 @@ describe('admin: the Moments page', () => {
   })
 
   it('refuses an internal URL with the reason, and a form without its CSRF token', async () => {
-    const { site, session, post } = await setup()
+    const { site, session, post } = await signedInAdmin()
     const refused = await post('/admin/moments/destinations', {
       url: 'https://10.0.0.5/hook',
       moments: ['customer.lapsed'],
@@ -65,7 +52,7 @@ describe('admin: the Moments page', () => {
   })
 
   it('shows the delivery log and counts, resends a dead delivery, deletes a destination', async () => {
-    const { site, post, page } = await setup()
+    const { site, post, page } = await signedInAdmin()
     const hook = await receiverDestination(site, ['customer.lapsed'])
     await sendMoment(
       env,

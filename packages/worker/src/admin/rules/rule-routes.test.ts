@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:test'
 import type { Ruleset } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
-import { countRows, createTestSite, publishRules } from '../../../test/helpers'
+import { countRows, publishRules } from '../../../test/helpers'
 import { findLatestRuleset } from '../../rules/queries'
-import { getPage, postForm, ruleFields, savedRules, signedIn } from '../../../test/admin-helpers'
+import { ruleFields, savedRules, signedInAdmin } from '../../../test/admin-helpers'
 
 /** The messages shown in a field's block of the editor. */
 function fieldErrors(html: string, field: string): string[] {
@@ -13,21 +13,9 @@ function fieldErrors(html: string, field: string): string[] {
   return [...block.matchAll(/<p class="error"[^>]*>([^<]*)<\/p>/g)].map((match) => match[1]!)
 }
 
-async function setup() {
-  const site = await createTestSite()
-  const session = await signedIn(site, 'Maria')
-  const post = (path: string, fields: Record<string, string | string[]> = {}) =>
-    postForm(path, { _csrf: session.csrf, ...fields }, session.cookie)
-  const page = async (path: string) => {
-    const response = await getPage(path, session.cookie)
-    return { status: response.status, html: await response.text() }
-  }
-  return { site, session, post, page }
-}
-
 describe('rule editor', () => {
   it('creates a rule in the working copy; nothing goes live until publish', async () => {
-    const { site, post, page } = await setup()
+    const { site, post, page } = await signedInAdmin()
     const response = await post(
       '/admin/rules',
       ruleFields({ 'offer.kind': 'percent', 'offer.value': '12', 'offer.code': 'BACK12' }),
@@ -57,7 +45,7 @@ describe('rule editor', () => {
   })
 
   it('covers every field of the rule model, times in the shop time zone', async () => {
-    const { site, post, page } = await setup()
+    const { site, post, page } = await signedInAdmin()
     const response = await post(
       '/admin/rules',
       ruleFields({
@@ -191,7 +179,7 @@ describe('rule editor', () => {
   it.each(invalid)(
     'shows %s next to the field and saves nothing',
     async (_name, fields, field, message) => {
-      const { site, post } = await setup()
+      const { site, post } = await signedInAdmin()
       const response = await post('/admin/rules', ruleFields(fields))
       expect(response.status).toBe(422)
       const html = await response.text()
@@ -202,7 +190,7 @@ describe('rule editor', () => {
   )
 
   it('edits prediction conditions and shows them back', async () => {
-    const { site, post, page } = await setup()
+    const { site, post, page } = await signedInAdmin()
     const response = await post(
       '/admin/rules',
       ruleFields({
@@ -227,7 +215,7 @@ describe('rule editor', () => {
   })
 
   it('keeps what was typed when it shows errors, escaped', async () => {
-    const { post } = await setup()
+    const { post } = await signedInAdmin()
     const response = await post(
       '/admin/rules',
       ruleFields({ holdoutPercent: '80', 'content.value': '"><script>alert(1)</script>' }),
@@ -238,7 +226,7 @@ describe('rule editor', () => {
   })
 
   it('refuses an id another rule has', async () => {
-    const { site, post } = await setup()
+    const { site, post } = await signedInAdmin()
     await post('/admin/rules', ruleFields())
     const response = await post('/admin/rules', ruleFields({ 'when.segments': ['repeat'] }))
     expect(response.status).toBe(422)
@@ -247,7 +235,7 @@ describe('rule editor', () => {
   })
 
   it('edits and renames a rule in place', async () => {
-    const { site, post } = await setup()
+    const { site, post } = await signedInAdmin()
     await post('/admin/rules', ruleFields())
     await post('/admin/rules', ruleFields({ id: 'second', slot: 'banner' }))
     const response = await post(
@@ -261,7 +249,7 @@ describe('rule editor', () => {
   })
 
   it('duplicates a rule as a draft with a free id', async () => {
-    const { post, page } = await setup()
+    const { post, page } = await signedInAdmin()
     await post('/admin/rules', ruleFields())
     const copy = await page('/admin/rules/new?from=welcome-back')
     expect(copy.status).toBe(200)
@@ -271,7 +259,7 @@ describe('rule editor', () => {
   })
 
   it('pauses, resumes and deletes', async () => {
-    const { site, post } = await setup()
+    const { site, post } = await signedInAdmin()
     await post('/admin/rules', ruleFields())
     expect(
       (await post('/admin/rules/welcome-back/status', { status: 'paused' })).headers.get(
@@ -288,7 +276,7 @@ describe('rule editor', () => {
   })
 
   it('answers 404 for an unknown rule', async () => {
-    const { page, post } = await setup()
+    const { page, post } = await signedInAdmin()
     expect((await page('/admin/rules/nope')).status).toBe(404)
     expect((await post('/admin/rules/nope/delete')).status).toBe(404)
   })
@@ -296,7 +284,7 @@ describe('rule editor', () => {
 
 describe('rules list, warnings and publish', () => {
   it('groups by slot, highest priority first, with status badges', async () => {
-    const { post, page } = await setup()
+    const { post, page } = await signedInAdmin()
     await post('/admin/rules', ruleFields({ id: 'low', priority: '1' }))
     await post('/admin/rules', ruleFields({ id: 'high', priority: '50', status: 'paused' }))
     await post(
@@ -321,7 +309,7 @@ describe('rules list, warnings and publish', () => {
   })
 
   it('shows the fairness warning prominently', async () => {
-    const { post, page } = await setup()
+    const { post, page } = await signedInAdmin()
     await post(
       '/admin/rules',
       ruleFields({
@@ -347,7 +335,7 @@ describe('rules list, warnings and publish', () => {
   })
 
   it("keeps a coded offer's opt-out of verified purchases, and warns about it on the list and in the editor", async () => {
-    const { site, post, page } = await setup()
+    const { site, post, page } = await signedInAdmin()
     const loose = ruleFields({
       id: 'loose-code',
       'when.segments': ['repeat'],
@@ -383,7 +371,7 @@ describe('rules list, warnings and publish', () => {
   })
 
   it('publishes the working copy with who and a note, then shows it in versions', async () => {
-    const { site, post, page } = await setup()
+    const { site, post, page } = await signedInAdmin()
     await post('/admin/rules', ruleFields())
     const response = await post('/admin/publish', { note: 'Winter <b>sale</b>' })
     expect(response.status).toBe(303)
@@ -402,7 +390,7 @@ describe('rules list, warnings and publish', () => {
   })
 
   it('discards unpublished changes', async () => {
-    const { site, post } = await setup()
+    const { site, post } = await signedInAdmin()
     await publishRules(site, [
       {
         id: 'live-rule',
@@ -419,7 +407,7 @@ describe('rules list, warnings and publish', () => {
   })
 
   it('never renders rule content as HTML in the list', async () => {
-    const { post, page } = await setup()
+    const { post, page } = await signedInAdmin()
     await post(
       '/admin/rules',
       ruleFields({ 'content.type': 'html', 'content.value': '<img class="marker" src="/x.png">' }),
@@ -430,7 +418,7 @@ describe('rules list, warnings and publish', () => {
   })
 
   it('cleans html content when the editor saves it, and says so', async () => {
-    const { site, post, page } = await setup()
+    const { site, post, page } = await signedInAdmin()
     const response = await post(
       '/admin/rules',
       ruleFields({
@@ -453,7 +441,7 @@ describe('rules list, warnings and publish', () => {
   })
 
   it('warns in the editor when the site allows scripts, and only then', async () => {
-    const { site, page } = await setup()
+    const { site, page } = await signedInAdmin()
     const banner = 'data-warning="scripts-allowed"'
     expect((await page('/admin/rules/new')).html).not.toContain(banner)
     await env.DB.prepare('UPDATE sites SET allow_scripts = 1 WHERE id = ?1').bind(site.siteId).run()
@@ -465,7 +453,7 @@ describe('rules list, warnings and publish', () => {
 
 describe('versions and rollback', () => {
   it('rolls back to an earlier version as a new version, by who clicked', async () => {
-    const { site, post, page } = await setup()
+    const { site, post, page } = await signedInAdmin()
     await publishRules(site, [
       {
         id: 'one',
@@ -499,7 +487,7 @@ describe('versions and rollback', () => {
   })
 
   it('shows an error page for an unknown version and publishes nothing', async () => {
-    const { site, post } = await setup()
+    const { site, post } = await signedInAdmin()
     await publishRules(site, [
       {
         id: 'one',
@@ -518,7 +506,7 @@ describe('versions and rollback', () => {
 
 describe('preview', () => {
   it('shows what a segment gets per slot from the working copy or live', async () => {
-    const { site, post, page } = await setup()
+    const { site, post, page } = await signedInAdmin()
     await publishRules(site, [
       {
         id: 'live-one',
@@ -548,7 +536,7 @@ describe('preview', () => {
   })
 
   it('says whether a given visitor is held out', async () => {
-    const { post, page } = await setup()
+    const { post, page } = await signedInAdmin()
     await post('/admin/rules', ruleFields({ holdoutPercent: '50' }))
     const answers = new Set<string>()
     for (let i = 0; i < 12; i++) {
@@ -565,7 +553,7 @@ describe('preview', () => {
   })
 
   it('renders HTML content only in a sandboxed frame', async () => {
-    const { post, page } = await setup()
+    const { post, page } = await signedInAdmin()
     await post(
       '/admin/rules',
       ruleFields({ 'content.type': 'html', 'content.value': '<b class="hi">Hi</b>' }),
@@ -578,7 +566,7 @@ describe('preview', () => {
   })
 
   it('creates a signed, expiring preview link to the shop', async () => {
-    const { post } = await setup()
+    const { post } = await signedInAdmin()
     const response = await post('/admin/preview/link', {
       segment: 'repeat',
       url: 'https://shop.example/',
