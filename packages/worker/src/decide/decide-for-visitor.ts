@@ -13,7 +13,6 @@ import type { RequestContext } from '../rules/match'
 import { loadRuleset, type CompiledRuleset } from '../rules/store'
 import { previewProfile } from '../segments/preview-profile'
 import { toProfile, toVerifiedProfile } from '../segments/classify'
-import { siteByPublicKey } from '../sites/directory'
 import type { Site } from '../sites/site'
 import { buildDecisions, chooseForSlots, type SlotChoice } from './engine'
 import { verifyPreviewToken } from './preview-token'
@@ -40,8 +39,6 @@ function rememberTraits(siteId: string, ruleset: CompiledRuleset): void {
 
 /** What a decision is asked for: the same for `POST /v1/decide` and the edge. */
 export type VisitorDecideInput = {
-  /** The site's public key (current, or the previous one in its grace period). */
-  publicKey: string
   visitorId: string
   visitId: string
   /** The slots to decide, or `'live'`: every slot the site's live rules fill (the edge's case). */
@@ -55,7 +52,6 @@ export type VisitorDecideInput = {
 
 /** The answer: the profile, a decision (or null) per slot, and how to record what was shown. */
 export type VisitorDecisions = {
-  site: Site
   profile: Profile
   decisions: Record<string, Decision | null>
   isPreview: boolean
@@ -73,32 +69,22 @@ export type VisitorDecisions = {
   recordShown: (slots?: readonly string[]) => void
 }
 
-type DecideOptions = {
-  now?: number
-  /** Runs once the site is known (decide's Origin check); may throw. */
-  admit?: (site: Site) => void
-}
-
 /**
  * The one way a visitor's decisions are made: `POST /v1/decide` and the edge both call it, so
- * both classify, choose and record exactly alike. The site from the isolate's directory; then,
- * with a valid profile token, no storage call at all (the profile from the token, the live rules
- * version and quota as this isolate last read them); otherwise one call to the site's ledger
- * (visitor state, live rules version, quota) and a fresh token. Rules from memory. Null when no
- * site has the public key. Rate limits, bots and the body's validation are the caller's.
- * @example const answer = await decideForVisitor(env, ctx.waitUntil.bind(ctx), { publicKey: 'pk_demo', visitorId, visitId, slots: ['hero'], context: { url } })
+ * both classify, choose and record exactly alike. With a valid profile token no storage call at
+ * all (the profile from the token, the live rules version and quota as this isolate last read
+ * them); otherwise one call to the site's ledger (visitor state, live rules version, quota) and a
+ * fresh token. Rules from memory. The site (the isolate's directory), rate limits, bots, the
+ * Origin check and the body's validation are the caller's.
+ * @example const answer = await decideForVisitor(env, ctx.waitUntil.bind(ctx), site, { visitorId, visitId, slots: ['hero'], context: { url } })
  */
 export async function decideForVisitor(
   env: Env,
   waitUntil: (promise: Promise<unknown>) => void,
+  site: Site,
   input: VisitorDecideInput,
-  options: DecideOptions = {},
-): Promise<VisitorDecisions | null> {
-  const now = options.now ?? Date.now()
-  const site = await siteByPublicKey(env.DB, input.publicKey, now)
-  if (!site) return null
-  options.admit?.(site)
-
+  now: number = Date.now(),
+): Promise<VisitorDecisions> {
   // The ledger's stub only when a call needs it: a token decide usually makes none.
   let stub: ReturnType<typeof ledgerFor> | undefined
   const ledger = () => (stub ??= ledgerFor(env, site.id))
@@ -174,7 +160,7 @@ export async function decideForVisitor(
         }),
     )
   }
-  if (isPreview) return { site, profile, decisions, isPreview, recordShown }
+  if (isPreview) return { profile, decisions, isPreview, recordShown }
   const profileToken = isFromToken
     ? input.profileToken!
     : await issueProfileToken({
@@ -185,7 +171,7 @@ export async function decideForVisitor(
         epoch: site.profileEpoch,
         now,
       })
-  return { site, profile, decisions, isPreview, profileToken, recordShown }
+  return { profile, decisions, isPreview, profileToken, recordShown }
 }
 
 type DecisionPlan = {

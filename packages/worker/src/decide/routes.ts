@@ -24,21 +24,16 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const request = parseWith(DecideRequestSchema, raw)
   // Before any storage call: a refused request costs no read.
   await enforceRateLimits(c.env, browserChecks(request.site, request.visitorId))
-  const unknownSite = () =>
-    new ApiError('unknown_site', `No site has the public key "${request.site}".`)
-
-  if (isBot(c.req.raw)) {
-    const site = await siteByPublicKey(c.env.DB, request.site, Date.now())
-    if (!site) throw unknownSite()
-    assertOriginAllowed(c, site)
-    return answerBotDecide(c, site, request)
-  }
+  const site = await siteByPublicKey(c.env.DB, request.site, Date.now())
+  if (!site) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
+  assertOriginAllowed(c, site)
+  if (isBot(c.req.raw)) return answerBotDecide(c, site, request)
 
   const answer = await decideForVisitor(
     c.env,
     (promise) => c.executionCtx.waitUntil(promise),
+    site,
     {
-      publicKey: request.site,
       visitorId: request.visitorId,
       visitId: request.visitId,
       slots: request.slots,
@@ -46,9 +41,7 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
       preview: request.preview,
       profileToken: request.profileToken,
     },
-    { admit: (site) => assertOriginAllowed(c, site) },
   )
-  if (!answer) throw unknownSite()
   answer.recordShown()
   const { profile, decisions, isPreview, profileToken } = answer
   if (isPreview) return c.json({ profile, decisions, preview: true } satisfies DecideResponse)

@@ -2,6 +2,7 @@ import { decideForVisitor } from '../decide/decide-for-visitor'
 import type { Env } from '../env'
 import { isBot } from '../http/bots'
 import { browserChecks, enforceRateLimits } from '../limits/rates'
+import { siteByPublicKey } from '../sites/directory'
 import type { EdgeSite } from '../sites/edge-config'
 import { firstPartyRequest, withTokenCookie } from './first-party'
 import { edgeIdentity, identityCookies } from './identity'
@@ -39,22 +40,26 @@ export async function handleEdge(
   const identity = edgeIdentity(request.headers.get('cookie'), now)
   // The decision starts at once, beside the origin fetch; rate limits first, as decide counts
   // them before its read: a flood of page views costs no query once refused.
-  const decided = enforceRateLimits(env, browserChecks(site.publicKey, identity.visitorId)).then(
-    () =>
-      decideForVisitor(
-        env,
-        (promise) => ctx.waitUntil(promise),
-        {
-          publicKey: site.publicKey,
-          visitorId: identity.visitorId,
-          visitId: identity.visitId,
-          slots: 'live',
-          context: { url: request.url, referrer: request.headers.get('referer') ?? undefined },
-          profileToken: identity.profileToken,
-        },
-        { now },
-      ),
-  )
+  // No site for the key any more (a key just replaced): no decision, the page keeps its defaults.
+  const decided = enforceRateLimits(env, browserChecks(site.publicKey, identity.visitorId))
+    .then(() => siteByPublicKey(env.DB, site.publicKey, now))
+    .then(
+      (known) =>
+        known &&
+        decideForVisitor(
+          env,
+          (promise) => ctx.waitUntil(promise),
+          known,
+          {
+            visitorId: identity.visitorId,
+            visitId: identity.visitId,
+            slots: 'live',
+            context: { url: request.url, referrer: request.headers.get('referer') ?? undefined },
+            profileToken: identity.profileToken,
+          },
+          now,
+        ),
+    )
   let profileToken: string | undefined
   // A failing or slow decision leaves the origin's defaults: it never fails the page.
   const inTime: Promise<PageDecisions> = Promise.race([
