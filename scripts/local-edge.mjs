@@ -3,14 +3,9 @@
 // to the local worker byte for byte (a TCP forward), so the Host header stays 127.0.0.1:<port>
 // and the worker does the edge work exactly as it does on a shop's route in production.
 // Used by `pnpm stammis edge` and `pnpm dev`.
-import { execFile } from 'node:child_process'
 import { connect, createServer } from 'node:net'
-import { join } from 'node:path'
-import { promisify } from 'node:util'
-import { workerDir } from './local-worker.mjs'
+import { executeLocalSql } from './local-worker.mjs'
 
-const run = promisify(execFile)
-const wrangler = join(workerDir, 'node_modules/.bin/wrangler')
 const LOCAL_ORIGIN = /^http:\/\/(127\.0\.0\.1|localhost)(:[0-9]{1,5})?$/
 const HTTPS_ORIGIN = /^https:\/\/[a-z0-9.-]+(:[0-9]{1,5})?$/
 const SITE = /^(pk|site)_[A-Za-z0-9_-]{1,64}$/
@@ -36,13 +31,7 @@ export async function writeEdgeConfig({ persistTo, site, origin, hostname }) {
     `INSERT INTO site_hostnames (hostname, site_id, created_at) SELECT '${hostname}', id, ${Date.now()} FROM sites WHERE ${match}`,
     `SELECT id, name, public_key FROM sites WHERE ${match}`,
   ].join('; ')
-  const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
-  const { stdout } = await run(
-    wrangler,
-    ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', sql],
-    { cwd: workerDir, env, maxBuffer: 16 * 1024 * 1024 },
-  )
-  const results = JSON.parse(stdout)
+  const results = await executeLocalSql(persistTo, sql)
   const row = results[results.length - 1]?.results?.[0]
   if (!row) throw new Error(`no local site has the public key or id "${site}"`)
   return { id: row.id, name: row.name, publicKey: row.public_key }

@@ -37,7 +37,7 @@ export async function startLocalWorker(options = {}) {
   const rulesFile =
     options.rulesFile === undefined ? join(root, 'examples/demo-rules.json') : options.rulesFile
   const quiet = options.quiet ?? true
-  const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
+  const env = wranglerEnv()
   const configPath = options.rateLimits ? writeConfigWithRateLimits(options.rateLimits, port) : null
   const config = configPath ? ['--config', configPath] : []
   const local = ['--local', '--persist-to', persistTo, ...config]
@@ -148,6 +148,25 @@ function stripJsonComments(text) {
     }
   }
   return out
+}
+
+/**
+ * Runs SQL against the local D1 of a worker state folder (`wrangler d1 execute --local`) and
+ * returns wrangler's JSON answer: one result set per statement.
+ * @example const results = await executeLocalSql(worker.persistTo, "SELECT id FROM sites")
+ */
+export async function executeLocalSql(persistTo, sql) {
+  const { stdout } = await run(
+    wrangler,
+    ['d1', 'execute', 'DB', '--local', '--persist-to', persistTo, '--json', '--command', sql],
+    { cwd: workerDir, env: wranglerEnv(), maxBuffer: 16 * 1024 * 1024 },
+  )
+  return JSON.parse(stdout)
+}
+
+/** The environment wrangler runs in here: no prompts, no metrics, no D1 notice. */
+function wranglerEnv() {
+  return { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
 }
 
 /** A TCP port on 127.0.0.1 that is free right now, for tests and benchmarks to run side by side. */

@@ -12,15 +12,13 @@
 // real limit a flood could not get over it here; at 200 it is over it on any machine, as a flood
 // is in production.
 import { createHash } from 'node:crypto'
-import { execFile, fork } from 'node:child_process'
+import { fork } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
-import { freePort, startLocalWorker, workerDir } from '../../../scripts/local-worker.mjs'
+import { executeLocalSql, freePort, startLocalWorker } from '../../../scripts/local-worker.mjs'
 import { loadWithLatencies, round } from './load.mjs'
 
-const run = promisify(execFile)
 const benchDir = dirname(fileURLToPath(import.meta.url))
 
 /** B's loaded p50 over its unloaded p50 at or below this is the goal (issue 10). */
@@ -54,12 +52,9 @@ function siteSql(site, name, quota) {
 
 /** Inserts the two sites into the worker's local D1 and publishes the demo rules for B. */
 async function seedSites(worker, rulesFile) {
-  const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
-  const sql = `${siteSql(FLOODED, 'Flooded shop', FLOODED_QUOTA)}\n${siteSql(QUIET, 'Quiet shop', null)}`
-  await run(
-    join(workerDir, 'node_modules/.bin/wrangler'),
-    ['d1', 'execute', 'DB', '--local', '--persist-to', worker.persistTo, '--command', sql],
-    { cwd: workerDir, env },
+  await executeLocalSql(
+    worker.persistTo,
+    `${siteSql(FLOODED, 'Flooded shop', FLOODED_QUOTA)}\n${siteSql(QUIET, 'Quiet shop', null)}`,
   )
   const response = await fetch(`${worker.url}/v1/admin/rules`, {
     method: 'PUT',
