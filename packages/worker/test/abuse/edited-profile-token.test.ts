@@ -4,6 +4,7 @@
 import type { DecideResponse, EventsResponse } from '@stammis/contract'
 import { describe, expect, it } from 'vitest'
 import { createTestSite, eventId, postJson, publishRules, type TestSite } from '../helpers'
+import { tokenFields, withFields } from '../profile-tokens'
 
 async function decide(site: TestSite, visitId: string, profileToken?: string) {
   const response = await postJson('/v1/decide', {
@@ -18,15 +19,9 @@ async function decide(site: TestSite, visitId: string, profileToken?: string) {
 }
 
 function edit(token: string, change: (fields: number[]) => void): string {
-  const [payload, signature] = token.split('.') as [string, string]
-  const json = atob(payload.replace(/-/g, '+').replace(/_/g, '/'))
-  const fields = JSON.parse(json) as number[]
+  const fields = tokenFields(token) as number[]
   change(fields)
-  const edited = btoa(JSON.stringify(fields))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '')
-  return `${edited}.${signature}`
+  return withFields(token, fields)
 }
 
 describe('abuse: an edited profile token claims repeat and unlocks a coded offer', () => {
