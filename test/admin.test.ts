@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium } from './browser'
+import { buyGrinder, launchChromium } from './browser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM helpers without types
 import { startShop } from '../examples/server.mjs'
@@ -42,16 +42,7 @@ afterAll(async () => {
 async function makeReturningVisitor() {
   const context = await browser.newContext()
   const page = await context.newPage()
-  await page.goto(shop.url + '/product.html?sku=grinder')
-  await page.click('#add')
-  await page.waitForURL('**/cart.html')
-  await page.click('#checkout')
-  await page.waitForURL('**/checkout.html')
-  const answered = page.waitForResponse(
-    (r) => r.url().endsWith('/v1/events') && (r.request().postData() ?? '').includes('"purchase"'),
-  )
-  await page.click('#pay')
-  expect((await answered).status()).toBe(200)
+  await buyGrinder(page, shop.url)
   const state = await context.storageState()
   await context.close()
   return state

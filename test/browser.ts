@@ -1,4 +1,5 @@
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page, type Response } from 'playwright-core'
+import { expect } from 'vitest'
 
 /**
  * Headless Chromium announces itself as "HeadlessChrome", which the worker rightly filters as a
@@ -25,4 +26,26 @@ export function launchChromium(): Promise<Browser> {
       BROWSER_USER_AGENT,
     ],
   })
+}
+
+/**
+ * Buys one grinder through the demo shop's own pages (product, cart, checkout, pay) at `base` (the
+ * shop, or the shop through the edge); resolves with the worker's answer to the purchase event,
+ * once the thank-you page is shown; the answer must be a 200.
+ * @example await buyGrinder(page, shop.url)
+ */
+export async function buyGrinder(page: Page, base: string): Promise<Response> {
+  await page.goto(base + '/product.html?sku=grinder')
+  await page.click('#add')
+  await page.waitForURL('**/cart.html')
+  await page.click('#checkout')
+  await page.waitForURL('**/checkout.html')
+  const answered = page.waitForResponse(
+    (r) => r.url().endsWith('/v1/events') && (r.request().postData() ?? '').includes('"purchase"'),
+  )
+  await page.click('#pay')
+  await page.waitForURL('**/thank-you.html*')
+  const response = await answered
+  expect(response.status()).toBe(200)
+  return response
 }

@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium } from './browser'
+import { buyGrinder, launchChromium } from './browser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM helpers without types
 import { startShop } from '../examples/server.mjs'
@@ -82,21 +82,6 @@ const heroFilled = (page: Page) =>
       document.querySelector('[data-stammis-slot=hero]')?.textContent !== 'Good coffee, delivered.',
   )
 
-/** Buys one grinder through the shop's own pages; resolves once the worker answered the purchase. */
-async function buy(page: Page) {
-  await page.goto(shop.url + '/product.html?sku=grinder')
-  await page.click('#add')
-  await page.waitForURL('**/cart.html')
-  await page.click('#checkout')
-  await page.waitForURL('**/checkout.html')
-  const answered = page.waitForResponse(
-    (r) => r.url().endsWith('/v1/events') && (r.request().postData() ?? '').includes('"purchase"'),
-  )
-  await page.click('#pay')
-  await page.waitForURL('**/thank-you.html*')
-  expect((await answered).status()).toBe(200)
-}
-
 /** A new browser session of the same visitor (cookies and localStorage kept, sessionStorage new). */
 async function comeBack(
   previous: BrowserContext,
@@ -131,9 +116,9 @@ describe('dashboard after the demo flow', () => {
     const p1 = await first.newPage()
     await p1.goto(shop.url + '/')
     await heroFilled(p1)
-    await buy(p1)
+    await buyGrinder(p1, shop.url)
     const second = await comeBack(first)
-    await buy(second.page)
+    await buyGrinder(second.page, shop.url)
     const third = await comeBack(second.context)
     const looker = await browser.newContext(visitor)
     const p4 = await looker.newPage()

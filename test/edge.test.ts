@@ -5,7 +5,7 @@
 // script-tag page (the shop straight, s.js) is measured beside it.
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium } from './browser'
+import { buyGrinder, launchChromium } from './browser'
 // @ts-expect-error plain ESM helpers without types
 import { startShop } from '../examples/server.mjs'
 // @ts-expect-error plain ESM helpers without types
@@ -92,21 +92,6 @@ async function measure(context: BrowserContext, url: string): Promise<Measured> 
   return { html, cls, heroTexts, page }
 }
 
-/** Buys a grinder through the shop's pages; resolves once the worker stored the purchase. */
-async function buy(page: Page, base: string): Promise<void> {
-  await page.goto(base + '/product.html?sku=grinder')
-  await page.click('#add')
-  await page.waitForURL('**/cart.html')
-  await page.click('#checkout')
-  await page.waitForURL('**/checkout.html')
-  const answered = page.waitForResponse(
-    (r) => r.url().endsWith('/v1/events') && (r.request().postData() ?? '').includes('"purchase"'),
-  )
-  await page.click('#pay')
-  await page.waitForURL('**/thank-you.html*')
-  expect((await answered).status()).toBe(200)
-}
-
 /** The browser's state for its next visit: cookies and storage kept, the session cookie gone. */
 async function nextVisit(context: BrowserContext): Promise<BrowserContext> {
   const state = await context.storageState()
@@ -131,14 +116,14 @@ describe('the demo shop through the edge', () => {
     expect(shopper.html).toContain('src="/__stammis/edge.js"')
     expect(shopper.heroTexts).toEqual([HERO.shopper])
     expect(shopper.cls).toBe(0)
-    await buy(shopper.page, edge.url)
+    await buyGrinder(shopper.page, edge.url)
 
     context = await nextVisit(context)
     const returning = await measure(context, edge.url + '/')
     expect(returning.html).toMatch(heroInHtml(returning.html, HERO.returning))
     expect(returning.heroTexts).toEqual([HERO.returning])
     expect(returning.cls).toBe(0)
-    await buy(returning.page, edge.url)
+    await buyGrinder(returning.page, edge.url)
 
     context = await nextVisit(context)
     const repeat = await measure(context, edge.url + '/')

@@ -1,7 +1,7 @@
 // End-to-end: headless Debian Chromium, the demo shop (examples/server.mjs) and the real local
 // worker (scripts/local-worker.mjs: wrangler dev, D1 migrations, demo site, demo rules).
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchChromium } from './browser'
+import { buyGrinder, launchChromium } from './browser'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM helpers without types
 import { startShop } from '../examples/server.mjs'
@@ -49,22 +49,8 @@ const heroIs = (page: Page, text: string) =>
     text,
   )
 
-/** Buys one grinder through the shop's own pages; resolves once the worker answered the purchase. */
-const buy = async (page: Page) => {
-  await page.goto(shop.url + '/product.html?sku=grinder')
-  await page.click('#add')
-  await page.waitForURL('**/cart.html')
-  await page.click('#checkout')
-  await page.waitForURL('**/checkout.html')
-  const answered = page.waitForResponse(
-    (r) => r.url().endsWith('/v1/events') && (r.request().postData() ?? '').includes('"purchase"'),
-  )
-  await page.click('#pay')
-  await page.waitForURL('**/thank-you.html*')
-  const response = await answered
-  expect(response.status()).toBe(200)
-  return response.json()
-}
+/** Buys one grinder through the shop's own pages; the worker's answer to the purchase. */
+const buy = async (page: Page) => (await buyGrinder(page, shop.url)).json()
 
 /** The profile as the worker sees it, asked through /v1/decide with this page's own ids. */
 const profileOf = async (page: Page) => {
