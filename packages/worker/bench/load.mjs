@@ -6,7 +6,7 @@ import autocannon from 'autocannon'
 
 /**
  * Runs autocannon with `options` and returns its result with the requests per second and the p50
- * and p99 latency (ms) of the 2xx answers.
+ * and p99 latency (ms) of the 2xx answers (and those latencies, sorted).
  * @example const { result, requestsPerSecond, p50, p99 } = await loadWithLatencies({ url, connections: 10, duration: 10 })
  */
 export async function loadWithLatencies(options) {
@@ -19,6 +19,7 @@ export async function loadWithLatencies(options) {
   latencies.sort((a, b) => a - b)
   return {
     result,
+    latencies,
     requestsPerSecond: result.requests.total / result.duration,
     p50: percentile(latencies, 0.5),
     p99: percentile(latencies, 0.99),
