@@ -7,7 +7,8 @@ import type { EdgeSite } from '../sites/edge-config'
 import { firstPartyRequest, withTokenCookie } from './first-party'
 import { edgeIdentity, identityCookies } from './identity'
 import { fetchOriginPage, originUnreachable, passThrough } from './origin'
-import { rewritePage, type PageDecisions } from './rewrite'
+import { boundedDecisions } from './page-decisions'
+import { rewritePage } from './rewrite'
 
 /**
  * The longest the edge holds a page for the visitor's decisions, counted from the request's
@@ -62,10 +63,11 @@ export async function handleEdge(
     )
   let profileToken: string | undefined
   // A failing or slow decision leaves the origin's defaults: it never fails the page.
-  const inTime: Promise<PageDecisions> = Promise.race([
+  const pageDecisions = boundedDecisions(
     decided.then(
       (answer) => {
-        profileToken = answer?.profileToken
+        // The same token as the cookie holds (a decision from it): no cookie to set again.
+        if (answer?.profileToken !== identity.profileToken) profileToken = answer?.profileToken
         return answer?.decisions ?? null
       },
       (error: unknown) => {
@@ -73,15 +75,15 @@ export async function handleEdge(
         return null
       },
     ),
-    new Promise<null>((done) => setTimeout(() => done(null), EDGE_DECISION_WAIT_MS)),
-  ])
+    now + EDGE_DECISION_WAIT_MS,
+  )
 
   const origin = await fetchOriginPage(request, url, site.origin, ctx)
   if (!origin) return originUnreachable()
   const type = origin.headers.get('content-type') ?? ''
   if (origin.status !== 200 || !/^text\/html\b/i.test(type)) return origin
 
-  const filled = rewritePage(origin, inTime, {
+  const filled = rewritePage(origin, pageDecisions, {
     publicKey: site.publicKey,
     // Only the slots this page had, and only if their decisions arrived in time (shown).
     onShown: (slots) =>

@@ -79,7 +79,7 @@ describe('the edge: personalized pages', () => {
     const site = await createEdgeSite()
     const html = await (await edgeFetch(site.host, '/with-script')).text()
     expect(html).toContain(
-      `<script async src="/__stammis/edge.js" data-site="${site.publicKey}" data-endpoint="/__stammis" data-edge=""></script>`,
+      `<script async src="/__stammis/edge.js" data-site="${site.publicKey}" data-consent="required" data-endpoint="/__stammis" data-edge=""></script></head>`,
     )
     expect(html.match(/edge\.js/g)).toHaveLength(1)
     expect(html).not.toContain('s.js')
@@ -239,6 +239,51 @@ describe('the edge: first-party API and SDK under /__stammis', () => {
     expect(events.headers.getSetCookie()).toEqual([
       `stm_p=${profileToken}; Max-Age=30000000; Path=/; SameSite=Lax; Secure`,
     ])
+  })
+
+  it('a later page view decides from the stm_p token, without the ledger, and does not set it again', async () => {
+    const site = await createEdgeSite()
+    const events = await SELF.fetch(`https://${site.host}/__stammis/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain', 'user-agent': CHROME_UA },
+      body: JSON.stringify({
+        site: site.publicKey,
+        visitorId: 'token-buyer',
+        visitId: 's1',
+        events: [
+          { id: eventId(), type: 'visit', url: `https://${site.host}/` },
+          { id: eventId(), type: 'purchase', orderId: 'o-token', revenue: 20, currency: 'USD' },
+        ],
+      }),
+    })
+    const { profileToken } = (await events.json()) as { profileToken: string }
+    // A page of the same visit: this isolate reads the site's live rules version from the ledger.
+    const sameVisit = await edgeFetch(site.host, '/page', {
+      headers: { cookie: `stm_v=token-buyer; stm_s=s1; stm_p=${profileToken}` },
+    })
+    expect(await sameVisit.text()).toContain('Welcome, new shopper')
+
+    // The next visit, with every ledger call 2 s away: the token alone answers, within the wait.
+    const slowLedger = { ...env, BENCH_STORAGE_DELAY_MS: '2000' }
+    const ctx = createExecutionContext()
+    const started = Date.now()
+    const response = await worker.fetch(
+      new Request(`https://${site.host}/page`, {
+        headers: {
+          accept: 'text/html',
+          'user-agent': CHROME_UA,
+          cookie: `stm_v=token-buyer; stm_s=s2; stm_p=${profileToken}`,
+        },
+      }),
+      slowLedger,
+      ctx,
+    )
+    const html = await response.text()
+    expect(Date.now() - started).toBeLessThan(EDGE_DECISION_WAIT_MS)
+    expect(html).toContain('data-stammis-filled="hero-returning">Welcome back</h1>')
+    // The visitor, the visit and the token are the ones the browser already holds: no Set-Cookie.
+    expect(response.headers.getSetCookie()).toEqual([])
+    await waitOnExecutionContext(ctx)
   })
 
   it('answers 404 for anything else under the prefix, the admin API included', async () => {

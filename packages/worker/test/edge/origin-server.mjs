@@ -55,10 +55,11 @@ export async function startEdgeOrigin() {
       return res.end(PAGE())
     }
     if (path === '/with-script') {
-      // A shop already on the script tag: the edge turns its tag into edge.js (and drops a second).
+      // A shop already on the script tag: the edge turns its tag into edge.js, its options kept
+      // (and drops a second).
       res.writeHead(200, HTML)
       return res.end(
-        '<html><head><script async src="https://stammis.example/s.js" data-site="pk_other" data-anti-flicker></script>' +
+        '<html><head><script async src="https://stammis.example/s.js" data-site="pk_other" data-consent="required" data-anti-flicker></script>' +
           '<script async src="https://stammis.example/s.js" data-site="pk_other"></script></head>' +
           '<body><h1 data-stammis-slot="hero">Default hero</h1></body></html>',
       )
