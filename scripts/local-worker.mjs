@@ -29,7 +29,8 @@ const wrangler = join(workerDir, 'node_modules/.bin/wrangler')
  *   bindings, by name, for this run only, e.g. { RATE_LIMIT_SITE: 1e9 }: the bench sends one site
  *   and one visitor far more requests than a shop would. The worker then runs from a generated
  *   copy of the config next to it (wrangler.local-<port>.jsonc, git-ignored, removed on stop).
- * @returns {Promise<{ url: string, persistTo: string, stop: () => Promise<void> }>}
+ * @returns {Promise<{ url: string, persistTo: string, pid: number, stop: () => Promise<void> }>}
+ *   (`pid`: wrangler's, which leads the process group of the worker's processes)
  */
 export async function startLocalWorker(options = {}) {
   const port = options.port ?? 8787
@@ -101,7 +102,7 @@ export async function startLocalWorker(options = {}) {
     await stop()
     throw error
   }
-  return { url, persistTo, stop }
+  return { url, persistTo, pid: child.pid, stop }
 }
 
 /**

@@ -12,6 +12,7 @@ import { startShop } from '../../../examples/server.mjs'
 import { writeEdgeConfig } from '../../../scripts/local-edge.mjs'
 import { freePort, startLocalWorker } from '../../../scripts/local-worker.mjs'
 import { loadWithLatencies, percentile, positiveEnvInt, round } from './load.mjs'
+import { addCpu, cpuSnapshot } from './process-cpu.mjs'
 
 const benchDir = dirname(fileURLToPath(import.meta.url))
 const EDGE_GOAL = 0.8
@@ -85,10 +86,19 @@ export async function runEdgeBench({
     // machine does during the scenario falls on both alike (one 10 s run after the other put any
     // drift on one of them: 0.72 to 0.86 in full runs of the same code).
     const turns = routes.map(() => [])
+    // CPU per process during each route's turns: where the edge's extra cost goes (see README).
+    const port = Number(new URL(worker.url).port)
+    const cpu = routes.map(() => ({}))
     for (let round = 0; round < ROUNDS; round++)
-      for (const [i, route] of routes.entries())
+      for (const [i, route] of routes.entries()) {
+        const before = cpuSnapshot(worker.pid, port)
         turns[i].push(await load(worker.url, route, seconds / ROUNDS, connections))
-    const results = routes.map((route, i) => combined(route, turns[i]))
+        addCpu(cpu[i], before, cpuSnapshot(worker.pid, port))
+      }
+    const results = routes.map((route, i) => ({
+      ...combined(route, turns[i]),
+      cpuPerRequestUs: perRequest(cpu[i], turns[i]),
+    }))
     const [proxy, edge] = results
     const ratio = Math.round((edge.requestsPerSecond / proxy.requestsPerSecond) * 1000) / 1000
     const report = {
@@ -104,6 +114,7 @@ export async function runEdgeBench({
       console.log(
         `${r.route.padEnd(14)} ${r.requestsPerSecond.toFixed(0).padStart(7)} ${r.p50.toFixed(2).padStart(7)} ${r.p99.toFixed(2).padStart(7)} ${String(r.non2xx).padStart(8)} ${String(r.errors + r.timeouts).padStart(7)}  ${(r.passedCheck * 100).toFixed(1).padStart(11)}%`,
       )
+    printCpu(results)
     console.log(
       `\nedge / proxy   ${ratio.toFixed(2)}  (goal >= ${EDGE_GOAL.toFixed(2)}: ${ratio >= EDGE_GOAL ? 'goal met' : 'goal MISSED'})`,
     )
@@ -152,6 +163,28 @@ async function load(url, route, duration, connections) {
     ],
   })
   return { result, latencies, checked }
+}
+
+/** CPU µs per request by process (and in all), from a route's CPU ms and its turns' requests. */
+function perRequest(cpuMs, turns) {
+  const requests = turns.reduce((total, turn) => total + turn.result.requests.total, 0)
+  const labels = Object.keys(cpuMs)
+  if (labels.length === 0 || requests === 0) return undefined
+  const byLabel = Object.fromEntries(
+    labels.map((label) => [label, Math.round((cpuMs[label] * 1000) / requests)]),
+  )
+  return { ...byLabel, total: Object.values(byLabel).reduce((sum, us) => sum + us, 0) }
+}
+
+/** The CPU table: per request, by process (Linux only; nothing elsewhere). */
+function printCpu(results) {
+  if (!results.every((r) => r.cpuPerRequestUs)) return
+  const labels = ['bench', 'wrangler', 'wrangler proxy', 'worker', 'total']
+  console.log(`\nCPU µs per request  ${labels.map((label) => label.padStart(15)).join('')}`)
+  for (const r of results)
+    console.log(
+      `${r.route.padEnd(19)} ${labels.map((label) => String(r.cpuPerRequestUs[label] ?? 0).padStart(15)).join('')}`,
+    )
 }
 
 /** A route's turns as one run: requests over the summed durations, latencies pooled. */

@@ -83,16 +83,7 @@ export async function handleEdge(
   const type = origin.headers.get('content-type') ?? ''
   if (origin.status !== 200 || !/^text\/html\b/i.test(type)) return origin
 
-  const filled = rewritePage(origin, pageDecisions, {
-    publicKey: site.publicKey,
-    // Only the slots this page had, and only if their decisions arrived in time (shown).
-    onShown: (slots) =>
-      void decided.then(
-        (answer) => answer?.recordShown(slots),
-        () => {},
-      ),
-  })
-  const headers = new Headers(filled.headers)
+  const headers = new Headers(origin.headers)
   // Personalized for this visitor: no shared cache may keep it, and the origin's validators
   // describe another body.
   headers.set('cache-control', 'private, no-store')
@@ -100,10 +91,20 @@ export async function handleEdge(
   // The token cookie only if the decision is already in: the headers never wait for it.
   const cookies = identityCookies(identity, { isSecure: url.protocol === 'https:', profileToken })
   for (const cookie of cookies) headers.append('set-cookie', cookie)
-  return new Response(filled.body, {
-    status: filled.status,
-    statusText: filled.statusText,
+  // The rewrite keeps the headers of the response it is given: set them once, before it.
+  const page = new Response(origin.body, {
+    status: origin.status,
+    statusText: origin.statusText,
     headers,
+  })
+  return rewritePage(page, pageDecisions, {
+    publicKey: site.publicKey,
+    // Only the slots this page had, and only if their decisions arrived in time (shown).
+    onShown: (slots) =>
+      void decided.then(
+        (answer) => answer?.recordShown(slots),
+        () => {},
+      ),
   })
 }
 

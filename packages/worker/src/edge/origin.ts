@@ -27,18 +27,20 @@ export function originRequest(
   origin: string,
   options: { forRewrite: boolean },
 ): Request {
-  const headers = new Headers(request.headers)
+  const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
+  // The new request's headers are its own copy: edited in place, not copied twice.
+  const forwarded = new Request(originUrl(origin, url), {
+    method: request.method,
+    headers: request.headers,
+    body: hasBody ? request.body : null,
+    redirect: 'manual',
+  })
+  const { headers } = forwarded
   for (const name of DROPPED_REQUEST_HEADERS) headers.delete(name)
   if (options.forRewrite) for (const name of CONDITIONAL_HEADERS) headers.delete(name)
   headers.set('x-forwarded-host', url.host)
   headers.set('x-forwarded-proto', url.protocol.slice(0, -1))
-  const hasBody = request.method !== 'GET' && request.method !== 'HEAD'
-  return new Request(originUrl(origin, url), {
-    method: request.method,
-    headers,
-    body: hasBody ? request.body : null,
-    redirect: 'manual',
-  })
+  return forwarded
 }
 
 /**
