@@ -49,6 +49,34 @@ describe('site directory', () => {
     expect((await siteByPublicKey(env.DB, site.publicKey, now + 1))?.lapseDays).toBe(45)
   })
 
+  it('does not remember a read that was under way when the site changed here', async () => {
+    clearSiteDirectory()
+    const site = await createTestSite()
+    const { db, reads } = countingDb()
+    const now = Date.now()
+    // The read goes out before the change and comes back after the forget, with the old settings.
+    const underWay = siteByPublicKey(db, site.publicKey, now)
+    const change = updateSiteSettings(env.DB, site.siteId, { lapseDays: 60 })
+    forgetSite(site.siteId)
+    expect((await underWay)?.lapseDays).toBe(90)
+    await change
+    expect((await siteByPublicKey(db, site.publicKey, now + 1))?.lapseDays).toBe(60)
+    expect(reads()).toBe(2)
+  })
+
+  it('concurrent misses each read D1: no request waits on another request’s read', async () => {
+    clearSiteDirectory()
+    const site = await createTestSite()
+    const { db, reads } = countingDb()
+    const now = Date.now()
+    const found = await Promise.all([1, 2, 3].map(() => siteByPublicKey(db, site.publicKey, now)))
+    expect(found.map((one) => one?.id)).toEqual([site.siteId, site.siteId, site.siteId])
+    expect(reads()).toBe(3)
+    // Then the entry serves them all.
+    expect((await siteByPublicKey(db, site.publicKey, now + 1))?.id).toBe(site.siteId)
+    expect(reads()).toBe(3)
+  })
+
   it('remembers an unknown key, so a flood of made-up keys reads D1 once per key', async () => {
     clearSiteDirectory()
     const { db, reads } = countingDb()

@@ -20,23 +20,25 @@ export const MAX_UNKNOWN_KEYS = 10_000
 
 type Entry = {
   /** The site, or null: no site has this key. */
-  found: Promise<Site | null>
+  site: Site | null
   loadedAt: number
   /** When the key stops working (a replaced key in its grace period); null: it does not. */
   validUntil: number | null
-  /** The site's id once read (undefined while the read is under way). */
-  siteId?: string | null
 }
 
 /**
  * Public key → site, for the browser calls (decide, events) and the webhook: deliberate module
  * state, one map per isolate, entries at most `SITE_ENTRY_MAX_AGE_MS` old and refreshed from D1
- * (the source of truth). Concurrent misses for one key share one read. A key → site id mapping
- * never changes; what can change (settings, a previous key's grace end) is at most that old, and a
- * replaced key is never served past its grace end.
+ * (the source of truth). A key → site id mapping never changes; what can change (settings, a
+ * previous key's grace end) is at most that old, and a replaced key is never served past its grace
+ * end. Entries hold values, never a read under way: a request that awaited another request's read
+ * would go on in that request's I/O context (the edge's hostname directory met it as "Cannot
+ * perform I/O on behalf of a different request"), so concurrent misses each read D1.
  */
 const known = new Map<string, Entry>()
 const unknown = new Map<string, Entry>()
+/** Bumped by every forget: a read that began before it is not remembered (it may be stale). */
+let generation = 0
 
 /**
  * The site a public key names (its current key, or its previous one within the grace period),
@@ -49,7 +51,7 @@ export async function siteByPublicKey(
   now: number,
 ): Promise<Site | null> {
   const entry = known.get(publicKey) ?? unknown.get(publicKey)
-  if (entry && isFresh(entry, now)) return entry.found
+  if (entry && isFresh(entry, now)) return entry.site
   return load(db, publicKey, now)
 }
 
@@ -61,31 +63,23 @@ function isFresh(entry: Entry, now: number): boolean {
 }
 
 async function load(db: D1Database, publicKey: string, now: number): Promise<Site | null> {
-  const reading = findSiteByPublicKey(db, publicKey, now)
-  const entry: Entry = {
-    found: reading.then((found) => found?.site ?? null),
-    loadedAt: now,
-    validUntil: null,
+  const readIn = generation
+  // A failed read throws and is not remembered: the next request reads again.
+  const found = await findSiteByPublicKey(db, publicKey, now)
+  if (readIn !== generation) return found?.site ?? null
+  if (!found) {
+    known.delete(publicKey)
+    remember(unknown, publicKey, { site: null, loadedAt: now, validUntil: null }, MAX_UNKNOWN_KEYS)
+    return null
   }
-  // Concurrent readers await `found`; with none, a failed read must not be an unhandled rejection.
-  entry.found.catch(() => undefined)
-  remember(known, publicKey, entry, MAX_SITE_ENTRIES)
-  try {
-    const found = await reading
-    if (known.get(publicKey) !== entry) return found?.site ?? null
-    if (!found) {
-      known.delete(publicKey)
-      remember(unknown, publicKey, entry, MAX_UNKNOWN_KEYS)
-      return null
-    }
-    entry.validUntil = found.keyValidUntil
-    entry.siteId = found.site.id
-    return found.site
-  } catch (error) {
-    // A failed read is not remembered: the next request reads again.
-    if (known.get(publicKey) === entry) known.delete(publicKey)
-    throw error
-  }
+  unknown.delete(publicKey)
+  remember(
+    known,
+    publicKey,
+    { site: found.site, loadedAt: now, validUntil: found.keyValidUntil },
+    MAX_SITE_ENTRIES,
+  )
+  return found.site
 }
 
 function remember(map: Map<string, Entry>, key: string, entry: Entry, limit: number): void {
@@ -98,18 +92,18 @@ function remember(map: Map<string, Entry>, key: string, entry: Entry, limit: num
  * Drops what this isolate knows about a site (after its settings or keys change here), so this
  * isolate's next request reads them from D1; other isolates see the change within
  * `SITE_ENTRY_MAX_AGE_MS`. Also drops every unknown key: a key that just came into use is found.
+ * A read under way when this is called is not remembered (it may hold the settings as they were).
  * @example forgetSite(site.id)
  */
 export function forgetSite(siteId: string): void {
-  for (const [key, entry] of known) {
-    // An entry still being read may hold the settings as they were: dropped too.
-    if (entry.siteId === siteId || entry.siteId === undefined) known.delete(key)
-  }
+  generation++
+  for (const [key, entry] of known) if (entry.site?.id === siteId) known.delete(key)
   unknown.clear()
 }
 
 /** Forgets everything (tests that change sites in D1 behind the worker's back). */
 export function clearSiteDirectory(): void {
+  generation++
   known.clear()
   unknown.clear()
 }
