@@ -75,26 +75,25 @@ export function refreshPredictionInputs(
     site.currency,
     EVERY_DAY,
   ] as const
-  // Only rows whose inputs change are written: this runs on every batch of anyone who ever
+  // One statement: the filtered people with their inputs (zeroes for those with no counted order),
+  // and only rows whose inputs change are written: this runs on every batch of anyone who ever
   // bought, and nearly every such batch (page views) changes nothing here.
   sql.exec(
     `${inputsCte(filter.sql)}
-     UPDATE people SET purchase_days = 0, first_purchase_day = NULL, last_purchase_day = NULL,
-       first_day_revenue_micros = 0, median_gap_days = NULL
-     WHERE ${filter.sql} AND purchase_days <> 0 AND person_id NOT IN (SELECT person_id FROM inputs)`,
-    ...bindings,
-  )
-  sql.exec(
-    `${inputsCte(filter.sql)}
-     UPDATE people SET purchase_days = i.purchase_days, first_purchase_day = i.first_purchase_day,
-       last_purchase_day = i.last_purchase_day, first_day_revenue_micros = i.first_day_revenue_micros,
-       median_gap_days = i.median_gap_days
-     FROM inputs i WHERE people.person_id = i.person_id
-       AND (people.purchase_days IS NOT i.purchase_days
-         OR people.first_purchase_day IS NOT i.first_purchase_day
-         OR people.last_purchase_day IS NOT i.last_purchase_day
-         OR people.first_day_revenue_micros IS NOT i.first_day_revenue_micros
-         OR people.median_gap_days IS NOT i.median_gap_days)`,
+     UPDATE people SET purchase_days = n.purchase_days, first_purchase_day = n.first_purchase_day,
+       last_purchase_day = n.last_purchase_day, first_day_revenue_micros = n.first_day_revenue_micros,
+       median_gap_days = n.median_gap_days
+     FROM (SELECT f.person_id, coalesce(i.purchase_days, 0) AS purchase_days,
+             i.first_purchase_day, i.last_purchase_day,
+             coalesce(i.first_day_revenue_micros, 0) AS first_day_revenue_micros, i.median_gap_days
+           FROM (SELECT person_id FROM people WHERE ${filter.sql}) f
+           LEFT JOIN inputs i ON i.person_id = f.person_id) n
+     WHERE people.person_id = n.person_id
+       AND (people.purchase_days IS NOT n.purchase_days
+         OR people.first_purchase_day IS NOT n.first_purchase_day
+         OR people.last_purchase_day IS NOT n.last_purchase_day
+         OR people.first_day_revenue_micros IS NOT n.first_day_revenue_micros
+         OR people.median_gap_days IS NOT n.median_gap_days)`,
     ...bindings,
   )
 }
