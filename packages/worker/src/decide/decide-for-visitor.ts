@@ -76,14 +76,14 @@ export type VisitorDecisions = {
  * them); otherwise one call to the site's ledger (visitor state, live rules version, quota) and a
  * fresh token. Rules from memory. The site (the isolate's directory), rate limits, bots, the
  * Origin check and the body's validation are the caller's.
- * @example const answer = await decideForVisitor(env, ctx.waitUntil.bind(ctx), site, { visitorId, visitId, slots: ['hero'], context: { url } })
+ * @example const answer = await decideForVisitor(env, ctx.waitUntil.bind(ctx), site, { visitorId, visitId, slots: ['hero'], context: { url } }, now)
  */
 export async function decideForVisitor(
   env: Env,
   waitUntil: (promise: Promise<unknown>) => void,
   site: Site,
   input: VisitorDecideInput,
-  now: number = Date.now(),
+  now: number,
 ): Promise<VisitorDecisions> {
   // The ledger's stub only when a call needs it: a token decide usually makes none.
   let stub: ReturnType<typeof ledgerFor> | undefined

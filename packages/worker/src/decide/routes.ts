@@ -24,7 +24,8 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const request = parseWith(DecideRequestSchema, raw)
   // Before any storage call: a refused request costs no read.
   await enforceRateLimits(c.env, browserChecks(request.site, request.visitorId))
-  const site = await siteByPublicKey(c.env.DB, request.site, Date.now())
+  const now = Date.now()
+  const site = await siteByPublicKey(c.env.DB, request.site, now)
   if (!site) throw new ApiError('unknown_site', `No site has the public key "${request.site}".`)
   assertOriginAllowed(c, site)
   if (isBot(c.req.raw)) return answerBotDecide(c, site, request)
@@ -41,6 +42,7 @@ export const decideRoutes = new Hono<AppEnv>().post('/', async (c) => {
       preview: request.preview,
       profileToken: request.profileToken,
     },
+    now,
   )
   answer.recordShown()
   const { profile, decisions, isPreview, profileToken } = answer

@@ -64,17 +64,10 @@ export async function handleEdge(
   let profileToken: string | undefined
   // A failing or slow decision leaves the origin's defaults: it never fails the page.
   const pageDecisions = boundedDecisions(
-    decided.then(
-      (answer) => {
-        // The same token as the cookie holds (a decision from it): no cookie to set again.
-        if (answer?.profileToken !== identity.profileToken) profileToken = answer?.profileToken
-        return answer?.decisions ?? null
-      },
-      (error: unknown) => {
-        console.error('edge decision failed', error)
-        return null
-      },
-    ),
+    decided.then((answer) => {
+      profileToken = answer?.profileToken
+      return answer?.decisions ?? null
+    }),
     now + EDGE_DECISION_WAIT_MS,
   )
 

@@ -70,7 +70,8 @@ export function edgeIdentity(cookieHeader: string | null, now: number): EdgeIden
 /**
  * The Set-Cookie values for what the edge started: a new visitor id (a year), a new visit (bare
  * `<visit id>`, a session cookie, which the SDK takes for the visit its page begins) and a fresh
- * profile token (a year). Only values the edge made or checked ever get here.
+ * profile token (a year; not the one the browser sent). Only values the edge made or checked ever
+ * get here.
  * @example identityCookies(identity, { isSecure: true, profileToken })
  */
 export function identityCookies(
@@ -84,7 +85,9 @@ export function identityCookies(
       `${VISITOR_COOKIE}=${identity.visitorId}; Max-Age=${COOKIE_MAX_AGE_S}${attributes}`,
     )
   if (identity.isNewVisit) cookies.push(`${VISIT_COOKIE}=${identity.visitId}${attributes}`)
-  const token = options.profileToken && tokenCookie(options.profileToken, options.isSecure)
+  // A token the browser already holds (the page was decided from it) is not set again.
+  const isNewToken = options.profileToken && options.profileToken !== identity.profileToken
+  const token = isNewToken && tokenCookie(options.profileToken!, options.isSecure)
   if (token) cookies.push(token)
   return cookies
 }

@@ -20,9 +20,9 @@ export type DecisionSource = {
 /**
  * The decisions of a page, as a DecisionSource: what `decided` gives, if it gives it by `deadline`
  * (epoch ms), else null (the page keeps its defaults and the SDK fills the slots); a decision
- * that fails is null too. The wait's
- * timer starts only if a slot is reached before the decisions are in; the first slot to get an
- * answer fixes it for the whole page, so the page is filled all alike.
+ * that fails is logged and null too. The wait's timer starts only if a slot is reached before the
+ * decisions are in; the first slot to get an answer fixes it for the whole page, so the page is
+ * filled all alike.
  * @example const source = boundedDecisions(decided, Date.now() + 150)
  */
 export function boundedDecisions(
@@ -30,17 +30,18 @@ export function boundedDecisions(
   deadline: number,
 ): DecisionSource {
   let arrived: PageDecisions | undefined
-  let fixed: PageDecisions | undefined
+  // Set when a wait ends: what every later slot gets, whatever arrives after.
+  let waited: PageDecisions | undefined
   let waiting: Promise<PageDecisions> | undefined
   const arrival = decided.then(
     (decisions) => (arrived = decisions),
-    () => (arrived = null),
+    (error: unknown) => {
+      console.error('edge decision failed', error)
+      return (arrived = null)
+    },
   )
   return {
-    ready() {
-      if (fixed === undefined && waiting === undefined && arrived !== undefined) fixed = arrived
-      return fixed
-    },
+    ready: () => (waiting ? waited : arrived),
     wait() {
       waiting ??= new Promise<PageDecisions>((done) => {
         const timer = setTimeout(() => done(null), Math.max(0, deadline - Date.now()))
@@ -48,7 +49,7 @@ export function boundedDecisions(
           clearTimeout(timer)
           done(decisions)
         })
-      }).then((decisions) => (fixed = decisions))
+      }).then((decisions) => (waited = decisions))
       return waiting
     },
   }

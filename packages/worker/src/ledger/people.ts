@@ -1,5 +1,5 @@
 import type { VisitorState } from '../segments/classify'
-import { onePerson, refreshPredictionInputs } from './prediction-inputs'
+import { onePerson, refreshPredictionInputs, toPersonInputs } from './prediction-inputs'
 import { COUNTED_ORDER, first, type Sql } from './sql'
 import type { LedgerSite, PersonPredictionInputs } from './types'
 
@@ -107,16 +107,7 @@ export function decideState(
   const row = stateRow(sql, visitorId, visitId)
   return {
     state: stateOf(row),
-    predictionInputs: row.purchase_days
-      ? {
-          purchaseDays: row.purchase_days,
-          firstPurchaseDay: row.first_purchase_day!,
-          lastPurchaseDay: row.last_purchase_day!,
-          revenueMicros: row.revenue_micros ?? 0,
-          firstDayRevenueMicros: row.first_day_revenue_micros ?? 0,
-          medianGapDays: row.median_gap_days,
-        }
-      : null,
+    predictionInputs: toPersonInputs(row),
   }
 }
 

@@ -204,13 +204,31 @@ export function personInputsAsOf(
     site.currency,
     asOf,
   )
-  if (!row) return null
+  return row ? toPersonInputs(row) : null
+}
+
+/** The inputs' columns, as `people` keeps them and the inputs query computes them. */
+export type InputsColumns = {
+  purchase_days: number | null
+  first_purchase_day: string | null
+  last_purchase_day: string | null
+  revenue_micros: number | null
+  first_day_revenue_micros: number | null
+  median_gap_days: number | null
+}
+
+/**
+ * A person's inputs from their columns; null for someone with no purchase day.
+ * @example toPersonInputs(row) // { purchaseDays: 3, firstPurchaseDay: '2026-01-02', ... }
+ */
+export function toPersonInputs(row: InputsColumns): PersonPredictionInputs | null {
+  if (!row.purchase_days) return null
   return {
     purchaseDays: row.purchase_days,
-    firstPurchaseDay: row.first_purchase_day,
-    lastPurchaseDay: row.last_purchase_day,
-    revenueMicros: row.revenue_micros,
-    firstDayRevenueMicros: row.first_day_revenue_micros,
+    firstPurchaseDay: row.first_purchase_day!,
+    lastPurchaseDay: row.last_purchase_day!,
+    revenueMicros: row.revenue_micros ?? 0,
+    firstDayRevenueMicros: row.first_day_revenue_micros ?? 0,
     medianGapDays: row.median_gap_days,
   }
 }

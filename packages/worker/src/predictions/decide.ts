@@ -31,7 +31,7 @@ export function decidePredictions(
 ): DecidePredictions {
   // Nothing to compute (and no local day to format) for someone who never bought or a site with no fit.
   if (!inputs || !site.predictionFit) return NO_PREDICTIONS
-  const facts = predictionFacts(inputs, site.predictionFit ?? null, localDay(now, site.timeZone))
+  const facts = predictionFacts(inputs, site.predictionFit, localDay(now, site.timeZone))
   return { facts, verifiedFacts: site.trustBrowserPurchases ? null : facts }
 }
 

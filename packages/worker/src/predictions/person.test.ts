@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { pAlive } from './model'
-import { personHistory, predictionFacts, type FitParams } from './person'
+import type { SitePredictionFit } from '../sites/site'
+import { personHistory, predictionFacts } from './person'
 
 // CDNOW customer 0001 (bought 1997-01-01, -01-18 and -08-02) with the papers' parameters.
-const fit: FitParams = {
+const fit: SitePredictionFit = {
   bgnbd: { r: 0.2426, alpha: 4.4135, a: 0.7929, b: 2.4258 },
   gammaGamma: { p: 6.25, q: 3.74, gamma: 15.44 },
   clvCuts: Array.from({ length: 99 }, (_, i) => i + 1), // CLV 1 … 99

@@ -19,9 +19,6 @@ import {
  * prediction conditions compare: closed forms only, no read. Pure.
  */
 
-/** The parameters a person's figures need: what the site's latest fit keeps (`Site.predictionFit`). */
-export type FitParams = SitePredictionFit
-
 export type { PredictionFacts }
 
 /**
@@ -50,7 +47,7 @@ export function personHistory(inputs: PersonPredictionInputs, today: string): Cu
  */
 export function predictionFacts(
   inputs: PersonPredictionInputs | null,
-  fit: FitParams | null,
+  fit: SitePredictionFit | null,
   today: string,
 ): PredictionFacts | null {
   if (!inputs || !fit) return null
