@@ -165,8 +165,12 @@ export async function executeLocalSql(persistTo, sql) {
   return JSON.parse(stdout)
 }
 
-/** The environment wrangler runs in here: no prompts, no metrics, no D1 notice. */
-function wranglerEnv() {
+/**
+ * The environment wrangler runs in here: no prompts (CI=true also answers a remote command's
+ * confirmation with yes and keeps its output plain), no metrics, no D1 notice.
+ * @example spawn(wrangler, args, { env: wranglerEnv() })
+ */
+export function wranglerEnv() {
   return { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
 }
 

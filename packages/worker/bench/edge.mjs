@@ -85,22 +85,18 @@ export async function runEdgeBench({
     // The two routes take turns, ROUNDS times, each `seconds / ROUNDS` a turn: whatever else the
     // machine does during the scenario falls on both alike (one 10 s run after the other put any
     // drift on one of them: 0.72 to 0.86 in full runs of the same code).
-    const turns = routes.map(() => [])
-    // CPU per process during each route's turns: where the edge's extra cost goes (see README).
+    // Per route: its turns, and the CPU per process during them (where the edge's extra cost goes).
+    const runs = routes.map(() => ({ turns: [], cpuMs: {} }))
     const port = Number(new URL(worker.url).port)
-    const cpu = routes.map(() => ({}))
     for (let round = 0; round < ROUNDS; round++)
       for (const [i, route] of routes.entries()) {
         const before = cpuSnapshot(worker.pid, port)
-        turns[i].push(await load(worker.url, route, seconds / ROUNDS, connections))
-        addCpu(cpu[i], before, cpuSnapshot(worker.pid, port))
+        runs[i].turns.push(await load(worker.url, route, seconds / ROUNDS, connections))
+        addCpu(runs[i].cpuMs, before, cpuSnapshot(worker.pid, port))
       }
-    const results = routes.map((route, i) => ({
-      ...combined(route, turns[i]),
-      cpuPerRequestUs: perRequest(cpu[i], turns[i]),
-    }))
+    const results = routes.map((route, i) => combined(route, runs[i]))
     const [proxy, edge] = results
-    const ratio = Math.round((edge.requestsPerSecond / proxy.requestsPerSecond) * 1000) / 1000
+    const ratio = round(edge.requestsPerSecond / proxy.requestsPerSecond, 3)
     const report = {
       date: new Date().toISOString(),
       seconds,
@@ -165,9 +161,8 @@ async function load(url, route, duration, connections) {
   return { result, latencies, checked }
 }
 
-/** CPU µs per request by process (and in all), from a route's CPU ms and its turns' requests. */
-function perRequest(cpuMs, turns) {
-  const requests = turns.reduce((total, turn) => total + turn.result.requests.total, 0)
+/** CPU µs per request by process (and in all), from a route's CPU ms and its requests. */
+function perRequest(cpuMs, requests) {
   const labels = Object.keys(cpuMs)
   if (labels.length === 0 || requests === 0) return undefined
   const byLabel = Object.fromEntries(
@@ -187,8 +182,8 @@ function printCpu(results) {
     )
 }
 
-/** A route's turns as one run: requests over the summed durations, latencies pooled. */
-function combined(route, turns) {
+/** A route's turns as one run: requests over the summed durations, latencies pooled, CPU per request. */
+function combined(route, { turns, cpuMs }) {
   const sum = (pick) => turns.reduce((total, turn) => total + pick(turn), 0)
   const requests = sum((turn) => turn.result.requests.total)
   const latencies = turns.flatMap((turn) => turn.latencies).sort((a, b) => a - b)
@@ -202,6 +197,7 @@ function combined(route, turns) {
     non2xx: sum((turn) => turn.result.non2xx),
     errors: sum((turn) => turn.result.errors),
     timeouts: sum((turn) => turn.result.timeouts),
+    cpuPerRequestUs: perRequest(cpuMs, requests),
   }
 }
 

@@ -6,28 +6,20 @@ import autocannon from 'autocannon'
 let counter = 0
 const runId = Date.now().toString(36)
 
-/** A's requests spread over 5,000 visitors, each event id new (never a duplicate). */
-function floodEvents(publicKey) {
+/**
+ * One of A's request bodies: the next of 5,000 visitors in its visit, plus what `rest(n)` adds (each
+ * event id new, so never a duplicate).
+ */
+function floodBody(publicKey, rest) {
   const n = counter++
   const visitorId = `flood-${n % 5000}`
-  return JSON.stringify({
-    site: publicKey,
-    visitorId,
-    visitId: `${visitorId}-v`,
-    events: [{ id: `flood-${runId}-${n}`, type: 'pageview', url: 'http://localhost/' }],
-  })
+  return JSON.stringify({ site: publicKey, visitorId, visitId: `${visitorId}-v`, ...rest(n) })
 }
 
-function floodDecide(publicKey) {
-  const n = counter++
-  const visitorId = `flood-${n % 5000}`
-  return JSON.stringify({
-    site: publicKey,
-    visitorId,
-    visitId: `${visitorId}-v`,
-    slots: ['hero'],
-  })
-}
+const pageView = (n) => ({
+  events: [{ id: `flood-${runId}-${n}`, type: 'pageview', url: 'http://localhost/' }],
+})
+const heroSlot = () => ({ slots: ['hero'] })
 
 /** Events and decide in turn on every connection, `rate` requests a second over all of them. */
 async function flood({ url, connections, seconds, rate, publicKey }) {
@@ -42,13 +34,13 @@ async function flood({ url, connections, seconds, rate, publicKey }) {
         method: 'POST',
         path: '/v1/events',
         headers: { 'content-type': 'text/plain' },
-        setupRequest: (request) => ({ ...request, body: floodEvents(publicKey) }),
+        setupRequest: (request) => ({ ...request, body: floodBody(publicKey, pageView) }),
       },
       {
         method: 'POST',
         path: '/v1/decide',
         headers: { 'content-type': 'text/plain' },
-        setupRequest: (request) => ({ ...request, body: floodDecide(publicKey) }),
+        setupRequest: (request) => ({ ...request, body: floodBody(publicKey, heroSlot) }),
       },
     ],
   })

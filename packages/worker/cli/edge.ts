@@ -54,14 +54,14 @@ export function parseEdgeArgs(argv: string[]): EdgeInput {
     throw new UsageError(
       `--origin must be http://127.0.0.1:PORT, http://localhost:PORT or an https origin, without a path (got "${origin}")`,
     )
-  siteReference(values.site)
+  const site = siteReference(values.site)
   const port = portOf(values.port, '--port')
   if (origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`)
     throw new UsageError('--origin cannot be the edge itself (pick another --port)')
   return {
     origin,
     port,
-    site: values.site,
+    site,
     workerPort: portOf(values['worker-port'], '--worker-port'),
     persistTo: values['persist-to']
       ? absolutePath(values['persist-to'])

@@ -2,6 +2,8 @@ import { execFile } from 'node:child_process'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+// @ts-expect-error plain ESM helpers without types: wrangler's environment, where it is set
+import { wranglerEnv } from '../../../scripts/local-worker.mjs'
 
 const run = promisify(execFile)
 
@@ -36,12 +38,10 @@ export async function executeSql(
   sql: string,
 ): Promise<Record<string, unknown>[][]> {
   const args = ['d1', 'execute', 'DB', ...targetArgs(target), '--json', '--command', sql]
-  // remote runs ask for confirmation on a TTY; CI=true answers yes and keeps the output plain.
-  const env = { ...process.env, CI: 'true', WRANGLER_SEND_METRICS: 'false', NO_D1_WARNING: 'true' }
   try {
     const { stdout } = await run(wranglerBin, args, {
       cwd: workerDir,
-      env,
+      env: wranglerEnv(),
       maxBuffer: 16 * 1024 * 1024,
     })
     const results = JSON.parse(stdout) as { results: Record<string, unknown>[] }[]

@@ -231,18 +231,19 @@ export function identitySigner(
 }
 
 /**
- * Waits until `check` returns a value that is not undefined (polling every 100 ms), or throws
- * after `timeoutMs`: for work done after the response (waitUntil) or by the real queue.
+ * Waits until `check` returns a value that is neither undefined nor false (polling every 100 ms),
+ * or throws after `timeoutMs`: for work done after the response (waitUntil) or by the real queue.
  * @example const received = await eventually(async () => (await receivedBy(name))[0])
+ * @example await eventually(async () => (await countRows('exposures', siteId)) === 2)
  */
 export async function eventually<T>(
-  check: () => Promise<T | undefined>,
+  check: () => Promise<T | undefined | false>,
   timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const value = await check()
-    if (value !== undefined) return value
+    if (value !== undefined && value !== false) return value
     if (Date.now() > deadline) throw new Error(`eventually: nothing after ${timeoutMs} ms`)
     await new Promise((done) => setTimeout(done, 100))
   }

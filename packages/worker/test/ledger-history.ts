@@ -1,6 +1,6 @@
 import type { StammisEvent } from '@stammis/contract'
 import type { LedgerSite } from '../src/ledger/client'
-import type { LedgerStub } from './ledger'
+import { customerPerson, type LedgerStub } from './ledger'
 import { dayOf, midnightOf, type LogEntry, type LoggedEvent } from './metrics-reference'
 
 const MINUTE = 60_000
@@ -157,7 +157,6 @@ export function generateHistory(options: {
 }
 
 /** The person a signed identify of this customer links to, as the identity domain names it. */
-export const customerPerson = (customerId: string) => `c:id:${customerId}`
 
 /**
  * Sends a log to a ledger the way the events and decide routes would: each batch with the

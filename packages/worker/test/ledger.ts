@@ -128,6 +128,13 @@ export async function expectDerivedExact(ledger: LedgerStub, site: LedgerSite): 
 class RollBack extends Error {}
 
 /**
+ * The person of a customer the shop identifies by its own id (`c:id:<id>`, as
+ * `identity/customer-key.ts` stores it).
+ * @example customerPerson('ana') // 'c:id:ana'
+ */
+export const customerPerson = (customerId: string): string => `c:id:${customerId}`
+
+/**
  * An order as the shop's server reports it: no visitor and no customer, 0 USD, unless `fields`
  * says otherwise; `customer` is the id the shop gives (its person is `c:id:<customer>`).
  * @example serverOrder('1001', NOW, { customer: 'ana', revenueMicros: 120_000_000 })
@@ -147,7 +154,7 @@ export function serverOrder(
     currency: 'USD',
     placedAt,
     ...given,
-    ...(customer ? { customerPerson: `c:id:${customer}` } : {}),
+    ...(customer ? { customerPerson: customerPerson(customer) } : {}),
   }
 }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { adminFetch, createTestSite } from './helpers'
+import { adminFetch, createTestSite, eventually } from './helpers'
 import { deliveryRows, receiverDestination } from './moments'
-import { eventually } from './helpers'
 
 // The routes that store purchases hand the ledger's transitions to the moments domain: a live
 // server report sends them at once; an import of history sends none.

@@ -6,11 +6,6 @@ import { serverOrder, testLedger } from './ledger'
 
 const at = (day: string) => Date.parse(`${day}T12:00:00Z`)
 
-const reported = (
-  orderId: string,
-  fields: { customer: string; placedAt: number; revenueMicros: number },
-) => serverOrder(orderId, fields.placedAt, fields)
-
 describe('predictionInputs(asOf): the site summary the fit reads', () => {
   it("equals the model's summarizeOrders on the same orders, orders after asOf ignored", async () => {
     const { site, ledger } = testLedger()
@@ -28,9 +23,8 @@ describe('predictionInputs(asOf): the site summary the fit reads', () => {
     await ledger.storeServerOrders(
       site,
       history.map(([customer, day, revenue], index) =>
-        reported(`h${index}`, {
+        serverOrder(`h${index}`, at(day), {
           customer,
-          placedAt: at(day),
           revenueMicros: Math.round(revenue * 1e6),
         }),
       ),

@@ -14,7 +14,7 @@ import { latestFit } from '../src/predictions/store'
 import { findSiteById } from '../src/sites/queries'
 import { getPage, signedIn } from './admin-helpers'
 import { adminFetch, createTestSite, type TestSite } from './helpers'
-import { serverOrder } from './ledger'
+import { ledgerSiteOf, serverOrder } from './ledger'
 
 // The dashboard's predictions panel: what it lists is what the figures say, checked customer by
 // customer with the model's own functions, and the page shows the panel.
@@ -26,10 +26,9 @@ async function history(
   site: TestSite,
   customers: Record<string, [daysAgo: number, revenue: number][]>,
 ) {
-  const found = (await findSiteById(env.DB, site.siteId))!
   const now = Date.now()
   await ledgerFor(env, site.siteId).storeServerOrders(
-    ledgerSite(found),
+    await ledgerSiteOf(site.siteId),
     Object.entries(customers).flatMap(([customer, orders]) =>
       orders.map(([ago, revenue], index) =>
         serverOrder(`${customer}-${index}`, now - ago * DAY, {

@@ -1,9 +1,6 @@
 import type { DecideResponse, PreviewResult, RuleInput } from '@stammis/contract'
-import { env } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { ledgerFor, ledgerSite } from '../src/ledger/client'
 import { clearSiteDirectory } from '../src/sites/directory'
-import { findSiteById } from '../src/sites/queries'
 import {
   adminFetch,
   createTestSite,
@@ -13,7 +10,7 @@ import {
   type ErrorJson,
   type TestSite,
 } from './helpers'
-import { serverOrder } from './ledger'
+import { ledgerFor, ledgerSiteOf, serverOrder } from './ledger'
 
 // Rule conditions on predictions through decide and preview: the person's inputs come from the
 // ledger with the decide context, the fit with the site (no read of its own).
@@ -54,9 +51,8 @@ async function buyToday(site: TestSite, visitorId: string, orderId: string): Pro
 
 /** Orders the shop's server reports for a browser, days ago (its history). */
 async function history(site: TestSite, visitorId: string, daysAgo: number[]): Promise<void> {
-  const found = (await findSiteById(env.DB, site.siteId))!
-  await ledgerFor(env, site.siteId).storeServerOrders(
-    ledgerSite(found),
+  await ledgerFor(site.siteId).storeServerOrders(
+    await ledgerSiteOf(site.siteId),
     daysAgo.map((ago, index) =>
       serverOrder(`${visitorId}-${index}`, Date.now() - ago * DAY, {
         visitorId,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { batch, ledgerRows, ledgerTables, testLedger, type LedgerStub } from '../../test/ledger'
+import {
+  batch,
+  ledgerRows,
+  ledgerTables,
+  serverOrder,
+  testLedger,
+  type LedgerStub,
+} from '../../test/ledger'
 import type { LedgerSite } from './client'
 import { ERASED_TABLES, TABLES_WITHOUT_PEOPLE } from './privacy'
 
@@ -110,17 +117,7 @@ async function seedShop(ledger: LedgerStub, site: LedgerSite): Promise<void> {
   )
   await ledger.storeServerOrders(
     site,
-    [
-      {
-        orderId: 'hist-ana-1',
-        visitorId: null,
-        customerPerson: ANA,
-        revenueMicros: 99_000_000,
-        discountMicros: null,
-        currency: 'USD',
-        placedAt: NOW - 30 * DAY,
-      },
-    ],
+    [serverOrder('hist-ana-1', NOW - 30 * DAY, { customerPerson: ANA, revenueMicros: 99_000_000 })],
     'import',
     NOW + 5 * DAY,
   )

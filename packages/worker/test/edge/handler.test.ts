@@ -41,7 +41,7 @@ describe('the edge: personalized pages', () => {
     )
     expect(raw).toMatch(/stm_s=[^;]+; Path=\/; SameSite=Lax; Secure/)
     // The exposures of the slots the page showed (hero and banner), after the response.
-    await eventually(async () => (await countRows('exposures', site.siteId)) === 2 || undefined)
+    await eventually(async () => (await countRows('exposures', site.siteId)) === 2)
     expect(await countRows('exposures', site.siteId)).toBe(2)
   })
 
@@ -164,9 +164,8 @@ describe('the edge: the shared cache', () => {
     expect(await first.text()).toContain('Welcome, new shopper')
     await eventually(
       async () =>
-        ((await edgeFetch(site.host, `/cacheable?id=${id}`)).headers.has('set-cookie') &&
-          (await hitsOf(id)) === 1) ||
-        undefined,
+        (await edgeFetch(site.host, `/cacheable?id=${id}`)).headers.has('set-cookie') &&
+        (await hitsOf(id)) === 1,
     )
     const again = await edgeFetch(site.host, `/cacheable?id=${id}`, {
       headers: { cookie: 'stm_v=second-visitor' },
